@@ -1,0 +1,329 @@
+"""A ``Letter`` to Markdown and HTML, through Jinja2 templates. Pure: no disk writes.
+
+Text typed by therapists and patients is data, never template source: it is escaped into
+Markdown before any template sees it, so it can carry paragraphs and *emphasis* but cannot
+add a heading, a list, a link, HTML or a Jinja expression. The HTML made from that Markdown
+is sanitised by nh3 against an explicit allow-list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import TemplateError
+from .models import Affect, Formulation, GoodbyeLetter
+from .settings import Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    """templates/ or styles/: inside the installed package, else at the checkout's top."""
+    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError(f"letterkit's {name}/ folder is missing — reinstall letterkit")
+
+
+def templates_dir() -> Path:
+    return _data_dir("templates")
+
+
+def styles_dir() -> Path:
+    return _data_dir("styles")
+
+
+LetterModel = GoodbyeLetter | Formulation
+
+# --------------------------------------------------------------------------- text to Markdown
+
+_LINE_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d+[.)](?=\s|$))")
+_RULE = re.compile(r"^[-=*_\s]+$")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def md_inline(text: str) -> str:
+    """One line of text for Markdown: whitespace collapsed, markup escaped."""
+    return _escape_line(" ".join(text.split()))
+
+
+def md_block(text: str, indent: str = "") -> str:
+    """Paragraphs of text for Markdown, keeping paragraph breaks and *emphasis*.
+
+    ``indent`` is added to every line after the first (for list items).
+    """
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    out = []
+    for paragraph in paragraphs:
+        lines = [_escape_line(line.strip()) for line in paragraph.split("\n") if line.strip()]
+        out.append(("\n" + indent).join(lines))
+    return ("\n\n" + indent).join(out)
+
+
+def _escape_line(line: str) -> str:
+    line = line.replace("\\", "\\\\").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]")
+    line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
+    if _RULE.match(line) and line.strip():
+        return re.sub(r"([-=*_])", r"\\\1", line)
+    if match := _LINE_START.match(line):
+        head = match.group()
+        line = (head[:-1] + "\\" + head[-1] if head[0].isdigit() else "\\" + head) + line[len(head):]
+    return line
+
+
+# --------------------------------------------------------------------------- dates and words
+
+
+def long_date(value: dt.date | str | None) -> str:
+    """12 March 2026; a month alone (2026-03) as March 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        year, month = value.split("-")[:2]
+        return dt.date(int(year), int(month), 1).strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def month_year(value: dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return long_date(value)
+    return value.strftime("%B %Y")
+
+
+def join_words(items: Iterable[str]) -> str:
+    """a, b and c."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _sentence_subject(text: str) -> str:
+    """'your GP, Dr Okafor' -> 'Your GP, Dr Okafor,' to start a sentence."""
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text + "," if "," in text and not text.endswith(",") else text
+
+
+def _some(feeling: str) -> str:
+    """'some anger', but 'a fear of …' stays as it is."""
+    return feeling if re.match(r"(?i)(a|an|the|some|your)\s", feeling) else "some " + feeling
+
+
+# --------------------------------------------------------------------------- the context
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every template sees. Text values are already escaped Markdown."""
+
+    letter: LetterModel
+    settings: Settings
+    draft_label: str | None = None
+    reference: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def template_vars(ctx: RenderContext) -> dict[str, Any]:
+    """The variables templates use. Documented in templates/README.md."""
+    letter, settings = ctx.letter, ctx.settings
+    ipaf = letter.ipaf
+    plain_affects = [a for a in ipaf.affect if isinstance(a, str) or not a.less_conscious]
+    tentative = [a for a in ipaf.affect if isinstance(a, Affect) and a.less_conscious]
+    names = [a if isinstance(a, str) else a.feeling for a in plain_affects]
+    service_name = settings.service.name or letter.therapist.service
+    help_text = settings.help.model_dump()
+    if help_text["come_back"] is None:
+        phone = f" on {settings.service.phone}" if settings.service.phone else ""
+        who = service_name or "us"
+        help_text["come_back"] = (
+            f"If you would like more help in the future, you can contact {who}{phone}, "
+            "or ask your GP to refer you back to us."
+        )
+    if letter.help:
+        help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
+    referral = letter.referral
+    return {
+        "kind": letter.kind,
+        "status": letter.status,
+        "is_draft": letter.status == "draft",
+        "draft_label": ctx.draft_label,
+        "reference": ctx.reference,
+        "date": long_date(letter.date),
+        "session": letter.session,
+        "patient": {
+            "name": md_inline(letter.patient.name),
+            "dear": md_inline(letter.patient.preferred_name or letter.patient.name),
+        },
+        "therapist": {
+            "name": md_inline(letter.therapist.name),
+            "role": md_inline(letter.therapist.role or ""),
+            "service": md_inline(letter.therapist.service or ""),
+        },
+        "service": {
+            "name": md_inline(service_name or ""),
+            "address": [md_inline(line) for line in settings.service.address],
+            "phone": md_inline(settings.service.phone or ""),
+            "email": md_inline(settings.service.email or ""),
+            "website": md_inline(settings.service.website or ""),
+        },
+        "sign_off": md_inline(settings.sign_off),
+        "background": md_block(letter.background or ""),
+        "referral": {
+            "by": md_inline(referral.by or "") if referral else "",
+            "by_sentence": md_inline(_sentence_subject(referral.by)) if referral and referral.by else "",
+            "reason": md_block(referral.reason or "") if referral else "",
+            "when": month_year(referral.date) if referral else "",
+        },
+        "ipaf": {
+            "self": md_block(ipaf.self_),
+            "other": md_block(ipaf.other),
+            "feelings": md_inline(join_words(names)),
+            "tentative": [md_inline(_some(a.feeling)) for a in tentative],
+            "reversal": md_block(ipaf.reversal or ""),
+            "internalised": md_block(ipaf.internalised or ""),
+            "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
+        },
+        "goals": [md_block(goal, "    ") for goal in letter.goals],
+        "coping": [
+            {"strategy": md_block(c.strategy, "    "), "cost": md_block(c.cost or "", "    ")}
+            for c in letter.coping_strategies
+        ],
+        "course_of_therapy": md_block(letter.course_of_therapy or ""),
+        "changes": [md_block(change, "    ") for change in letter.changes],
+        "unfinished_business": [md_block(item, "    ") for item in letter.unfinished_business],
+        "ending": md_block(letter.ending or ""),
+        "transference": md_block(letter.transference or ""),
+        "closing": md_block(letter.closing or ""),
+        "help": {key: md_block(value) for key, value in help_text.items()},
+        **ctx.extra,
+    }
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@functools.cache
+def _environment(template_dir: str | None) -> Any:
+    """A sandboxed Jinja2 environment over the service's templates, then the built-in ones."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    search = ([template_dir] if template_dir else []) + [str(templates_dir())]
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_template(name: str, variables: dict[str, Any], template_dir: str | None = None) -> str:
+    """Render one template by name, turning Jinja's errors into a TemplateError."""
+    import jinja2
+
+    env = _environment(str(template_dir) if template_dir else None)
+    try:
+        return str(env.get_template(name).render(variables))
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"template {error.name!r} not found in {template_dir or 'the built-in templates'}") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"{error.filename or name}:{error.lineno}: template error: {error.message}") from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
+        raise TemplateError(f"{name}: template error: {error}") from None
+
+
+def to_markdown(ctx: RenderContext, template_dir: str | None = None) -> str:
+    """The whole letter as Markdown."""
+    variables = template_vars(ctx)
+    variables["body"] = render_template(f"{ctx.letter.kind}.md.j2", variables, template_dir).strip()
+    variables["signature"] = render_template("signature.md.j2", variables, template_dir).strip()
+    variables["help_section"] = render_template("help.md.j2", variables, template_dir).strip()
+    text = render_template("letter.md.j2", variables, template_dir)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+# --------------------------------------------------------------------------- Markdown to HTML
+
+ALLOWED_TAGS = {
+    "p", "br", "h1", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i",
+    "blockquote", "a", "hr", "code", "section", "div", "span",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "section": {"class"}, "div": {"class"}, "span": {"class"}}
+URL_SCHEMES = {"https", "mailto"}
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown to sanitised HTML: nothing outside the allow-list survives."""
+    import markdown
+    import nh3
+
+    html = markdown.markdown(text, output_format="html")
+    return str(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+def _sections(html: str) -> str:
+    """Wrap each heading and what follows it in a <section>, so a section can avoid a page break."""
+    parts = re.split(r"(?=<h2>)", html)
+    return "".join(
+        f'<section class="part">\n{part.strip()}\n</section>\n' if part.startswith("<h2>") else part
+        for part in parts
+    )
+
+
+def to_html(
+    ctx: RenderContext,
+    template_dir: str | None = None,
+    css: Iterable[str] = (),
+    for_print: bool = False,
+) -> str:
+    """The whole letter as one self-contained HTML page (CSS inline, nothing fetched)."""
+    variables = template_vars(ctx)
+    body_md = render_template(f"{ctx.letter.kind}.md.j2", variables, template_dir)
+    signature_md = render_template("signature.md.j2", variables, template_dir)
+    help_md = render_template("help.md.j2", variables, template_dir)
+    letter = ctx.letter
+    title = f"{'Goodbye letter' if letter.kind == 'goodbye-letter' else 'Our shared understanding'}: {letter.patient.name}"
+    page = {
+        "title": title,
+        "author": letter.therapist.name,
+        "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
+        "body_html": _sections(markdown_to_html(body_md)),
+        "signature_html": markdown_to_html(signature_md),
+        "help_html": markdown_to_html(help_md),
+        "css": [_read_style("letter.css"), *css],
+        "for_print": for_print,
+        "footer": f"{letter.patient.name}",
+        "plain": {
+            "service": letter.therapist.service or "",
+            "service_name": ctx.settings.service.name or letter.therapist.service or "",
+            "address": ctx.settings.service.address,
+            "phone": ctx.settings.service.phone or "",
+            "email": ctx.settings.service.email or "",
+            "website": ctx.settings.service.website or "",
+            "date": long_date(letter.date),
+        },
+    }
+    return render_template("letter.html.j2", {**variables, **page}, template_dir)
+
+
+@functools.cache
+def _read_style(name: str) -> str:
+    return (styles_dir() / name).read_text(encoding="utf-8")

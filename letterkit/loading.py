@@ -1,0 +1,297 @@
+"""Letter files (YAML or JSON) to validated ``Letter`` objects.
+
+Every problem is reported at once as ``file:line: field.path: message``, in words a therapist
+can act on. Bad input of any kind raises a ``LetterkitError``, never anything else.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
+from .models import KINDS, GoodbyeLetter, Formulation, describe, letter_adapter
+
+MAX_BYTES = 1024 * 1024
+"""Largest letter file accepted. A real letter is a few KiB; 50,000 words still fit."""
+MAX_DEPTH = 12
+"""Deepest nesting accepted; a letter needs four levels."""
+MAX_ITEMS = 1000
+"""Longest list or mapping accepted."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+LetterModel = GoodbyeLetter | Formulation
+
+
+@dataclass(frozen=True)
+class Source:
+    """A letter's parsed data, with the line each field path starts on."""
+
+    file: str
+    data: Any
+    lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict)
+
+
+def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
+    """Read a letter file as text, refusing anything that is not a reasonable UTF-8 file."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise LetterNotFoundError(name, "no such file — check the name and folder") from None
+    except IsADirectoryError:
+        raise LetterFileError(name, "is a folder, not a letter file") from None
+    except PermissionError:
+        raise LetterFileError(name, "cannot be read: permission denied") from None
+    except OSError as error:
+        raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
+    return decode(raw, name, max_bytes)
+
+
+def decode(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
+    """Check and decode the bytes of a letter file."""
+    if len(raw) > max_bytes:
+        raise LetterFileError(
+            name,
+            f"is larger than {max_bytes // 1024} KiB, too large for a letter "
+            "(a real letter is a few KiB) — is this the right file?",
+        )
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise LetterFileError(name, "looks like a binary file, not a letter", line)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise LetterFileError(
+            name,
+            f"is not UTF-8 text (byte 0x{raw[error.start]:02x}) — save it as UTF-8",
+            line,
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if bad := _CONTROL.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        raise LetterFileError(
+            name,
+            f"contains an invisible control character (U+{ord(bad.group()):04X}) — delete it",
+            line,
+        )
+    return text
+
+
+def parse(text: str, name: str) -> Source:
+    """Parse YAML (or JSON, which is YAML too), keeping each field's line number."""
+    import yaml
+
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise LetterFileError(
+                name, "is empty — start from `letterkit new goodbye-letter` or `letterkit new formulation`"
+            )
+        lines: dict[tuple[str | int, ...], int] = {}
+        _walk(node, (), 0, lines, set(), name)
+        data = loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise LetterFileError(name, f"holds a value that cannot be read: {error}") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = (error.problem or error.context or "unreadable").strip()
+        raise LetterFileError(
+            name,
+            f"is not valid YAML: {problem} — check the indentation, and put text "
+            "containing ': ' or starting with a symbol in quotes",
+            mark.line + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as error:
+        raise LetterFileError(name, f"is not valid YAML: {error}") from None
+    except RecursionError:
+        raise LetterFileError(name, "is nested too deeply to be a letter") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else "a single value"
+        raise LetterFileError(
+            name, f"holds {what}, not a letter — a letter is a set of fields like 'kind: goodbye-letter'", 1
+        )
+    return Source(name, data, lines)
+
+
+@functools.cache
+def _loader_class() -> Any:
+    """libyaml's safe loader where present, leaving dates as text for the schema to check."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    resolvers = {
+        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+        for first, entries in base.yaml_implicit_resolvers.items()
+    }
+    return type("LetterLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
+def _walk(
+    node: Any,
+    path: tuple[str | int, ...],
+    depth: int,
+    lines: dict[tuple[str | int, ...], int],
+    seen: set[int],
+    name: str,
+) -> None:
+    """Record line numbers, and refuse aliases, deep nesting and huge lists before building."""
+    import yaml
+
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise LetterFileError(
+            name, "uses a YAML alias (*name) — write the text out in full instead", line
+        )
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise LetterFileError(name, f"is nested more than {MAX_DEPTH} levels deep", line)
+    if isinstance(node, yaml.SequenceNode):
+        if len(node.value) > MAX_ITEMS:
+            raise LetterFileError(
+                name, f"has a list of {len(node.value)} items; at most {MAX_ITEMS} are allowed", line
+            )
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            _walk(item, path + (index,), depth + 1, lines, seen, name)
+    elif isinstance(node, yaml.MappingNode):
+        if len(node.value) > MAX_ITEMS:
+            raise LetterFileError(name, f"has more than {MAX_ITEMS} fields in one place", line)
+        for key, value in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":
+                raise LetterFileError(name, "uses a YAML merge key (<<) — write the fields out", line)
+            step: str | int = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+            lines[path + (step,)] = key.start_mark.line + 1
+            _walk(value, path + (step,), depth + 1, lines, seen, name)
+
+
+def load_source(source: Source) -> LetterModel:
+    """Validate parsed data, turning every problem into a located, plain-words message."""
+    from pydantic import ValidationError
+
+    try:
+        return letter_adapter().validate_python(source.data)
+    except ValidationError as error:
+        problems = _problems(source, error.errors(include_url=False))
+        raise LetterValidationError(problems) from None
+
+
+def load_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> LetterModel:
+    """Read, parse and validate one letter file."""
+    name = os.fspath(path)
+    return load_source(parse(read_text(name, max_bytes), name))
+
+
+def load_text(text: str, name: str = "<text>") -> LetterModel:
+    """Parse and validate a letter held in a string."""
+    return load_source(parse(text, name))
+
+
+def load_data(data: Mapping[str, Any], name: str = "<data>") -> LetterModel:
+    """Validate a letter held as a dict (e.g. from a web form or JSON body)."""
+    if not isinstance(data, Mapping):
+        raise LetterFileError(name, "is not a letter — a letter is a mapping of fields")
+    return load_source(Source(name, dict(data)))
+
+
+def _problems(source: Source, errors: list[Any]) -> list[Problem]:
+    data = source.data
+    kind = data.get("kind") if isinstance(data, dict) else None
+    found: dict[tuple[str | int, ...], Problem] = {}
+    for error in errors:
+        path = _data_path(data, tuple(error["loc"]), error["type"] == "missing")
+        # A mapping given where a union allows text or fields: report the fields' errors.
+        if error["type"] == "string_type" and isinstance(error.get("input"), dict):
+            if any(other["loc"][: len(error["loc"])] != error["loc"] for other in errors):
+                continue
+        if path in found:
+            continue
+        message = _message(error, str(kind), path)
+        line = _line(source.lines, path, error["type"] == "missing")
+        found[path] = Problem(source.file, line, _dotted(path), message)
+    return sorted(found.values(), key=lambda p: (p.line or 0, p.path))
+
+
+def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
+    """Keep the parts of a Pydantic location that are real keys or indexes in the data.
+
+    Pydantic adds the names of union members (``str``, ``Affect``, the kind tag...) to a
+    location; those are not in the letter file, so walking the data filters them out.
+    """
+    path: list[str | int] = []
+    here = data
+    for index, part in enumerate(loc):
+        if isinstance(here, dict) and part in here:
+            here = here[part]
+        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            here = here[part]
+        elif missing and index == len(loc) - 1 and isinstance(part, str):
+            pass
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...], missing: bool) -> int | None:
+    probe = path[:-1] if missing else path
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return 1 if lines else None
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "kind"
+
+
+def _message(error: Mapping[str, Any], kind: str, path: tuple[str | int, ...]) -> str:
+    kind_of = error["type"]
+    ctx = error.get("ctx") or {}
+    hint = describe(kind, path)
+    question = _lower_first(hint.split("?")[0] + "?") if hint and "?" in hint else ""
+    if kind_of in ("union_tag_not_found", "union_tag_invalid"):
+        return "should say which document this is: 'kind: goodbye-letter' or 'kind: formulation'"
+    if kind_of == "missing":
+        return f"required — {question}" if question else "required"
+    if kind_of == "extra_forbidden":
+        return "unknown field — check the spelling (see `letterkit schema` for the fields allowed here)"
+    if kind_of == "value_error" and "blank" in str(error.get("msg")):
+        return f"is empty — {question}" if question else "is empty"
+    if kind_of == "too_short":
+        return "needs at least one item" + (f" — {question}" if question else "")
+    if kind_of == "literal_error":
+        return f"should be one of {ctx.get('expected', '')}"
+    if kind_of in ("less_than_equal", "greater_than_equal", "int_parsing", "int_type", "int_from_float"):
+        return "should be a session number from 1 to 16" if path == ("session",) else "should be a whole number"
+    if kind_of in ("string_type", "string_pattern_mismatch") and path and path[-1] == "date" or kind_of.startswith("date"):
+        return "should be a date written like 2026-03-12 (or a month, 2026-03)"
+    if kind_of == "string_type":
+        return "should be text — put it in quotes if it looks like a number, yes/no or a date"
+    if kind_of == "list_type":
+        return "should be a list, each item on its own line starting with '- '"
+    if kind_of in ("model_type", "model_attributes_type", "dict_type"):
+        if len(path) >= 2 and path[-2] == "affect":
+            return "should be a feeling, or {feeling: …, less_conscious: true}"
+        return "should be a group of fields, each on its own line as 'name: value'"
+    if kind_of.startswith("bool"):
+        return "should be true or false"
+    return str(error.get("msg", "is not valid")).lower()
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

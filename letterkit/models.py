@@ -1,0 +1,248 @@
+"""The schemas of the two DIT documents: the formulation and the goodbye letter.
+
+Both kinds accept every field; they differ only in which fields are required. Each field's
+``description`` starts with a question a therapist can answer; validation messages, the JSON
+Schema and the ``letterkit new`` scaffold all read it from here, so it is written once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+)
+
+KINDS = ("goodbye-letter", "formulation")
+Kind = Literal["goodbye-letter", "formulation"]
+Status = Literal["draft", "agreed", "final"]
+AttachmentStyle = Literal["secure", "preoccupied", "dismissing", "fearful"]
+AccessibleFormat = Literal["standard", "large-print", "easy-read"]
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+"""Free text: Markdown paragraphs and inline emphasis; never blank."""
+
+Month = Annotated[str, Field(pattern=_MONTH.pattern)]
+LetterDate = Union[dt.date, Month]
+"""An ISO date (2026-03-12), or a month (2026-03) in a pseudonymised copy."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Patient(Model):
+    name: Text = Field(description="What is the patient's full name?")
+    preferred_name: Text | None = Field(
+        None, description="What would they like to be called? The letter opens 'Dear …' with it."
+    )
+    pronouns: Text | None = Field(None, description="Which pronouns do they use (for the record)?")
+
+
+class Therapist(Model):
+    name: Text = Field(description="Who is the therapist writing the letter?")
+    role: Text | None = Field(None, description="What is the therapist's role, under the signature?")
+    service: Text | None = Field(None, description="Which service do they work for?")
+
+
+class Referral(Model):
+    by: Text | None = Field(None, description="Who referred the patient (e.g. 'your GP')?")
+    reason: Text | None = Field(None, description="Why were they referred, in plain words?")
+    date: LetterDate | None = Field(None, description="When were they referred (YYYY-MM-DD)?")
+
+
+class Affect(Model):
+    feeling: Text = Field(description="Which feeling links the two sides of the pattern?")
+    less_conscious: bool = Field(
+        False, description="Is the patient less aware of it? It is then offered tentatively."
+    )
+
+
+class Ipaf(Model):
+    self_: Text = Field(
+        alias="self",
+        description="How does the patient see themselves in the pattern? Write it to them: "
+        "'You often feel …'.",
+    )
+    other: Text = Field(description="How does the patient experience other people in the pattern?")
+    affect: list[Union[Text, Affect]] = Field(
+        default_factory=list,
+        description="Which feelings link the two? A feeling, or {feeling: …, less_conscious: true}.",
+    )
+    defensive_function: Text | None = Field(
+        None,
+        description="What does the pattern protect the patient from knowing? "
+        "A note for the record; it is not printed in the letter.",
+    )
+    reversal: Text | None = Field(
+        None, description="How does the pattern turn round, when the patient takes the other's part?"
+    )
+    internalised: Text | None = Field(
+        None, description="How does the patient treat a part of themselves in the same way?"
+    )
+    imagery: list[Text] = Field(
+        default_factory=list,
+        description="Which words and images of the patient's own capture the pattern? Kept verbatim.",
+    )
+
+
+class CopingStrategy(Model):
+    strategy: Text = Field(description="What does the patient do to cope with the pattern?")
+    cost: Text | None = Field(None, description="What does coping this way cost them?")
+
+
+class Help(Model):
+    """The 'where to find help' block; each line overrides the service's default."""
+
+    gp: Text | None = Field(None, description="How to reach their GP.")
+    urgent: Text | None = Field(None, description="What to do in a mental-health crisis.")
+    samaritans: Text | None = Field(None, description="A listening line open day and night.")
+    come_back: Text | None = Field(None, description="How to come back to the service.")
+
+
+class Accessibility(Model):
+    format: AccessibleFormat = Field(
+        "standard", description="Which print format does the patient need?"
+    )
+    notes: Text | None = Field(None, description="Any other communication needs, for the record.")
+
+
+class _Letter(Model):
+    kind: Kind
+    status: Status = Field("draft", description="Is the letter a draft, agreed or final?")
+    patient: Patient = Field(description="Who is the letter to?")
+    therapist: Therapist = Field(description="Who is the letter from?")
+    date: LetterDate | None = Field(None, description="What date does the letter carry (YYYY-MM-DD)?")
+    session: int | None = Field(
+        None, ge=1, le=16, description="Which session is it for (1 to 16)?"
+    )
+    background: Text | None = Field(
+        None, description="What is the patient's background, and what brought them to therapy?"
+    )
+    referral: Referral | None = Field(None, description="Who referred the patient, and why?")
+    ipaf: Ipaf = Field(description="What is the pattern of relating you agreed to work on?")
+    goals: list[Text] = Field(
+        default_factory=list, description="What did you agree the patient would like to change?"
+    )
+    attachment_style: AttachmentStyle | None = Field(
+        None, description="Which relationship style fits best? A note for the record, not printed."
+    )
+    coping_strategies: list[CopingStrategy] = Field(
+        default_factory=list, description="How has the patient coped with the pattern, at what cost?"
+    )
+    course_of_therapy: Text | None = Field(
+        None, description="What happened over the course of the therapy?"
+    )
+    changes: list[Text] = Field(
+        default_factory=list, description="What changes has the patient been able to make?"
+    )
+    unfinished_business: list[Text] = Field(
+        default_factory=list, description="What is still unfinished, to carry on with?"
+    )
+    ending: Text | None = Field(
+        None, description="What might the ending of therapy stir up, and what lies ahead?"
+    )
+    transference: Text | None = Field(
+        None, description="How did the pattern show up between the patient and you?"
+    )
+    closing: Text | None = Field(None, description="What warm words close the letter?")
+    help: Help | None = Field(
+        None, description="Where to find help: overrides the service's defaults for this letter."
+    )
+    accessibility: Accessibility | None = Field(
+        None, description="What communication needs does the patient have?"
+    )
+
+
+class Formulation(_Letter):
+    """The pattern agreed with the patient around session 4, and their goals."""
+
+    kind: Literal["formulation"]
+    goals: list[Text] = Field(
+        min_length=1, description="What did you agree the patient would like to change?"
+    )
+
+
+class GoodbyeLetter(_Letter):
+    """The letter drafted for session 13 and revised with the patient until the end."""
+
+    kind: Literal["goodbye-letter"]
+    background: Text = Field(
+        description="What is the patient's background, and what brought them to therapy?"
+    )
+    referral: Referral = Field(description="Who referred the patient, and why?")
+    coping_strategies: list[CopingStrategy] = Field(
+        min_length=1, description="How has the patient coped with the pattern, at what cost?"
+    )
+    course_of_therapy: Text = Field(description="What happened over the course of the therapy?")
+    changes: list[Text] = Field(
+        min_length=1, description="What changes has the patient been able to make?"
+    )
+    unfinished_business: list[Text] = Field(
+        min_length=1, description="What is still unfinished, to carry on with?"
+    )
+    ending: Text = Field(description="What might the ending of therapy stir up, and what lies ahead?")
+    transference: Text = Field(description="How did the pattern show up between the patient and you?")
+
+
+Letter = Annotated[Union[GoodbyeLetter, Formulation], Field(discriminator="kind")]
+"""Either document; ``kind`` chooses which."""
+
+MODELS: dict[str, type[_Letter]] = {"goodbye-letter": GoodbyeLetter, "formulation": Formulation}
+
+
+@functools.cache
+def letter_adapter() -> TypeAdapter[GoodbyeLetter | Formulation]:
+    """The validator for either kind (built on first use, to keep start-up quick)."""
+    return TypeAdapter(Letter)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one document kind, for editors and other systems."""
+    schema = MODELS[kind].model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "DIT " + kind.replace("-", " ")
+    return schema
+
+
+def describe(kind: str, path: tuple[str | int, ...]) -> str | None:
+    """The description of the field at ``path`` in ``kind``'s schema, if there is one."""
+    model: Any = MODELS.get(kind, _Letter)
+    info = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        info = next(
+            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
+        )
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return info.description if info else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model class inside ``X | None`` or ``list[X]``, else the annotation itself."""
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation

@@ -1,0 +1,126 @@
+"""HTML to PDF bytes with WeasyPrint: the only module that imports it.
+
+WeasyPrint's default fetcher would read any local file or URL a document names. Letters hold
+text typed by people and pasted from other systems, so rendering goes through
+``LockedFetcher``: it serves the bundled fonts and the files a service named in its settings,
+by exact name, and refuses everything else. Each refusal is reported back as a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .compose import styles_dir
+from .errors import RenderError
+
+log = logging.getLogger(__name__)
+
+ASSET_SCHEME = "letterkit-asset"
+"""URLs ``letterkit-asset:NAME`` name a bundled font or a service's file; nothing else loads."""
+
+_FONT_FACES = """
+@font-face { font-family: "Open Sans"; font-weight: 400;
+  src: url("letterkit-asset:fonts/OpenSans-Regular.ttf"); }
+@font-face { font-family: "Open Sans"; font-weight: 600;
+  src: url("letterkit-asset:fonts/OpenSans-Semibold.ttf"); }
+@font-face { font-family: "Open Sans"; font-weight: 700;
+  src: url("letterkit-asset:fonts/OpenSans-Bold.ttf"); }
+"""
+
+_BUNDLED_FONTS = ("OpenSans-Regular.ttf", "OpenSans-Semibold.ttf", "OpenSans-Bold.ttf")
+
+
+def bundled_assets() -> dict[str, Path]:
+    """The files every letter may use: letterkit's own fonts."""
+    fonts = styles_dir() / "fonts"
+    return {f"fonts/{name}": fonts / name for name in _BUNDLED_FONTS}
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LockedFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves named assets by exact name; refuses every other URL and records it."""
+
+        def __init__(self, assets: Mapping[str, Path]) -> None:
+            super().__init__(allowed_protocols={ASSET_SCHEME}, allow_redirects=False)
+            self.assets = dict(assets)
+            self.refused: list[str] = []
+            self.served: list[str] = []
+            self._lock = threading.Lock()
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            prefix = ASSET_SCHEME + ":"
+            name = url[len(prefix):] if url.startswith(prefix) else None
+            path = self.assets.get(name) if name is not None else None
+            if path is None:
+                with self._lock:
+                    self.refused.append(url)
+                raise ValueError(f"letterkit refuses to fetch {url!r}")
+            with self._lock:
+                self.served.append(url)
+            return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": _mime(path)})
+
+    return LockedFetcher
+
+
+def _mime(path: Path) -> str:
+    return {
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".svg": "image/svg+xml",
+        ".css": "text/css",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def make_fetcher(extra_assets: Mapping[str, str | os.PathLike[str]] | None = None) -> Any:
+    """A fetcher serving the bundled fonts and, by exact name, the service's own files."""
+    assets: dict[str, Path] = bundled_assets()
+    for name, path in (extra_assets or {}).items():
+        assets[name] = Path(path)
+    return _fetcher_class()(assets)
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    assets: Mapping[str, str | os.PathLike[str]] | None = None,
+    fetcher: Any = None,
+    tagged: bool = True,
+) -> tuple[bytes, list[str]]:
+    """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        raise RenderError(
+            f"PDF output needs WeasyPrint and the Pango library ({error}); "
+            "run the install command in the README"
+        ) from None
+    fetcher = fetcher or make_fetcher(assets)
+    try:
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+        fonts = weasyprint.text.fonts.FontConfiguration()
+        stylesheet = weasyprint.CSS(string=_FONT_FACES, url_fetcher=fetcher, font_config=fonts)
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet],
+            font_config=fonts,
+            pdf_tags=tagged,
+            presentational_hints=False,
+        )
+    except RecursionError:
+        raise RenderError("the letter is nested too deeply to lay out") from None
+    except Exception as error:  # WeasyPrint raises many kinds; the caller needs one.
+        log.debug("WeasyPrint failed", exc_info=True)
+        raise RenderError(f"the PDF could not be laid out: {error}") from None
+    warnings = [f"refused to fetch {url!r}: a letter can only use letterkit's fonts and the files named in the settings" for url in fetcher.refused]
+    return bytes(pdf), warnings
