@@ -1,9 +1,9 @@
 """letterkit: the formulation and goodbye letters of Dynamic Interpersonal Therapy.
 
-    >>> import letterkit
-    >>> letter = letterkit.load("samples/peter-goodbye.yaml")
-    >>> markdown = letterkit.render(letter, "md")
-    >>> pdf = letterkit.render(letter, "pdf")
+>>> import letterkit
+>>> letter = letterkit.load("samples/peter-goodbye.yaml")
+>>> markdown = letterkit.render(letter, "md")
+>>> pdf = letterkit.render(letter, "pdf")
 """
 
 from .api import (

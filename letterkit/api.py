@@ -119,7 +119,9 @@ def _read_css(path: str) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise RenderError(f"{path}: cannot read the CSS file: {getattr(error, 'strerror', None) or error}") from None
+        raise RenderError(
+            f"{path}: cannot read the CSS file: {getattr(error, 'strerror', None) or error}"
+        ) from None
     # The CSS sits inside <style>: it must not be able to close that element.
     return text.replace("</", "<\\/")
 

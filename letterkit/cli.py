@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -91,11 +92,36 @@ def validate(files: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "pdf"]), help="Output format (default: from -o's extension, else md).")
-@click.option("-o", "--output", type=click.Path(path_type=str), help="Output file. Without it, md and html go to the screen and pdf is written beside FILE.")
-@click.option("--template-dir", type=click.Path(path_type=str), help="A folder of the service's own templates, used before the built-in ones.")
-@click.option("--css", multiple=True, type=click.Path(path_type=str), help="A CSS file layered over the built-in style (may be repeated).")
-@click.option("--settings", "settings_file", type=click.Path(path_type=str), help="The service settings file (default: letterkit.toml beside FILE).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "pdf"]),
+    help="Output format (default: from -o's extension, else md).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="Output file. Without it, md and html go to the screen and pdf is written beside FILE.",
+)
+@click.option(
+    "--template-dir",
+    type=click.Path(path_type=str),
+    help="A folder of the service's own templates, used before the built-in ones.",
+)
+@click.option(
+    "--css",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="A CSS file layered over the built-in style (may be repeated).",
+)
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(path_type=str),
+    help="The service settings file (default: letterkit.toml beside FILE).",
+)
 @handle_errors
 def render(
     file: str,
@@ -122,7 +148,7 @@ def render(
         if output and suffix and suffix not in ("md", "markdown", "html", "htm", "pdf"):
             raise click.UsageError(f"cannot tell the format from {output!r}: add -f md, html or pdf")
     letter = load(file)
-    options = RenderOptions(format=fmt, template_dir=template_dir, css=css)  # type: ignore[arg-type]
+    options = RenderOptions(format=fmt, template_dir=template_dir, css=css)
     result = render_letter(letter, options, settings=settings_for(file, settings_file))
     for warning in result.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
@@ -137,7 +163,12 @@ def render(
 
 @main.command()
 @click.argument("kind", type=KIND_CHOICE)
-@click.option("-o", "--output", type=click.Path(path_type=str), help="Where to write the scaffold (default: the screen). An existing file is never replaced.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="Where to write the scaffold (default: the screen). An existing file is never replaced.",
+)
 @handle_errors
 def new(kind: str, output: str | None) -> None:
     """Start a new letter from a commented scaffold that explains each section.

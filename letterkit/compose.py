@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import TemplateError
 from .models import Affect, Formulation, GoodbyeLetter
@@ -72,7 +73,7 @@ def _escape_line(line: str) -> str:
         return re.sub(r"([-=*_])", r"\\\1", line)
     if match := _LINE_START.match(line):
         head = match.group()
-        line = (head[:-1] + "\\" + head[-1] if head[0].isdigit() else "\\" + head) + line[len(head):]
+        line = (head[:-1] + "\\" + head[-1] if head[0].isdigit() else "\\" + head) + line[len(head) :]
     return line
 
 
@@ -235,9 +236,13 @@ def render_template(name: str, variables: dict[str, Any], template_dir: str | No
     try:
         return str(env.get_template(name).render(variables))
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(f"template {error.name!r} not found in {template_dir or 'the built-in templates'}") from None
+        raise TemplateError(
+            f"template {error.name!r} not found in {template_dir or 'the built-in templates'}"
+        ) from None
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"{error.filename or name}:{error.lineno}: template error: {error.message}") from None
+        raise TemplateError(
+            f"{error.filename or name}:{error.lineno}: template error: {error.message}"
+        ) from None
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
         raise TemplateError(f"{name}: template error: {error}") from None
 
@@ -255,8 +260,26 @@ def to_markdown(ctx: RenderContext, template_dir: str | None = None) -> str:
 # --------------------------------------------------------------------------- Markdown to HTML
 
 ALLOWED_TAGS = {
-    "p", "br", "h1", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i",
-    "blockquote", "a", "hr", "code", "section", "div", "span",
+    "p",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "blockquote",
+    "a",
+    "hr",
+    "code",
+    "section",
+    "div",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "section": {"class"}, "div": {"class"}, "span": {"class"}}
 URL_SCHEMES = {"https", "mailto"}

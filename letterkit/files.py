@@ -63,8 +63,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, replace: bo
         raise OutputError(f"{target}: already exists and must not be replaced") from None
     except OSError as error:
         _discard(temp)
-        reason = "the disk is full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (error.strerror or str(error))
-        raise OutputError(f"{target}: could not be written ({reason}); any earlier file is unchanged") from None
+        reason = (
+            "the disk is full"
+            if error.errno in (errno.ENOSPC, errno.EDQUOT)
+            else (error.strerror or str(error))
+        )
+        raise OutputError(
+            f"{target}: could not be written ({reason}); any earlier file is unchanged"
+        ) from None
     return target
 
 

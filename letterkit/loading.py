@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
-from .models import KINDS, GoodbyeLetter, Formulation, describe, letter_adapter
+from .models import Formulation, GoodbyeLetter, describe, letter_adapter
 
 MAX_BYTES = 1024 * 1024
 """Largest letter file accepted. A real letter is a few KiB; 50,000 words still fit."""
@@ -150,9 +150,7 @@ def _walk(
 
     line = node.start_mark.line + 1
     if id(node) in seen:
-        raise LetterFileError(
-            name, "uses a YAML alias (*name) — write the text out in full instead", line
-        )
+        raise LetterFileError(name, "uses a YAML alias (*name) — write the text out in full instead", line)
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise LetterFileError(name, f"is nested more than {MAX_DEPTH} levels deep", line)
@@ -243,7 +241,9 @@ def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | in
     return tuple(path)
 
 
-def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...], missing: bool) -> int | None:
+def _line(
+    lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...], missing: bool
+) -> int | None:
     probe = path[:-1] if missing else path
     while probe:
         if probe in lines:
@@ -277,8 +277,15 @@ def _message(error: Mapping[str, Any], kind: str, path: tuple[str | int, ...]) -
     if kind_of == "literal_error":
         return f"should be one of {ctx.get('expected', '')}"
     if kind_of in ("less_than_equal", "greater_than_equal", "int_parsing", "int_type", "int_from_float"):
-        return "should be a session number from 1 to 16" if path == ("session",) else "should be a whole number"
-    if kind_of in ("string_type", "string_pattern_mismatch") and path and path[-1] == "date" or kind_of.startswith("date"):
+        return (
+            "should be a session number from 1 to 16" if path == ("session",) else "should be a whole number"
+        )
+    if (
+        kind_of in ("string_type", "string_pattern_mismatch")
+        and path
+        and path[-1] == "date"
+        or kind_of.startswith("date")
+    ):
         return "should be a date written like 2026-03-12 (or a month, 2026-03)"
     if kind_of == "string_type":
         return "should be text — put it in quotes if it looks like a number, yes/no or a date"

@@ -81,7 +81,7 @@ class Ipaf(Model):
         "'You often feel …'.",
     )
     other: Text = Field(description="How does the patient experience other people in the pattern?")
-    affect: list[Union[Text, Affect]] = Field(
+    affect: list[Text | Affect] = Field(
         default_factory=list,
         description="Which feelings link the two? A feeling, or {feeling: …, less_conscious: true}.",
     )
@@ -117,9 +117,7 @@ class Help(Model):
 
 
 class Accessibility(Model):
-    format: AccessibleFormat = Field(
-        "standard", description="Which print format does the patient need?"
-    )
+    format: AccessibleFormat = Field("standard", description="Which print format does the patient need?")
     notes: Text | None = Field(None, description="Any other communication needs, for the record.")
 
 
@@ -129,9 +127,7 @@ class _Letter(Model):
     patient: Patient = Field(description="Who is the letter to?")
     therapist: Therapist = Field(description="Who is the letter from?")
     date: LetterDate | None = Field(None, description="What date does the letter carry (YYYY-MM-DD)?")
-    session: int | None = Field(
-        None, ge=1, le=16, description="Which session is it for (1 to 16)?"
-    )
+    session: int | None = Field(None, ge=1, le=16, description="Which session is it for (1 to 16)?")
     background: Text | None = Field(
         None, description="What is the patient's background, and what brought them to therapy?"
     )
@@ -146,9 +142,7 @@ class _Letter(Model):
     coping_strategies: list[CopingStrategy] = Field(
         default_factory=list, description="How has the patient coped with the pattern, at what cost?"
     )
-    course_of_therapy: Text | None = Field(
-        None, description="What happened over the course of the therapy?"
-    )
+    course_of_therapy: Text | None = Field(None, description="What happened over the course of the therapy?")
     changes: list[Text] = Field(
         default_factory=list, description="What changes has the patient been able to make?"
     )
@@ -191,9 +185,7 @@ class GoodbyeLetter(_Letter):
         min_length=1, description="How has the patient coped with the pattern, at what cost?"
     )
     course_of_therapy: Text = Field(description="What happened over the course of the therapy?")
-    changes: list[Text] = Field(
-        min_length=1, description="What changes has the patient been able to make?"
-    )
+    changes: list[Text] = Field(min_length=1, description="What changes has the patient been able to make?")
     unfinished_business: list[Text] = Field(
         min_length=1, description="What is still unfinished, to carry on with?"
     )
@@ -201,7 +193,7 @@ class GoodbyeLetter(_Letter):
     transference: Text = Field(description="How did the pattern show up between the patient and you?")
 
 
-Letter = Annotated[Union[GoodbyeLetter, Formulation], Field(discriminator="kind")]
+Letter = Annotated[GoodbyeLetter | Formulation, Field(discriminator="kind")]
 """Either document; ``kind`` chooses which."""
 
 MODELS: dict[str, type[_Letter]] = {"goodbye-letter": GoodbyeLetter, "formulation": Formulation}
@@ -230,9 +222,7 @@ def describe(kind: str, path: tuple[str | int, ...]) -> str | None:
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
-        info = next(
-            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
-        )
+        info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
         if info is None:
             return None
         model = _inner_model(info.annotation)

@@ -56,7 +56,7 @@ def _fetcher_class() -> type:
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             prefix = ASSET_SCHEME + ":"
-            name = url[len(prefix):] if url.startswith(prefix) else None
+            name = url[len(prefix) :] if url.startswith(prefix) else None
             path = self.assets.get(name) if name is not None else None
             if path is None:
                 with self._lock:
@@ -64,7 +64,9 @@ def _fetcher_class() -> type:
                 raise ValueError(f"letterkit refuses to fetch {url!r}")
             with self._lock:
                 self.served.append(url)
-            return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": _mime(path)})
+            return URLFetcherResponse(
+                url, body=Path(path).read_bytes(), headers={"Content-Type": _mime(path)}
+            )
 
     return LockedFetcher
 
@@ -122,5 +124,8 @@ def html_to_pdf(
     except Exception as error:  # WeasyPrint raises many kinds; the caller needs one.
         log.debug("WeasyPrint failed", exc_info=True)
         raise RenderError(f"the PDF could not be laid out: {error}") from None
-    warnings = [f"refused to fetch {url!r}: a letter can only use letterkit's fonts and the files named in the settings" for url in fetcher.refused]
+    warnings = [
+        f"refused to fetch {url!r}: a letter can only use letterkit's fonts and the files named in the settings"
+        for url in fetcher.refused
+    ]
     return bytes(pdf), warnings

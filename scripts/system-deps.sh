@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system libraries letterkit needs, where a package manager is there:
+# Pango for WeasyPrint's PDF output, HarfBuzz's subsetter (about 5x faster PDFs) and
+# poppler-utils (pdftotext/pdftoppm, to read PDFs back in tests).
+# Skips quietly what is already installed; never asks questions.
+set -euo pipefail
+
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf)
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "Installing system libraries: ${missing[*]}"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+elif command -v brew >/dev/null 2>&1; then
+  brew list pango >/dev/null 2>&1 || brew install pango
+  brew list poppler >/dev/null 2>&1 || brew install poppler
+else
+  echo "No apt-get or brew here: install Pango (for PDF output) with your package manager." >&2
+fi
