@@ -154,3 +154,201 @@ __all__ = [
     "settings_for",
     "validate",
 ]
+
+
+# --------------------------------------------------------------------------- drafts, diffs, contributions
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A letter read from a file or a saved draft (``FILE@N``)."""
+
+    letter: Letter
+    revision: Any
+    content: bytes
+
+    @property
+    def label(self) -> str:
+        return str(self.revision.label)
+
+
+def open_letter(spec: str | os.PathLike[str]) -> Opened:
+    """Read ``FILE``, ``FILE@N``, ``FILE@latest`` or ``FILE@<hash>`` as a validated letter."""
+    from .store import resolve
+
+    revision = resolve(os.fspath(spec))
+    content = revision.content()
+    text = loading.decode(content, revision.label)
+    return Opened(loading.load_text(text, revision.label), revision, content)
+
+
+def draft_label(opened: Opened) -> str | None:
+    """'Draft 2 · 14 March 2026' for a saved draft of a letter still in draft; else None."""
+    draft = opened.revision.draft
+    if draft is None or opened.letter.status != "draft":
+        return None
+    return f"Draft {draft.number} · {compose.long_date(draft.date)}"
+
+
+def reference(opened: Opened) -> str | None:
+    """The short hash that ties a printed letter to its saved history, if it has one."""
+    import hashlib
+
+    from .store import drafts
+
+    if opened.revision.draft is not None:
+        return str(opened.revision.draft.short)
+    history = drafts(opened.revision.file)
+    if not history:
+        return None
+    latest = history[-1]
+    if hashlib.sha256(opened.content).hexdigest() == latest.content_sha256:
+        return latest.short
+    return f"{latest.short}, changed since"
+
+
+def history(path: str | os.PathLike[str]) -> list[Any]:
+    """The saved drafts of a letter, oldest first."""
+    from .store import drafts
+
+    return drafts(path)
+
+
+def save_draft(path: str | os.PathLike[str], role: str, name: str = "", note: str = "") -> Any:
+    """Save the letter file as its next draft (a no-op if nothing changed)."""
+    from .store import save
+
+    return save(path, role, name, note)
+
+
+def verify_history(path: str | os.PathLike[str]) -> list[str]:
+    """Problems with a letter's draft history; empty when it is intact."""
+    from .store import verify
+
+    return verify(path)
+
+
+def diff(a: str | os.PathLike[str] | Letter, b: str | os.PathLike[str] | Letter) -> Any:
+    """The section-aware difference between two letters or revisions (``FILE@N``).
+
+    Between two drafts of one letter, each change is credited to the draft that made it.
+    """
+    from .diff import diff_data, letter_data
+
+    if isinstance(a, (GoodbyeLetter, Formulation)) and isinstance(b, (GoodbyeLetter, Formulation)):
+        return diff_data(letter_data(a), letter_data(b))
+    if isinstance(a, (GoodbyeLetter, Formulation)) or isinstance(b, (GoodbyeLetter, Formulation)):
+        raise LetterkitError("diff takes two letters or two file names, not one of each")
+    first, second = open_letter(a), open_letter(b)
+    result = diff_data(letter_data(first.letter), letter_data(second.letter), first.label, second.label)
+    return _credit_changes(result, first, second)
+
+
+def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
+    """Credit each change to the draft between ``first`` and ``second`` that last touched it."""
+    from dataclasses import replace as dc_replace
+
+    from .diff import diff_data, letter_data
+    from .store import drafts
+
+    da, db = first.revision.draft, second.revision.draft
+    if db is None or first.revision.file != second.revision.file:
+        return result
+    start = da.number if da is not None else 0
+    history = drafts(second.revision.file)
+    touched: dict[str, Any] = {}
+    prev = None
+    for draft in history[:db.number]:
+        data = letter_data(open_letter(f"{second.revision.file}@{draft.number}").letter)
+        if prev is not None and draft.number > start:
+            for change in diff_data(prev, data).changes:
+                touched[change.path] = draft
+        prev = data
+    credited = []
+    for change in result.changes:
+        draft = touched.get(change.path) or db
+        credited.append(dc_replace(change, author=f"{draft.role} {draft.name}".strip(), draft=draft.number))
+    return dc_replace(result, changes=tuple(credited))
+
+
+def contributions(path: str | os.PathLike[str]) -> Any:
+    """Who wrote which words of the latest draft, and what the patient changed."""
+    from .contributions import DraftInfo
+    from .contributions import contributions as credit
+    from .diff import letter_data
+    from .errors import LetterkitError as _Error
+    from .store import drafts
+
+    saved = drafts(path)
+    if not saved:
+        raise _Error(f"{os.fspath(path)}: has no saved drafts yet (save one with `letterkit draft save`)")
+    history = []
+    for draft in saved:
+        info = DraftInfo(draft.number, draft.role, draft.name, draft.short, draft.time)
+        history.append((info, letter_data(open_letter(f"{os.fspath(path)}@{draft.number}").letter)))
+    return credit(os.fspath(path), history)
+
+
+def _legend(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
+    from html import escape
+
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f"<h2>{escape(title)}</h2>" + "".join(f"<p>{part}</p>" for part in key) + (f"<ul>{items}</ul>" if items else "")
+
+
+def render_redline(
+    a: str | os.PathLike[str], b: str | os.PathLike[str], format: Format = "pdf", *, settings: Settings | None = None
+) -> Rendered:
+    """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
+    from .diff import letter_data, redline_marks
+
+    first, second = open_letter(a), open_letter(b)
+    changes = diff(a, b)
+    marks, lists = redline_marks(letter_data(first.letter), letter_data(second.letter))
+    lines = [
+        f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "") for c in changes.changes
+    ]
+    legend = _legend(
+        f"Changes from {first.label} to {second.label}",
+        lines or ["No changes."],
+        ['<ins>Inserted words are bold, in a box.</ins>', '<del>Deleted words are struck through.</del>'],
+    )
+    return _render_marked(second, format, marks, lists, legend, settings or settings_for(second.revision.file))
+
+
+def render_contributions(path: str | os.PathLike[str], format: Format = "html", *, settings: Settings | None = None) -> Rendered:
+    """The latest draft with the patient's own words highlighted."""
+    credit = contributions(path)
+    latest = open_letter(f"{os.fspath(path)}@latest")
+    patient_drafts = [f"draft {d.number} ({d.name or d.role})" for d in credit.drafts if d.role == "patient"]
+    legend = _legend(
+        "Your words in this letter",
+        [],
+        [
+            '<mark>Words marked like this were written by the patient</mark>'
+            + (f" in {', '.join(patient_drafts)}." if patient_drafts else ": none yet."),
+        ],
+    )
+    return _render_marked(latest, format, credit.marks("patient"), {}, legend, settings or settings_for(path))
+
+
+def _render_marked(
+    opened: Opened,
+    format: Format,
+    marks: Mapping[tuple[str | int, ...], Sequence[tuple[str, str | None]]],
+    lists: Mapping[str, Sequence[Sequence[tuple[str, str | None]]]],
+    legend_html: str,
+    settings: Settings,
+) -> Rendered:
+    if format not in ("html", "pdf"):
+        raise LetterkitError(f"a marked-up letter can be html or pdf, not {format}")
+    ctx = compose.RenderContext(
+        opened.letter, settings, draft_label=draft_label(opened), reference=reference(opened), marks=marks, list_marks=lists
+    )
+    html = compose.to_html(ctx, for_print=format == "pdf", legend_html=legend_html)
+    if format == "html":
+        return Rendered(html, "html")
+    from .pdf import html_to_pdf
+
+    pdf, warnings = html_to_pdf(html, assets=settings.files)
+    return Rendered(pdf, "pdf", warnings)

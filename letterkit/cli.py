@@ -133,13 +133,16 @@ def render(
 ) -> None:
     """Render a letter to Markdown, HTML or PDF.
 
+    FILE may name a saved draft: FILE@2 (the second draft), FILE@latest or FILE@<hash>.
+    A saved draft shows its number and date on every page.
+
     \b
     Examples:
       letterkit render samples/peter-goodbye.yaml
       letterkit render samples/peter-goodbye.yaml -f pdf
       letterkit render samples/peter-goodbye.yaml -o peter.html
     """
-    from .api import RenderOptions, load, render_letter, settings_for
+    from .api import RenderOptions, draft_label, open_letter, reference, render_letter, settings_for
     from .files import write_atomic
 
     if fmt is None:
@@ -147,13 +150,21 @@ def render(
         fmt = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "pdf": "pdf"}.get(suffix, "md")
         if output and suffix and suffix not in ("md", "markdown", "html", "htm", "pdf"):
             raise click.UsageError(f"cannot tell the format from {output!r}: add -f md, html or pdf")
-    letter = load(file)
+    opened = open_letter(file)
+    source = opened.revision.file
     options = RenderOptions(format=fmt, template_dir=template_dir, css=css)
-    result = render_letter(letter, options, settings=settings_for(file, settings_file))
+    result = render_letter(
+        opened.letter,
+        options,
+        settings=settings_for(source, settings_file),
+        draft_label=draft_label(opened),
+        reference=reference(opened),
+    )
     for warning in result.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
     if output is None and fmt == "pdf":
-        output = str(Path(file).with_suffix(".pdf"))
+        suffix = f"-draft{opened.revision.draft.number}.pdf" if opened.revision.draft else ".pdf"
+        output = str(Path(source).with_suffix("")) + suffix
     if output is None or output == "-":
         click.echo(result.content, nl=False)
         return
@@ -201,6 +212,233 @@ def schema(kind: str) -> None:
     from .api import schema as json_schema
 
     click.echo(json_schema(kind), nl=False)
+
+
+# --------------------------------------------------------------------------- drafts
+
+ROLE_CHOICE = click.Choice(["therapist", "patient", "joint", "supervisor"])
+
+
+@main.group()
+def draft() -> None:
+    """Keep every draft of a letter: save, list, show and verify its history.
+
+    The history lives beside the letter, in LETTER.drafts/ (plain YAML and JSON files).
+
+    \b
+    Example:
+      letterkit draft save peter.yaml --author therapist --name "Helen Marsh" --note "For session 13"
+      letterkit draft log peter.yaml
+    """
+
+
+@draft.command("save")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--author", "role", type=ROLE_CHOICE, required=True, help="Who made this draft.")
+@click.option("--name", default="", help="The author's name.")
+@click.option("--note", default="", help="A short note on what changed.")
+@handle_errors
+def draft_save(file: str, role: str, name: str, note: str) -> None:
+    """Save the letter file as its next draft. Saving it unchanged does nothing.
+
+    \b
+    Example:
+      letterkit draft save peter.yaml --author patient --name "Peter Hale" --note "My changes"
+    """
+    from .api import save_draft
+
+    click.echo(save_draft(file, role, name, note).message)
+
+
+@draft.command("log")
+@click.argument("file", type=click.Path(path_type=str))
+@handle_errors
+def draft_log(file: str) -> None:
+    """List the saved drafts, newest first: number, hash, date, author, note.
+
+    \b
+    Example:
+      letterkit draft log peter.yaml
+    """
+    from .api import history
+
+    saved = history(file)
+    if not saved:
+        click.echo(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
+        return
+    for d in reversed(saved):
+        status = f" [{d.status}]" if d.event == "status" else ""
+        who = f"{d.role} {d.name}".strip()
+        click.echo(f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}: {d.note}".rstrip(": "))
+
+
+@draft.command("show")
+@click.argument("file", type=click.Path(path_type=str))
+@click.argument("rev")
+@handle_errors
+def draft_show(file: str, rev: str) -> None:
+    """Print a saved draft's letter file exactly as it was saved.
+
+    REV is a draft number (1 is the first), latest, or the start of a draft's hash.
+
+    \b
+    Example:
+      letterkit draft show peter.yaml 2
+    """
+    from .api import open_letter
+
+    spec = rev if "@" in rev else f"{file}@{rev}"
+    click.echo(open_letter(spec).content, nl=False)
+
+
+@draft.command("verify")
+@click.argument("file", type=click.Path(path_type=str))
+@handle_errors
+def draft_verify(file: str) -> None:
+    """Check that no saved draft or record has been changed or lost.
+
+    \b
+    Example:
+      letterkit draft verify peter.yaml
+    """
+    from .api import history, verify_history
+
+    problems = verify_history(file)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{file}: {len(history(file))} drafts, history intact.")
+
+
+# --------------------------------------------------------------------------- diff, contributions
+
+DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "json"])
+
+
+def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
+    from .files import write_atomic
+
+    if output:
+        write_atomic(output, content)
+        click.echo(f"Wrote {output}", err=True)
+    elif isinstance(content, bytes):
+        raise click.UsageError(f"-f {fmt} needs -o FILE")
+    else:
+        click.echo(content, nl=False)
+
+
+@main.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("-f", "--format", "fmt", type=DIFF_FORMATS, default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
+    """Show what changed between two letters, or two drafts of one (FILE@1 FILE@latest).
+
+    Changes are listed by section and field, word by word. Exit status as diff(1):
+    0 no differences, 1 differences, 2 trouble.
+
+    \b
+    Examples:
+      letterkit diff peter.yaml@1 peter.yaml@latest
+      letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
+    """
+    from .errors import LetterkitError
+
+    debug = bool(click.get_current_context().find_root().params.get("debug"))
+    try:
+        from . import api
+        from . import diff as views
+
+        result = api.diff(a, b)
+        if fmt == "pdf" and not output:
+            raise click.UsageError("-f pdf needs -o FILE")
+        if fmt in ("html", "pdf"):
+            content: str | bytes = api.render_redline(a, b, fmt).content  # type: ignore[arg-type]
+        elif fmt == "json":
+            content = views.to_json(result)
+        elif fmt == "md":
+            content = views.to_markdown(result)
+        else:
+            use_color = sys.stdout.isatty() if color is None else color
+            content = views.to_text(result, color=use_color)
+        _write_or_print(content, output, fmt)
+    except click.UsageError as error:
+        error.show()
+        sys.exit(2)
+    except LetterkitError as error:
+        if debug:
+            raise
+        click.echo(f"letterkit: {error}", err=True)
+        sys.exit(2)
+    except Exception as error:
+        if debug:
+            raise
+        click.echo(f"letterkit: unexpected error: {type(error).__name__}: {error}", err=True)
+        sys.exit(2)
+    sys.exit(1 if result else 0)
+
+
+@main.command("contributions")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html", "pdf"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
+@handle_errors
+def contributions_command(file: str, fmt: str, output: str | None) -> None:
+    """Show who wrote which words of the latest draft, and what the patient changed.
+
+    \b
+    Examples:
+      letterkit contributions peter.yaml
+      letterkit contributions peter.yaml -f pdf -o peter-words.pdf
+    """
+    import json
+
+    from . import api
+
+    if fmt == "pdf" and not output:
+        raise click.UsageError("-f pdf needs -o FILE")
+    credit = api.contributions(file)
+    if fmt in ("html", "pdf"):
+        content: str | bytes = api.render_contributions(file, fmt).content  # type: ignore[arg-type]
+    elif fmt == "json":
+        content = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        content = _contributions_text(credit)
+    _write_or_print(content, output, fmt)
+
+
+def _contributions_text(credit: Any) -> str:
+    lines = [f"Contributions to {credit.file} ({len(credit.drafts)} drafts)"]
+    for d in credit.drafts:
+        lines.append(f"  draft {d.number} {d.short} {d.time[:10]} {d.role} {d.name}".rstrip())
+    lines.append("")
+    lines.append("Words in the latest draft, by who wrote them:")
+    counts = credit.words_by_role()
+    total = sum(counts.values()) or 1
+    for role, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {role:<11}{count:>6} words ({100 * count / total:.0f}%)")
+    lines.append("")
+    words = credit.words_of("patient")
+    lines.append("The patient's own words in the latest draft:")
+    if not words:
+        lines.append("  (none)")
+    for path, texts in words.items():
+        lines.append(f"  {path}: " + " … ".join(f"“{t}”" for t in texts))
+    lines.append("")
+    lines.append("What the patient changed, draft by draft:")
+    if not credit.patient_changes:
+        lines.append("  (nothing yet)")
+    for change in credit.patient_changes:
+        parts = []
+        if change["added"]:
+            parts.append("added " + ", ".join(f"“{t.strip()}”" for t in change["added"] if t.strip()))
+        if change["removed"]:
+            parts.append("removed " + ", ".join(f"“{t.strip()}”" for t in change["removed"] if t.strip()))
+        lines.append(f"  draft {change['draft']}, {change['path']}: " + "; ".join(parts or [change["op"]]))
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

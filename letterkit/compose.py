@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,23 +58,109 @@ def md_block(text: str, indent: str = "") -> str:
 
     ``indent`` is added to every line after the first (for list items).
     """
-    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
-    out = []
-    for paragraph in paragraphs:
-        lines = [_escape_line(line.strip()) for line in paragraph.split("\n") if line.strip()]
-        out.append(("\n" + indent).join(lines))
-    return ("\n\n" + indent).join(out)
+    return "".join(_escape_pieces(text, indent))
+
+
+Span = tuple[str, str | None]
+"""A run of text and the HTML tag to wrap it in (``ins``, ``del``, ``mark``), or None."""
+
+
+def md_block_spans(spans: Sequence[Span], indent: str = "", css_class: str | None = None) -> str:
+    """Like ``md_block``, with runs wrapped in <ins>, <del> or <mark> (redlines, contributions).
+
+    The tags are ours; the text inside them is escaped as usual. A tag is closed and reopened
+    around line breaks, so that it never spans two blocks.
+    """
+    text = "".join(t for t, _ in spans)
+    pieces = _escape_pieces(text, indent)
+    attr = f' class="{css_class}"' if css_class else ""
+    out: list[str] = []
+    at = 0
+    for run, tag in spans:
+        chunk = pieces[at : at + len(run)]
+        at += len(run)
+        if tag is None:
+            out.extend(chunk)
+            continue
+        opened = False
+        for piece in chunk:
+            if "\n" in piece:
+                if opened:
+                    out.append(f"</{tag}>")
+                    opened = False
+                out.append(piece)
+            elif piece:
+                if not opened:
+                    out.append(f"<{tag}{attr}>")
+                    opened = True
+                out.append(piece)
+        if opened:
+            out.append(f"</{tag}>")
+    return "".join(out)
+
+
+def _escape_pieces(text: str, indent: str) -> list[str]:
+    """One piece of escaped Markdown per character of ``text`` (empty where dropped).
+
+    Lines are stripped, runs of blank lines become one paragraph break, and every line after
+    the first gets ``indent``. Keeping one piece per character lets ``md_block_spans`` wrap
+    any run of the original text in a tag.
+    """
+    pieces = [""] * len(text)
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for match in re.finditer(r"\r\n|\r|\n", text):
+        lines.append((start, match.start()))
+        start = match.end()
+    lines.append((start, len(text)))
+    seen_text = False
+    blank_since_text = False
+    pending_break: int | None = None  # where the line break before the next text line goes
+    for line_start, line_end in lines:
+        line = text[line_start:line_end]
+        stripped = line.strip()
+        if not stripped:
+            blank_since_text = blank_since_text or seen_text
+            continue
+        lead = line_start + (len(line) - len(line.lstrip()))
+        if pending_break is not None:
+            pieces[pending_break] = ("\n\n" if blank_since_text else "\n") + indent
+        escaped = [_escape_char(ch, text, i) for i, ch in enumerate(stripped, start=lead)]
+        _escape_line_start(stripped, escaped)
+        pieces[lead : lead + len(stripped)] = escaped
+        seen_text = True
+        blank_since_text = False
+        pending_break = line_end if line_end < len(text) else None
+    return pieces
+
+
+def _escape_char(ch: str, text: str, index: int) -> str:
+    if ch in "\\`[]":
+        return "\\" + ch
+    if ch == "<":
+        return "&lt;"
+    if ch == "&" and _ENTITY.match(text, index):
+        return "&amp;"
+    return ch
+
+
+def _escape_line_start(line: str, escaped: list[str]) -> None:
+    """Stop a line from starting a heading, a quote, a list or a rule."""
+    if _RULE.match(line):
+        for i, ch in enumerate(line):
+            if ch in "-=*_":
+                escaped[i] = "\\" + ch
+        return
+    if match := _LINE_START.match(line):
+        head = match.group()
+        where = len(head) - 1 if head[0].isdigit() else 0
+        escaped[where] = "\\" + escaped[where]
 
 
 def _escape_line(line: str) -> str:
-    line = line.replace("\\", "\\\\").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]")
-    line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
-    if _RULE.match(line) and line.strip():
-        return re.sub(r"([-=*_])", r"\\\1", line)
-    if match := _LINE_START.match(line):
-        head = match.group()
-        line = (head[:-1] + "\\" + head[-1] if head[0].isdigit() else "\\" + head) + line[len(head) :]
-    return line
+    pieces = [_escape_char(ch, line, i) for i, ch in enumerate(line)]
+    _escape_line_start(line, pieces)
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------- dates and words
@@ -130,6 +216,10 @@ class RenderContext:
     draft_label: str | None = None
     reference: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    marks: Mapping[tuple[str | int, ...], Sequence[Span]] = field(default_factory=dict)
+    """Text fields to show marked up (redline, contributions), by field path."""
+    list_marks: Mapping[str, Sequence[Sequence[Span]]] = field(default_factory=dict)
+    """Whole lists to show marked up, by field name: removed items appear struck through."""
 
 
 def template_vars(ctx: RenderContext) -> dict[str, Any]:
@@ -151,6 +241,16 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
     if letter.help:
         help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
     referral = letter.referral
+
+    def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
+        spans = ctx.marks.get(path)
+        return md_block_spans(spans, indent) if spans is not None else md_block(value or "", indent)
+
+    def items(name: str, values: Sequence[str]) -> list[str]:
+        if name in ctx.list_marks:
+            return [md_block_spans(spans, "    ") for spans in ctx.list_marks[name]]
+        return [block((name, i), value, "    ") for i, value in enumerate(values)]
+
     return {
         "kind": letter.kind,
         "status": letter.status,
@@ -176,33 +276,36 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "website": md_inline(settings.service.website or ""),
         },
         "sign_off": md_inline(settings.sign_off),
-        "background": md_block(letter.background or ""),
+        "background": block(("background",), letter.background),
         "referral": {
             "by": md_inline(referral.by or "") if referral else "",
             "by_sentence": md_inline(_sentence_subject(referral.by)) if referral and referral.by else "",
-            "reason": md_block(referral.reason or "") if referral else "",
+            "reason": block(("referral", "reason"), referral.reason) if referral else "",
             "when": month_year(referral.date) if referral else "",
         },
         "ipaf": {
-            "self": md_block(ipaf.self_),
-            "other": md_block(ipaf.other),
+            "self": block(("ipaf", "self"), ipaf.self_),
+            "other": block(("ipaf", "other"), ipaf.other),
             "feelings": md_inline(join_words(names)),
             "tentative": [md_inline(_some(a.feeling)) for a in tentative],
-            "reversal": md_block(ipaf.reversal or ""),
-            "internalised": md_block(ipaf.internalised or ""),
+            "reversal": block(("ipaf", "reversal"), ipaf.reversal),
+            "internalised": block(("ipaf", "internalised"), ipaf.internalised),
             "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
         },
-        "goals": [md_block(goal, "    ") for goal in letter.goals],
+        "goals": items("goals", letter.goals),
         "coping": [
-            {"strategy": md_block(c.strategy, "    "), "cost": md_block(c.cost or "", "    ")}
-            for c in letter.coping_strategies
+            {
+                "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
+                "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
+            }
+            for i, c in enumerate(letter.coping_strategies)
         ],
-        "course_of_therapy": md_block(letter.course_of_therapy or ""),
-        "changes": [md_block(change, "    ") for change in letter.changes],
-        "unfinished_business": [md_block(item, "    ") for item in letter.unfinished_business],
-        "ending": md_block(letter.ending or ""),
-        "transference": md_block(letter.transference or ""),
-        "closing": md_block(letter.closing or ""),
+        "course_of_therapy": block(("course_of_therapy",), letter.course_of_therapy),
+        "changes": items("changes", letter.changes),
+        "unfinished_business": items("unfinished_business", letter.unfinished_business),
+        "ending": block(("ending",), letter.ending),
+        "transference": block(("transference",), letter.transference),
+        "closing": block(("closing",), letter.closing),
         "help": {key: md_block(value) for key, value in help_text.items()},
         **ctx.extra,
     }
@@ -260,6 +363,9 @@ def to_markdown(ctx: RenderContext, template_dir: str | None = None) -> str:
 # --------------------------------------------------------------------------- Markdown to HTML
 
 ALLOWED_TAGS = {
+    "ins",
+    "del",
+    "mark",
     "p",
     "br",
     "h1",
@@ -281,7 +387,15 @@ ALLOWED_TAGS = {
     "div",
     "span",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "section": {"class"}, "div": {"class"}, "span": {"class"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ins": {"class"},
+    "del": {"class"},
+    "mark": {"class"},
+    "section": {"class"},
+    "div": {"class"},
+    "span": {"class"},
+}
 URL_SCHEMES = {"https", "mailto"}
 
 
@@ -316,6 +430,7 @@ def to_html(
     template_dir: str | None = None,
     css: Iterable[str] = (),
     for_print: bool = False,
+    legend_html: str = "",
 ) -> str:
     """The whole letter as one self-contained HTML page (CSS inline, nothing fetched)."""
     variables = template_vars(ctx)
@@ -333,6 +448,7 @@ def to_html(
         "help_html": markdown_to_html(help_md),
         "css": [_read_style("letter.css"), *css],
         "for_print": for_print,
+        "legend_html": legend_html,
         "footer": f"{letter.patient.name}",
         "plain": {
             "service": letter.therapist.service or "",

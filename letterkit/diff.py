@@ -1,0 +1,448 @@
+"""Section-aware differences between two letters, as data; views are separate functions.
+
+A change is reported at the field path where it happened (``ipaf.self``, ``changes[2]``,
+``coping_strategies[0].cost``). Inside text, the difference is word by word, keeping every
+space and punctuation mark, so applying a text change to the old text gives the new text
+byte for byte. List items that were added, removed or moved are reported as such.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Op = Literal["added", "removed", "changed", "moved"]
+Path_ = tuple[str | int, ...]
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+
+
+# --------------------------------------------------------------------------- word diff
+
+
+def tokens(text: str) -> list[str]:
+    """Words, runs of whitespace, and single other characters; joined, they give ``text``."""
+    return _TOKEN.findall(text)
+
+
+Segment = tuple[str, str]
+"""("=", text) kept, ("-", text) removed, ("+", text) inserted."""
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """The word-by-word difference between two texts, changed runs grouped together."""
+    a, b = tokens(old), tokens(new)
+    raw: list[Segment] = []
+    for op, i1, i2, j1, j2 in _opcodes(a, b):
+        if op == "=":
+            raw.append(("=", "".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                raw.append(("-", "".join(a[i1:i2])))
+            if j2 > j1:
+                raw.append(("+", "".join(b[j1:j2])))
+    return _group(raw)
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> Iterable[tuple[str, int, int, int, int]]:
+    """Opcodes over token lists: Google's diff-match-patch in C++ when installed, else difflib."""
+    try:
+        import fast_diff_match_patch as dmp
+    except ImportError:  # pragma: no cover - the fallback is slower but exact
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            yield ("=" if tag == "equal" else "~"), i1, i2, j1, j2
+        return
+    codes: dict[str, str] = {}
+
+    def encode(seq: Sequence[str]) -> str:
+        out = []
+        for token in seq:
+            code = codes.get(token)
+            if code is None:
+                n = len(codes) + 0x100
+                if n >= 0xD800:
+                    n += 0x800  # skip the surrogate range
+                code = codes[token] = chr(n)
+            out.append(code)
+        return "".join(out)
+
+    ea, eb = encode(a), encode(b)
+    i = j = 0
+    pending_i, pending_j = i, j
+    for op, length in dmp.diff(ea, eb, timelimit=0, checklines=False, cleanup="No", counts_only=True):
+        if op == "=":
+            if (pending_i, pending_j) != (i, j):
+                yield "~", pending_i, i, pending_j, j
+            yield "=", i, i + length, j, j + length
+            i += length
+            j += length
+            pending_i, pending_j = i, j
+        elif op == "-":
+            i += length
+        else:
+            j += length
+    if (pending_i, pending_j) != (i, j):
+        yield "~", pending_i, i, pending_j, j
+
+
+def _group(segments: list[Segment]) -> list[Segment]:
+    """Merge neighbours of one kind, and fold lone spaces between changes into the change,
+    so that a changed phrase reads as one run (like ``git diff --word-diff``)."""
+    out: list[Segment] = []
+    for index, (op, text) in enumerate(segments):
+        if not text:
+            continue
+        between_changes = (
+            op == "="
+            and text.isspace()
+            and 0 < index < len(segments) - 1
+            and segments[index - 1][0] != "="
+            and segments[index + 1][0] != "="
+        )
+        if between_changes:
+            out.extend([("-", text), ("+", text)])
+            continue
+        out.append((op, text))
+    merged: list[Segment] = []
+    for op, text in out:
+        # Collect each changed run as all its deletions, then all its insertions.
+        if op != "=" and merged and merged[-1][0] != "=":
+            run_start = len(merged)
+            while run_start > 0 and merged[run_start - 1][0] != "=":
+                run_start -= 1
+            run = merged[run_start:] + [(op, text)]
+            minus = "".join(t for o, t in run if o == "-")
+            plus = "".join(t for o, t in run if o == "+")
+            merged[run_start:] = [s for s in (("-", minus), ("+", plus)) if s[1]]
+        elif merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        else:
+            merged.append((op, text))
+    return merged
+
+
+def apply_words(old: str, segments: Iterable[Segment]) -> str:
+    """Apply a word diff to ``old``; raises ValueError if it does not fit."""
+    out: list[str] = []
+    at = 0
+    for op, text in segments:
+        if op in "=-":
+            if old[at : at + len(text)] != text:
+                raise ValueError(f"the diff does not fit the text at character {at}")
+            at += len(text)
+            if op == "=":
+                out.append(text)
+        else:
+            out.append(text)
+    if at != len(old):
+        raise ValueError("the diff does not cover the whole text")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- letter diff
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change at one field path."""
+
+    path: str
+    op: Op
+    old: Any = None
+    new: Any = None
+    words: tuple[Segment, ...] = ()
+    moved_from: int | None = None
+    author: str | None = None
+    draft: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "op": self.op,
+            "old": self.old,
+            "new": self.new,
+            "author": self.author,
+            "draft": self.draft,
+        }
+        if self.words:
+            out["words"] = [{"op": op, "text": text} for op, text in self.words]
+        if self.moved_from is not None:
+            out["moved_from"] = self.moved_from
+        return out
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The changes that turn letter ``a`` into letter ``b``."""
+
+    a: str
+    b: str
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": "letterkit-diff",
+            "version": 1,
+            "a": self.a,
+            "b": self.b,
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+def dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def diff_data(a: Mapping[str, Any], b: Mapping[str, Any], a_label: str = "a", b_label: str = "b") -> Diff:
+    """The difference between two letters given as plain data (from ``letter_data``)."""
+    changes: list[Change] = []
+    _diff_value((), a, b, changes)
+    return Diff(a_label, b_label, tuple(changes))
+
+
+def letter_data(letter: Any) -> dict[str, Any]:
+    """A letter as plain JSON-like data with the file's field names, empty fields left out."""
+    data: dict[str, Any] = letter.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude_defaults=False
+    )
+    return {k: v for k, v in data.items() if v not in ([], {}, None)}
+
+
+def _diff_value(path: Path_, a: Any, b: Any, out: list[Change]) -> None:
+    if a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            if key not in b:
+                out.append(Change(dotted(path + (key,)), "removed", old=a[key]))
+            elif key not in a:
+                out.append(Change(dotted(path + (key,)), "added", new=b[key]))
+            else:
+                _diff_value(path + (key,), a[key], b[key], out)
+    elif isinstance(a, list) and isinstance(b, list):
+        _diff_list(path, a, b, out)
+    elif isinstance(a, str) and isinstance(b, str):
+        out.append(Change(dotted(path), "changed", old=a, new=b, words=tuple(word_diff(a, b))))
+    else:
+        out.append(Change(dotted(path), "changed", old=a, new=b))
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+def _diff_list(path: Path_, a: list[Any], b: list[Any], out: list[Change]) -> None:
+    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+    removed: list[int] = []
+    added: list[int] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for offset in range(pairs):
+            i, j = i1 + offset, j1 + offset
+            if ka[i] in kb[j2:] or ka[i] in kb[:j1] or kb[j] in ka[:i1] or kb[j] in ka[i2:]:
+                removed.append(i)
+                added.append(j)
+            else:
+                _diff_value(path + (j,), a[i], b[j], out)
+        removed.extend(range(i1 + pairs, i2))
+        added.extend(range(j1 + pairs, j2))
+    # An item removed in one place and added in another has moved.
+    unclaimed = {index: ka[index] for index in removed}
+    for j in added:
+        source = next((i for i, key in unclaimed.items() if key == kb[j]), None)
+        if source is not None:
+            del unclaimed[source]
+            out.append(Change(dotted(path + (j,)), "moved", old=a[source], new=b[j], moved_from=source))
+        else:
+            out.append(Change(dotted(path + (j,)), "added", new=b[j]))
+    for i in unclaimed:
+        out.append(Change(dotted(path + (i,)), "removed", old=a[i]))
+
+
+def match_items(a: Sequence[Any], b: Sequence[Any]) -> dict[int, int]:
+    """For each item of b, the item of a it came from (kept, moved or edited in place)."""
+    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    source: dict[int, int] = {}
+    used: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+    for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(i2 - i1):
+                source[j1 + offset] = i1 + offset
+                used.add(i1 + offset)
+    for j, key in enumerate(kb):  # moved items
+        if j not in source:
+            i = next((i for i, k in enumerate(ka) if k == key and i not in used), None)
+            if i is not None:
+                source[j] = i
+                used.add(i)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():  # edited in place
+        if tag == "replace":
+            for offset in range(min(i2 - i1, j2 - j1)):
+                i, j = i1 + offset, j1 + offset
+                if j not in source and i not in used:
+                    source[j] = i
+                    used.add(i)
+    return source
+
+
+def attribute(diff: Diff, author: str | None, draft: int | None) -> Diff:
+    """The same diff with every change credited to one author and draft."""
+    return replace(diff, changes=tuple(replace(c, author=author, draft=draft) for c in diff.changes))
+
+
+# --------------------------------------------------------------------------- views
+
+
+def to_text(diff: Diff, color: bool = False, context: int = 1) -> str:
+    """Plain text like ``git diff --word-diff=plain``: [-removed-]{+added+}."""
+    import click
+
+    def mark(op: str, text: str) -> str:
+        if op == "-":
+            return click.style(f"[-{text}-]", fg="red") if color else f"[-{text}-]"
+        if op == "+":
+            return click.style(f"{{+{text}+}}", fg="green") if color else f"{{+{text}+}}"
+        return text
+
+    lines = [f"--- {diff.a}", f"+++ {diff.b}"]
+    for change in diff.changes:
+        who = f"  ({change.author}, draft {change.draft})" if change.author else ""
+        header = f"@@ {change.path}: {change.op}"
+        if change.op == "moved":
+            header += f" from position {change.moved_from}"
+        lines.append(click.style(header + who, fg="cyan") if color else header + who)
+        if change.words:
+            lines.extend(_word_lines(change.words, mark, context))
+        elif change.op in ("added", "moved"):
+            lines.extend("  " + mark("+", line) for line in _plain(change.new).splitlines())
+        elif change.op == "removed":
+            lines.extend("  " + mark("-", line) for line in _plain(change.old).splitlines())
+        else:
+            lines.append("  " + mark("-", _plain(change.old)) + mark("+", _plain(change.new)))
+    return "\n".join(lines) + "\n"
+
+
+def _word_lines(words: Sequence[Segment], mark: Any, context: int) -> list[str]:
+    """The lines of a text change, marked up; unchanged lines far from a change are elided."""
+    marked = "".join(text if op == "=" else _mark_multiline(mark, op, text) for op, text in words)
+    all_lines = marked.split("\n")
+    keep = {i for i, line in enumerate(all_lines) if "[-" in line or "{+" in line or "\x1b[" in line}
+    show = {j for i in keep for j in range(i - context, i + context + 1) if 0 <= j < len(all_lines)}
+    out: list[str] = []
+    skipped = False
+    for i, line in enumerate(all_lines):
+        if i in show:
+            out.append("  " + line)
+            skipped = False
+        elif not skipped:
+            out.append("  …")
+            skipped = True
+    return out
+
+
+def _mark_multiline(mark: Any, op: str, text: str) -> str:
+    return "\n".join(mark(op, part) if part else "" for part in text.split("\n"))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_json(diff: Diff) -> str:
+    return json.dumps(diff.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_markdown(diff: Diff) -> str:
+    """Markdown with CriticMarkup: {--removed--} and {++added++}."""
+    lines = [f"# Changes from {diff.a} to {diff.b}", ""]
+    if not diff.changes:
+        lines.append("No changes.")
+    for change in diff.changes:
+        who = f" — {change.author}, draft {change.draft}" if change.author else ""
+        lines += [f"## {change.path} ({change.op}){who}", ""]
+        if change.words:
+            lines.append(
+                "".join(text if op == "=" else f"{{{op}{op}{text}{op}{op}}}" for op, text in change.words)
+            )
+        else:
+            if change.old is not None and change.op in ("removed", "changed"):
+                lines.append(f"{{--{_plain(change.old)}--}}")
+            if change.new is not None and change.op in ("added", "changed", "moved"):
+                lines.append(f"{{++{_plain(change.new)}++}}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- redline
+
+REDLINE_LISTS = ("goals", "changes", "unfinished_business")
+
+
+def _spans(segments: Iterable[Segment]) -> list[tuple[str, str | None]]:
+    tag = {"=": None, "-": "del", "+": "ins"}
+    return [(text, tag[op]) for op, text in segments]
+
+
+def redline_marks(
+    a: Mapping[str, Any], b: Mapping[str, Any]
+) -> tuple[dict[Path_, list[tuple[str, str | None]]], dict[str, list[list[tuple[str, str | None]]]]]:
+    """Marks that show letter ``b`` with every change from ``a``: insertions in <ins>,
+    deletions in <del>; removed list items stay in place, struck through."""
+    marks: dict[Path_, list[tuple[str, str | None]]] = {}
+    lists: dict[str, list[list[tuple[str, str | None]]]] = {}
+
+    def text_marks(path: Path_, old: Any, new: Any) -> None:
+        if isinstance(new, str):
+            if old == new:
+                return
+            marks[path] = _spans(word_diff(old, new)) if isinstance(old, str) else [(new, "ins")]
+        elif isinstance(new, dict):
+            for key, value in new.items():
+                text_marks(path + (key,), old.get(key) if isinstance(old, dict) else None, value)
+
+    for key, value in b.items():
+        old = a.get(key)
+        if key in REDLINE_LISTS and isinstance(value, list):
+            lists[key] = _merged_list(old if isinstance(old, list) else [], value)
+        elif key == "coping_strategies" and isinstance(value, list):
+            source = match_items(old, value) if isinstance(old, list) else {}
+            for j, item in enumerate(value):
+                previous = old[source[j]] if isinstance(old, list) and j in source else None
+                text_marks((key, j), previous, item)
+        elif key not in ("kind", "status", "date", "session"):
+            text_marks((key,), old, value)
+    return marks, lists
+
+
+def _merged_list(a: list[Any], b: list[Any]) -> list[list[tuple[str, str | None]]]:
+    """b's items in order, with items removed from a shown struck through where they were."""
+    out: list[list[tuple[str, str | None]]] = []
+    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend([(str(item), None)] for item in b[j1:j2])
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for offset in range(pairs):
+            old, new = a[i1 + offset], b[j1 + offset]
+            out.append(_spans(word_diff(str(old), str(new))))
+        out.extend([(str(item), "del")] for item in a[i1 + pairs : i2])
+        out.extend([(str(item), "ins")] for item in b[j1 + pairs : j2])
+    return out
