@@ -258,7 +258,7 @@ def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
     history = drafts(second.revision.file)
     touched: dict[str, Any] = {}
     prev = None
-    for draft in history[:db.number]:
+    for draft in history[: db.number]:
         data = letter_data(open_letter(f"{second.revision.file}@{draft.number}").letter)
         if prev is not None and draft.number > start:
             for change in diff_data(prev, data).changes:
@@ -293,11 +293,19 @@ def _legend(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
     from html import escape
 
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    return f"<h2>{escape(title)}</h2>" + "".join(f"<p>{part}</p>" for part in key) + (f"<ul>{items}</ul>" if items else "")
+    return (
+        f"<h2>{escape(title)}</h2>"
+        + "".join(f"<p>{part}</p>" for part in key)
+        + (f"<ul>{items}</ul>" if items else "")
+    )
 
 
 def render_redline(
-    a: str | os.PathLike[str], b: str | os.PathLike[str], format: Format = "pdf", *, settings: Settings | None = None
+    a: str | os.PathLike[str],
+    b: str | os.PathLike[str],
+    format: Format = "pdf",
+    *,
+    settings: Settings | None = None,
 ) -> Rendered:
     """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
     from .diff import letter_data, redline_marks
@@ -306,17 +314,22 @@ def render_redline(
     changes = diff(a, b)
     marks, lists = redline_marks(letter_data(first.letter), letter_data(second.letter))
     lines = [
-        f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "") for c in changes.changes
+        f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "")
+        for c in changes.changes
     ]
     legend = _legend(
         f"Changes from {first.label} to {second.label}",
         lines or ["No changes."],
-        ['<ins>Inserted words are bold, in a box.</ins>', '<del>Deleted words are struck through.</del>'],
+        ["<ins>Inserted words are bold, in a box.</ins>", "<del>Deleted words are struck through.</del>"],
     )
-    return _render_marked(second, format, marks, lists, legend, settings or settings_for(second.revision.file))
+    return _render_marked(
+        second, format, marks, lists, legend, settings or settings_for(second.revision.file)
+    )
 
 
-def render_contributions(path: str | os.PathLike[str], format: Format = "html", *, settings: Settings | None = None) -> Rendered:
+def render_contributions(
+    path: str | os.PathLike[str], format: Format = "html", *, settings: Settings | None = None
+) -> Rendered:
     """The latest draft with the patient's own words highlighted."""
     credit = contributions(path)
     latest = open_letter(f"{os.fspath(path)}@latest")
@@ -325,7 +338,7 @@ def render_contributions(path: str | os.PathLike[str], format: Format = "html", 
         "Your words in this letter",
         [],
         [
-            '<mark>Words marked like this were written by the patient</mark>'
+            "<mark>Words marked like this were written by the patient</mark>"
             + (f" in {', '.join(patient_drafts)}." if patient_drafts else ": none yet."),
         ],
     )
@@ -343,7 +356,12 @@ def _render_marked(
     if format not in ("html", "pdf"):
         raise LetterkitError(f"a marked-up letter can be html or pdf, not {format}")
     ctx = compose.RenderContext(
-        opened.letter, settings, draft_label=draft_label(opened), reference=reference(opened), marks=marks, list_marks=lists
+        opened.letter,
+        settings,
+        draft_label=draft_label(opened),
+        reference=reference(opened),
+        marks=marks,
+        list_marks=lists,
     )
     html = compose.to_html(ctx, for_print=format == "pdf", legend_html=legend_html)
     if format == "html":
@@ -352,3 +370,39 @@ def _render_marked(
 
     pdf, warnings = html_to_pdf(html, assets=settings.files)
     return Rendered(pdf, "pdf", warnings)
+
+
+def import_edited(
+    edited: str | os.PathLike[str], into: str | os.PathLike[str], role: str, name: str = "", note: str = ""
+) -> tuple[Any, Any]:
+    """Map an edited Markdown copy of a letter back onto its fields and save the next draft.
+
+    Returns the import result (what changed, what could not be placed and was kept in
+    ``patient_comments``) and the draft saved. The letter's current file must be saved as a
+    draft first, so that nothing unsaved is overwritten.
+    """
+    import hashlib
+
+    from .files import write_atomic
+    from .importing import import_markdown, to_yaml
+    from .store import drafts, save
+
+    target = os.fspath(into)
+    saved = drafts(target)
+    current = open_letter(target)
+    if not saved or hashlib.sha256(current.content).hexdigest() != saved[-1].content_sha256:
+        raise LetterkitError(
+            f"{target}: has changes that are not saved as a draft; run `letterkit draft save {target}` first"
+        )
+    edited_text = loading.read_text(edited)
+    original = compose.to_markdown(
+        compose.RenderContext(current.letter, settings_for(target), reference=reference(current))
+    )
+    source = loading.parse(loading.decode(current.content, target), target)
+    result = import_markdown(source.data, original, edited_text)
+    if not result.changed and not result.unplaced:
+        return result, None
+    text = to_yaml(result.data)
+    loading.load_text(text, os.fspath(edited))  # the mapped letter must still be valid
+    write_atomic(target, text)
+    return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")

@@ -311,6 +311,43 @@ def draft_verify(file: str) -> None:
     click.echo(f"{file}: {len(history(file))} drafts, history intact.")
 
 
+@draft.command("import")
+@click.argument("edited", type=click.Path(path_type=str))
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(path_type=str),
+    help="The letter file the edits belong to.",
+)
+@click.option("--author", "role", type=ROLE_CHOICE, required=True, help="Who made the edits.")
+@click.option("--name", default="", help="The author's name.")
+@click.option("--note", default="", help="A short note (default: where the edits came from).")
+@handle_errors
+def draft_import(edited: str, into: str, role: str, name: str, note: str) -> None:
+    """Bring an edited Markdown copy of a letter back in as the next draft.
+
+    Edit the Markdown that `letterkit render` printed; each change goes back to its section.
+    Text that fits no section is kept in the letter as the patient's comments, never dropped.
+
+    \b
+    Example:
+      letterkit render peter.yaml -o peter.md      # the patient edits peter.md
+      letterkit draft import peter.md --into peter.yaml --author patient --name "Peter Hale"
+    """
+    from .api import import_edited
+
+    result, saved = import_edited(edited, into, role, name, note)
+    for path in result.changed:
+        click.echo(f"changed {path}")
+    for text in result.unplaced:
+        click.echo(f"kept as a comment (it fits no section): {text}", err=True)
+    if saved is None:
+        click.echo("No changes found; nothing saved.")
+    else:
+        click.echo(saved.message)
+
+
 # --------------------------------------------------------------------------- diff, contributions
 
 DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "json"])
@@ -331,7 +368,9 @@ def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
 @main.command("diff")
 @click.argument("a")
 @click.argument("b")
-@click.option("-f", "--format", "fmt", type=DIFF_FORMATS, default="text", show_default=True, help="Output format.")
+@click.option(
+    "-f", "--format", "fmt", type=DIFF_FORMATS, default="text", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
@@ -383,7 +422,14 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
 
 @main.command("contributions")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html", "pdf"]), default="text", show_default=True)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html", "pdf"]),
+    default="text",
+    show_default=True,
+)
 @click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
 @handle_errors
 def contributions_command(file: str, fmt: str, output: str | None) -> None:

@@ -306,6 +306,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "ending": block(("ending",), letter.ending),
         "transference": block(("transference",), letter.transference),
         "closing": block(("closing",), letter.closing),
+        "patient_comments": items("patient_comments", letter.patient_comments),
         "help": {key: md_block(value) for key, value in help_text.items()},
         **ctx.extra,
     }

@@ -77,7 +77,12 @@ class Contributions:
             "words_by_role": self.words_by_role(),
             "fields": {
                 dotted(path): [
-                    {"text": text, "draft": number, "role": self.role_of(number), "name": self.drafts[number - 1].name}
+                    {
+                        "text": text,
+                        "draft": number,
+                        "role": self.role_of(number),
+                        "name": self.drafts[number - 1].name,
+                    }
                     for text, number in runs
                 ]
                 for path, runs in self.fields.items()
@@ -111,14 +116,19 @@ def _credit(prev: Any, prev_credit: Any, cur: Any, number: int) -> Any:
             return [_credit(None, None, item, number) for item in cur]
         source = match_items(prev, cur)
         return [
-            _credit(prev[source[j]], prev_credit[source[j]], item, number) if j in source else _credit(None, None, item, number)
+            _credit(prev[source[j]], prev_credit[source[j]], item, number)
+            if j in source
+            else _credit(None, None, item, number)
             for j, item in enumerate(cur)
         ]
     return number
 
 
 def _flatten(
-    value: Any, credit: Any, path: tuple[str | int, ...], out: dict[tuple[str | int, ...], list[tuple[str, int]]]
+    value: Any,
+    credit: Any,
+    path: tuple[str | int, ...],
+    out: dict[tuple[str | int, ...], list[tuple[str, int]]],
 ) -> None:
     if isinstance(value, str):
         runs: list[tuple[str, int]] = []
