@@ -111,7 +111,7 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
         index += 1
 
     result = ImportResult(data=_copy(data), unplaced=unplaced)
-    for start, end, path, value, indent in spans:
+    for _start, _end, path, value, indent in spans:
         if path not in edits:
             continue
         rendered = md_block(value, indent)
@@ -129,9 +129,10 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
         else:
             _set(result.data, path, None)
         for item in extra_items:
-            result.data.setdefault(path[0], [])
-            result.data[path[0]].append(unescape(item, "    ").strip())
-            result.changed.append(f"{path[0]}[+]")
+            name = str(path[0])
+            result.data.setdefault(name, [])
+            result.data[name].append(unescape(item, "    ").strip())
+            result.changed.append(f"{name}[+]")
     _drop_removed(result.data)
     if unplaced:
         result.data.setdefault("patient_comments", [])
