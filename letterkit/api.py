@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import compose, loading
-from .errors import LetterFileError, LetterkitError, Problem, RenderError, TemplateError
+from .errors import LetterFileError, LetterkitError, LetterNotFoundError, Problem, RenderError, TemplateError
 from .models import KINDS, Formulation, GoodbyeLetter, json_schema
 from .settings import Settings, settings_for
 
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 Letter = GoodbyeLetter | Formulation
 Format = Literal["md", "html", "pdf"]
+Style = Literal["standard", "large-print", "easy-read"]
 FORMATS: tuple[str, ...] = ("md", "html", "pdf")
 TEXT_FORMATS = frozenset({"md", "html"})
 
@@ -33,7 +34,13 @@ class RenderOptions(BaseModel):
     format: Format = Field("md", description="md, html or pdf.")
     template_dir: str | None = Field(None, description="A service's own templates, tried first.")
     css: tuple[str, ...] = Field((), description="CSS files layered over the built-in style.")
-    tagged: bool = Field(True, description="Tag the PDF for screen readers (PDF/UA structure).")
+    style: Style | None = Field(
+        None, description="standard, large-print or easy-read; default: the letter's accessibility.format."
+    )
+    tagged: bool = Field(True, description="Tag the PDF for screen readers (PDF/UA-1).")
+    archive: bool = Field(
+        False, description="PDF/A-3a for the record, with the letter's source file attached."
+    )
 
 
 DEFAULT_OPTIONS = RenderOptions()
@@ -81,22 +88,49 @@ def render_letter(
     settings: Settings | None = None,
     draft_label: str | None = None,
     reference: str | None = None,
+    source: bytes | None = None,
+    source_name: str = "letter.yaml",
 ) -> Rendered:
-    """Render a letter to Markdown, HTML or PDF, with any warnings (e.g. a refused fetch)."""
+    """Render a letter to Markdown, HTML or PDF, with any warnings (e.g. a refused fetch).
+
+    ``source`` is the letter file's bytes, attached to an archival PDF (``options.archive``);
+    without it the letter's data is attached as JSON.
+    """
+    from .styling import clamp_css
+
     settings = settings or Settings()
-    ctx = compose.RenderContext(letter, settings, draft_label=draft_label, reference=reference)
+    style = options.style or (letter.accessibility.format if letter.accessibility else "standard")
+    ctx = compose.RenderContext(letter, settings, draft_label=draft_label, reference=reference, style=style)
     template_dir = options.template_dir
     if template_dir is not None and not Path(template_dir).is_dir():
         raise TemplateError(f"{template_dir}: the template folder does not exist")
     if options.format == "md":
         return Rendered(compose.to_markdown(ctx, template_dir), "md")
-    css = [_read_css(path) for path in options.css]
+    warnings: list[str] = []
+    css = []
+    for path in options.css:
+        clamped = clamp_css(_read_css(path), style, path)
+        warnings.extend(clamped.warnings)
+        css.append(clamped.css.replace("</", "<\\/"))
     html = compose.to_html(ctx, template_dir, css, for_print=options.format == "pdf")
     if options.format == "html":
-        return Rendered(html, "html")
+        return Rendered(html, "html", warnings)
     from .pdf import html_to_pdf
 
-    pdf, warnings = html_to_pdf(html, assets=settings.files, tagged=options.tagged)
+    attachments = []
+    if options.archive:
+        if source is None:
+            source = json.dumps(letter.model_dump(mode="json", by_alias=True), indent=2).encode()
+            source_name = "letter.json"
+        attachments.append((source_name, source))
+    pdf, pdf_warnings = html_to_pdf(
+        html,
+        assets=settings.files,
+        tagged=options.tagged,
+        variant="pdf/a-3a" if options.archive else ("pdf/ua-1" if options.tagged else None),
+        attachments=attachments,
+    )
+    warnings.extend(pdf_warnings)
     for warning in warnings:
         log.warning(warning)
     return Rendered(pdf, "pdf", warnings)
@@ -122,8 +156,7 @@ def _read_css(path: str) -> str:
         raise RenderError(
             f"{path}: cannot read the CSS file: {getattr(error, 'strerror', None) or error}"
         ) from None
-    # The CSS sits inside <style>: it must not be able to close that element.
-    return text.replace("</", "<\\/")
+    return text
 
 
 def schema(kind: str) -> str:
@@ -406,3 +439,17 @@ def import_edited(
     loading.load_text(text, os.fspath(edited))  # the mapped letter must still be valid
     write_atomic(target, text)
     return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")
+
+
+def extract(pdf: str | os.PathLike[str]) -> tuple[str, bytes]:
+    """The letter file attached to an archival PDF (``render --archive``): name and bytes."""
+    from .pdf import extract_attachment
+
+    name = os.fspath(pdf)
+    try:
+        data = Path(name).read_bytes()
+    except FileNotFoundError:
+        raise LetterNotFoundError(name, "no such file — check the name and folder") from None
+    except OSError as error:
+        raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
+    return extract_attachment(data, name)

@@ -122,6 +122,16 @@ def validate(files: tuple[str, ...]) -> None:
     type=click.Path(path_type=str),
     help="The service settings file (default: letterkit.toml beside FILE).",
 )
+@click.option(
+    "--style",
+    type=click.Choice(["standard", "large-print", "easy-read"]),
+    help="Print format (default: the letter's accessibility.format, else standard).",
+)
+@click.option(
+    "--archive",
+    is_flag=True,
+    help="A PDF/A-3a record copy with the letter file attached (not the copy for the patient).",
+)
 @handle_errors
 def render(
     file: str,
@@ -130,6 +140,8 @@ def render(
     template_dir: str | None,
     css: tuple[str, ...],
     settings_file: str | None,
+    style: str | None,
+    archive: bool,
 ) -> None:
     """Render a letter to Markdown, HTML or PDF.
 
@@ -152,13 +164,17 @@ def render(
             raise click.UsageError(f"cannot tell the format from {output!r}: add -f md, html or pdf")
     opened = open_letter(file)
     source = opened.revision.file
-    options = RenderOptions(format=fmt, template_dir=template_dir, css=css)
+    if archive and fmt != "pdf":
+        raise click.UsageError("--archive makes a PDF: add -f pdf")
+    options = RenderOptions(format=fmt, template_dir=template_dir, css=css, style=style, archive=archive)
     result = render_letter(
         opened.letter,
         options,
         settings=settings_for(source, settings_file),
         draft_label=draft_label(opened),
         reference=reference(opened),
+        source=opened.content,
+        source_name=Path(source).name,
     )
     for warning in result.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
@@ -212,6 +228,30 @@ def schema(kind: str) -> None:
     from .api import schema as json_schema
 
     click.echo(json_schema(kind), nl=False)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=str))
+@click.option("-o", "--output", type=click.Path(path_type=str), help="Write the letter file here (default: the screen).")
+@handle_errors
+def extract(pdf: str, output: str | None) -> None:
+    """Get back the letter file attached to an archival PDF, byte for byte.
+
+    \b
+    Example:
+      letterkit render peter.yaml -f pdf --archive -o peter-record.pdf
+      letterkit extract peter-record.pdf -o peter-copy.yaml
+    """
+    from .api import extract as extract_source
+    from .files import write_atomic
+
+    _, data = extract_source(pdf)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_atomic(output, data)
+    click.echo(f"Wrote {output}", err=True)
 
 
 # --------------------------------------------------------------------------- drafts

@@ -19,6 +19,7 @@ from typing import Any
 from .errors import TemplateError
 from .models import Affect, Formulation, GoodbyeLetter
 from .settings import Settings
+from .styling import STYLES, one_sentence_per_line, style_css
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -216,6 +217,8 @@ class RenderContext:
     draft_label: str | None = None
     reference: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    style: str = "standard"
+    """standard, large-print or easy-read (see letterkit.styling)."""
     marks: Mapping[tuple[str | int, ...], Sequence[Span]] = field(default_factory=dict)
     """Text fields to show marked up (redline, contributions), by field path."""
     list_marks: Mapping[str, Sequence[Sequence[Span]]] = field(default_factory=dict)
@@ -241,10 +244,15 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
     if letter.help:
         help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
     referral = letter.referral
+    easy_read = ctx.style == "easy-read"
 
     def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
         spans = ctx.marks.get(path)
-        return md_block_spans(spans, indent) if spans is not None else md_block(value or "", indent)
+        if spans is not None:
+            return md_block_spans(spans, indent)
+        if easy_read and value:
+            value = one_sentence_per_line(value)
+        return md_block(value or "", indent)
 
     def items(name: str, values: Sequence[str]) -> list[str]:
         if name in ctx.list_marks:
@@ -307,7 +315,8 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "transference": block(("transference",), letter.transference),
         "closing": block(("closing",), letter.closing),
         "patient_comments": items("patient_comments", letter.patient_comments),
-        "help": {key: md_block(value) for key, value in help_text.items()},
+        "help": {key: block(("help", key), value) for key, value in help_text.items()},
+        "style": ctx.style,
         **ctx.extra,
     }
 
@@ -447,7 +456,7 @@ def to_html(
         "body_html": _sections(markdown_to_html(body_md)),
         "signature_html": markdown_to_html(signature_md),
         "help_html": markdown_to_html(help_md),
-        "css": [_read_style("letter.css"), *css],
+        "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
         "legend_html": legend_html,
         "footer": f"{letter.patient.name}",
@@ -462,6 +471,13 @@ def to_html(
         },
     }
     return render_template("letter.html.j2", {**variables, **page}, template_dir)
+
+
+def style_sheets(style: str) -> list[str]:
+    """The built-in stylesheets a print format adds over letter.css."""
+    if style not in STYLES:
+        raise TemplateError(f"unknown style {style!r}: choose one of {', '.join(STYLES)}")
+    return [] if style == "standard" else [_read_style(f"{style}.css")]
 
 
 @functools.cache

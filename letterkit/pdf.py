@@ -8,10 +8,11 @@ by exact name, and refuses everything else. Each refusal is reported back as a w
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,8 @@ def html_to_pdf(
     assets: Mapping[str, str | os.PathLike[str]] | None = None,
     fetcher: Any = None,
     tagged: bool = True,
+    variant: str | None = "pdf/ua-1",
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch."""
     try:
@@ -113,10 +116,22 @@ def html_to_pdf(
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
         fonts = weasyprint.text.fonts.FontConfiguration()
         stylesheet = weasyprint.CSS(string=_FONT_FACES, url_fetcher=fetcher, font_config=fonts)
+        files = [
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(data),
+                name=name,
+                description="The letter's source data (letterkit)",
+                relationship="Source",
+                url_fetcher=fetcher,
+            )
+            for name, data in attachments
+        ]
         pdf = document.write_pdf(
             stylesheets=[stylesheet],
             font_config=fonts,
             pdf_tags=tagged,
+            pdf_variant=variant,
+            attachments=files or None,
             presentational_hints=False,
         )
     except RecursionError:
@@ -129,3 +144,18 @@ def html_to_pdf(
         for url in fetcher.refused
     ]
     return bytes(pdf), warnings
+
+
+def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
+    """The letter source attached to an archival PDF: its file name and exact bytes."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        attachments = PdfReader(io.BytesIO(pdf)).attachments
+    except (PdfReadError, ValueError, KeyError, OSError) as error:
+        raise RenderError(f"{name}: is not a readable PDF ({error})") from None
+    for filename, contents in attachments.items():
+        if contents:
+            return filename, bytes(contents[0])
+    raise RenderError(f"{name}: has no attached letter; only PDFs made with `letterkit render --archive` do")

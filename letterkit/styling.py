@@ -1,0 +1,109 @@
+"""Print styles: clear print, large print and easy read, and keeping a service's CSS in bounds.
+
+UKAAF's minimum sizes hold whatever CSS a service adds: a ``font-size`` in a service's
+stylesheet that would take text below the chosen format's minimum is raised to it, and
+reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STYLES: tuple[str, ...] = ("standard", "large-print", "easy-read")
+MIN_PT = {"standard": 12.0, "large-print": 16.0, "easy-read": 14.0}
+"""The smallest text each format allows, in points."""
+
+_ABSOLUTE = {"pt": 1.0, "px": 0.75, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "q": 72 / 101.6}
+_KEYWORDS = {"xx-small", "x-small", "small", "smaller"}
+
+
+@dataclass(frozen=True)
+class ClampedCSS:
+    css: str
+    warnings: list[str]
+
+
+def clamp_css(css: str, style: str, name: str = "CSS") -> ClampedCSS:
+    """Raise every ``font-size`` in ``css`` that would fall below the style's minimum."""
+    import tinycss2
+
+    minimum = MIN_PT[style]
+    warnings: list[str] = []
+    out: list[str] = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            body = _clamp_declarations(rule.content, minimum, name, warnings)
+            out.append(f"{tinycss2.serialize(rule.prelude).strip()} {{{body}}}")
+        elif rule.type == "at-rule" and rule.content is not None and rule.at_keyword in ("media", "supports"):
+            inner = clamp_css(tinycss2.serialize(rule.content), style, name)
+            warnings.extend(inner.warnings)
+            out.append(f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()} {{{inner.css}}}")
+        elif rule.type == "at-rule" and rule.at_keyword in ("import",):
+            warnings.append(f"{name}: @import is not allowed; the rule was dropped")
+        elif rule.type == "at-rule" and rule.content is not None and rule.at_keyword == "page":
+            body = _clamp_declarations(rule.content, minimum, name, warnings)
+            out.append(f"@page {tinycss2.serialize(rule.prelude).strip()} {{{body}}}")
+        elif rule.type == "error":
+            warnings.append(f"{name}: {rule.message}; that part was dropped")
+        else:
+            out.append(tinycss2.serialize([rule]))
+    return ClampedCSS("\n".join(out), warnings)
+
+
+def _clamp_declarations(content: list[object], minimum: float, name: str, warnings: list[str]) -> str:
+    import tinycss2
+
+    parts: list[str] = []
+    for decl in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
+        if decl.type == "declaration":
+            value = tinycss2.serialize(decl.value).strip()
+            important = " !important" if decl.important else ""
+            if decl.lower_name == "font-size" and _too_small(value, minimum):
+                warnings.append(f"{name}: font-size {value} is below {minimum:g}pt for this format; raised to {minimum:g}pt")
+                value = f"{minimum:g}pt"
+            elif decl.lower_name == "font" and re.search(r"\d", value):
+                warnings.append(f"{name}: the 'font' shorthand was dropped; set font-family and font-size separately")
+                continue
+            parts.append(f"{decl.name}: {value}{important};")
+        elif decl.type == "at-rule":
+            parts.append(tinycss2.serialize([decl]))
+    return " ".join(parts)
+
+
+def _too_small(value: str, minimum: float) -> bool:
+    text = value.strip().lower()
+    if text in _KEYWORDS:
+        return True
+    match = re.fullmatch(r"([0-9]*\.?[0-9]+)\s*([a-z%]*)", text)
+    if not match:
+        return "calc" in text or "var" in text or "min(" in text or "clamp(" in text
+    number, unit = float(match.group(1)), match.group(2)
+    if unit in _ABSOLUTE:
+        return number * _ABSOLUTE[unit] < minimum
+    if unit in ("em", "rem"):
+        return number < 1.0
+    if unit == "%":
+        return number < 100.0
+    return unit in ("vw", "vh", "vmin", "vmax", "ex", "ch")
+
+
+def style_css(style: str) -> str:
+    """The root size rule that fixes the format's body size (appended last)."""
+    return f":root {{ --body-size: {_BODY_PT[style]:g}pt; }}\nhtml {{ font-size: {_BODY_PT[style]:g}pt; }}\n"
+
+
+_BODY_PT = {"standard": 12.0, "large-print": 18.0, "easy-read": 16.0}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')]*\s+(?=[A-Z‘“\"'(0-9])")
+
+
+def one_sentence_per_line(text: str) -> str:
+    """Easy read: every sentence starts a new paragraph."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    out = []
+    for paragraph in paragraphs:
+        joined = " ".join(paragraph.split())
+        out.append("\n\n".join(s for s in _SENTENCE_END.split(joined) if s))
+    return "\n\n".join(out)
