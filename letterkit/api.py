@@ -453,3 +453,15 @@ def extract(pdf: str | os.PathLike[str]) -> tuple[str, bytes]:
     except OSError as error:
         raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
     return extract_attachment(data, name)
+
+
+def redact(path: str | os.PathLike[str], names: Sequence[str] = ()) -> Any:
+    """A pseudonymised copy of a letter for supervision: returns the redaction (``data``,
+    ``replaced`` counts by category, the ``names`` mapping) after checking the copy is valid."""
+    from .redact import load_key, redact_data
+
+    opened = open_letter(path)
+    source = loading.parse(loading.decode(opened.content, opened.label), opened.label)
+    result = redact_data(source.data, load_key(), names)
+    loading.load_data(result.data, f"{opened.label} (pseudonymised)")
+    return result

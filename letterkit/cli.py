@@ -232,7 +232,9 @@ def schema(kind: str) -> None:
 
 @main.command()
 @click.argument("pdf", type=click.Path(path_type=str))
-@click.option("-o", "--output", type=click.Path(path_type=str), help="Write the letter file here (default: the screen).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=str), help="Write the letter file here (default: the screen)."
+)
 @handle_errors
 def extract(pdf: str, output: str | None) -> None:
     """Get back the letter file attached to an archival PDF, byte for byte.
@@ -252,6 +254,40 @@ def extract(pdf: str, output: str | None) -> None:
         return
     write_atomic(output, data)
     click.echo(f"Wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=str), help="Write the copy here (default: the screen)."
+)
+@click.option("--name", "names", multiple=True, help="Another person's name to replace (repeatable).")
+@handle_errors
+def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
+    """Make a pseudonymised copy of a letter for supervision or teaching.
+
+    Names become stable pseudonyms (the same in every draft); NHS numbers, dates of birth,
+    phone numbers, e-mail addresses and postcodes are removed; dates become month and year.
+    The copy is still personal data: read it before you share it.
+
+    \b
+    Example:
+      letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml
+    """
+    from .api import redact as redact_letter
+    from .importing import to_yaml
+
+    result = redact_letter(file, names)
+    text = to_yaml(result.data)
+    if output:
+        from .files import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    click.echo("Replaced: " + ("; ".join(result.summary()) or "nothing"), err=True)
+    click.echo("This is pseudonymised, not anonymous: review it before sharing.", err=True)
 
 
 # --------------------------------------------------------------------------- drafts

@@ -156,6 +156,10 @@ class _Letter(Model):
         None, description="How did the pattern show up between the patient and you?"
     )
     closing: Text | None = Field(None, description="What warm words close the letter?")
+    people: list[Text] = Field(
+        default_factory=list,
+        description="Who else is named in the letter? `letterkit redact` replaces them too.",
+    )
     patient_comments: list[Text] = Field(
         default_factory=list,
         description="What has the patient written that does not fit a section? Kept and printed.",

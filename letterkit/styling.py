@@ -60,10 +60,14 @@ def _clamp_declarations(content: list[object], minimum: float, name: str, warnin
             value = tinycss2.serialize(decl.value).strip()
             important = " !important" if decl.important else ""
             if decl.lower_name == "font-size" and _too_small(value, minimum):
-                warnings.append(f"{name}: font-size {value} is below {minimum:g}pt for this format; raised to {minimum:g}pt")
+                warnings.append(
+                    f"{name}: font-size {value} is below {minimum:g}pt for this format; raised to {minimum:g}pt"
+                )
                 value = f"{minimum:g}pt"
             elif decl.lower_name == "font" and re.search(r"\d", value):
-                warnings.append(f"{name}: the 'font' shorthand was dropped; set font-family and font-size separately")
+                warnings.append(
+                    f"{name}: the 'font' shorthand was dropped; set font-family and font-size separately"
+                )
                 continue
             parts.append(f"{decl.name}: {value}{important};")
         elif decl.type == "at-rule":
