@@ -41,6 +41,9 @@ class RenderOptions(BaseModel):
     archive: bool = Field(
         False, description="PDF/A-3a for the record, with the letter's source file attached."
     )
+    timeout: float | None = Field(
+        60.0, description="Seconds a PDF may take to lay out before it is stopped; None for no limit."
+    )
 
 
 DEFAULT_OPTIONS = RenderOptions()
@@ -129,6 +132,7 @@ def render_letter(
         tagged=options.tagged,
         variant="pdf/a-3a" if options.archive else ("pdf/ua-1" if options.tagged else None),
         attachments=attachments,
+        timeout=options.timeout,
     )
     warnings.extend(pdf_warnings)
     for warning in warnings:

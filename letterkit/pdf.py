@@ -94,6 +94,15 @@ def make_fetcher(extra_assets: Mapping[str, str | os.PathLike[str]] | None = Non
     return _fetcher_class()(assets)
 
 
+class _TimeUp(BaseException):
+    """Raised inside the layout when time is up; a BaseException so that no ``except
+    Exception`` in the layout code can swallow it."""
+
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a PDF may take to lay out before it is stopped (a letter takes well under one)."""
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -102,15 +111,77 @@ def html_to_pdf(
     tagged: bool = True,
     variant: str | None = "pdf/ua-1",
     attachments: Sequence[tuple[str, bytes]] = (),
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> tuple[bytes, list[str]]:
-    """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch."""
+    """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch.
+
+    A layout running past ``timeout`` seconds is stopped with a RenderError. This works on any
+    thread: a watchdog timer raises an exception in the rendering thread (CPython's
+    PyThreadState_SetAsyncExc), so a service's worker thread is freed too.
+    """
+    _import_weasyprint()  # never interrupt an import half way: import before the clock starts
+    if not timeout:
+        return _layout(html, assets, fetcher, tagged, variant, attachments)
+    return _with_deadline(lambda: _layout(html, assets, fetcher, tagged, variant, attachments), timeout)
+
+
+def _with_deadline(work: Any, timeout: float) -> tuple[bytes, list[str]]:
+    import ctypes
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_TimeUp))
+
+    timer = threading.Timer(timeout, fire)
+    timer.daemon = True
+    try:
+        try:
+            timer.start()
+            result: tuple[bytes, list[str]] = work()
+        finally:
+            with lock:
+                state["done"] = True
+                if state["fired"]:  # clear an exception that has not been delivered yet
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            timer.cancel()
+    except _TimeUp:
+        raise RenderError(_too_long(timeout)) from None
+    if state["fired"]:
+        raise RenderError(_too_long(timeout))
+    return result
+
+
+def _import_weasyprint() -> Any:
     try:
         import weasyprint
+        import weasyprint.text.fonts
     except (ImportError, OSError) as error:
         raise RenderError(
             f"PDF output needs WeasyPrint and the Pango library ({error}); "
             "run the install command in the README"
         ) from None
+    return weasyprint
+
+
+def _too_long(timeout: float) -> str:
+    return f"the PDF took longer than {timeout:g} seconds to lay out and was stopped — is the letter unusually long?"
+
+
+def _layout(
+    html: str,
+    assets: Mapping[str, str | os.PathLike[str]] | None,
+    fetcher: Any,
+    tagged: bool,
+    variant: str | None,
+    attachments: Sequence[tuple[str, bytes]],
+) -> tuple[bytes, list[str]]:
+    weasyprint = _import_weasyprint()
     fetcher = fetcher or make_fetcher(assets)
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
