@@ -1,0 +1,414 @@
+#!/usr/bin/env python3
+"""Render benchmark for letterkit: warm PDF render, cold CLI start (md), cold CLI PDF.
+
+Run from anywhere:  python bench/bench_render.py [--quick]
+
+This machine is shared and noisy, so every figure is measured next to a baseline taken in the
+same run, with baseline and subject runs interleaved (and the order flipped every round so
+neither side always goes first). Medians are reported; the ratio is subject median / baseline
+median. This is a report, not a test: it always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+WARM_LETTERS = ("peter-formulation.yaml", "peter-goodbye.yaml")
+COLD_LETTER = "samples/peter-goodbye.yaml"  # relative to ROOT, as a user would type it
+
+WARM_TARGET_MS = 50.0
+COLD_TARGET_RATIO = 1.5
+WARMUP_RENDERS = 3
+
+BARE_IMPORTS = "import click, jinja2, markdown, yaml; from pydantic import BaseModel"
+
+# The PDF baseline: plain WeasyPrint, a one-page A4 letter with a heading and a few paragraphs,
+# system fonts, default options (no tagging, no web fonts, no margin boxes).
+BASELINE_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Letter</title>
+<style>
+@page { size: A4; margin: 22mm 22mm 26mm 24mm; }
+body { font-family: sans-serif; font-size: 11pt; line-height: 1.5; color: #222; }
+h1 { font-size: 16pt; margin: 0 0 6mm; }
+p { margin: 0 0 3mm; }
+.from { text-align: right; margin-bottom: 6mm; }
+</style>
+</head>
+<body>
+<div class="from">Riverside Health Centre<br>14 Mill Lane<br>Northbridge</div>
+<p>12 March 2025</p>
+<h1>Our work together</h1>
+<p>Dear Peter,</p>
+<p>We have now come to the end of the sixteen sessions we agreed to when we first met, and I
+wanted to write to you, as I said I would, to set down some of what we have talked about and
+what I think you have achieved. You came to the service feeling low and stuck, finding it hard
+to get up in the mornings and unsure whether talking would help at all.</p>
+<p>Early on we noticed a pattern that seemed to run through many of your relationships: you
+often put other people's needs first and keep your own feelings to yourself, hoping that if
+you do not make a fuss you will not be let down. When people did not notice what you needed,
+you felt hurt and angry, but turned that anger on yourself, and your mood dropped.</p>
+<p>Over the weeks you began to try something different. You told your sister that you could
+not look after her children every weekend, and you were surprised that she understood. At
+work you asked your manager for help with the new rota rather than staying late every night.
+Each time, you noticed the old fear that you would be rejected, and each time you stayed with
+it and found that things went better than you expected.</p>
+<p>Endings can be hard, and it would not be surprising if some of the old feelings came back as
+we stop meeting. If they do, it may help to remember the pattern we found together, and the
+small steps that made a difference: saying what you need, and noticing when you are turning
+your anger on yourself. These are skills you have already shown you have.</p>
+<p>It has been a privilege to work with you, and I wish you well for the future.</p>
+<p>With warm wishes,</p>
+<p>Sam Taylor<br>Psychological Therapist</p>
+</body>
+</html>
+"""
+
+BASELINE_PDF_CODE = (
+    "import sys, weasyprint; "
+    "html = open(sys.argv[1], encoding='utf-8').read(); "
+    "weasyprint.HTML(string=html).write_pdf(sys.argv[2])"
+)
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+@dataclass
+class Row:
+    name: str
+    subject: list[float] = field(default_factory=list)  # milliseconds
+    baseline: list[float] = field(default_factory=list)
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+    error: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.subject) / statistics.median(self.baseline)
+
+
+def p90(values: Sequence[float]) -> float:
+    """The 90th percentile (nearest rank), which for small N is close to the maximum."""
+    ordered = sorted(values)
+    rank = max(1, -(-9 * len(ordered) // 10))  # ceil(0.9 * n)
+    return ordered[rank - 1]
+
+
+def interleave(
+    n: int, baseline: Callable[[], None], subjects: Sequence[Callable[[], None]]
+) -> tuple[list[float], list[list[float]]]:
+    """Run baseline and each subject once per round, flipping the order every round."""
+    base_times: list[float] = []
+    subject_times: list[list[float]] = [[] for _ in subjects]
+    for i in range(n):
+        jobs: list[tuple[int, Callable[[], None]]] = [(-1, baseline)] + list(enumerate(subjects))
+        if i % 2:
+            jobs.reverse()
+        for index, job in jobs:
+            start = time.perf_counter()
+            job()
+            elapsed = (time.perf_counter() - start) * 1000.0
+            (base_times if index < 0 else subject_times[index]).append(elapsed)
+    return base_times, subject_times
+
+
+def run_command(argv: Sequence[str]) -> Callable[[], None]:
+    def run() -> None:
+        result = subprocess.run(
+            argv,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(argv)} exited {result.returncode}: "
+                + result.stderr.decode(errors="replace").strip()[-500:]
+            )
+
+    return run
+
+
+def is_python_script(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
+
+
+def resolve_launcher(choice: str) -> tuple[list[str], str]:
+    """The command that starts letterkit, and a sentence saying which one and why."""
+    found = shutil.which("letterkit")
+    beside = Path(sysconfig.get_path("scripts")) / "letterkit"
+    module = [sys.executable, "-m", "letterkit"]
+    if choice == "module":
+        return module, f"python -m letterkit ({sys.executable}), as asked"
+    if choice == "which":
+        if found:
+            return [found], f"console script from shutil.which: {found}, as asked"
+        return module, f"python -m letterkit ({sys.executable}): shutil.which found no letterkit"
+    # auto
+    if found and is_python_script(found):
+        return [found], f"console script from shutil.which: {found}"
+    if found and beside.is_file() and is_python_script(str(beside)):
+        return [str(beside)], (
+            f"console script {beside}; shutil.which gave {found}, which is not a Python "
+            "script (e.g. a pyenv shim, whose own start-up would be counted against letterkit), "
+            "so the console script it leads to is run directly (--launcher which to include the shim)"
+        )
+    if found:
+        return [found], f"console script from shutil.which: {found} (not a Python script)"
+    return module, f"python -m letterkit ({sys.executable}): no letterkit on PATH"
+
+
+# --------------------------------------------------------------------------- the three figures
+
+
+def bench_warm(n: int) -> list[Row]:
+    import weasyprint
+
+    from letterkit.api import Letter, RenderOptions, load, render_letter, settings_for
+    from letterkit.settings import Settings
+
+    options = RenderOptions(format="pdf")
+    subjects: list[Callable[[], None]] = []
+    rows: list[Row] = []
+    for name in WARM_LETTERS:
+        path = SAMPLES / name
+        letter = load(path)
+        settings = settings_for(path)
+
+        def render(letter: Letter = letter, settings: Settings = settings) -> None:
+            render_letter(letter, options, settings=settings)
+
+        pdf = render_letter(letter, options, settings=settings).data
+        rows.append(
+            Row(
+                f"warm PDF {name.removesuffix('.yaml')}",
+                target=f"<= {WARM_TARGET_MS:g} ms median",
+                note=f"{pages(pdf)} pages",
+            )
+        )
+        subjects.append(render)
+
+    def baseline() -> None:
+        weasyprint.HTML(string=BASELINE_HTML).write_pdf()
+
+    for job in [baseline, *subjects]:
+        for _ in range(WARMUP_RENDERS):
+            job()
+    base, subject_times = interleave(n, baseline, subjects)
+    for row, times in zip(rows, subject_times, strict=True):
+        row.subject, row.baseline = times, base
+        row.met = statistics.median(times) <= WARM_TARGET_MS
+    return rows
+
+
+def bench_cold(n: int, launcher: list[str], tmp: Path) -> list[Row]:
+    html_path = tmp / "baseline.html"
+    html_path.write_text(BASELINE_HTML, encoding="utf-8")
+    md_subject = run_command([*launcher, "render", COLD_LETTER, "-f", "md"])
+    md_base = run_command([sys.executable, "-c", BARE_IMPORTS])
+    pdf_subject = run_command([*launcher, "render", COLD_LETTER, "-f", "pdf", "-o", str(tmp / "letter.pdf")])
+    pdf_base = run_command(
+        [sys.executable, "-c", BASELINE_PDF_CODE, str(html_path), str(tmp / "baseline.pdf")]
+    )
+    rows = [
+        Row("cold CLI md (goodbye) vs bare imports", target=f"<= {COLD_TARGET_RATIO:g}x"),
+        Row("cold CLI pdf (goodbye) vs WeasyPrint", target=f"<= {COLD_TARGET_RATIO:g}x"),
+    ]
+    for row, subject, base in ((rows[0], md_subject, md_base), (rows[1], pdf_subject, pdf_base)):
+        try:
+            for job in (base, subject):  # one unmeasured run each: disk cache, .pyc files
+                job()
+            row.baseline, (row.subject,) = interleave(n, base, [subject])
+            row.met = row.ratio <= COLD_TARGET_RATIO
+        except Exception as error:  # a report, not a test: say what failed and go on
+            row.error = str(error)
+    rows[1].note = f"{pages(tmp / 'letter.pdf')} pages vs {pages(tmp / 'baseline.pdf')} for the baseline"
+    return rows
+
+
+def pages(pdf: bytes | Path) -> str:
+    """The page count of a PDF, if pypdf (a test dependency) is installed."""
+    if isinstance(pdf, Path):
+        if not pdf.exists():
+            return "?"
+        pdf = pdf.read_bytes()
+    try:
+        import io
+
+        import pypdf
+
+        return str(len(pypdf.PdfReader(io.BytesIO(pdf)).pages))
+    except Exception:
+        return "?"
+
+
+# --------------------------------------------------------------------------- report
+
+
+def header(launcher_note: str, args: argparse.Namespace) -> None:
+    try:
+        import weasyprint
+
+        wp = weasyprint.__version__
+        try:
+            from weasyprint.text.ffi import ffi, pango
+
+            wp += f" (Pango {ffi.string(pango.pango_version_string()).decode()})"
+        except Exception:
+            pass
+    except Exception as error:
+        wp = f"not importable ({error})"
+    try:
+        affinity: int | None = len(os.sched_getaffinity(0))
+    except AttributeError:
+        affinity = os.cpu_count()
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "?"
+    try:
+        rev = (
+            subprocess.run(
+                ["git", "describe", "--always", "--dirty"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            or "?"
+        )
+    except Exception:
+        rev = "?"
+    print("letterkit render benchmark")
+    print(f"  machine:    {platform.node()}  nproc={affinity} (cpu_count={os.cpu_count()})  loadavg={load}")
+    print(f"  python:     {platform.python_version()} ({sys.executable})")
+    print(f"  WeasyPrint: {wp}")
+    print(f"  letterkit:  {ROOT} @ {rev}")
+    print(f"  launcher:   {launcher_note}")
+    print(
+        f"  runs:       warm {args.warm_runs} per letter after {WARMUP_RENDERS} warm-ups; "
+        f"cold {args.runs} interleaved pairs after 1 unmeasured pair"
+        f"{' (--quick)' if args.quick else ''}"
+    )
+    print()
+
+
+def spread(values: Sequence[float]) -> str:
+    return f"{min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f}"
+
+
+def table(rows: list[Row]) -> None:
+    headings = ("figure", "subject median", "baseline median", "ratio", "target", "met")
+    lines = []
+    for row in rows:
+        if row.error or not row.subject:
+            lines.append((row.name, "error", "", "", row.target, "not measured"))
+            continue
+        subject = f"{statistics.median(row.subject):.1f} ms"
+        if row.name.startswith("warm"):
+            subject += f" (p90 {p90(row.subject):.1f})"
+        lines.append(
+            (
+                row.name,
+                subject,
+                f"{statistics.median(row.baseline):.1f} ms",
+                f"{row.ratio:.2f}x",
+                row.target,
+                "met" if row.met else "NOT MET",
+            )
+        )
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headings)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(fmt.format(*headings))
+    print(fmt.format(*("-" * w for w in widths)))
+    for line in lines:
+        print(fmt.format(*line))
+    print()
+    print("details (min / median / max ms; paired ratio = median of per-round subject/baseline):")
+    for row in rows:
+        if row.error:
+            print(f"  {row.name}: ERROR {row.error}")
+            continue
+        if not row.subject:
+            continue
+        paired = statistics.median(s / b for s, b in zip(row.subject, row.baseline, strict=True))
+        note = f"; {row.note}" if row.note else ""
+        print(
+            f"  {row.name}: subject {spread(row.subject)}; baseline {spread(row.baseline)}; "
+            f"paired ratio {paired:.2f}x{note}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 runs of each instead of 15/20.")
+    parser.add_argument("--runs", type=int, help="cold runs per command (default 15, quick 5)")
+    parser.add_argument("--warm-runs", type=int, help="warm renders per letter (default 20, quick 5)")
+    parser.add_argument(
+        "--launcher",
+        choices=("auto", "which", "module"),
+        default="auto",
+        help="how to start letterkit: auto (the console script, bypassing a non-Python shim), "
+        "which (exactly shutil.which('letterkit')), module (python -m letterkit)",
+    )
+    args = parser.parse_args()
+    args.runs = args.runs or (5 if args.quick else 15)
+    args.warm_runs = args.warm_runs or (5 if args.quick else 20)
+
+    sys.path.insert(0, str(ROOT))  # the checkout's letterkit, even if run from elsewhere
+    launcher, launcher_note = resolve_launcher(args.launcher)
+    header(launcher_note, args)
+    rows: list[Row] = []
+    try:
+        rows += bench_warm(args.warm_runs)
+    except Exception as error:
+        traceback.print_exc()
+        rows += [
+            Row(
+                f"warm PDF {n.removesuffix('.yaml')}",
+                target=f"<= {WARM_TARGET_MS:g} ms median",
+                error=f"{type(error).__name__}: {error}",
+            )
+            for n in WARM_LETTERS
+        ]
+    with tempfile.TemporaryDirectory(prefix="letterkit-bench-") as tmp:
+        try:
+            rows += bench_cold(args.runs, launcher, Path(tmp))
+        except Exception as error:
+            traceback.print_exc()
+            rows.append(Row("cold CLI", error=f"{type(error).__name__}: {error}"))
+    table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+    sys.exit(0)
