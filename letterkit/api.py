@@ -469,3 +469,109 @@ def redact(path: str | os.PathLike[str], names: Sequence[str] = ()) -> Any:
     result = redact_data(source.data, load_key(), names)
     loading.load_data(result.data, f"{opened.label} (pseudonymised)")
     return result
+
+
+# --------------------------------------------------------------------------- batch
+
+
+LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One letter of a batch: where it was written, or why it failed."""
+
+    source: str
+    output: str | None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Files as given, and the letter files (.yaml, .yml, .json) directly inside each folder."""
+    files: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(
+                str(p) for p in sorted(path.iterdir()) if p.suffix.lower() in LETTER_SUFFIXES and p.is_file()
+            )
+        else:
+            files.append(os.fspath(item))
+    return files
+
+
+def render_batch(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    options: RenderOptions = DEFAULT_OPTIONS,
+    *,
+    settings_file: str | None = None,
+    workers: int | None = None,
+    progress: Any = None,
+) -> list[BatchItem]:
+    """Render many letters into ``out_dir`` (created if missing) as ``<stem>.<format>``.
+
+    Letters are rendered in parallel, one process per core. A bad letter never stops the
+    batch: its item carries the error, and every good output is kept. ``progress``, if given,
+    is called with each finished item.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    from .files import ensure_dir
+
+    files = expand_inputs(inputs)
+    folder = ensure_dir(out_dir)
+    jobs = [(f, str(folder / f"{Path(f).stem}.{options.format}")) for f in files]
+    seen: dict[str, str] = {}
+    results: dict[str, BatchItem] = {}
+    for source, output in jobs:
+        if output in seen:
+            results[source] = BatchItem(
+                source, None, f"{source}: has the same name as {seen[output]}; rename one"
+            )
+        seen.setdefault(output, source)
+    todo = [(s, o) for s, o in jobs if s not in results]
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(todo) <= 1:
+        for source, output in todo:
+            results[source] = _render_file(source, output, options, settings_file)
+            if progress:
+                progress(results[source])
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["letterkit.api", "letterkit.pdf", "weasyprint"])
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_render_file, s, o, options, settings_file): s for s, o in todo}
+            for future in concurrent.futures.as_completed(futures):
+                source = futures[future]
+                try:
+                    results[source] = future.result()
+                except Exception as error:  # a worker that died: report it, keep going
+                    results[source] = BatchItem(
+                        source, None, f"{source}: the render process failed ({error})"
+                    )
+                if progress:
+                    progress(results[source])
+    return [results[f] for f in files]
+
+
+def _render_file(source: str, output: str, options: RenderOptions, settings_file: str | None) -> BatchItem:
+    from .files import write_atomic
+
+    try:
+        opened = open_letter(source)
+        result = render_letter(
+            opened.letter,
+            options,
+            settings=settings_for(opened.revision.file, settings_file),
+            draft_label=draft_label(opened),
+            reference=reference(opened),
+            source=opened.content,
+            source_name=Path(opened.revision.file).name,
+        )
+        write_atomic(output, result.data)
+        return BatchItem(source, output, None, tuple(result.warnings))
+    except LetterkitError as error:
+        return BatchItem(source, None, str(error))

@@ -91,7 +91,7 @@ def validate(files: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=str))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
     "-f",
     "--format",
@@ -134,7 +134,7 @@ def validate(files: tuple[str, ...]) -> None:
 )
 @handle_errors
 def render(
-    file: str,
+    files: tuple[str, ...],
     fmt: str | None,
     output: str | None,
     template_dir: str | None,
@@ -143,20 +143,35 @@ def render(
     style: str | None,
     archive: bool,
 ) -> None:
-    """Render a letter to Markdown, HTML or PDF.
+    """Render letters to Markdown, HTML or PDF.
 
     FILE may name a saved draft: FILE@2 (the second draft), FILE@latest or FILE@<hash>.
-    A saved draft shows its number and date on every page.
+    A saved draft shows its number and date on every page. Several files, or a folder,
+    render in parallel into the folder given with -o, as <name>.<format>; a bad letter is
+    reported at the end and the others are still written.
 
     \b
     Examples:
       letterkit render samples/peter-goodbye.yaml
       letterkit render samples/peter-goodbye.yaml -f pdf
       letterkit render samples/peter-goodbye.yaml -o peter.html
+      letterkit render samples/ -f pdf -o letters/
     """
     from .api import RenderOptions, draft_label, open_letter, reference, render_letter, settings_for
     from .files import write_atomic
 
+    batch = len(files) > 1 or Path(files[0]).is_dir() or bool(output and Path(output).is_dir())
+    if batch:
+        if not output:
+            raise click.UsageError("several letters (or a folder) need -o FOLDER for the outputs")
+        if archive and fmt != "pdf":
+            raise click.UsageError("--archive makes a PDF: add -f pdf")
+        options = RenderOptions(
+            format=fmt or "md", template_dir=template_dir, css=css, style=style, archive=archive
+        )
+        _render_batch(files, output, options, settings_file)
+        return
+    file = files[0]
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""
         fmt = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "pdf": "pdf"}.get(suffix, "md")
@@ -186,6 +201,30 @@ def render(
         return
     write_atomic(output, result.data)
     click.echo(f"Wrote {output}", err=True)
+
+
+def _render_batch(files: tuple[str, ...], output: str, options: Any, settings_file: str | None) -> None:
+    from .api import expand_inputs, render_batch
+
+    total = len(expand_inputs(files))
+    if total == 0:
+        raise click.UsageError("no letter files (.yaml, .yml, .json) found")
+    show = sys.stderr.isatty()
+    with click.progressbar(length=total, label="Rendering", file=sys.stderr, hidden=not show) as bar:
+        items = render_batch(
+            files, output, options, settings_file=settings_file, progress=lambda _: bar.update(1)
+        )
+    failed = [item for item in items if item.error]
+    for item in items:
+        for warning in item.warnings:
+            click.echo(f"warning: {item.source}: {warning}", err=True)
+    written = len(items) - len(failed)
+    click.echo(f"Wrote {written} of {len(items)} letters to {output}", err=True)
+    if failed:
+        click.echo(f"{len(failed)} failed:", err=True)
+        for item in failed:
+            click.echo(f"  {item.error}", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -1,0 +1,686 @@
+"""The pattern as a picture: an inline SVG diagram for the letter, and its text alternative.
+
+``ipaf_svg(ipaf)`` draws the pattern for the patient: how they see themselves and how they
+experience others, as two boxes joined by arrows both ways, with the feelings that link them
+in between. Feelings the patient is less aware of are offered tentatively ("perhaps, too, some
+resentment") in a dashed outline, so nothing relies on colour. When the pattern turns round, or
+is turned inwards, a row below says so.
+
+The boxes hold short labels: the patient's own words where they appear in that part of the
+pattern, otherwise the first clause of the therapist's sentence, cut to a few words. The full
+sentences are in the letter next to the diagram.
+
+The SVG is self-contained and safe to inline into HTML: no scripts, links, images, external
+fonts or CSS, and every piece of text is XML-escaped. One user unit is one point, and font
+sizes are in points: at ``scale=1`` the smallest text is 12pt (clear print); at ``scale=1.4``
+it is 16.8pt (large print). The diagram keeps the width of the page's text column (160mm by
+default) at every scale: larger text wraps onto more lines and the boxes grow taller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from .models import Affect, Ipaf
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "FONT_FAMILY",
+    "MIN_TEXT_PT",
+    "WIDTH_MM",
+    "ipaf_svg",
+    "ipaf_text_alternative",
+]
+
+DEFAULT_TITLE = "The pattern we are working on"
+WIDTH_MM = 160.0
+"""The diagram's width at every scale: the text column of an A4 letter."""
+MIN_TEXT_PT = 12.0
+"""No text is ever drawn smaller than this (UKAAF clear print), whatever the scale."""
+MAX_SCALE = 2.5
+
+FONT_FAMILY = "Open Sans, Arial, sans-serif"
+INK = "#1d2327"
+FILL = "#eef4f6"
+ACCENT = "#1f5566"
+PAPER = "#ffffff"
+
+SELF_HEADING = "How you see yourself"
+OTHER_HEADING = "How you experience others"
+REVERSAL_HEADING = "Sometimes it turns round"
+INTERNALISED_HEADING = "Inside you"
+
+_PT_PER_MM = 72 / 25.4
+_LINE_HEIGHT = 1.3
+_BOX_WORDS = 8
+"""Longest label in the two main boxes, in words."""
+_ROW_WORDS = 16
+"""Longest label in the full-width rows (turning round, inside you), in words."""
+
+
+# --------------------------------------------------------------------------- text width
+
+# Advance widths (thousandths of an em) of Open Sans Regular and Bold, the bundled fonts,
+# for printable ASCII and then ‘’“”…–—·. Arial, the fallback, is a little narrower.
+_TABLE_CHARS = "".join(chr(c) for c in range(32, 127)) + "‘’“”…–—·"
+_REGULAR_WIDTHS = (
+    "260 267 401 646 572 823 730 221 296 296 552 572 245 322 266 367 572 572 572 572 572 572 572 "
+    "572 572 572 266 266 572 572 572 429 899 633 648 631 729 556 516 728 738 279 267 614 519 903 "
+    "754 779 602 779 618 549 553 728 595 926 577 560 571 329 367 329 542 448 577 556 613 476 613 "
+    "561 339 548 614 253 253 525 253 930 614 604 613 613 408 477 353 614 501 778 524 504 468 379 "
+    "551 379 572 170 170 350 350 784 500 1000 266"
+)
+_BOLD_WIDTHS = (
+    "260 286 472 646 571 901 750 266 339 339 545 571 290 322 285 413 571 571 571 571 571 571 571 "
+    "571 571 571 285 290 571 571 571 477 897 690 672 637 740 560 549 724 765 331 331 664 565 943 "
+    "813 796 628 796 660 551 579 756 650 967 667 624 579 331 413 331 532 411 607 604 633 514 633 "
+    "591 387 565 657 305 305 620 305 982 657 619 633 633 454 497 434 657 569 856 578 569 488 394 "
+    "551 394 571 217 217 445 445 855 500 1000 285"
+)
+_WIDTHS = {
+    False: dict(zip(_TABLE_CHARS, (int(w) / 1000 for w in _REGULAR_WIDTHS.split()), strict=True)),
+    True: dict(zip(_TABLE_CHARS, (int(w) / 1000 for w in _BOLD_WIDTHS.split()), strict=True)),
+}
+_SAFETY = 1.04
+"""Measured widths are stretched a little, so that a fallback font still fits."""
+
+
+def _char_em(ch: str, bold: bool) -> float:
+    table = _WIDTHS[bold]
+    width = table.get(ch)
+    if width is not None:
+        return width
+    if unicodedata.combining(ch):
+        return 0.0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return table.get(base, 0.62)
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of the width of ``text`` in points, at ``size`` points."""
+    return sum(_char_em(ch, bold) for ch in text) * size * _SAFETY
+
+
+def _wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` broken into lines no wider than ``width``: on spaces, and inside a word only
+    when the word alone is too wide."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if _text_width(candidate, size, bold) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        while _text_width(word, size, bold) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and _text_width(word[:cut], size, bold) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _widest(lines: Sequence[str], size: float, bold: bool = False) -> float:
+    return max((_text_width(line, size, bold) for line in lines), default=0.0)
+
+
+# --------------------------------------------------------------------------- short labels
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][’”\"')]))\s+(?=[‘“\"'(]?[A-Z0-9])")
+_SUBORDINATE = {
+    "when", "whenever", "if", "as", "although", "though", "because", "while", "whilst",
+    "after", "before", "once", "since", "until", "unless",
+}  # fmt: skip
+_HEDGE = re.compile(r"(?i)\b(?:tend to|tends to|often|usually|really|just|also|probably)\s+")
+_DANGLING = {
+    "a", "an", "the", "and", "or", "but", "nor", "to", "of", "in", "on", "at", "for", "with",
+    "by", "from", "as", "that", "which", "who", "whom", "your", "you", "is", "are", "be", "so",
+    "than", "into", "about", "like", "when", "if", "very", "most", "more", "own", "just", "all",
+}  # fmt: skip
+_ABOUT_TURNING = re.compile(
+    r"(?i)\b(?:turns?|turned|turning|flips?|swaps?|switch(?:es)?)\s+(?:a)?round\b|\breverses?\b"
+    r"|\bthe other way\b"
+)
+_ABOUT_SAME_WAY = re.compile(r"(?i)\b(?:this|that|the same|a similar|similar) (?:way|ways)\b|\blike this\b")
+_SOMETIMES = re.compile(r"(?i)^(?:sometimes|at times)\b,?\s*")
+_LOWER_AFTER_COLON = {
+    "you", "your", "when", "whenever", "sometimes", "perhaps", "at", "if", "a", "an", "the",
+    "it", "this", "then", "there", "others", "other", "people", "as", "while", "often",
+}  # fmt: skip
+
+
+def _clean(text: str) -> str:
+    """One line of plain text: no XML-illegal characters, Markdown emphasis marks or escapes."""
+    text = _NOT_XML.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _MD_ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_BREAK.split(_clean(text)) if s.strip()]
+
+
+def _quote_depth(text: str) -> int:
+    """How many ‘ or “ quotes are still open at the end of ``text``."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "‘“":
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+        elif ch == "’" and depth and not (i + 1 < len(text) and text[i + 1].isalpha()):
+            depth -= 1
+    return depth
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence split at commas, semicolons, colons and dashes, but not inside quotes."""
+    sentence = sentence.replace(" - ", " – ")
+    clauses: list[str] = []
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch in ",;:—–(" and _quote_depth(sentence[start:i]) == 0:
+            clauses.append(sentence[start:i])
+            start = i + 1
+    clauses.append(sentence[start:])
+    return [c.strip(" )") for c in clauses if c.strip(" )")]
+
+
+def _key_sentence(text: str, skip: re.Pattern[str] | None = None) -> str:
+    """The first sentence of ``text`` that says something, passing over a short one matching
+    ``skip`` ("Sometimes the pattern turns around.") when more follow."""
+    sentences = _sentences(text)
+    if not sentences:
+        return _clean(text)
+    for sentence in sentences[:-1]:
+        if skip is None or not (skip.search(sentence) and len(sentence.split()) <= 8):
+            return sentence
+    return sentences[-1]
+
+
+def _key_clause(sentence: str) -> str:
+    """The main clause a sentence starts with: past a leading 'When …,' and at least 3 words."""
+    clauses = _clauses(sentence)
+    if not clauses:
+        return sentence
+    index = 0
+    if len(clauses) > 1 and clauses[0].split()[0].lower() in _SUBORDINATE:
+        index = 1
+    clause = clauses[index]
+    while len(clause.split()) < 3 and index + 1 < len(clauses):
+        index += 1
+        clause = f"{clause}, {clauses[index]}"
+    return clause
+
+
+def _limit(text: str, max_words: int) -> str:
+    """``text`` cut to ``max_words`` words, dropping hedges first and ending on '…'."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    words = _HEDGE.sub("", text).split()
+    if len(words) <= max_words:
+        return " ".join(words)
+    words = words[:max_words]
+    while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    short = " ".join(words).rstrip(",;:—– ")
+    return short + "…" + ("’" * _quote_depth(short))
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first.lower() in _LOWER_AFTER_COLON else text
+
+
+def _full_stop(text: str) -> str:
+    text = text.rstrip()
+    return text if re.search(r"[.!?…][’”\"')]?$", text) else text + "."
+
+
+def _label(sentence: str, max_words: int, lead: re.Pattern[str] | None = None) -> str:
+    clause = _key_clause(sentence)
+    if lead is not None:
+        clause = lead.sub("", clause) or clause
+    clause = clause.rstrip(" .,;:")
+    return _upper_first(_limit(clause, max_words))
+
+
+def _plain_phrase(phrase: str) -> str:
+    return " ".join(re.sub(r"[‘’“”\"']", " ", phrase.lower()).split())
+
+
+def _quoted(phrase: str) -> str:
+    phrase = _clean(phrase).strip("‘’“”\"' ")
+    return f"‘{phrase}’"
+
+
+def _imagery_in(text: str, imagery: Sequence[str], taken: set[str]) -> str | None:
+    """The first of the patient's own phrases that ``text`` uses, quoted."""
+    plain_text = _plain_phrase(_clean(text))
+    for phrase in imagery:
+        plain = _plain_phrase(_clean(phrase))
+        if plain and plain not in taken and re.search(rf"(?<!\w){re.escape(plain)}(?!\w)", plain_text):
+            taken.add(plain)
+            return _quoted(phrase)
+    return None
+
+
+def _some(feeling: str) -> str:
+    """'some anger', but 'a fear of …' stays as it is."""
+    return feeling if re.match(r"(?i)(a|an|the|some|your|perhaps)\s", feeling) else "some " + feeling
+
+
+def _join_words(items: Sequence[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True)
+class _Feeling:
+    label: str
+    tentative: bool
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the diagram says, in plain text (not yet escaped)."""
+
+    self_label: str
+    self_imagery: bool
+    self_sentence: str
+    other_label: str
+    other_imagery: bool
+    other_sentence: str
+    plain_feelings: tuple[str, ...]
+    tentative_feelings: tuple[str, ...]
+    reversal_label: str | None
+    reversal_sentence: str | None
+    internalised_label: str | None
+    internalised_sentence: str | None
+
+    @property
+    def feelings(self) -> list[_Feeling]:
+        shown = [_Feeling(f, False) for f in self.plain_feelings]
+        for i, feeling in enumerate(self.tentative_feelings):
+            too = bool(self.plain_feelings) or i > 0
+            shown.append(_Feeling(("perhaps, too, " if too else "perhaps ") + _some(feeling), True))
+        return shown
+
+
+def _parts(ipaf: Ipaf) -> _Parts:
+    taken: set[str] = set()
+    self_sentence = _key_sentence(ipaf.self_)
+    other_sentence = _key_sentence(ipaf.other)
+    self_imagery = _imagery_in(ipaf.self_, ipaf.imagery, taken)
+    other_imagery = _imagery_in(ipaf.other, ipaf.imagery, taken)
+    plain: list[str] = []
+    tentative: list[str] = []
+    for affect in ipaf.affect:
+        feeling = _clean(affect.feeling if isinstance(affect, Affect) else affect)
+        if feeling:
+            (tentative if isinstance(affect, Affect) and affect.less_conscious else plain).append(feeling)
+    reversal = internalised = None
+    if ipaf.reversal:
+        reversal = _SOMETIMES.sub("", _key_sentence(ipaf.reversal, _ABOUT_TURNING)) or ipaf.reversal
+        reversal = _upper_first(reversal)
+    if ipaf.internalised:
+        internalised = _key_sentence(ipaf.internalised, _ABOUT_SAME_WAY)
+    return _Parts(
+        self_label=self_imagery or _label(self_sentence, _BOX_WORDS),
+        self_imagery=self_imagery is not None,
+        self_sentence=self_sentence,
+        other_label=other_imagery or _label(other_sentence, _BOX_WORDS),
+        other_imagery=other_imagery is not None,
+        other_sentence=other_sentence,
+        plain_feelings=tuple(plain),
+        tentative_feelings=tuple(tentative),
+        reversal_label=_label(reversal, _ROW_WORDS) if reversal else None,
+        reversal_sentence=reversal,
+        internalised_label=_label(internalised, _ROW_WORDS) if internalised else None,
+        internalised_sentence=internalised,
+    )
+
+
+# --------------------------------------------------------------------------- text alternative
+
+
+def ipaf_text_alternative(ipaf: Ipaf) -> str:
+    """A plain-English account of the diagram, for its ``<desc>`` and for screen readers.
+
+    >>> ipaf_text_alternative(Ipaf(self="You feel second best.", other="You expect criticism.",
+    ...                            affect=["anger"]))  # doctest: +NORMALIZE_WHITESPACE
+    'A diagram of the pattern. Arrows go both ways between how you see yourself and how you
+    experience others. How you see yourself: you feel second best. How you experience others:
+    you expect criticism. The feeling that links them is anger.'
+    """
+    parts = _parts(ipaf)
+    said = [
+        "A diagram of the pattern.",
+        "Arrows go both ways between how you see yourself and how you experience others.",
+    ]
+    if parts.self_imagery:
+        said.append(f"You see yourself as {parts.self_label}.")
+    else:
+        said.append(f"How you see yourself: {_lower_first(_full_stop(parts.self_sentence))}")
+    if parts.other_imagery:
+        said.append(f"You experience others as {parts.other_label}.")
+    else:
+        said.append(f"How you experience others: {_lower_first(_full_stop(parts.other_sentence))}")
+    plain, tentative = parts.plain_feelings, [_some(f) for f in parts.tentative_feelings]
+    if len(plain) == 1:
+        said.append(f"The feeling that links them is {plain[0]}.")
+    elif plain:
+        said.append(f"The feelings that link them are {_join_words(plain)}.")
+    if tentative:
+        if plain:
+            said.append(f"Perhaps, too, there is {_join_words(tentative)}.")
+        else:
+            said.append(f"Perhaps {_join_words(tentative)} links them.")
+    if parts.reversal_sentence:
+        said.append(f"{REVERSAL_HEADING}: {_lower_first(_full_stop(parts.reversal_sentence))}")
+    if parts.internalised_sentence:
+        said.append(f"{INTERNALISED_HEADING}: {_lower_first(_full_stop(parts.internalised_sentence))}")
+    return " ".join(said)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _n(value: float) -> str:
+    """A coordinate or size for SVG: at most two decimals, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """Every length of the drawing, in points, for one scale."""
+
+    scale: float
+
+    def _pt(self, base: float) -> float:
+        return base * self.scale
+
+    def _text(self, base: float) -> float:
+        return max(MIN_TEXT_PT, base * self.scale)
+
+    @property
+    def heading(self) -> float:
+        return self._text(12.0)
+
+    @property
+    def label(self) -> float:
+        return self._text(14.0)
+
+    @property
+    def feeling(self) -> float:
+        return self._text(13.0)
+
+    @property
+    def pad(self) -> float:
+        return self._pt(10.0)
+
+    @property
+    def gap(self) -> float:
+        return self._pt(4.0)
+
+    @property
+    def stroke(self) -> float:
+        return max(1.0, self._pt(1.5))
+
+    @property
+    def arrow(self) -> float:
+        return max(1.25, self._pt(2.0))
+
+
+class _Canvas:
+    """SVG elements, in drawing order."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def rect(self, x: float, y: float, w: float, h: float, *, fill: str, stroke: str,
+             width: float, radius: float, dashed: float | None = None) -> None:  # fmt: skip
+        dash = f' stroke-dasharray="{_n(dashed)} {_n(dashed * 0.6)}"' if dashed else ""
+        self.items.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(radius)}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{_n(width)}"{dash}/>'
+        )
+
+    def text(self, lines: Sequence[str], x: float, top: float, size: float, *,
+             bold: bool = False, middle: bool = False) -> float:  # fmt: skip
+        """Draw ``lines`` from ``top``; return the height they take."""
+        step = size * _LINE_HEIGHT
+        attrs = ' font-weight="bold"' if bold else ""
+        attrs += ' text-anchor="middle"' if middle else ""
+        for i, line in enumerate(lines):
+            baseline = top + i * step + step / 2 + 0.36 * size
+            self.items.append(
+                f'<text x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"{attrs}>{escape(line)}</text>'
+            )
+        return len(lines) * step
+
+    def path(self, d: str, *, width: float, fill: str = "none") -> None:
+        self.items.append(
+            f'<path d="{d}" fill="{fill}" stroke="{ACCENT}" stroke-width="{_n(width)}" '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
+
+    def head(self, x: float, y: float, angle: float, size: float) -> None:
+        """A filled arrowhead with its tip at (x, y), pointing along ``angle`` (radians)."""
+        back_x, back_y = x - size * math.cos(angle), y - size * math.sin(angle)
+        side_x, side_y = -math.sin(angle) * size * 0.55, math.cos(angle) * size * 0.55
+        points = [(x, y), (back_x + side_x, back_y + side_y), (back_x - side_x, back_y - side_y)]
+        self.items.append(
+            '<polygon points="' + " ".join(f"{_n(px)},{_n(py)}" for px, py in points) + f'" fill="{ACCENT}"/>'
+        )
+
+    def arrow(self, x1: float, y1: float, x2: float, y2: float, width: float, head: float) -> None:
+        angle = math.atan2(y2 - y1, x2 - x1)
+        shaft = head * 0.8
+        self.path(
+            f"M{_n(x1)} {_n(y1)}L{_n(x2 - shaft * math.cos(angle))} {_n(y2 - shaft * math.sin(angle))}",
+            width=width,
+        )
+        self.head(x2, y2, angle, head)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A box's heading and label, wrapped to a width."""
+
+    heading: list[str]
+    label: list[str]
+    sizes: _Sizes
+
+    @property
+    def height(self) -> float:
+        s = self.sizes
+        return (len(self.heading) * s.heading + len(self.label) * s.label) * _LINE_HEIGHT + s.gap
+
+    @classmethod
+    def wrap(cls, heading: str, label: str, width: float, sizes: _Sizes) -> _Block:
+        return cls(_wrap(heading, width, sizes.heading, bold=True), _wrap(label, width, sizes.label), sizes)
+
+    def draw(self, canvas: _Canvas, x: float, top: float) -> None:
+        s = self.sizes
+        top += canvas.text(self.heading, x, top, s.heading, bold=True) + s.gap
+        canvas.text(self.label, x, top, s.label)
+
+
+def _main_row(canvas: _Canvas, parts: _Parts, left: float, top: float, width: float, s: _Sizes) -> float:
+    """The two boxes, the arrows both ways and the feelings between; return its height."""
+    feelings = parts.feelings
+    margin = s._pt(8.0)  # between a box and the feelings
+    pill_x, pill_y = s._pt(9.0), s._pt(5.0)
+    labels = [f.label for f in feelings]
+    natural = max((_text_width(t, s.feeling) for t in labels), default=0.0)
+    longest_word = max((_text_width(w, s.feeling) for t in labels for w in t.split()), default=0.0)
+    extra = 2 * pill_x + 2 * margin
+    middle = min(max(natural + extra, 0.22 * width), 0.36 * width)
+    middle = min(max(middle, longest_word + extra), 0.5 * width)
+    box_w = (width - middle) / 2
+    inner = box_w - 2 * s.pad
+    self_block = _Block.wrap(SELF_HEADING, parts.self_label, inner, s)
+    other_block = _Block.wrap(OTHER_HEADING, parts.other_label, inner, s)
+
+    pill_inner = middle - extra
+    pills = [(_wrap(t, pill_inner, s.feeling), f.tentative) for t, f in zip(labels, feelings, strict=True)]
+    pill_gap = s._pt(7.0)
+    stack = sum(len(lines) * s.feeling * _LINE_HEIGHT + 2 * pill_y for lines, _ in pills)
+    stack += pill_gap * max(0, len(pills) - 1)
+    arrow_off, clearance = s._pt(20.0), s._pt(11.0)
+    middle_h = 2 * arrow_off + (2 * clearance + stack if pills else s._pt(24.0))
+    height = max(self_block.height + 2 * s.pad, other_block.height + 2 * s.pad, middle_h)
+
+    radius = s._pt(8.0)
+    right = left + width - box_w
+    for x, block in ((left, self_block), (right, other_block)):
+        canvas.rect(x, top, box_w, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=radius)
+        block.draw(canvas, x + s.pad, top + (height - block.height) / 2)
+
+    head = s._pt(10.0)
+    start, end = left + box_w + s.stroke, right - s.stroke
+    canvas.arrow(start, top + arrow_off, end, top + arrow_off, s.arrow, head)
+    canvas.arrow(end, top + height - arrow_off, start, top + height - arrow_off, s.arrow, head)
+
+    centre = left + width / 2
+    y = top + (height - stack) / 2
+    for lines, tentative in pills:
+        pill_h = len(lines) * s.feeling * _LINE_HEIGHT + 2 * pill_y
+        pill_w = _widest(lines, s.feeling) + 2 * pill_x
+        canvas.rect(
+            centre - pill_w / 2, y, pill_w, pill_h, fill=PAPER, stroke=ACCENT, width=s.stroke,
+            radius=min(pill_h / 2, s._pt(12.0)), dashed=s._pt(5.0) if tentative else None,
+        )  # fmt: skip
+        canvas.text(lines, centre, y + pill_y, s.feeling, middle=True)
+        y += pill_h + pill_gap
+    return height
+
+
+def _turn_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
+    """A U-turn arrow in a ``size`` square at (x, y): going right, turning, coming back."""
+    r = size * 0.3
+    top, bottom = y + size / 2 - r, y + size / 2 + r
+    x0, x1 = x + size * 0.05, x + size - r - size * 0.05
+    canvas.path(
+        f"M{_n(x0)} {_n(top)}H{_n(x1)}A{_n(r)} {_n(r)} 0 0 1 {_n(x1)} {_n(bottom)}H{_n(x0 + size * 0.28)}",
+        width=s.arrow,
+    )
+    canvas.head(x0, bottom, math.pi, size * 0.3)
+
+
+def _loop_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
+    """A circular arrow in a ``size`` square at (x, y), coming back to where it began."""
+    r = size * 0.36
+    cx, cy = x + size / 2, y + size / 2
+    begin, finish = math.radians(-60), math.radians(215)
+    x0, y0 = cx + r * math.cos(begin), cy + r * math.sin(begin)
+    x1, y1 = cx + r * math.cos(finish), cy + r * math.sin(finish)
+    canvas.path(f"M{_n(x0)} {_n(y0)}A{_n(r)} {_n(r)} 0 1 1 {_n(x1)} {_n(y1)}", width=s.arrow)
+    tangent = finish + math.pi / 2 + 0.35
+    canvas.head(x1 + 0.55 * size * 0.3 * math.cos(tangent), y1 + 0.55 * size * 0.3 * math.sin(tangent),
+                tangent, size * 0.3)  # fmt: skip
+
+
+def _wide_row(canvas: _Canvas, heading: str, label: str, icon: str, left: float, top: float,
+              width: float, s: _Sizes) -> float:  # fmt: skip
+    """A full-width box with an icon and a short label; return its height."""
+    icon_size = s._pt(34.0)
+    text_x = left + s.pad + icon_size + s.pad * 1.2
+    block = _Block.wrap(heading, label, left + width - s.pad - text_x, s)
+    height = max(block.height, icon_size) + 2 * s.pad
+    canvas.rect(left, top, width, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s._pt(8.0))
+    icon_y = top + (height - icon_size) / 2
+    (_turn_icon if icon == "turn" else _loop_icon)(canvas, left + s.pad, icon_y, icon_size, s)
+    block.draw(canvas, text_x, top + (height - block.height) / 2)
+    return height
+
+
+def _svg_id(ipaf: Ipaf, scale: float, title: str) -> str:
+    digest = hashlib.sha256(repr((ipaf.model_dump(by_alias=True), scale, title)).encode()).hexdigest()
+    return f"ipaf-{digest[:10]}"
+
+
+def ipaf_svg(
+    ipaf: Ipaf,
+    *,
+    scale: float = 1.0,
+    title: str = DEFAULT_TITLE,
+    width_mm: float = WIDTH_MM,
+    id_prefix: str | None = None,
+) -> str:
+    """The pattern as a self-contained inline SVG, ready to put into the letter's HTML.
+
+    ``scale`` sizes the text: 1.0 for clear print (smallest text 12pt), 1.4 for large print
+    (16.8pt); text never goes below 12pt. The width stays ``width_mm`` (160mm, an A4 text
+    column) at every scale, so larger text wraps and the boxes grow taller. ``title`` is the
+    diagram's accessible name; the ``<desc>`` is :func:`ipaf_text_alternative`. ``id_prefix``
+    names the ``<title>`` and ``<desc>`` ids (default: a hash of the content, so it is stable
+    and two different diagrams in one page do not clash).
+    """
+    if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise ValueError(f"scale must be above 0 and at most {MAX_SCALE:g}, not {scale!r}")
+    if not (math.isfinite(width_mm) and 80 <= width_mm <= 400):
+        raise ValueError(f"width_mm must be between 80 and 400, not {width_mm!r}")
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix or "") or _svg_id(ipaf, scale, title)
+    if not prefix[0].isalpha():
+        prefix = "ipaf-" + prefix
+    parts = _parts(ipaf)
+    s = _Sizes(scale)
+    width = width_mm * _PT_PER_MM
+    edge = max(1.0, s.stroke)  # room for the outer strokes
+    inner = width - 2 * edge
+    canvas = _Canvas()
+    y = edge
+    y += _main_row(canvas, parts, edge, y, inner, s)
+    row_gap = s._pt(14.0)
+    if parts.reversal_label:
+        y += row_gap
+        y += _wide_row(canvas, REVERSAL_HEADING, parts.reversal_label, "turn", edge, y, inner, s)
+    if parts.internalised_label:
+        y += row_gap
+        y += _wide_row(canvas, INTERNALISED_HEADING, parts.internalised_label, "loop", edge, y, inner, s)
+    height = y + edge
+
+    title_text = _clean(title) or DEFAULT_TITLE
+    desc = ipaf_text_alternative(ipaf)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" class="ipaf-diagram" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}pt" height="{_n(height)}pt" '
+        f'font-family={quoteattr(FONT_FAMILY)} font-style="normal" fill="{INK}">'
+    )
+    return "".join(
+        [
+            head,
+            f'<title id="{prefix}-title">{escape(title_text)}</title>',
+            f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
+            *canvas.items,
+            "</svg>",
+        ]
+    )
