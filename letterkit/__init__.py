@@ -40,7 +40,7 @@ from .api import (
     validate,
     verify_history,
 )
-from .diff import Change, Diff
+from .diffing import Change, Diff
 from .errors import (
     LetterFileError,
     LetterkitError,

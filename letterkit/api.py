@@ -270,7 +270,7 @@ def diff(a: str | os.PathLike[str] | Letter, b: str | os.PathLike[str] | Letter)
 
     Between two drafts of one letter, each change is credited to the draft that made it.
     """
-    from .diff import diff_data, letter_data
+    from .diffing import diff_data, letter_data
 
     if isinstance(a, (GoodbyeLetter, Formulation)) and isinstance(b, (GoodbyeLetter, Formulation)):
         return diff_data(letter_data(a), letter_data(b))
@@ -285,7 +285,7 @@ def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
     """Credit each change to the draft between ``first`` and ``second`` that last touched it."""
     from dataclasses import replace as dc_replace
 
-    from .diff import diff_data, letter_data
+    from .diffing import diff_data, letter_data
     from .store import drafts
 
     da, db = first.revision.draft, second.revision.draft
@@ -312,7 +312,7 @@ def contributions(path: str | os.PathLike[str]) -> Any:
     """Who wrote which words of the latest draft, and what the patient changed."""
     from .contributions import DraftInfo
     from .contributions import contributions as credit
-    from .diff import letter_data
+    from .diffing import letter_data
     from .errors import LetterkitError as _Error
     from .store import drafts
 
@@ -345,7 +345,7 @@ def render_redline(
     settings: Settings | None = None,
 ) -> Rendered:
     """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
-    from .diff import letter_data, redline_marks
+    from .diffing import letter_data, redline_marks
 
     first, second = open_letter(a), open_letter(b)
     changes = diff(a, b)

@@ -504,7 +504,7 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     try:
         from . import api
-        from . import diff as views
+        from . import diffing as views
 
         result = api.diff(a, b)
         if fmt == "pdf" and not output:

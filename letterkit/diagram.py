@@ -449,6 +449,22 @@ class _Sizes:
         return self._pt(4.0)
 
     @property
+    def pill_x(self) -> float:
+        return self._pt(9.0)
+
+    @property
+    def pill_y(self) -> float:
+        return self._pt(5.0)
+
+    @property
+    def radius(self) -> float:
+        return self._pt(8.0)
+
+    @property
+    def head(self) -> float:
+        return self._pt(10.0)
+
+    @property
     def stroke(self) -> float:
         return max(1.0, self._pt(1.5))
 
@@ -517,69 +533,150 @@ class _Block:
     label: list[str]
     sizes: _Sizes
 
-    @property
-    def height(self) -> float:
+    def height(self, heading_lines: int | None = None) -> float:
         s = self.sizes
-        return (len(self.heading) * s.heading + len(self.label) * s.label) * _LINE_HEIGHT + s.gap
+        lines = max(len(self.heading), heading_lines or 0)
+        return (lines * s.heading + len(self.label) * s.label) * _LINE_HEIGHT + s.gap
 
     @classmethod
     def wrap(cls, heading: str, label: str, width: float, sizes: _Sizes) -> _Block:
-        return cls(_wrap(heading, width, sizes.heading, bold=True), _wrap(label, width, sizes.label), sizes)
+        return cls(
+            _wrap(heading, width, sizes.heading, bold=True), _wrap(label, width, sizes.label), sizes
+        )
 
-    def draw(self, canvas: _Canvas, x: float, top: float) -> None:
+    def draw(self, canvas: _Canvas, x: float, top: float, heading_lines: int | None = None) -> None:
+        """Draw from ``top``, leaving room for ``heading_lines`` lines of heading."""
         s = self.sizes
-        top += canvas.text(self.heading, x, top, s.heading, bold=True) + s.gap
-        canvas.text(self.label, x, top, s.label)
+        canvas.text(self.heading, x, top, s.heading, bold=True)
+        lines = max(len(self.heading), heading_lines or 0)
+        canvas.text(self.label, x, top + lines * s.heading * _LINE_HEIGHT + s.gap, s.label)
 
 
-def _main_row(canvas: _Canvas, parts: _Parts, left: float, top: float, width: float, s: _Sizes) -> float:
-    """The two boxes, the arrows both ways and the feelings between; return its height."""
+@dataclass(frozen=True)
+class _Pill:
+    """One feeling, in a rounded outline: dashed when it is offered tentatively."""
+
+    lines: list[str]
+    tentative: bool
+    sizes: _Sizes
+
+    @classmethod
+    def wrap(cls, feeling: _Feeling, width: float, sizes: _Sizes) -> _Pill:
+        return cls(_wrap(feeling.label, width - 2 * sizes.pill_x, sizes.feeling), feeling.tentative, sizes)
+
+    @property
+    def width(self) -> float:
+        return _widest(self.lines, self.sizes.feeling) + 2 * self.sizes.pill_x
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.sizes.feeling * _LINE_HEIGHT + 2 * self.sizes.pill_y
+
+    def draw(self, canvas: _Canvas, centre: float, top: float) -> None:
+        s = self.sizes
+        canvas.rect(
+            centre - self.width / 2, top, self.width, self.height, fill=PAPER, stroke=ACCENT,
+            width=s.stroke, radius=min(self.height / 2, s._pt(12.0)),
+            dashed=s._pt(5.0) if self.tentative else None,
+        )  # fmt: skip
+        canvas.text(self.lines, centre, top + s.pill_y, s.feeling, middle=True)
+
+
+def _side_by_side(parts: _Parts, left: float, top: float, width: float, s: _Sizes) -> tuple[_Canvas, float, float]:
+    """The two boxes side by side, arrows both ways and the feelings stacked between them.
+
+    Returns the drawing, its height and the width of the text inside each box.
+    """
+    canvas = _Canvas()
     feelings = parts.feelings
     margin = s._pt(8.0)  # between a box and the feelings
-    pill_x, pill_y = s._pt(9.0), s._pt(5.0)
-    labels = [f.label for f in feelings]
-    natural = max((_text_width(t, s.feeling) for t in labels), default=0.0)
-    longest_word = max((_text_width(w, s.feeling) for t in labels for w in t.split()), default=0.0)
-    extra = 2 * pill_x + 2 * margin
+    extra = 2 * s.pill_x + 2 * margin
+    natural = max((_text_width(f.label, s.feeling) for f in feelings), default=0.0)
+    longest_word = max((_text_width(w, s.feeling) for f in feelings for w in f.label.split()), default=0.0)
     middle = min(max(natural + extra, 0.22 * width), 0.36 * width)
     middle = min(max(middle, longest_word + extra), 0.5 * width)
     box_w = (width - middle) / 2
     inner = box_w - 2 * s.pad
+    blocks = [_Block.wrap(SELF_HEADING, parts.self_label, inner, s),
+              _Block.wrap(OTHER_HEADING, parts.other_label, inner, s)]  # fmt: skip
+    heading_lines = max(len(b.heading) for b in blocks)
+    content = max(b.height(heading_lines) for b in blocks)
+
+    pills = [_Pill.wrap(f, middle - 2 * margin, s) for f in feelings]
+    pill_gap = s._pt(7.0)
+    stack = sum(p.height for p in pills) + pill_gap * max(0, len(pills) - 1)
+    arrow_off, clearance = s._pt(20.0), s._pt(11.0)
+    middle_h = 2 * arrow_off + (2 * clearance + stack if pills else s._pt(24.0))
+    height = max(content + 2 * s.pad, middle_h)
+
+    right = left + width - box_w
+    for x, block in zip((left, right), blocks, strict=True):
+        canvas.rect(x, top, box_w, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+        block.draw(canvas, x + s.pad, top + s.pad, heading_lines)
+
+    start, end = left + box_w + s.stroke, right - s.stroke
+    canvas.arrow(start, top + arrow_off, end, top + arrow_off, s.arrow, s.head)
+    canvas.arrow(end, top + height - arrow_off, start, top + height - arrow_off, s.arrow, s.head)
+
+    y = top + (height - stack) / 2
+    for pill in pills:
+        pill.draw(canvas, left + width / 2, y)
+        y += pill.height + pill_gap
+    return canvas, height, inner
+
+
+def _stacked(parts: _Parts, left: float, top: float, width: float, s: _Sizes) -> tuple[_Canvas, float]:
+    """One box above the other, an arrow down and an arrow up, the feelings flowing between."""
+    canvas = _Canvas()
+    inner = width - 2 * s.pad
     self_block = _Block.wrap(SELF_HEADING, parts.self_label, inner, s)
     other_block = _Block.wrap(OTHER_HEADING, parts.other_label, inner, s)
 
-    pill_inner = middle - extra
-    pills = [(_wrap(t, pill_inner, s.feeling), f.tentative) for t, f in zip(labels, feelings, strict=True)]
-    pill_gap = s._pt(7.0)
-    stack = sum(len(lines) * s.feeling * _LINE_HEIGHT + 2 * pill_y for lines, _ in pills)
-    stack += pill_gap * max(0, len(pills) - 1)
-    arrow_off, clearance = s._pt(20.0), s._pt(11.0)
-    middle_h = 2 * arrow_off + (2 * clearance + stack if pills else s._pt(24.0))
-    height = max(self_block.height + 2 * s.pad, other_block.height + 2 * s.pad, middle_h)
+    lane = s._pt(36.0)  # room for each arrow, left and right of the feelings
+    band_w = width - 2 * lane
+    pills = [_Pill.wrap(f, band_w, s) for f in parts.feelings]
+    gap = s._pt(7.0)
+    rows: list[list[_Pill]] = []
+    for pill in pills:
+        if rows and sum(p.width + gap for p in rows[-1]) + pill.width <= band_w:
+            rows[-1].append(pill)
+        else:
+            rows.append([pill])
+    row_heights = [max(p.height for p in row) for row in rows]
+    flow = sum(row_heights) + gap * max(0, len(rows) - 1)
+    band = max(flow + 2 * s._pt(12.0), s._pt(48.0))
 
-    radius = s._pt(8.0)
-    right = left + width - box_w
-    for x, block in ((left, self_block), (right, other_block)):
-        canvas.rect(x, top, box_w, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=radius)
-        block.draw(canvas, x + s.pad, top + (height - block.height) / 2)
+    y = top
+    self_h = self_block.height() + 2 * s.pad
+    canvas.rect(left, y, width, self_h, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+    self_block.draw(canvas, left + s.pad, y + s.pad)
+    y += self_h
+    down_x, up_x = left + lane / 2, left + width - lane / 2
+    canvas.arrow(down_x, y + s.stroke, down_x, y + band - s.stroke, s.arrow, s.head)
+    canvas.arrow(up_x, y + band - s.stroke, up_x, y + s.stroke, s.arrow, s.head)
+    row_top = y + (band - flow) / 2
+    for row, row_h in zip(rows, row_heights, strict=True):
+        row_w = sum(p.width for p in row) + gap * (len(row) - 1)
+        x = left + (width - row_w) / 2
+        for pill in row:
+            pill.draw(canvas, x + pill.width / 2, row_top + (row_h - pill.height) / 2)
+            x += pill.width + gap
+        row_top += row_h + gap
+    y += band
+    other_h = other_block.height() + 2 * s.pad
+    canvas.rect(left, y, width, other_h, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+    other_block.draw(canvas, left + s.pad, y + s.pad)
+    return canvas, y + other_h - top
 
-    head = s._pt(10.0)
-    start, end = left + box_w + s.stroke, right - s.stroke
-    canvas.arrow(start, top + arrow_off, end, top + arrow_off, s.arrow, head)
-    canvas.arrow(end, top + height - arrow_off, start, top + height - arrow_off, s.arrow, head)
 
-    centre = left + width / 2
-    y = top + (height - stack) / 2
-    for lines, tentative in pills:
-        pill_h = len(lines) * s.feeling * _LINE_HEIGHT + 2 * pill_y
-        pill_w = _widest(lines, s.feeling) + 2 * pill_x
-        canvas.rect(
-            centre - pill_w / 2, y, pill_w, pill_h, fill=PAPER, stroke=ACCENT, width=s.stroke,
-            radius=min(pill_h / 2, s._pt(12.0)), dashed=s._pt(5.0) if tentative else None,
-        )  # fmt: skip
-        canvas.text(lines, centre, y + pill_y, s.feeling, middle=True)
-        y += pill_h + pill_gap
-    return height
+def _main_row(canvas: _Canvas, parts: _Parts, left: float, top: float, width: float, s: _Sizes) -> float:
+    """The pattern itself, side by side when it fits well, else stacked; return its height."""
+    beside, beside_h, box_inner = _side_by_side(parts, left, top, width, s)
+    stacked, stacked_h = _stacked(parts, left, top, width, s)
+    roomy = box_inner >= 8.5 * s.label  # about 15 characters a line in the boxes
+    chosen = beside if roomy and beside_h <= stacked_h * 1.1 else stacked
+    canvas.items.extend(chosen.items)
+    return beside_h if chosen is beside else stacked_h
 
 
 def _turn_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
@@ -595,16 +692,19 @@ def _turn_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> N
 
 
 def _loop_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
-    """A circular arrow in a ``size`` square at (x, y), coming back to where it began."""
+    """A circular arrow in a ``size`` square at (x, y), going round to where it began."""
     r = size * 0.36
+    head = size * 0.32
     cx, cy = x + size / 2, y + size / 2
-    begin, finish = math.radians(-60), math.radians(215)
+    begin = math.radians(-70)
+    tip = math.radians(230)  # clockwise (on screen) from ``begin``, most of the way round
+    finish = tip - head * 0.7 / r  # the line stops where the arrowhead starts
     x0, y0 = cx + r * math.cos(begin), cy + r * math.sin(begin)
     x1, y1 = cx + r * math.cos(finish), cy + r * math.sin(finish)
     canvas.path(f"M{_n(x0)} {_n(y0)}A{_n(r)} {_n(r)} 0 1 1 {_n(x1)} {_n(y1)}", width=s.arrow)
-    tangent = finish + math.pi / 2 + 0.35
-    canvas.head(x1 + 0.55 * size * 0.3 * math.cos(tangent), y1 + 0.55 * size * 0.3 * math.sin(tangent),
-                tangent, size * 0.3)  # fmt: skip
+    tip_x, tip_y = cx + r * math.cos(tip), cy + r * math.sin(tip)
+    # Point the head along the chord from where the line stops to the tip.
+    canvas.head(tip_x, tip_y, math.atan2(tip_y - y1, tip_x - x1), head)
 
 
 def _wide_row(canvas: _Canvas, heading: str, label: str, icon: str, left: float, top: float,
@@ -613,11 +713,11 @@ def _wide_row(canvas: _Canvas, heading: str, label: str, icon: str, left: float,
     icon_size = s._pt(34.0)
     text_x = left + s.pad + icon_size + s.pad * 1.2
     block = _Block.wrap(heading, label, left + width - s.pad - text_x, s)
-    height = max(block.height, icon_size) + 2 * s.pad
-    canvas.rect(left, top, width, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s._pt(8.0))
+    height = max(block.height(), icon_size) + 2 * s.pad
+    canvas.rect(left, top, width, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
     icon_y = top + (height - icon_size) / 2
     (_turn_icon if icon == "turn" else _loop_icon)(canvas, left + s.pad, icon_y, icon_size, s)
-    block.draw(canvas, text_x, top + (height - block.height) / 2)
+    block.draw(canvas, text_x, top + (height - block.height()) / 2)
     return height
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compose import md_block
-from .diff import dotted, word_diff
+from .diffing import dotted, word_diff
 
 Path_ = tuple[str | int, ...]
 _UNESCAPE = re.compile(r"\\([\\`\[\]*_#>+\-.!=()])")
