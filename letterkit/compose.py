@@ -149,8 +149,10 @@ def _escape_line_start(line: str, escaped: list[str]) -> None:
     """Stop a line from starting a heading, a quote, a list or a rule."""
     if _RULE.match(line):
         for i, ch in enumerate(line):
-            if ch in "-=*_":
+            if ch in "-*_":
                 escaped[i] = "\\" + ch
+            elif ch == "=":  # Python-Markdown has no \= escape: an entity stops a setext heading
+                escaped[i] = "&#61;"
         return
     if match := _LINE_START.match(line):
         head = match.group()

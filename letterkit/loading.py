@@ -23,7 +23,9 @@ MAX_DEPTH = 12
 MAX_ITEMS = 1000
 """Longest list or mapping accepted."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+_MAX_FLOW_DEPTH = 100
+"""Brackets nested deeper than this are refused before libyaml sees them (it would crash)."""
 
 LetterModel = GoodbyeLetter | Formulation
 
@@ -85,10 +87,20 @@ def decode(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
     return text
 
 
+def _check_flow_depth(text: str, name: str) -> None:
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > _MAX_FLOW_DEPTH:
+            line = text.count("\n", 0, match.start()) + 1
+            raise LetterFileError(name, f"is nested more than {MAX_DEPTH} levels deep", line)
+
+
 def parse(text: str, name: str) -> Source:
     """Parse YAML (or JSON, which is YAML too), keeping each field's line number."""
     import yaml
 
+    _check_flow_depth(text, name)
     loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
@@ -99,6 +111,8 @@ def parse(text: str, name: str) -> Source:
         lines: dict[tuple[str | int, ...], int] = {}
         _walk(node, (), 0, lines, set(), name)
         data = loader.construct_document(node)
+    except LetterFileError:
+        raise
     except (ValueError, TypeError, OverflowError) as error:
         raise LetterFileError(name, f"holds a value that cannot be read: {error}") from None
     except yaml.MarkedYAMLError as error:
@@ -110,8 +124,13 @@ def parse(text: str, name: str) -> Source:
             "containing ': ' or starting with a symbol in quotes",
             mark.line + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise LetterFileError(
+            name, f"contains a character that cannot be used (U+{error.character:04X}) — delete it", line
+        ) from None
     except yaml.YAMLError as error:
-        raise LetterFileError(name, f"is not valid YAML: {error}") from None
+        raise LetterFileError(name, "is not valid YAML: " + " ".join(str(error).split())) from None
     except RecursionError:
         raise LetterFileError(name, "is nested too deeply to be a letter") from None
     finally:
@@ -165,10 +184,18 @@ def _walk(
     elif isinstance(node, yaml.MappingNode):
         if len(node.value) > MAX_ITEMS:
             raise LetterFileError(name, f"has more than {MAX_ITEMS} fields in one place", line)
+        seen_keys: set[str] = set()
         for key, value in node.value:
             if key.tag == "tag:yaml.org,2002:merge":
                 raise LetterFileError(name, "uses a YAML merge key (<<) — write the fields out", line)
             step: str | int = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+            if str(step) in seen_keys:
+                raise LetterFileError(
+                    name,
+                    f"has the field {step!r} twice — the first would be lost; keep one",
+                    key.start_mark.line + 1,
+                )
+            seen_keys.add(str(step))
             lines[path + (step,)] = key.start_mark.line + 1
             _walk(value, path + (step,), depth + 1, lines, seen, name)
 
@@ -208,6 +235,8 @@ def _problems(source: Source, errors: list[Any]) -> list[Problem]:
     found: dict[tuple[str | int, ...], Problem] = {}
     for error in errors:
         path = _data_path(data, tuple(error["loc"]), error["type"] == "missing")
+        if error["type"] in ("union_tag_not_found", "union_tag_invalid"):
+            path = ("kind",)
         # A mapping given where a union allows text or fields: report the fields' errors.
         if error["type"] == "string_type" and isinstance(error.get("input"), dict):
             if any(other["loc"][: len(error["loc"])] != error["loc"] for other in errors):
@@ -215,7 +244,7 @@ def _problems(source: Source, errors: list[Any]) -> list[Problem]:
         if path in found:
             continue
         message = _message(error, str(kind), path)
-        line = _line(source.lines, path, error["type"] == "missing")
+        line = _line(source.lines, path, error["type"] in ("missing", "union_tag_not_found"))
         found[path] = Problem(source.file, line, _dotted(path), message)
     return sorted(found.values(), key=lambda p: (p.line or 0, p.path))
 
@@ -270,7 +299,10 @@ def _message(error: Mapping[str, Any], kind: str, path: tuple[str | int, ...]) -
         return f"required — {question}" if question else "required"
     if kind_of == "extra_forbidden":
         return "unknown field — check the spelling (see `letterkit schema` for the fields allowed here)"
-    if kind_of == "value_error" and "blank" in str(error.get("msg")):
+    if (kind_of == "value_error" and "blank" in str(error.get("msg"))) or (
+        kind_of in ("string_type", "string_pattern_mismatch") and error.get("input") in (None, "")
+        or (kind_of == "string_pattern_mismatch" and path and path[-1] != "date")
+    ):
         return f"is empty — {question}" if question else "is empty"
     if kind_of == "too_short":
         return "needs at least one item" + (f" — {question}" if question else "")

@@ -17,7 +17,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     TypeAdapter,
+    WithJsonSchema,
 )
 
 KINDS = ("goodbye-letter", "formulation")
@@ -35,7 +37,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(_not_blank), WithJsonSchema({"type": "string", "pattern": "\\S"})]
 """Free text: Markdown paragraphs and inline emphasis; never blank."""
 
 Month = Annotated[str, Field(pattern=_MONTH.pattern)]
@@ -127,7 +129,7 @@ class _Letter(Model):
     patient: Patient = Field(description="Who is the letter to?")
     therapist: Therapist = Field(description="Who is the letter from?")
     date: LetterDate | None = Field(None, description="What date does the letter carry (YYYY-MM-DD)?")
-    session: int | None = Field(None, ge=1, le=16, description="Which session is it for (1 to 16)?")
+    session: Annotated[int, Strict()] | None = Field(None, ge=1, le=16, description="Which session is it for (1 to 16)?")
     background: Text | None = Field(
         None, description="What is the patient's background, and what brought them to therapy?"
     )

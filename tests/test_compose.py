@@ -411,14 +411,7 @@ NASTY = [
     "---",
     "***",
     "___",
-    pytest.param(
-        "===",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG: '=' is escaped as '\\=', which Python-Markdown does not unescape: "
-            "'===' shows as '\\=\\=\\=' in HTML and PDF",
-        ),
-    ),
+    "===",
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     "[x](javascript:alert(1))",

@@ -238,10 +238,6 @@ def test_session_bounds_are_inclusive(goodbye_yaml, write_letter, tmp_path, valu
     assert loading.load_file(path).session == int(value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 'session: yes' (YAML true) is silently accepted as session 1 (pydantic lax bool->int)",
-)
 def test_session_yes_is_not_session_one(goodbye_yaml, write_letter, tmp_path):
     line = GOODBYE_LINES["session"]
     path = write_letter(tmp_path, set_line(goodbye_yaml, line, "session: yes"))
@@ -330,11 +326,6 @@ def test_blank_text(goodbye_yaml, write_letter, tmp_path, blank):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a field left empty ('name:' = null) is reported as 'should be text — put it in quotes "
-    "if it looks like a number, yes/no or a date', not as empty/required",
-)
 def test_field_left_empty_says_it_is_empty(goodbye_yaml, write_letter, tmp_path):
     line = GOODBYE_LINES["therapist.name"]
     path = write_letter(tmp_path, set_line(goodbye_yaml, line, "  name:"))
@@ -354,11 +345,6 @@ def test_unknown_kind(goodbye_yaml, write_letter, tmp_path):
     assert messages(path) == [f"{path}:1: kind: {BAD_KIND}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an unknown kind is always reported on line 1, not on the line where 'kind:' is "
-    "(e.g. line 14 of a `letterkit new` scaffold, after its comment header)",
-)
 def test_unknown_kind_is_reported_on_its_own_line(goodbye_yaml, write_letter, tmp_path):
     text = "# Sam's goodbye letter\n# drafted for session 13\n\n" + set_line(
         goodbye_yaml, 1, "kind: goodby-letter"
@@ -401,11 +387,6 @@ def test_validate_collects_problems_from_every_file(goodbye_yaml, write_letter, 
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a key given twice is silently accepted and the first value dropped "
-    "(PyYAML keeps the last); the design says anything dropped is reported",
-)
 def test_duplicate_key_is_reported(goodbye_yaml, write_letter, tmp_path):
     text = goodbye_yaml + "background: A second background that silently replaces the first.\n"
     path = write_letter(tmp_path, text)
@@ -503,11 +484,6 @@ def test_control_character(goodbye_yaml, write_letter, tmp_path, char):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a C1 control character (U+0080-U+009F, e.g. from mis-decoded Windows text) slips past "
-    "the control-character check; the YAML reader's message is two lines, with no line number",
-)
 def test_c1_control_character(goodbye_yaml, write_letter, tmp_path):
     line = GOODBYE_LINES["background"]
     path = write_letter(tmp_path, set_line(goodbye_yaml, line, "background: You came\x9b because."))
@@ -549,13 +525,6 @@ def test_hostile_structures_are_file_errors(write_letter, tmp_path, text):
     )
 
 
-WRAPPED = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse() catches its own LetterFileError as a ValueError and re-wraps it: "
-    "'x: holds a value that cannot be read: x:2: uses a YAML alias…', losing problem.line",
-)
-
-
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
@@ -563,27 +532,20 @@ WRAPPED = pytest.mark.xfail(
             "",
             None,
             "is empty — start from `letterkit new goodbye-letter` or `letterkit new formulation`",
-            marks=WRAPPED,
             id="empty",
         ),
         pytest.param(
             ALIAS,
             2,
             "uses a YAML alias (*name) — write the text out in full instead",
-            marks=WRAPPED,
             id="alias",
         ),
-        pytest.param(
-            MERGE, 4, "uses a YAML merge key (<<) — write the fields out", marks=WRAPPED, id="merge"
-        ),
-        pytest.param(
-            DEEP, 2, f"is nested more than {loading.MAX_DEPTH} levels deep", marks=WRAPPED, id="deep"
-        ),
+        pytest.param(MERGE, 4, "uses a YAML merge key (<<) — write the fields out", id="merge"),
+        pytest.param(DEEP, 2, f"is nested more than {loading.MAX_DEPTH} levels deep", id="deep"),
         pytest.param(
             LONG_LIST,
             3,
             f"has a list of 10000 items; at most {loading.MAX_ITEMS} are allowed",
-            marks=WRAPPED,
             id="long-list",
         ),
     ],
@@ -610,11 +572,6 @@ def test_list_of_max_items_is_allowed(write_letter, tmp_path):
         loading.load_file(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 50,000+ nested '[' (a 100 KB file, under MAX_BYTES) crash the process with SIGSEGV in "
-    "libyaml's CSafeLoader before the depth check runs",
-)
 def test_very_deep_nesting_does_not_crash(tmp_path):
     depth = 200_000  # 400 KB
     path = tmp_path / "deep.yaml"

@@ -158,11 +158,6 @@ def test_schema_reports_the_unknown_field_by_name(validators):
     assert any("'backgroud' was unexpected" in m for m in messages)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the JSON Schema accepts blank text ('   ') that letterkit rejects as 'is empty' "
-    "(the not-blank check is an AfterValidator the schema does not express)",
-)
 def test_schema_rejects_blank_text_like_letterkit(validators):
     data = as_json(GOODBYE_DATA)
     data["ending"] = "   "
