@@ -24,33 +24,45 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-def handle_errors(func: F) -> F:
-    """Turn a LetterkitError (or an unexpected error) into a clean message, not a traceback."""
+def exit_on_error(code: int = 1) -> Callable[[F], F]:
+    """Turn a LetterkitError (or an unexpected error) into a clean message and exit ``code``,
+    never a traceback (unless --debug)."""
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import LetterkitError
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from .errors import LetterFileError, LetterkitError, LetterValidationError
 
-        debug = bool(click.get_current_context().find_root().params.get("debug"))
-        try:
-            return func(*args, **kwargs)
-        except LetterkitError as error:
-            if debug:
+            debug = bool(click.get_current_context().find_root().params.get("debug"))
+            try:
+                return func(*args, **kwargs)
+            except (click.exceptions.Exit, click.ClickException, SystemExit):
                 raise
-            _fail(f"letterkit: {error}" if "\n" not in str(error) else str(error))
-        except KeyboardInterrupt:
-            _fail("letterkit: interrupted", 130)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as error:  # the last line of defence: never show a traceback
-            if debug:
-                raise
-            _fail(
-                f"letterkit: unexpected error: {type(error).__name__}: {error} "
-                "(run again with --debug for details, and please report it)"
-            )
+            except (LetterFileError, LetterValidationError) as error:
+                if debug:
+                    raise
+                _fail(str(error), code)  # file:line: field: message, as `validate` prints them
+            except LetterkitError as error:
+                if debug:
+                    raise
+                _fail(f"letterkit: {error}", code)
+            except KeyboardInterrupt:
+                _fail("letterkit: interrupted", 130)
+            except Exception as error:  # the last line of defence: never show a traceback
+                if debug:
+                    raise
+                _fail(
+                    f"letterkit: unexpected error: {type(error).__name__}: {error} "
+                    "(run again with --debug for details, and please report it)",
+                    code,
+                )
 
-    return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+handle_errors = exit_on_error(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -488,6 +500,7 @@ def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
 )
 @click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@exit_on_error(2)
 def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
     """Show what changed between two letters, or two drafts of one (FILE@1 FILE@latest).
 
@@ -499,39 +512,22 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
       letterkit diff peter.yaml@1 peter.yaml@latest
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
     """
-    from .errors import LetterkitError
+    from . import api
+    from . import diffing as views
 
-    debug = bool(click.get_current_context().find_root().params.get("debug"))
-    try:
-        from . import api
-        from . import diffing as views
-
-        result = api.diff(a, b)
-        if fmt == "pdf" and not output:
-            raise click.UsageError("-f pdf needs -o FILE")
-        if fmt in ("html", "pdf"):
-            content: str | bytes = api.render_redline(a, b, fmt).content  # type: ignore[arg-type]
-        elif fmt == "json":
-            content = views.to_json(result)
-        elif fmt == "md":
-            content = views.to_markdown(result)
-        else:
-            use_color = sys.stdout.isatty() if color is None else color
-            content = views.to_text(result, color=use_color)
-        _write_or_print(content, output, fmt)
-    except click.UsageError as error:
-        error.show()
-        sys.exit(2)
-    except LetterkitError as error:
-        if debug:
-            raise
-        click.echo(f"letterkit: {error}", err=True)
-        sys.exit(2)
-    except Exception as error:
-        if debug:
-            raise
-        click.echo(f"letterkit: unexpected error: {type(error).__name__}: {error}", err=True)
-        sys.exit(2)
+    if fmt == "pdf" and not output:
+        raise click.UsageError("-f pdf needs -o FILE")
+    result = api.diff(a, b)
+    if fmt in ("html", "pdf"):
+        content: str | bytes = api.render_redline(a, b, fmt).content  # type: ignore[arg-type]
+    elif fmt == "json":
+        content = views.to_json(result)
+    elif fmt == "md":
+        content = views.to_markdown(result)
+    else:
+        use_color = sys.stdout.isatty() if color is None else color
+        content = views.to_text(result, color=use_color)
+    _write_or_print(content, output, fmt)
     sys.exit(1 if result else 0)
 
 

@@ -173,14 +173,14 @@ def test_render_a_missing_file(tmp_path):
     missing = tmp_path / "nobody.yaml"
     result = run("render", str(missing))
     assert result.exit_code == 1
-    assert result.stderr == f"letterkit: {missing}: no such file — check the name and folder\n"
+    assert result.stderr == f"{missing}: no such file — check the name and folder\n"
 
 
 def test_render_an_invalid_letter(goodbye_yaml, write_letter, tmp_path):
     bad = write_letter(tmp_path, goodbye_yaml.replace("session: 13", "session: 17"))
     result = run("render", str(bad))
     assert result.exit_code == 1
-    assert result.stderr == f"letterkit: {bad}:11: session: {SESSION}\n"
+    assert result.stderr == f"{bad}:11: session: {SESSION}\n"
     assert result.stdout == ""
 
 
@@ -324,7 +324,7 @@ def test_process_errors_are_clean(tmp_path):
     missing = run_process("render", str(tmp_path / "nobody.yaml"))
     assert missing.returncode == 1
     assert (
-        missing.stderr == f"letterkit: {tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"
+        missing.stderr == f"{tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"
     )
     usage = run_process("render", str(tmp_path / "nobody.yaml"), "-f", "docx")
     assert usage.returncode == 2
@@ -336,7 +336,7 @@ def test_process_binary_file_is_clean(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     result = run_process("render", str(path))
     assert result.returncode == 1
-    assert result.stderr == f"letterkit: {path}:3: looks like a binary file, not a letter\n"
+    assert result.stderr == f"{path}:3: looks like a binary file, not a letter\n"
 
 
 # ------------------------------------------------------------------ every command documented
