@@ -62,6 +62,16 @@ _BOX_WORDS = 8
 """Longest label in the two main boxes, in words."""
 _ROW_WORDS = 16
 """Longest label in the full-width rows (turning round, inside you), in words."""
+_FEELING_WORDS = 10
+"""Longest feeling drawn, in words (the text alternative has it whole)."""
+_MAX_FEELINGS = 8
+"""Most feelings drawn; a real pattern has two or three."""
+_MAX_LABEL = 140
+"""Longest label drawn, in characters."""
+_MAX_SAID = 600
+"""Longest sentence of the text alternative, in characters."""
+_MAX_FIELD = 4000
+"""Characters of a field looked at: the diagram needs its first sentence or two."""
 
 
 # --------------------------------------------------------------------------- text width
@@ -121,14 +131,15 @@ def _wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]
             continue
         if line:
             lines.append(line)
-            line = ""
-        while _text_width(word, size, bold) > width and len(word) > 1:
-            cut = len(word) - 1
-            while cut > 1 and _text_width(word[:cut], size, bold) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
+        line = ""
+        used = 0.0
+        for ch in word:  # a word too long for a line of its own is broken
+            step = _char_em(ch, bold) * size * _SAFETY
+            if line and used + step > width:
+                lines.append(line)
+                line, used = "", 0.0
+            line += ch
+            used += step
     if line:
         lines.append(line)
     return lines
@@ -153,6 +164,10 @@ _DANGLING = {
     "a", "an", "the", "and", "or", "but", "nor", "to", "of", "in", "on", "at", "for", "with",
     "by", "from", "as", "that", "which", "who", "whom", "your", "you", "is", "are", "be", "so",
     "than", "into", "about", "like", "when", "if", "very", "most", "more", "own", "just", "all",
+    "before", "after", "until", "unless", "because", "while", "whilst", "since", "once", "though",
+    "although", "where", "what", "how", "can", "could", "will", "would", "must", "should", "may",
+    "might", "have", "has", "had", "was", "were", "not", "it", "they", "them", "their", "my", "his",
+    "her", "our", "its", "me", "we", "i", "yourself", "even", "such", "some", "any", "every",
 }  # fmt: skip
 _ABOUT_TURNING = re.compile(
     r"(?i)\b(?:turns?|turned|turning|flips?|swaps?|switch(?:es)?)\s+(?:a)?round\b|\breverses?\b"
@@ -167,8 +182,11 @@ _LOWER_AFTER_COLON = {
 
 
 def _clean(text: str) -> str:
-    """One line of plain text: no XML-illegal characters, Markdown emphasis marks or escapes."""
-    text = _NOT_XML.sub("", text)
+    """One line of plain text: no XML-illegal characters, Markdown emphasis marks or escapes.
+
+    Only the start of a very long text is kept: the diagram shows a few words of each part.
+    """
+    text = _NOT_XML.sub("", text[:_MAX_FIELD])
     text = _EMPHASIS.sub(r"\2", text)
     text = _MD_ESCAPE.sub(r"\1", text)
     return " ".join(text.split())
@@ -195,9 +213,15 @@ def _clauses(sentence: str) -> list[str]:
     """A sentence split at commas, semicolons, colons and dashes, but not inside quotes."""
     sentence = sentence.replace(" - ", " – ")
     clauses: list[str] = []
-    start = 0
+    start = depth = 0
     for i, ch in enumerate(sentence):
-        if ch in ",;:—–(" and _quote_depth(sentence[start:i]) == 0:
+        if ch in "‘“":
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+        elif ch == "’" and depth and not (i + 1 < len(sentence) and sentence[i + 1].isalpha()):
+            depth -= 1
+        elif ch in ",;:—–(" and depth == 0:
             clauses.append(sentence[start:i])
             start = i + 1
     clauses.append(sentence[start:])
@@ -231,8 +255,12 @@ def _key_clause(sentence: str) -> str:
     return clause
 
 
-def _limit(text: str, max_words: int) -> str:
+def _limit(text: str, max_words: int, max_chars: int = _MAX_LABEL) -> str:
     """``text`` cut to ``max_words`` words, dropping hedges first and ending on '…'."""
+    if len(text) > max_chars:
+        cut = text[:max_chars]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut
+        text = cut.rstrip(",;:—– ") + "…"
     words = text.split()
     if len(words) <= max_words:
         return text
@@ -324,10 +352,14 @@ class _Parts:
 
     @property
     def feelings(self) -> list[_Feeling]:
-        shown = [_Feeling(f, False) for f in self.plain_feelings]
+        shown = [_Feeling(_limit(f, _FEELING_WORDS), False) for f in self.plain_feelings]
         for i, feeling in enumerate(self.tentative_feelings):
             too = bool(self.plain_feelings) or i > 0
-            shown.append(_Feeling(("perhaps, too, " if too else "perhaps ") + _some(feeling), True))
+            label = ("perhaps, too, " if too else "perhaps ") + _some(_limit(feeling, _FEELING_WORDS))
+            shown.append(_Feeling(label, True))
+        if len(shown) > _MAX_FEELINGS:
+            more = len(shown) - _MAX_FEELINGS + 1
+            shown = [*shown[: _MAX_FEELINGS - 1], _Feeling(f"and {more} more, in the letter", False)]
         return shown
 
 
@@ -345,7 +377,7 @@ def _parts(ipaf: Ipaf) -> _Parts:
             (tentative if isinstance(affect, Affect) and affect.less_conscious else plain).append(feeling)
     reversal = internalised = None
     if ipaf.reversal:
-        reversal = _SOMETIMES.sub("", _key_sentence(ipaf.reversal, _ABOUT_TURNING)) or ipaf.reversal
+        reversal = _SOMETIMES.sub("", _key_sentence(ipaf.reversal, _ABOUT_TURNING)) or _clean(ipaf.reversal)
         reversal = _upper_first(reversal)
     if ipaf.internalised:
         internalised = _key_sentence(ipaf.internalised, _ABOUT_SAME_WAY)
@@ -404,7 +436,7 @@ def ipaf_text_alternative(ipaf: Ipaf) -> str:
         said.append(f"{REVERSAL_HEADING}: {_lower_first(_full_stop(parts.reversal_sentence))}")
     if parts.internalised_sentence:
         said.append(f"{INTERNALISED_HEADING}: {_lower_first(_full_stop(parts.internalised_sentence))}")
-    return " ".join(said)
+    return " ".join(_limit(sentence, len(sentence), _MAX_SAID) for sentence in said)
 
 
 # --------------------------------------------------------------------------- drawing
@@ -479,16 +511,35 @@ class _Canvas:
     def __init__(self) -> None:
         self.items: list[str] = []
 
-    def rect(self, x: float, y: float, w: float, h: float, *, fill: str, stroke: str,
-             width: float, radius: float, dashed: float | None = None) -> None:  # fmt: skip
+    def rect(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        fill: str,
+        stroke: str,
+        width: float,
+        radius: float,
+        dashed: float | None = None,
+    ) -> None:
         dash = f' stroke-dasharray="{_n(dashed)} {_n(dashed * 0.6)}"' if dashed else ""
         self.items.append(
             f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(radius)}" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="{_n(width)}"{dash}/>'
         )
 
-    def text(self, lines: Sequence[str], x: float, top: float, size: float, *,
-             bold: bool = False, middle: bool = False) -> float:  # fmt: skip
+    def text(
+        self,
+        lines: Sequence[str],
+        x: float,
+        top: float,
+        size: float,
+        *,
+        bold: bool = False,
+        middle: bool = False,
+    ) -> float:
         """Draw ``lines`` from ``top``; return the height they take."""
         step = size * _LINE_HEIGHT
         attrs = ' font-weight="bold"' if bold else ""
@@ -509,7 +560,7 @@ class _Canvas:
     def head(self, x: float, y: float, angle: float, size: float) -> None:
         """A filled arrowhead with its tip at (x, y), pointing along ``angle`` (radians)."""
         back_x, back_y = x - size * math.cos(angle), y - size * math.sin(angle)
-        side_x, side_y = -math.sin(angle) * size * 0.55, math.cos(angle) * size * 0.55
+        side_x, side_y = -math.sin(angle) * size * 0.42, math.cos(angle) * size * 0.42
         points = [(x, y), (back_x + side_x, back_y + side_y), (back_x - side_x, back_y - side_y)]
         self.items.append(
             '<polygon points="' + " ".join(f"{_n(px)},{_n(py)}" for px, py in points) + f'" fill="{ACCENT}"/>'
@@ -533,23 +584,18 @@ class _Block:
     label: list[str]
     sizes: _Sizes
 
-    def height(self, heading_lines: int | None = None) -> float:
+    def height(self) -> float:
         s = self.sizes
-        lines = max(len(self.heading), heading_lines or 0)
-        return (lines * s.heading + len(self.label) * s.label) * _LINE_HEIGHT + s.gap
+        return (len(self.heading) * s.heading + len(self.label) * s.label) * _LINE_HEIGHT + s.gap
 
     @classmethod
     def wrap(cls, heading: str, label: str, width: float, sizes: _Sizes) -> _Block:
-        return cls(
-            _wrap(heading, width, sizes.heading, bold=True), _wrap(label, width, sizes.label), sizes
-        )
+        return cls(_wrap(heading, width, sizes.heading, bold=True), _wrap(label, width, sizes.label), sizes)
 
-    def draw(self, canvas: _Canvas, x: float, top: float, heading_lines: int | None = None) -> None:
-        """Draw from ``top``, leaving room for ``heading_lines`` lines of heading."""
+    def draw(self, canvas: _Canvas, x: float, top: float) -> None:
         s = self.sizes
-        canvas.text(self.heading, x, top, s.heading, bold=True)
-        lines = max(len(self.heading), heading_lines or 0)
-        canvas.text(self.label, x, top + lines * s.heading * _LINE_HEIGHT + s.gap, s.label)
+        top += canvas.text(self.heading, x, top, s.heading, bold=True) + s.gap
+        canvas.text(self.label, x, top, s.label)
 
 
 @dataclass(frozen=True)
@@ -575,14 +621,22 @@ class _Pill:
     def draw(self, canvas: _Canvas, centre: float, top: float) -> None:
         s = self.sizes
         canvas.rect(
-            centre - self.width / 2, top, self.width, self.height, fill=PAPER, stroke=ACCENT,
-            width=s.stroke, radius=min(self.height / 2, s._pt(12.0)),
+            centre - self.width / 2,
+            top,
+            self.width,
+            self.height,
+            fill=PAPER,
+            stroke=ACCENT,
+            width=s.stroke,
+            radius=min(self.height / 2, s._pt(12.0)),
             dashed=s._pt(5.0) if self.tentative else None,
-        )  # fmt: skip
+        )
         canvas.text(self.lines, centre, top + s.pill_y, s.feeling, middle=True)
 
 
-def _side_by_side(parts: _Parts, left: float, top: float, width: float, s: _Sizes) -> tuple[_Canvas, float, float]:
+def _side_by_side(
+    parts: _Parts, left: float, top: float, width: float, s: _Sizes
+) -> tuple[_Canvas, float, float]:
     """The two boxes side by side, arrows both ways and the feelings stacked between them.
 
     Returns the drawing, its height and the width of the text inside each box.
@@ -597,22 +651,23 @@ def _side_by_side(parts: _Parts, left: float, top: float, width: float, s: _Size
     middle = min(max(middle, longest_word + extra), 0.5 * width)
     box_w = (width - middle) / 2
     inner = box_w - 2 * s.pad
-    blocks = [_Block.wrap(SELF_HEADING, parts.self_label, inner, s),
-              _Block.wrap(OTHER_HEADING, parts.other_label, inner, s)]  # fmt: skip
-    heading_lines = max(len(b.heading) for b in blocks)
-    content = max(b.height(heading_lines) for b in blocks)
+    blocks = [
+        _Block.wrap(SELF_HEADING, parts.self_label, inner, s),
+        _Block.wrap(OTHER_HEADING, parts.other_label, inner, s),
+    ]
+    content = max(b.height() for b in blocks)
 
     pills = [_Pill.wrap(f, middle - 2 * margin, s) for f in feelings]
     pill_gap = s._pt(7.0)
     stack = sum(p.height for p in pills) + pill_gap * max(0, len(pills) - 1)
-    arrow_off, clearance = s._pt(20.0), s._pt(11.0)
+    arrow_off, clearance = s._pt(18.0), s._pt(10.0)
     middle_h = 2 * arrow_off + (2 * clearance + stack if pills else s._pt(24.0))
     height = max(content + 2 * s.pad, middle_h)
 
     right = left + width - box_w
     for x, block in zip((left, right), blocks, strict=True):
         canvas.rect(x, top, box_w, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
-        block.draw(canvas, x + s.pad, top + s.pad, heading_lines)
+        block.draw(canvas, x + s.pad, top + s.pad)
 
     start, end = left + box_w + s.stroke, right - s.stroke
     canvas.arrow(start, top + arrow_off, end, top + arrow_off, s.arrow, s.head)
@@ -693,12 +748,12 @@ def _turn_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> N
 
 def _loop_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
     """A circular arrow in a ``size`` square at (x, y), going round to where it began."""
-    r = size * 0.36
-    head = size * 0.32
+    r = size * 0.38
+    head = size * 0.3
     cx, cy = x + size / 2, y + size / 2
-    begin = math.radians(-70)
-    tip = math.radians(230)  # clockwise (on screen) from ``begin``, most of the way round
-    finish = tip - head * 0.7 / r  # the line stops where the arrowhead starts
+    begin = math.radians(-75)
+    tip = math.radians(235)  # clockwise (on screen) from ``begin``, most of the way round
+    finish = tip - head * 0.8 / r  # the line stops inside the arrowhead
     x0, y0 = cx + r * math.cos(begin), cy + r * math.sin(begin)
     x1, y1 = cx + r * math.cos(finish), cy + r * math.sin(finish)
     canvas.path(f"M{_n(x0)} {_n(y0)}A{_n(r)} {_n(r)} 0 1 1 {_n(x1)} {_n(y1)}", width=s.arrow)
@@ -707,8 +762,9 @@ def _loop_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> N
     canvas.head(tip_x, tip_y, math.atan2(tip_y - y1, tip_x - x1), head)
 
 
-def _wide_row(canvas: _Canvas, heading: str, label: str, icon: str, left: float, top: float,
-              width: float, s: _Sizes) -> float:  # fmt: skip
+def _wide_row(
+    canvas: _Canvas, heading: str, label: str, icon: str, left: float, top: float, width: float, s: _Sizes
+) -> float:
     """A full-width box with an icon and a short label; return its height."""
     icon_size = s._pt(34.0)
     text_x = left + s.pad + icon_size + s.pad * 1.2
