@@ -341,6 +341,37 @@ def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
     click.echo("This is pseudonymised, not anonymous: review it before sharing.", err=True)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--jargon",
+    "jargon_files",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="A service's own list of words to avoid (repeatable).",
+)
+@handle_errors
+def check(files: tuple[str, ...], fmt: str, jargon_files: tuple[str, ...]) -> None:
+    """Check how a letter reads: reading age, long sentences, jargon, "you" not "he/she",
+    missing sections, and whether the patient's own words are used.
+
+    Missing or empty sections are errors (exit 1); everything else is a warning (exit 0).
+
+    \b
+    Example:
+      letterkit check peter.yaml
+      letterkit check peter.yaml -f json
+    """
+    from .check import check_file, report_json, report_text
+
+    findings = [f for file in files for f in check_file(file, jargon_files)]
+    report = report_json(findings) if fmt == "json" else report_text(findings)
+    click.echo(report if report.endswith("\n") else report + "\n", nl=False)
+    if any(f.severity == "error" for f in findings):
+        sys.exit(1)
+
+
 # --------------------------------------------------------------------------- drafts
 
 ROLE_CHOICE = click.Choice(["therapist", "patient", "joint", "supervisor"])

@@ -319,6 +319,8 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "patient_comments": items("patient_comments", letter.patient_comments),
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
+        "diagram": "",
+        "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
 
@@ -446,6 +448,8 @@ def to_html(
 ) -> str:
     """The whole letter as one self-contained HTML page (CSS inline, nothing fetched)."""
     variables = template_vars(ctx)
+    placeholder, svg = _diagram(ctx)
+    variables["diagram"] = placeholder
     body_md = render_template(f"{ctx.letter.kind}.md.j2", variables, template_dir)
     signature_md = render_template("signature.md.j2", variables, template_dir)
     help_md = render_template("help.md.j2", variables, template_dir)
@@ -455,7 +459,9 @@ def to_html(
         "title": title,
         "author": letter.therapist.name,
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
-        "body_html": _sections(markdown_to_html(body_md)),
+        "body_html": _sections(markdown_to_html(body_md)).replace(f"<p>{placeholder}</p>", svg)
+        if placeholder
+        else _sections(markdown_to_html(body_md)),
         "signature_html": markdown_to_html(signature_md),
         "help_html": markdown_to_html(help_md),
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
@@ -473,6 +479,54 @@ def to_html(
         },
     }
     return render_template("letter.html.j2", {**variables, **page}, template_dir)
+
+
+def _glossary(letter: LetterModel) -> list[dict[str, str]]:
+    """Easy read: the hard words the letter uses, with their plain meanings."""
+    from .check import glossary
+
+    data = letter.model_dump(
+        by_alias=True, exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"}
+    )
+    data.get("ipaf", {}).pop("defensive_function", None)
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return [{"word": md_inline(word), "meaning": md_inline(meaning)} for word, meaning in glossary(texts)]
+
+
+DIAGRAM_SCALE = {"standard": 1.0, "large-print": 1.4, "easy-read": 1.34}
+
+
+def _diagram(ctx: RenderContext) -> tuple[str, str]:
+    """A one-off placeholder for the Markdown, and the SVG figure that replaces it in HTML.
+
+    The SVG goes in after sanitising (nh3 would strip it): it is built by letterkit.diagram,
+    which escapes every piece of text. The placeholder carries a random nonce, so no text a
+    person types can collide with it.
+    """
+    wanted = ctx.letter.diagram if ctx.letter.diagram is not None else ctx.letter.kind == "formulation"
+    if not wanted or ctx.marks or ctx.list_marks:
+        return "", ""
+    import secrets
+
+    from .diagram import ipaf_svg
+
+    placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
+    svg = ipaf_svg(
+        ctx.letter.ipaf, scale=DIAGRAM_SCALE.get(ctx.style, 1.0), title="The pattern, as a picture"
+    )
+    return placeholder, f'<figure class="diagram">{svg}</figure>'
 
 
 def style_sheets(style: str) -> list[str]:

@@ -300,7 +300,8 @@ def _message(error: Mapping[str, Any], kind: str, path: tuple[str | int, ...]) -
     if kind_of == "extra_forbidden":
         return "unknown field — check the spelling (see `letterkit schema` for the fields allowed here)"
     if (kind_of == "value_error" and "blank" in str(error.get("msg"))) or (
-        kind_of in ("string_type", "string_pattern_mismatch") and error.get("input") in (None, "")
+        kind_of in ("string_type", "string_pattern_mismatch")
+        and error.get("input") in (None, "")
         or (kind_of == "string_pattern_mismatch" and path and path[-1] != "date")
     ):
         return f"is empty — {question}" if question else "is empty"

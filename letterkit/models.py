@@ -129,7 +129,9 @@ class _Letter(Model):
     patient: Patient = Field(description="Who is the letter to?")
     therapist: Therapist = Field(description="Who is the letter from?")
     date: LetterDate | None = Field(None, description="What date does the letter carry (YYYY-MM-DD)?")
-    session: Annotated[int, Strict()] | None = Field(None, ge=1, le=16, description="Which session is it for (1 to 16)?")
+    session: Annotated[int, Strict()] | None = Field(
+        None, ge=1, le=16, description="Which session is it for (1 to 16)?"
+    )
     background: Text | None = Field(
         None, description="What is the patient's background, and what brought them to therapy?"
     )
@@ -168,6 +170,11 @@ class _Letter(Model):
     )
     help: Help | None = Field(
         None, description="Where to find help: overrides the service's defaults for this letter."
+    )
+    diagram: bool | None = Field(
+        None,
+        description="Should the letter include a diagram of the pattern? By default a "
+        "formulation does and a goodbye letter does not.",
     )
     accessibility: Accessibility | None = Field(
         None, description="What communication needs does the patient have?"
