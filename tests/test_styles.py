@@ -24,7 +24,9 @@ STYLES = ("standard", "large-print", "easy-read")
 
 def _render(sample: Path, style: str, **options: object) -> bytes:
     letter = letterkit.load(sample)
-    result = render_letter(letter, RenderOptions(format="pdf", style=style, **options), settings=settings_for(sample))  # type: ignore[arg-type]
+    result = render_letter(
+        letter, RenderOptions(format="pdf", style=style, **options), settings=settings_for(sample)
+    )  # type: ignore[arg-type]
     assert isinstance(result.content, bytes)
     return result.content
 
@@ -106,7 +108,10 @@ def test_clamp_css_keeps_larger_sizes_and_drops_imports() -> None:
 
 
 def test_easy_read_puts_each_sentence_on_its_own_line() -> None:
-    assert one_sentence_per_line("You came. We talked!  Then “you” left.") == "You came.\n\nWe talked!\n\nThen “you” left."
+    assert (
+        one_sentence_per_line("You came. We talked!  Then “you” left.")
+        == "You came.\n\nWe talked!\n\nThen “you” left."
+    )
     sample = ROOT / "samples" / "peter-goodbye.yaml"
     md = render_letter(letterkit.load(sample), RenderOptions(format="md", style="easy-read")).content
     assert isinstance(md, str)
@@ -131,14 +136,19 @@ def test_archive_attaches_the_source_and_extract_returns_it(tmp_path: Path) -> N
     assert extracted.returncode == 0
     assert extracted.stdout == sample.read_bytes()
     copy = tmp_path / "copy.yaml"
-    assert subprocess.run([sys.executable, "-m", "letterkit", "extract", str(out), "-o", str(copy)]).returncode == 0
+    assert (
+        subprocess.run([sys.executable, "-m", "letterkit", "extract", str(out), "-o", str(copy)]).returncode
+        == 0
+    )
     assert copy.read_bytes() == sample.read_bytes()
 
 
 def test_extract_from_a_pdf_without_attachment_is_a_clean_error(tmp_path: Path) -> None:
     pdf = tmp_path / "plain.pdf"
     pdf.write_bytes(_render(ROOT / "samples" / "peter-formulation.yaml", "standard"))
-    run = subprocess.run([sys.executable, "-m", "letterkit", "extract", str(pdf)], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "letterkit", "extract", str(pdf)], capture_output=True, text=True
+    )
     assert run.returncode == 1
     assert "has no attached letter" in run.stderr
     assert "Traceback" not in run.stderr
