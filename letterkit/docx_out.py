@@ -1116,6 +1116,11 @@ def html_to_docx(
     if created is not None:
         props.created = created
         props.modified = _created(meta.get("dcterms.modified", "")) or created
+    else:  # no date in the letter: say nothing rather than keep the template's 2013 dates
+        core: Any = props._element
+        for tag in ("dcterms:created", "dcterms:modified"):
+            for element in core.findall(_qn(tag)):
+                core.remove(element)
 
     body = root.find("body") or root
     convert.flow(body, writer.doc, _Ctx())
