@@ -20,9 +20,9 @@ from .settings import Settings, settings_for
 log = logging.getLogger(__name__)
 
 Letter = GoodbyeLetter | Formulation
-Format = Literal["md", "html", "pdf"]
+Format = Literal["md", "html", "pdf", "docx"]
 Style = Literal["standard", "large-print", "easy-read"]
-FORMATS: tuple[str, ...] = ("md", "html", "pdf")
+FORMATS: tuple[str, ...] = ("md", "html", "pdf", "docx")
 TEXT_FORMATS = frozenset({"md", "html"})
 
 
@@ -115,9 +115,13 @@ def render_letter(
         clamped = clamp_css(_read_css(path), style, path)
         warnings.extend(clamped.warnings)
         css.append(clamped.css.replace("</", "<\\/"))
-    html = compose.to_html(ctx, template_dir, css, for_print=options.format == "pdf")
+    html = compose.to_html(ctx, template_dir, css, for_print=options.format in ("pdf", "docx"))
     if options.format == "html":
         return Rendered(html, "html", warnings)
+    if options.format == "docx":
+        from .docx_out import html_to_docx
+
+        return Rendered(html_to_docx(html, style=style), "docx", warnings)
     from .pdf import html_to_pdf
 
     attachments = []
@@ -345,11 +349,19 @@ def render_redline(
     settings: Settings | None = None,
 ) -> Rendered:
     """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
-    from .diffing import letter_data, redline_marks
+    from .diffing import dotted, letter_data, redline_marks
 
     first, second = open_letter(a), open_letter(b)
     changes = diff(a, b)
     marks, lists = redline_marks(letter_data(first.letter), letter_data(second.letter))
+    # Tag each marked field with the draft that changed it, so Word can name the author.
+    by_path = {c.path: c for c in changes.changes if c.draft is not None}
+    marks = {path: _tag_spans(spans, _change_for(dotted(path), by_path)) for path, spans in marks.items()}
+    lists = {
+        name: [_tag_spans(item, _change_for(name, by_path)) for item in items]
+        for name, items in lists.items()
+    }
+    authors = {f"d{c.draft}": (c.author or "", _draft_time(second, c.draft)) for c in by_path.values()}
     lines = [
         f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "")
         for c in changes.changes
@@ -360,8 +372,33 @@ def render_redline(
         ["<ins>Inserted words are bold, in a box.</ins>", "<del>Deleted words are struck through.</del>"],
     )
     return _render_marked(
-        second, format, marks, lists, legend, settings or settings_for(second.revision.file)
+        second, format, marks, lists, legend, settings or settings_for(second.revision.file), authors
     )
+
+
+def _change_for(path: str, by_path: Mapping[str, Any]) -> Any:
+    """The credited change at ``path``, or the latest one inside it (for whole lists)."""
+    if path in by_path:
+        return by_path[path]
+    inside = [c for p, c in by_path.items() if p.startswith(path + "[") or p.startswith(path + ".")]
+    return max(inside, key=lambda c: c.draft) if inside else None
+
+
+def _tag_spans(spans: Sequence[tuple[str, str | None]], change: Any) -> list[tuple[str, str | None]]:
+    if change is None:
+        return list(spans)
+    return [(text, f"{tag}.d{change.draft}" if tag else None) for text, tag in spans]
+
+
+def _draft_time(opened: Opened, number: int | None) -> Any:
+    import datetime as dt
+
+    from .store import drafts
+
+    for draft in drafts(opened.revision.file):
+        if draft.number == number:
+            return dt.datetime.fromisoformat(draft.time)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def render_contributions(
@@ -389,9 +426,10 @@ def _render_marked(
     lists: Mapping[str, Sequence[Sequence[tuple[str, str | None]]]],
     legend_html: str,
     settings: Settings,
+    authors: Mapping[str, tuple[str, Any]] | None = None,
 ) -> Rendered:
-    if format not in ("html", "pdf"):
-        raise LetterkitError(f"a marked-up letter can be html or pdf, not {format}")
+    if format not in ("html", "pdf", "docx"):
+        raise LetterkitError(f"a marked-up letter can be html, pdf or docx, not {format}")
     ctx = compose.RenderContext(
         opened.letter,
         settings,
@@ -400,9 +438,13 @@ def _render_marked(
         marks=marks,
         list_marks=lists,
     )
-    html = compose.to_html(ctx, for_print=format == "pdf", legend_html=legend_html)
+    html = compose.to_html(ctx, for_print=format in ("pdf", "docx"), legend_html=legend_html)
     if format == "html":
         return Rendered(html, "html")
+    if format == "docx":
+        from .docx_out import html_to_docx
+
+        return Rendered(html_to_docx(html, changes=authors), "docx")
     from .pdf import html_to_pdf
 
     pdf, warnings = html_to_pdf(html, assets=settings.files)

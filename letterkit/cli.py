@@ -108,7 +108,7 @@ def validate(files: tuple[str, ...]) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "pdf"]),
+    type=click.Choice(["md", "html", "pdf", "docx"]),
     help="Output format (default: from -o's extension, else md).",
 )
 @click.option(
@@ -155,7 +155,7 @@ def render(
     style: str | None,
     archive: bool,
 ) -> None:
-    """Render letters to Markdown, HTML or PDF.
+    """Render letters to Markdown, HTML, PDF or Word (docx).
 
     FILE may name a saved draft: FILE@2 (the second draft), FILE@latest or FILE@<hash>.
     A saved draft shows its number and date on every page. Several files, or a folder,
@@ -186,9 +186,10 @@ def render(
     file = files[0]
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-        fmt = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "pdf": "pdf"}.get(suffix, "md")
-        if output and suffix and suffix not in ("md", "markdown", "html", "htm", "pdf"):
-            raise click.UsageError(f"cannot tell the format from {output!r}: add -f md, html or pdf")
+        known = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx"}
+        fmt = known.get(suffix, "md")
+        if output and suffix and suffix not in known:
+            raise click.UsageError(f"cannot tell the format from {output!r}: add -f md, html, pdf or docx")
     opened = open_letter(file)
     source = opened.revision.file
     if archive and fmt != "pdf":
@@ -205,8 +206,8 @@ def render(
     )
     for warning in result.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
-    if output is None and fmt == "pdf":
-        suffix = f"-draft{opened.revision.draft.number}.pdf" if opened.revision.draft else ".pdf"
+    if output is None and fmt in ("pdf", "docx"):
+        suffix = f"-draft{opened.revision.draft.number}.{fmt}" if opened.revision.draft else f".{fmt}"
         output = str(Path(source).with_suffix("")) + suffix
     if output is None or output == "-":
         click.echo(result.content, nl=False)
@@ -508,7 +509,7 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str) -> Non
 
 # --------------------------------------------------------------------------- diff, contributions
 
-DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "json"])
+DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "docx", "json"])
 
 
 def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
@@ -529,7 +530,9 @@ def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
 @click.option(
     "-f", "--format", "fmt", type=DIFF_FORMATS, default="text", show_default=True, help="Output format."
 )
-@click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf and docx)."
+)
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @exit_on_error(2)
 def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
@@ -542,14 +545,15 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
     Examples:
       letterkit diff peter.yaml@1 peter.yaml@latest
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
+      letterkit diff peter.yaml@1 peter.yaml@latest -f docx -o changes.docx   # Word tracked changes
     """
     from . import api
     from . import diffing as views
 
-    if fmt == "pdf" and not output:
-        raise click.UsageError("-f pdf needs -o FILE")
+    if fmt in ("pdf", "docx") and not output:
+        raise click.UsageError(f"-f {fmt} needs -o FILE")
     result = api.diff(a, b)
-    if fmt in ("html", "pdf"):
+    if fmt in ("html", "pdf", "docx"):
         content: str | bytes = api.render_redline(a, b, fmt).content  # type: ignore[arg-type]
     elif fmt == "json":
         content = views.to_json(result)

@@ -83,20 +83,23 @@ def md_block_spans(spans: Sequence[Span], indent: str = "", css_class: str | Non
         if tag is None:
             out.extend(chunk)
             continue
+        # "ins.d3" is <ins class="d3">: the class names the draft that made the change.
+        name, _, own_class = tag.partition(".")
+        open_tag = f'<{name} class="{own_class}">' if own_class else f"<{name}{attr}>"
         opened = False
         for piece in chunk:
             if "\n" in piece:
                 if opened:
-                    out.append(f"</{tag}>")
+                    out.append(f"</{name}>")
                     opened = False
                 out.append(piece)
             elif piece:
                 if not opened:
-                    out.append(f"<{tag}{attr}>")
+                    out.append(open_tag)
                     opened = True
                 out.append(piece)
         if opened:
-            out.append(f"</{tag}>")
+            out.append(f"</{name}>")
     return "".join(out)
 
 
@@ -486,7 +489,8 @@ def _glossary(letter: LetterModel) -> list[dict[str, str]]:
     from .check import glossary
 
     data = letter.model_dump(
-        by_alias=True, exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"}
+        by_alias=True,
+        exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"},
     )
     data.get("ipaf", {}).pop("defensive_function", None)
     texts: list[str] = []

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system libraries letterkit needs, where a package manager is there:
-# Pango for WeasyPrint's PDF output, HarfBuzz's subsetter (about 5x faster PDFs) and
-# poppler-utils (pdftotext/pdftoppm, to read PDFs back in tests).
+# Pango for WeasyPrint's PDF output, HarfBuzz's subsetter (about 5x faster PDFs),
+# poppler-utils and qpdf (to read and check PDFs), and with --test LibreOffice.
 # Skips quietly what is already installed; never asks questions.
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf)
+# With --test: LibreOffice (headless Writer), to check that Word documents open.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(libreoffice-writer-nogui)
+fi
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
@@ -17,7 +21,7 @@ if command -v apt-get >/dev/null 2>&1; then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "Installing system libraries: ${missing[*]}"
     $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   fi
 elif command -v brew >/dev/null 2>&1; then
   brew list pango >/dev/null 2>&1 || brew install pango

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/system-deps.sh
+bash scripts/system-deps.sh --test
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 python3 -m mypy letterkit
 python3 -m pytest "$@"
