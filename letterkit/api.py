@@ -286,36 +286,56 @@ def diff(a: str | os.PathLike[str] | Letter, b: str | os.PathLike[str] | Letter)
 
 
 def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
-    """Credit each change to the draft between ``first`` and ``second`` that last touched it."""
+    """Credit each change between two saved drafts of one letter to the draft that made it.
+
+    A text field's change goes to the last draft in between that changed that field; a list
+    item goes to the first draft that had it (added) or lacked it (removed), found by content,
+    so that items shifting position keep their author. Unsaved edits are credited to no one.
+    """
     from dataclasses import replace as dc_replace
 
     from .diffing import diff_data, letter_data
     from .store import drafts
 
     da, db = first.revision.draft, second.revision.draft
-    if db is None or first.revision.file != second.revision.file:
+    if da is None or db is None or first.revision.file != second.revision.file:
         return result
-    start = da.number if da is not None else 0
     history = drafts(second.revision.file)
+    lo, hi = sorted((da.number, db.number))
+    versions = [
+        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter)) for d in history[lo - 1 : hi]
+    ]
     touched: dict[str, Any] = {}
-    prev = None
-    for draft in history[: db.number]:
-        data = letter_data(open_letter(f"{second.revision.file}@{draft.number}").letter)
-        if prev is not None and draft.number > start:
-            for change in diff_data(prev, data).changes:
-                touched[change.path] = draft
-        prev = data
+    for (_, before), (draft, after) in zip(versions, versions[1:]):
+        for change in diff_data(before, after).changes:
+            touched[change.path] = draft
     credited = []
     for change in result.changes:
-        draft = touched.get(change.path) or db
+        draft = _list_credit(change, versions) or touched.get(change.path) or db
         credited.append(dc_replace(change, author=f"{draft.role} {draft.name}".strip(), draft=draft.number))
     return dc_replace(result, changes=tuple(credited))
 
 
+def _list_credit(change: Any, versions: Sequence[tuple[Any, dict[str, Any]]]) -> Any:
+    """For a list item: the first later draft whose list has it (or, if removed, lacks it)."""
+    import re
+
+    match = re.fullmatch(r"(\w+)\[\d+\]", change.path)
+    if not match or change.op not in ("added", "removed", "moved", "changed"):
+        return None
+    field = match.group(1)
+    wanted = change.old if change.op == "removed" else change.new
+    for draft, data in versions[1:]:
+        present = wanted in (data.get(field) or [])
+        if present != (change.op == "removed"):
+            return draft
+    return None
+
+
 def contributions(path: str | os.PathLike[str]) -> Any:
     """Who wrote which words of the latest draft, and what the patient changed."""
-    from .contributions import DraftInfo
-    from .contributions import contributions as credit
+    from .attribution import DraftInfo
+    from .attribution import contributions as credit
     from .diffing import letter_data
     from .errors import LetterkitError as _Error
     from .store import drafts
@@ -504,7 +524,7 @@ def extract(pdf: str | os.PathLike[str]) -> tuple[str, bytes]:
 def redact(path: str | os.PathLike[str], names: Sequence[str] = ()) -> Any:
     """A pseudonymised copy of a letter for supervision: returns the redaction (``data``,
     ``replaced`` counts by category, the ``names`` mapping) after checking the copy is valid."""
-    from .redact import load_key, redact_data
+    from .pseudonyms import load_key, redact_data
 
     opened = open_letter(path)
     source = loading.parse(loading.decode(opened.content, opened.label), opened.label)

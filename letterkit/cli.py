@@ -428,7 +428,8 @@ def draft_log(file: str) -> None:
     for d in reversed(saved):
         status = f" [{d.status}]" if d.event == "status" else ""
         who = f"{d.role} {d.name}".strip()
-        click.echo(f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}: {d.note}".rstrip(": "))
+        note = " ".join(d.note.split())
+        click.echo(f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}" + (f": {note}" if note else ""))
 
 
 @draft.command("show")
@@ -512,7 +513,7 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str) -> Non
 DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "docx", "json"])
 
 
-def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
+def _write_or_print(content: str | bytes, output: str | None, fmt: str, color: bool | None = None) -> None:
     from .files import write_atomic
 
     if output:
@@ -521,7 +522,7 @@ def _write_or_print(content: str | bytes, output: str | None, fmt: str) -> None:
     elif isinstance(content, bytes):
         raise click.UsageError(f"-f {fmt} needs -o FILE")
     else:
-        click.echo(content, nl=False)
+        click.echo(content, nl=False, color=color)
 
 
 @main.command("diff")
@@ -562,7 +563,7 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
     else:
         use_color = sys.stdout.isatty() if color is None else color
         content = views.to_text(result, color=use_color)
-    _write_or_print(content, output, fmt)
+    _write_or_print(content, output, fmt, color)
     sys.exit(1 if result else 0)
 
 

@@ -169,8 +169,7 @@ class Change:
             "author": self.author,
             "draft": self.draft,
         }
-        if self.words:
-            out["words"] = [{"op": op, "text": text} for op, text in self.words]
+        out["words"] = [{"op": op, "text": text} for op, text in self.words]
         if self.moved_from is not None:
             out["moved_from"] = self.moved_from
         return out
@@ -250,16 +249,15 @@ def _diff_list(path: Path_, a: list[Any], b: list[Any], out: list[Change]) -> No
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for offset in range(pairs):
-            i, j = i1 + offset, j1 + offset
-            if ka[i] in kb[j2:] or ka[i] in kb[:j1] or kb[j] in ka[:i1] or kb[j] in ka[i2:]:
-                removed.append(i)
-                added.append(j)
-            else:
-                _diff_value(path + (j,), a[i], b[j], out)
-        removed.extend(range(i1 + pairs, i2))
-        added.extend(range(j1 + pairs, j2))
+        # Items found elsewhere in the other list have moved; the rest pair up by likeness.
+        olds = [i for i in range(i1, i2) if ka[i] not in kb]
+        news = [j for j in range(j1, j2) if kb[j] not in ka]
+        pairs = pair_similar(a, b, olds, news)
+        for i, j in pairs:
+            _diff_value(path + (j,), a[i], b[j], out)
+        paired_i, paired_j = {i for i, _ in pairs}, {j for _, j in pairs}
+        removed.extend(i for i in range(i1, i2) if i not in paired_i)
+        added.extend(j for j in range(j1, j2) if j not in paired_j)
     # An item removed in one place and added in another has moved.
     unclaimed = {index: ka[index] for index in removed}
     for j in added:
@@ -271,6 +269,25 @@ def _diff_list(path: Path_, a: list[Any], b: list[Any], out: list[Change]) -> No
             out.append(Change(dotted(path + (j,)), "added", new=b[j]))
     for i in unclaimed:
         out.append(Change(dotted(path + (i,)), "removed", old=a[i]))
+
+
+def pair_similar(
+    a: Sequence[Any], b: Sequence[Any], olds: Sequence[int], news: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Pairs (i, j) of an old and a new item alike enough to be one item edited: most alike
+    first, keeping their order (one edit never crosses another)."""
+    scored = sorted(
+        ((similarity(a[i], b[j]), i, j) for i in olds for j in news),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    pairs: list[tuple[int, int]] = []
+    for score, i, j in scored:
+        if score < 0.5:
+            break
+        if any(i == pi or j == pj or (i < pi) != (j < pj) for pi, pj in pairs):
+            continue
+        pairs.append((i, j))
+    return sorted(pairs)
 
 
 def match_items(a: Sequence[Any], b: Sequence[Any]) -> dict[int, int]:
@@ -291,13 +308,22 @@ def match_items(a: Sequence[Any], b: Sequence[Any]) -> dict[int, int]:
                 source[j] = i
                 used.add(i)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():  # edited in place
-        if tag == "replace":
-            for offset in range(min(i2 - i1, j2 - j1)):
-                i, j = i1 + offset, j1 + offset
-                if j not in source and i not in used:
-                    source[j] = i
-                    used.add(i)
+        if tag != "equal":
+            olds = [i for i in range(i1, i2) if i not in used]
+            news = [j for j in range(j1, j2) if j not in source]
+            for i, j in pair_similar(a, b, olds, news):
+                source[j] = i
+                used.add(i)
     return source
+
+
+def similarity(a: Any, b: Any) -> float:
+    """How alike two list items are, from 0 to 1, by their words."""
+    words_a = [t for t in tokens(_plain(a)) if not t.isspace()]
+    words_b = [t for t in tokens(_plain(b)) if not t.isspace()]
+    if not words_a or not words_b:
+        return 0.0
+    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
 
 
 def attribute(diff: Diff, author: str | None, draft: int | None) -> Diff:

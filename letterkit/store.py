@@ -121,9 +121,18 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _status_of(content: bytes) -> str:
-    match = re.search(rb"(?m)^status:\s*['\"]?(draft|agreed|final)\b", content)
-    return match.group(1).decode() if match else "draft"
+_STATUS_LINE = re.compile(rb"""(?m)^(status:[ \t]*)(['"]?)final\2|("status"\s*:\s*")final(")""")
+
+
+def _reopen(content: bytes) -> bytes:
+    """The letter with ``status: final`` set back to draft (YAML or JSON), nothing else changed."""
+
+    def swap(match: re.Match[bytes]) -> bytes:
+        if match.group(1) is not None:
+            return match.group(1) + b"draft"
+        return match.group(3) + b"draft" + match.group(4)
+
+    return _STATUS_LINE.sub(swap, content, count=1)
 
 
 def save(
@@ -153,7 +162,7 @@ def save(
             raise LetterNotFoundError(str(path), "no such file — check the name and folder") from None
         except OSError as error:
             raise LetterFileError(str(path), f"cannot be read: {error.strerror or error}") from None
-    load_text(decode(content, str(path)), str(path))  # only valid letters enter the history
+    parsed = load_text(decode(content, str(path)), str(path))  # only valid letters enter the history
     folder = ensure_dir(history_dir(path))
     if not (folder / "FORMAT.txt").exists():
         write_atomic(folder / "FORMAT.txt", FORMAT_TEXT)
@@ -166,12 +175,12 @@ def save(
                 return SaveResult(
                     latest, False, f"No change since draft {latest.number} ({latest.short}); nothing saved."
                 )
-            status = _status_of(content)
+            status = parsed.status
             reopened = bool(latest and latest.status == "final" and status == "final")
             if reopened:
                 # A final letter is never edited in place: the change starts a new draft.
-                content = re.sub(rb"(?m)^status:[ \t]*['\"]?final['\"]?", b"status: draft", content, count=1)
-                status = "draft"
+                content = _reopen(content)
+                status = load_text(decode(content, str(path)), str(path)).status
                 digest = hashlib.sha256(content).hexdigest()
                 write_atomic(path, content)
             event = "status" if latest and latest.status != status else "save"

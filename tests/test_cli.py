@@ -138,10 +138,10 @@ def test_explicit_format_wins_over_the_output_name(letter, tmp_path):
 
 
 def test_render_unknown_output_extension_is_a_usage_error(letter, tmp_path):
-    result = run("render", str(letter), "-o", str(tmp_path / "sam.docx"))
+    result = run("render", str(letter), "-o", str(tmp_path / "sam.rtf"))
     assert result.exit_code == 2
     assert "cannot tell the format from" in result.stderr
-    assert not (tmp_path / "sam.docx").exists()
+    assert not (tmp_path / "sam.rtf").exists()
 
 
 def test_render_pdf_without_output_writes_beside_the_letter(sample, tmp_path):
@@ -196,9 +196,9 @@ def test_render_an_invalid_letter_lists_every_problem(goodbye_yaml, write_letter
 
 
 def test_render_unknown_format_is_a_usage_error(letter):
-    result = run("render", str(letter), "-f", "docx")
+    result = run("render", str(letter), "-f", "rtf")
     assert result.exit_code == 2
-    assert "Invalid value for '-f' / '--format': 'docx' is not one of 'md', 'html', 'pdf'" in result.stderr
+    assert "Invalid value for '-f' / '--format': 'rtf' is not one of 'md', 'html', 'pdf', 'docx'" in result.stderr
 
 
 def test_render_into_a_missing_folder(letter, tmp_path):
@@ -326,9 +326,9 @@ def test_process_errors_are_clean(tmp_path):
     assert (
         missing.stderr == f"{tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"
     )
-    usage = run_process("render", str(tmp_path / "nobody.yaml"), "-f", "docx")
+    usage = run_process("render", str(tmp_path / "nobody.yaml"), "-f", "rtf")
     assert usage.returncode == 2
-    assert "'docx' is not one of 'md', 'html', 'pdf'" in usage.stderr
+    assert "'rtf' is not one of 'md', 'html', 'pdf', 'docx'" in usage.stderr
 
 
 def test_process_binary_file_is_clean(tmp_path):

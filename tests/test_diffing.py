@@ -362,15 +362,10 @@ def test_json_view_has_the_documented_structure(peter: dict[str, Any]) -> None:
         "new": "You sleep better.",
         "author": None,
         "draft": None,
+        "words": [],
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (JSON contract): README documents each change as {path, op, old, new, author, draft, "
-    "words}, but Change.to_json leaves 'words' out whenever it is empty (every added, removed or "
-    "moved item, and non-text changes such as session), so a consumer reading change['words'] fails",
-)
 def test_json_view_every_change_has_the_documented_keys(peter: dict[str, Any]) -> None:
     b = copy.deepcopy(peter)
     b["changes"].append("You sleep better.")
@@ -451,11 +446,6 @@ def test_cli_diff_colour(history: Path) -> None:
     assert ANSI not in run(*args, "--no-color", color=True).stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `letterkit diff A B --color | cat` has no colour: click.echo strips ANSI codes "
-    "whenever stdout is not a terminal, so --color cannot force colour into a pipe (e.g. less -R)",
-)
 def test_cli_diff_color_flag_forces_colour_into_a_pipe(history: Path) -> None:
     result = run("diff", f"{history}@1", f"{history}@2", "--color")  # CliRunner output is a pipe
     assert result.exit_code == 1
@@ -550,12 +540,6 @@ def test_redline_html_marks_insertions_and_deletions(history: Path) -> None:
 # --------------------------------------------------------------------------- who made each change
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api._credit_changes matches changes by list index, so after the therapist inserts "
-    "a list item above it, the patient's added item (changes[4] in draft 2, changes[5] in draft 3) "
-    "is credited to 'therapist Helen Marsh, draft 3'",
-)
 def test_an_added_item_stays_credited_to_its_author_when_indices_shift(history: Path) -> None:
     edit(history, "changes:\n", "changes:\n  - You sleep better than you did.\n")
     letterkit.save_draft(history, "therapist", "Helen Marsh", "One more change")
@@ -565,11 +549,6 @@ def test_an_added_item_stays_credited_to_its_author_when_indices_shift(history: 
     assert credit["I started drawing again."] == ("patient Peter Hale", 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `letterkit diff FILE FILE@latest` credits an unsaved edit in FILE to the latest "
-    "saved draft's author ('patient Peter Hale, draft 2'), though no saved draft made it",
-)
 def test_an_unsaved_edit_is_not_credited_to_a_saved_draft(history: Path) -> None:
     edit(history, "Peter, thank you for", "Peter, many thanks for")
     result = letterkit.diff(history, f"{history}@latest")

@@ -275,12 +275,6 @@ def test_editing_a_final_letter_starts_a_new_draft(sample: Path) -> None:
     assert run("draft", "verify", str(sample)).exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: store._status_of only matches a YAML line `status: ...` at column 0, so for a JSON "
-    "letter (README: 'JSON is accepted too') a status change draft → agreed is recorded as "
-    "event 'save' with status 'draft'",
-)
 def test_a_status_change_in_a_json_letter_is_recorded(tmp_path: Path) -> None:
     data = letterkit.load(SAMPLES / "peter-goodbye.yaml").model_dump(
         mode="json", by_alias=True, exclude_none=True
@@ -296,11 +290,6 @@ def test_a_status_change_in_a_json_letter_is_recorded(tmp_path: Path) -> None:
     assert (latest["event"], latest["status"]) == ("status", "agreed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `draft log` ends each line with .rstrip(': '), which strips characters, not a "
-    "suffix: the note 'Questions for Peter:' is shown as 'Questions for Peter'",
-)
 def test_log_shows_the_note_as_written(sample: Path) -> None:
     assert (
         run("draft", "save", str(sample), "--author", "therapist", "--note", "Questions for Peter:").exit_code
@@ -309,11 +298,6 @@ def test_log_shows_the_note_as_written(sample: Path) -> None:
     assert run("draft", "log", str(sample)).stdout.rstrip("\n").endswith(": Questions for Peter:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `draft log` prints a note containing a newline as is, so one draft takes two lines "
-    "(a note 'Line one\\nLine two' gives 2 lines for 1 draft)",
-)
 def test_log_keeps_one_line_per_draft_whatever_the_note(sample: Path) -> None:
     assert (
         run("draft", "save", str(sample), "--author", "therapist", "--note", "Line one\nLine two").exit_code
