@@ -306,7 +306,7 @@ def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
         (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter)) for d in history[lo - 1 : hi]
     ]
     touched: dict[str, Any] = {}
-    for (_, before), (draft, after) in zip(versions, versions[1:]):
+    for (_, before), (draft, after) in zip(versions, versions[1:], strict=False):
         for change in diff_data(before, after).changes:
             touched[change.path] = draft
     credited = []
@@ -418,7 +418,7 @@ def _draft_time(opened: Opened, number: int | None) -> Any:
     for draft in drafts(opened.revision.file):
         if draft.number == number:
             return dt.datetime.fromisoformat(draft.time)
-    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def render_contributions(

@@ -23,9 +23,9 @@ from click.testing import CliRunner
 
 import letterkit
 from letterkit import api
-from letterkit.cli import main
 from letterkit.attribution import DraftInfo
 from letterkit.attribution import contributions as credit_history
+from letterkit.cli import main
 from letterkit.diffing import letter_data
 
 ROOT = Path(__file__).resolve().parent.parent
