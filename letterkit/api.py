@@ -303,7 +303,8 @@ def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
     history = drafts(second.revision.file)
     lo, hi = sorted((da.number, db.number))
     versions = [
-        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter)) for d in history[lo - 1 : hi]
+        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter))
+        for d in history[lo - 1 : hi]
     ]
     touched: dict[str, Any] = {}
     for (_, before), (draft, after) in zip(versions, versions[1:], strict=False):
@@ -483,7 +484,7 @@ def import_edited(
     import hashlib
 
     from .files import write_atomic
-    from .importing import import_markdown, to_yaml
+    from .importing import import_markdown, merge, reference_in, to_yaml
     from .store import drafts, save
 
     target = os.fspath(into)
@@ -494,14 +495,29 @@ def import_edited(
             f"{target}: has changes that are not saved as a draft; run `letterkit draft save {target}` first"
         )
     edited_text = loading.read_text(edited)
-    original = compose.to_markdown(
-        compose.RenderContext(current.letter, settings_for(target), reference=reference(current))
-    )
-    source = loading.parse(loading.decode(current.content, target), target)
-    result = import_markdown(source.data, original, edited_text)
+    # The copy was made from the draft its "Ref:" line names; edits are taken against that
+    # draft and merged section by section onto the latest, so later drafts are not undone.
+    base_draft = saved[-1]
+    ref = reference_in(edited_text)
+    if ref and not ref[1]:
+        base_draft = next((d for d in saved if d.short == ref[0]), saved[-1])
+    base = open_letter(f"{target}@{base_draft.number}")
+    original = compose.to_markdown(compose.RenderContext(base.letter, settings_for(target)))
+    base_data = loading.parse(loading.decode(base.content, target), target).data
+    result = import_markdown(base_data, original, edited_text)
     if not result.changed and not result.unplaced:
         return result, None
-    text = to_yaml(result.data)
+    merged = result.data
+    if base_draft.number != saved[-1].number:
+        latest_data = loading.parse(loading.decode(current.content, target), target).data
+        merged, conflicts = merge(base_data, result.data, latest_data)
+        if conflicts:
+            raise LetterkitError(
+                f"{edited}: was made from draft {base_draft.number}, and later drafts changed "
+                f"the same sections ({', '.join(conflicts)}); render the latest draft for the "
+                "patient, or copy their words in by hand"
+            )
+    text = to_yaml(merged)
     loading.load_text(text, os.fspath(edited))  # the mapped letter must still be valid
     write_atomic(target, text)
     return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")

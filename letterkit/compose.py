@@ -259,10 +259,10 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             value = one_sentence_per_line(value)
         return md_block(value or "", indent)
 
-    def items(name: str, values: Sequence[str]) -> list[str]:
+    def items(name: str, values: Sequence[str], indent: str = "    ") -> list[str]:
         if name in ctx.list_marks:
-            return [md_block_spans(spans, "    ") for spans in ctx.list_marks[name]]
-        return [block((name, i), value, "    ") for i, value in enumerate(values)]
+            return [md_block_spans(spans, indent) for spans in ctx.list_marks[name]]
+        return [block((name, i), value, indent) for i, value in enumerate(values)]
 
     return {
         "kind": letter.kind,
@@ -319,7 +319,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "ending": block(("ending",), letter.ending),
         "transference": block(("transference",), letter.transference),
         "closing": block(("closing",), letter.closing),
-        "patient_comments": items("patient_comments", letter.patient_comments),
+        "patient_comments": items("patient_comments", letter.patient_comments, ""),
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
         "diagram": "",

@@ -40,10 +40,13 @@ def _block_fields(data: dict[str, Any]) -> list[tuple[Path_, str, str]]:
     for key in ("self", "other", "reversal", "internalised"):
         if isinstance(ipaf.get(key), str):
             out.append((("ipaf", key), ipaf[key], ""))
-    for key in ("goals", "changes", "unfinished_business", "patient_comments"):
+    for key in ("goals", "changes", "unfinished_business"):
         for index, item in enumerate(data.get(key) or []):
             if isinstance(item, str):
                 out.append(((key, index), item, "    "))
+    for index, item in enumerate(data.get("patient_comments") or []):
+        if isinstance(item, str):
+            out.append((("patient_comments", index), item, ""))
     for index, item in enumerate(data.get("coping_strategies") or []):
         for sub in ("strategy", "cost"):
             if isinstance(item.get(sub), str):
@@ -58,10 +61,24 @@ def unescape(markdown: str, indent: str) -> str:
     return text.replace("&lt;", "<").replace("&amp;", "&")
 
 
-def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> ImportResult:
-    """Apply the edits between ``original_md`` and ``edited_md`` to the letter ``data``."""
-    spans: list[tuple[int, int, Path_, str, str]] = []
-    taken: list[tuple[int, int]] = []
+Span_ = tuple[int, int, Path_, str, str]
+_REF_LINE = re.compile(r"(?m)^Ref: ([0-9a-f]{8})(, changed since)?[ \t]*$")
+
+
+def reference_in(markdown: str) -> tuple[str, bool] | None:
+    """The draft a rendered copy was made from: its short hash, and whether the letter had
+    unsaved changes at the time ("Ref: abc12345, changed since")."""
+    match = _REF_LINE.search(markdown)
+    return (match.group(1), bool(match.group(2))) if match else None
+
+
+def _without_ref(markdown: str) -> str:
+    return _REF_LINE.sub("", markdown)
+
+
+def _locate(data: dict[str, Any], original_md: str) -> list[Span_]:
+    """Where each free-text field's Markdown sits in the rendered letter."""
+    spans: list[Span_] = []
     for path, value, indent in _block_fields(data):
         rendered = md_block(value, indent)
         if not rendered:
@@ -69,89 +86,135 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
         start = 0
         while (at := original_md.find(rendered, start)) >= 0:
             end = at + len(rendered)
-            if all(end <= s or at >= e for s, e in taken):
+            if all(end <= s[0] or at >= s[1] for s in spans):
                 spans.append((at, end, path, value, indent))
-                taken.append((at, end))
                 break
             start = at + 1
-    spans.sort()
+    return sorted(spans)
 
-    def span_at(position: int, length: int) -> tuple[int, int, Path_, str, str] | None:
-        for span in spans:
-            if span[0] <= position and position + length <= span[1]:
-                return span
-        return None
 
-    edits: dict[Path_, list[tuple[int, int, str]]] = {}
-    unplaced: list[str] = []
+def _replacements(original: str, edited: str) -> list[tuple[int, int, str]]:
+    """The word diff as (position in original, characters removed, text inserted)."""
+    out: list[tuple[int, int, str]] = []
     position = 0
-    segments = word_diff(original_md, edited_md)
+    segments = word_diff(original, edited)
     index = 0
     while index < len(segments):
         op, text = segments[index]
         if op == "=":
             position += len(text)
-            index += 1
-            continue
-        removed = text if op == "-" else ""
-        inserted = ""
-        if op == "-" and index + 1 < len(segments) and segments[index + 1][0] == "+":
-            inserted = segments[index + 1][1]
-            index += 1
-        elif op == "+":
-            inserted = text
-        span = span_at(position, len(removed))
-        if span is None and not removed:
-            span = _list_end(spans, position)
-        if span is not None:
-            edits.setdefault(span[2], []).append((position - span[0], len(removed), inserted))
-        elif inserted.strip():
-            unplaced.append(_plain(inserted))
-        position += len(removed)
+        else:
+            removed = text if op == "-" else ""
+            inserted = text if op == "+" else ""
+            if op == "-" and index + 1 < len(segments) and segments[index + 1][0] == "+":
+                inserted = segments[index + 1][1]
+                index += 1
+            at = _line_aligned(original, position, len(removed)) if removed and not inserted else position
+            out.append((at, len(removed), inserted))
+            position += len(removed)
         index += 1
+    return out
+
+
+def _line_aligned(text: str, position: int, length: int) -> int:
+    """A pure deletion can often slide (deleting "b\n- a" or "a\nb\n- " is the same edit):
+    prefer the place where it starts at the beginning of a line, so a deleted list item or
+    paragraph is taken out whole instead of straddling two fields."""
+    left = position
+    while left > 0 and text[left - 1] == text[left + length - 1]:
+        left -= 1
+    right = position
+    while right + length < len(text) and text[right] == text[right + length]:
+        right += 1
+    for at in range(left, right + 1):
+        if at == 0 or text[at - 1] == "\n":
+            return at
+    return position
+
+
+def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> ImportResult:
+    """Apply the edits between ``original_md`` and ``edited_md`` to the letter ``data``.
+
+    A deletion is applied to every field it overlaps (so deleting a whole list item or
+    paragraph works); inserted text goes to the field it was typed in, or next to; text typed
+    outside every field is kept in ``patient_comments``.
+    """
+    original_md, edited_md = _without_ref(original_md), _without_ref(edited_md)
+    spans = _locate(data, original_md)
+    edits: dict[Path_, list[tuple[int, int, str]]] = {}
+    unplaced: list[str] = []
+    for position, length, inserted in _replacements(original_md, edited_md):
+        end = position + length
+        if length:
+            hit = [s for s in spans if s[0] < end and s[1] > position]
+        else:
+            hit = [s for s in spans if s[0] <= position <= s[1]][:1]
+        for number, (start, stop, path, _, _) in enumerate(hit):
+            cut_from, cut_to = max(position, start), min(end, stop)
+            text = inserted if number == 0 else ""
+            edits.setdefault(path, []).append((cut_from - start, cut_to - cut_from, text))
+        if not hit and inserted.strip():
+            unplaced.append(_plain(inserted))
 
     result = ImportResult(data=_copy(data), unplaced=unplaced)
-    for _start, _end, path, value, indent in spans:
+    # Last field first, so that new list items do not shift the items still to be edited.
+    for _start, _end, path, value, indent in reversed(spans):
         if path not in edits:
             continue
-        rendered = md_block(value, indent)
-        new_md = rendered
+        new_md = md_block(value, indent)
         for offset, length, inserted in sorted(edits[path], reverse=True):
             new_md = new_md[:offset] + inserted + new_md[offset + length :]
         extra_items: list[str] = []
-        if path[0] in ("goals", "changes", "unfinished_business", "patient_comments"):
+        if path[0] in LIST_FIELDS and isinstance(path[-1], int):
             new_md, extra_items = _split_new_items(new_md)
         new_value = unescape(new_md, indent).strip()
-        if new_value != value.strip() or extra_items:
+        if new_value != value.strip():
             result.changed.append(dotted(path))
-        if new_value:
-            _set(result.data, path, new_value if new_value != value.strip() else value)
-        else:
-            _set(result.data, path, None)
-        for item in extra_items:
-            name = str(path[0])
-            result.data.setdefault(name, [])
-            result.data[name].append(unescape(item, "    ").strip())
+            trailing = value[len(value.rstrip()) :]
+            _set(result.data, path, new_value + trailing if new_value else None)
+        if extra_items:
+            name, index = str(path[0]), int(path[-1])
+            for offset, item in enumerate(extra_items, start=1):
+                result.data[name].insert(index + offset, unescape(item, "    ").strip())
             result.changed.append(f"{name}[+]")
     _drop_removed(result.data)
     if unplaced:
         result.data.setdefault("patient_comments", [])
         result.data["patient_comments"].extend(unplaced)
+    result.changed.reverse()
     return result
 
 
-def _list_end(
-    spans: list[tuple[int, int, Path_, str, str]], position: int
-) -> tuple[int, int, Path_, str, str] | None:
-    """The list item ending exactly where text was inserted (a new item is typed after it)."""
-    for span in spans:
-        if span[1] == position and isinstance(span[2][-1], int):
-            return span
-    return None
+LIST_FIELDS = ("goals", "changes", "unfinished_business", "patient_comments")
+
+
+def merge(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Three-way merge by section: ``ours`` (the patient's edits of ``base``) onto ``theirs``
+    (the latest draft). Returns the merged data and the sections both changed."""
+    merged = _copy(theirs)
+    conflicts = []
+    for key in list(ours) + [k for k in base if k not in ours]:
+        mine, old, latest = ours.get(key), base.get(key), theirs.get(key)
+        if mine == old:
+            continue
+        if key == "patient_comments":
+            added = [c for c in mine or [] if c not in (old or [])]
+            merged[key] = list(latest or []) + added
+        elif latest == old:
+            if mine is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = mine
+        elif latest != mine:
+            conflicts.append(key)
+    return merged, conflicts
 
 
 def _split_new_items(markdown: str) -> tuple[str, list[str]]:
-    parts = re.split(r"\n\s*\n?- ", markdown)
+    """An item's text, and any new items typed after it as lines starting '- '."""
+    parts = re.split(r"\n\s*(?:\n\s*)?[-*+] ", markdown)
     return parts[0], [p for p in parts[1:] if p.strip()]
 
 

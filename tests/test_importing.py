@@ -207,13 +207,6 @@ def test_import_of_an_unedited_copy_saves_nothing(letter: Path) -> None:
     assert len(letterkit.history(letter)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: emptying a whole section (all of course_of_therapy's text deleted in the Markdown) "
-    "is silently ignored ('No changes found; nothing saved.', exit 0): the deletion run takes in the "
-    "blank lines around the field, so no field contains it; it should be refused, as the letter "
-    "would be invalid without that required section",
-)
 def test_emptying_a_required_section_is_refused(letter: Path) -> None:
     md = render_md(letter)
     text = md.read_text(encoding="utf-8")
@@ -230,12 +223,6 @@ def test_emptying_a_required_section_is_refused(letter: Path) -> None:
 # --------------------------------------------------------------------------- bugs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: import strips every field it touches (.strip()), so an edit in the background also "
-    "deletes the block scalar's final newline, which the patient never touched; the diff @1 @2 then "
-    "shows a removed '\\n' among the patient's words",
-)
 def test_import_keeps_whitespace_the_patient_did_not_touch(letter: Path) -> None:
     before = data(letter)
     md = render_md(letter)
@@ -246,11 +233,6 @@ def test_import_keeps_whitespace_the_patient_did_not_touch(letter: Path) -> None
     assert data(letter)["background"] == before["background"].replace("You felt trapped", "You felt stuck")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: adding a list item after changes[3] makes import report 'changed changes[3]' as well "
-    "as 'changed changes[+]', though changes[3] is unchanged",
-)
 def test_import_reports_only_what_changed(letter: Path) -> None:
     md = render_md(letter)
     md.write_text(
@@ -264,13 +246,6 @@ def test_import_reports_only_what_changed(letter: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a bullet typed between two items of a list scrambles the list: typed after "
-    "unfinished_business[0], the new item replaces item [1]'s text and item [1] is moved to the "
-    "end ([A, NEW, B, C] is saved as [A, NEW, C, B]); with other wording the new item is appended "
-    "at the end instead",
-)
 def test_a_new_item_typed_between_items_stays_where_it_was_typed(letter: Path) -> None:
     before = data(letter)["unfinished_business"]
     md = render_md(letter)
@@ -284,12 +259,6 @@ def test_a_new_item_typed_between_items_stays_where_it_was_typed(letter: Path) -
     assert data(letter)["unfinished_business"] == [before[0], NEW_ITEM, *before[1:]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: deleting a whole list item in the Markdown is silently ignored: the word diff puts "
-    "the deletion across the item's edge ('…alone.\\n- You '), no field contains it, and import "
-    "prints 'No changes found; nothing saved.'",
-)
 def test_deleting_a_whole_list_item(letter: Path) -> None:
     before = data(letter)
     md = render_md(letter)
@@ -300,11 +269,6 @@ def test_deleting_a_whole_list_item(letter: Path) -> None:
     assert data(letter)["changes"] == before["changes"][:2] + before["changes"][3:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: deleting the background's whole second paragraph is silently ignored ('No changes "
-    "found; nothing saved.'): the deleted run ends 2 characters past the field's text",
-)
 def test_deleting_a_whole_paragraph(letter: Path) -> None:
     md = render_md(letter)
     text = md.read_text(encoding="utf-8")
@@ -317,13 +281,6 @@ def test_deleting_a_whole_paragraph(letter: Path) -> None:
     assert "youngest" not in background and "You felt trapped" in background
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: import diffs the copy against the CURRENT letter, not the draft it was made from "
-    "(its 'Ref:' line names it): a copy made from draft 1, imported after the therapist's draft 2, "
-    "silently undoes draft 2 ('two sessions' back to 'three sessions') in the patient's name, and "
-    "keeps draft 1's hash as a patient comment",
-)
 def test_a_copy_of_an_older_draft_does_not_undo_later_drafts(letter: Path) -> None:
     md = render_md(letter)  # carries "Ref: <draft 1>"
     edit_file(letter, "We have three sessions left", "We have two sessions left")
@@ -340,12 +297,6 @@ def test_a_copy_of_an_older_draft_does_not_undo_later_drafts(letter: Path) -> No
     assert "patient_comments" not in after
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an unedited copy rendered while the letter had unsaved changes ('Ref: <hash>, "
-    "changed since') and imported after saving them makes a new patient draft whose "
-    "patient_comments is ['<hash>, changed since']",
-)
 def test_an_unedited_copy_with_an_old_reference_saves_nothing(letter: Path) -> None:
     edit_file(letter, "We have three sessions left", "We have two sessions left")
     md = render_md(letter)
@@ -357,12 +308,6 @@ def test_an_unedited_copy_with_an_old_reference_saves_nothing(letter: Path) -> N
     assert "patient_comments" not in data(letter)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a comment of two paragraphs (a new '## My own section' and its text) is printed "
-    "under 'In your own words' with its second paragraph indented 4 spaces (list-item indent, but "
-    "the template prints no list), so HTML and PDF show that paragraph as a <code> block",
-)
 def test_a_comment_of_two_paragraphs_prints_as_paragraphs(letter: Path) -> None:
     md = render_md(letter)
     own = "I want to say thank you for listening, every week."
