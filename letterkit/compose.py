@@ -365,6 +365,10 @@ def render_template(name: str, variables: dict[str, Any], template_dir: str | No
         ) from None
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
         raise TemplateError(f"{name}: template error: {error}") from None
+    except UnicodeDecodeError:
+        raise TemplateError(f"{name}: the template is not UTF-8 text — save it as UTF-8") from None
+    except OSError as error:
+        raise TemplateError(f"{name}: the template cannot be read: {error.strerror or error}") from None
 
 
 def to_markdown(ctx: RenderContext, template_dir: str | None = None) -> str:
