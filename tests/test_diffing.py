@@ -168,6 +168,22 @@ def test_word_diff_applies_exactly_after_word_edits(pair: tuple[str, str]) -> No
     check_word_diff(b, a)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(word_edits())
+def test_line_first_word_diff_applies_exactly(pair: tuple[str, str]) -> None:
+    """Long texts are compared line by line first; force that path on small ones."""
+    import letterkit.diffing as diffing
+
+    a, b = pair
+    saved = diffing.LINE_FIRST
+    diffing.LINE_FIRST = 0
+    try:
+        check_word_diff(a, b)
+        check_word_diff(b + "\n" + a, a + "\n\n" + b)
+    finally:
+        diffing.LINE_FIRST = saved
+
+
 @given(TOKEN_TEXTS)
 def test_tokens_join_back_to_the_text(text: str) -> None:
     assert "".join(tokens(text)) == text
