@@ -68,6 +68,40 @@ class Contributions:
             for path, runs in self.fields.items()
         }
 
+    def to_text(self) -> str:
+        """The plain-text report `letterkit contributions` prints."""
+        credit = self
+        lines = [f"Contributions to {credit.file} ({len(credit.drafts)} drafts)"]
+        for d in credit.drafts:
+            lines.append(f"  draft {d.number} {d.short} {d.time[:10]} {d.role} {d.name}".rstrip())
+        lines.append("")
+        lines.append("Words in the latest draft, by who wrote them:")
+        counts = credit.words_by_role()
+        total = sum(counts.values()) or 1
+        for role, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {role:<11}{count:>6} words ({100 * count / total:.0f}%)")
+        lines.append("")
+        words = credit.words_of("patient")
+        lines.append("The patient's own words in the latest draft:")
+        if not words:
+            lines.append("  (none)")
+        for path, texts in words.items():
+            lines.append(f"  {path}: " + " … ".join(f"“{t}”" for t in texts))
+        lines.append("")
+        lines.append("What the patient changed, draft by draft:")
+        if not credit.patient_changes:
+            lines.append("  (nothing yet)")
+        for change in credit.patient_changes:
+            parts = []
+            if change["added"]:
+                parts.append("added " + ", ".join(f"“{t.strip()}”" for t in change["added"] if t.strip()))
+            if change["removed"]:
+                parts.append("removed " + ", ".join(f"“{t.strip()}”" for t in change["removed"] if t.strip()))
+            lines.append(
+                f"  draft {change['draft']}, {change['path']}: " + "; ".join(parts or [change["op"]])
+            )
+        return "\n".join(lines) + "\n"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "format": "letterkit-contributions",

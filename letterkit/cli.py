@@ -426,10 +426,7 @@ def draft_log(file: str) -> None:
         click.echo(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
         return
     for d in reversed(saved):
-        status = f" [{d.status}]" if d.event == "status" else ""
-        who = f"{d.role} {d.name}".strip()
-        note = " ".join(d.note.split())
-        click.echo(f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}" + (f": {note}" if note else ""))
+        click.echo(d.log_line())
 
 
 @draft.command("show")
@@ -599,39 +596,8 @@ def contributions_command(file: str, fmt: str, output: str | None) -> None:
     elif fmt == "json":
         content = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
     else:
-        content = _contributions_text(credit)
+        content = credit.to_text()
     _write_or_print(content, output, fmt)
-
-
-def _contributions_text(credit: Any) -> str:
-    lines = [f"Contributions to {credit.file} ({len(credit.drafts)} drafts)"]
-    for d in credit.drafts:
-        lines.append(f"  draft {d.number} {d.short} {d.time[:10]} {d.role} {d.name}".rstrip())
-    lines.append("")
-    lines.append("Words in the latest draft, by who wrote them:")
-    counts = credit.words_by_role()
-    total = sum(counts.values()) or 1
-    for role, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  {role:<11}{count:>6} words ({100 * count / total:.0f}%)")
-    lines.append("")
-    words = credit.words_of("patient")
-    lines.append("The patient's own words in the latest draft:")
-    if not words:
-        lines.append("  (none)")
-    for path, texts in words.items():
-        lines.append(f"  {path}: " + " … ".join(f"“{t}”" for t in texts))
-    lines.append("")
-    lines.append("What the patient changed, draft by draft:")
-    if not credit.patient_changes:
-        lines.append("  (nothing yet)")
-    for change in credit.patient_changes:
-        parts = []
-        if change["added"]:
-            parts.append("added " + ", ".join(f"“{t.strip()}”" for t in change["added"] if t.strip()))
-        if change["removed"]:
-            parts.append("removed " + ", ".join(f"“{t.strip()}”" for t in change["removed"] if t.strip()))
-        lines.append(f"  draft {change['draft']}, {change['path']}: " + "; ".join(parts or [change["op"]]))
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover
