@@ -198,7 +198,10 @@ def test_render_an_invalid_letter_lists_every_problem(goodbye_yaml, write_letter
 def test_render_unknown_format_is_a_usage_error(letter):
     result = run("render", str(letter), "-f", "rtf")
     assert result.exit_code == 2
-    assert "Invalid value for '-f' / '--format': 'rtf' is not one of 'md', 'html', 'pdf', 'docx'" in result.stderr
+    assert (
+        "Invalid value for '-f' / '--format': 'rtf' is not one of 'md', 'html', 'pdf', 'docx'"
+        in result.stderr
+    )
 
 
 def test_render_into_a_missing_folder(letter, tmp_path):
@@ -323,9 +326,7 @@ def test_process_errors_are_clean(tmp_path):
     assert "need -o FOLDER" in batch.stderr
     missing = run_process("render", str(tmp_path / "nobody.yaml"))
     assert missing.returncode == 1
-    assert (
-        missing.stderr == f"{tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"
-    )
+    assert missing.stderr == f"{tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"
     usage = run_process("render", str(tmp_path / "nobody.yaml"), "-f", "rtf")
     assert usage.returncode == 2
     assert "'rtf' is not one of 'md', 'html', 'pdf', 'docx'" in usage.stderr
