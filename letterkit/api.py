@@ -137,11 +137,23 @@ def render_letter(
         variant="pdf/a-3a" if options.archive else ("pdf/ua-1" if options.tagged else None),
         attachments=attachments,
         timeout=options.timeout,
+        attachment_time=_letter_time(letter),
     )
     warnings.extend(pdf_warnings)
     for warning in warnings:
         log.warning(warning)
     return Rendered(pdf, "pdf", warnings)
+
+
+def _letter_time(letter: Letter) -> Any:
+    """Midnight UTC on the letter's date (the first of its month for a month), else a fixed date."""
+    import datetime as dt
+
+    when = letter.date
+    if isinstance(when, str):
+        when = dt.date(int(when[:4]), int(when[5:7]), 1)
+    when = when or dt.date(2000, 1, 1)
+    return dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
 
 
 def render(

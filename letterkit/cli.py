@@ -78,6 +78,13 @@ def main(debug: bool) -> None:
       letterkit validate peter.yaml
       letterkit render peter.yaml -f pdf
     """
+    import logging
+
+    # The library logs; the command line shows warnings itself, once, with the file name.
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    elif not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
 
 
 @main.command()
@@ -422,6 +429,10 @@ def draft_log(file: str) -> None:
     from .api import history
 
     saved = history(file)
+    if not saved and not Path(file).exists():
+        from .errors import LetterNotFoundError
+
+        raise LetterNotFoundError(file, "no such file — check the name and folder")
     if not saved:
         click.echo(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
         return

@@ -139,7 +139,7 @@ def _escape_pieces(text: str, indent: str) -> list[str]:
 
 
 def _escape_char(ch: str, text: str, index: int) -> str:
-    if ch in "\\`[]":
+    if ch in "\\`[]_":  # emphasis is *word* only: an underscore is always just an underscore
         return "\\" + ch
     if ch == "<":
         return "&lt;"
@@ -369,6 +369,11 @@ def render_template(name: str, variables: dict[str, Any], template_dir: str | No
         raise TemplateError(f"{name}: the template is not UTF-8 text — save it as UTF-8") from None
     except OSError as error:
         raise TemplateError(f"{name}: the template cannot be read: {error.strerror or error}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"{name}: template error: {error}") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError) as error:
+        # A service's template can compute; whatever it gets wrong is reported, not raised.
+        raise TemplateError(f"{name}: template error: {type(error).__name__}: {error}") from None
 
 
 def to_markdown(ctx: RenderContext, template_dir: str | None = None) -> str:

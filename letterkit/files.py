@@ -43,6 +43,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, replace: bo
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
+        if folder.is_dir():
+            raise OutputError(f"{target}: files cannot be created in {folder}") from None
         raise OutputError(f"{target}: the folder {folder} does not exist") from None
     except OSError as error:
         raise OutputError(f"{target}: cannot write here: {error.strerror or error}") from None

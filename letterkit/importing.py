@@ -58,7 +58,7 @@ def unescape(markdown: str, indent: str) -> str:
     """Undo ``md_block``'s escaping for text a person edited."""
     text = markdown.replace("\n" + indent, "\n") if indent else markdown
     text = _UNESCAPE.sub(r"\1", text)
-    return text.replace("&lt;", "<").replace("&amp;", "&")
+    return text.replace("&#61;", "=").replace("&lt;", "<").replace("&amp;", "&")
 
 
 Span_ = tuple[int, int, Path_, str, str]

@@ -135,12 +135,34 @@ def parse(text: str, name: str) -> Source:
         raise LetterFileError(name, "is nested too deeply to be a letter") from None
     finally:
         loader.dispose()
+    _check_strings(data, (), lines, name)
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
         raise LetterFileError(
             name, f"holds {what}, not a letter — a letter is a set of fields like 'kind: goodbye-letter'", 1
         )
     return Source(name, data, lines)
+
+
+def _check_strings(
+    value: Any, path: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int], name: str
+) -> None:
+    """Refuse control characters written as escapes ("\\e", "\\x07", "\\u001b") too: they
+    could drive a terminal that shows the letter."""
+    if isinstance(value, str):
+        if bad := _CONTROL.search(value):
+            line = _line(lines, path, False) if path else 1
+            raise LetterFileError(
+                name,
+                f"{_dotted(path)}: contains an invisible control character (U+{ord(bad.group()):04X}) — delete it",
+                line,
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(item, path + (key,), lines, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, path + (index,), lines, name)
 
 
 @functools.cache

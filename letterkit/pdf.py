@@ -112,6 +112,7 @@ def html_to_pdf(
     variant: str | None = "pdf/ua-1",
     attachments: Sequence[tuple[str, bytes]] = (),
     timeout: float | None = DEFAULT_TIMEOUT,
+    attachment_time: Any = None,
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch.
 
@@ -121,8 +122,10 @@ def html_to_pdf(
     """
     _import_weasyprint()  # never interrupt an import half way: import before the clock starts
     if not timeout:
-        return _layout(html, assets, fetcher, tagged, variant, attachments)
-    return _with_deadline(lambda: _layout(html, assets, fetcher, tagged, variant, attachments), timeout)
+        return _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time)
+    return _with_deadline(
+        lambda: _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time), timeout
+    )
 
 
 def _with_deadline(work: Any, timeout: float) -> tuple[bytes, list[str]]:
@@ -180,6 +183,7 @@ def _layout(
     tagged: bool,
     variant: str | None,
     attachments: Sequence[tuple[str, bytes]],
+    attachment_time: Any = None,
 ) -> tuple[bytes, list[str]]:
     weasyprint = _import_weasyprint()
     fetcher = fetcher or make_fetcher(assets)
@@ -194,6 +198,9 @@ def _layout(
                 description="The letter's source data (letterkit)",
                 relationship="Source",
                 url_fetcher=fetcher,
+                # Dated like the letter, so the same letter always gives the same bytes.
+                created=attachment_time,
+                modified=attachment_time,
             )
             for name, data in attachments
         ]
@@ -220,13 +227,11 @@ def _layout(
 def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
     """The letter source attached to an archival PDF: its file name and exact bytes."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
-        attachments = PdfReader(io.BytesIO(pdf)).attachments
-    except (PdfReadError, ValueError, KeyError, OSError) as error:
-        raise RenderError(f"{name}: is not a readable PDF ({error})") from None
-    for filename, contents in attachments.items():
-        if contents:
-            return filename, bytes(contents[0])
+        for filename, contents in PdfReader(io.BytesIO(pdf)).attachments.items():
+            if contents:
+                return filename, bytes(contents[0])
+    except Exception as error:  # pypdf raises many kinds on a damaged file
+        raise RenderError(f"{name}: is not a readable PDF, or its attachment is damaged ({error})") from None
     raise RenderError(f"{name}: has no attached letter; only PDFs made with `letterkit render --archive` do")

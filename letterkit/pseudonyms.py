@@ -39,15 +39,19 @@ SURNAMES = (
 
 _NHS = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}(?:[\s-]?\d{3,4}){1,2}(?!\d)")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s-]?\d{3,4}){1,2}(?!\d)"
+)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 _DOB = re.compile(
     r"(?i)\b(?:date of birth|d\.?o\.?b\.?|born(?: on)?)\s*:?\s*"
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})"
 )
 _DATE_WORDS = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+((?:{_MONTHS})\.?\s+\d{{4}})\b")
 _DATE_SLASH = re.compile(r"\b\d{1,2}[/.](\d{1,2})[/.](\d{4})\b")
@@ -145,15 +149,11 @@ class Pseudonymiser:
         if len(parts) > 1:
             self.replacements.setdefault(parts[0], first)
             self.replacements.setdefault(parts[-1], last)
+            for middle in parts[1:-1]:  # middle names are names too
+                self.replacements.setdefault(middle, self.pseudonym(middle)[0])
 
-    def text(self, value: str, counts: Counter[str], *, is_date_field: bool = False) -> str:
-        if self.pattern is not None:
-
-            def swap(match: re.Match[str]) -> str:
-                counts["names"] += 1
-                return self.lookup[match.group(1).lower()]
-
-            value = self.pattern.sub(swap, value)
+    def text(self, value: str, counts: Counter[str]) -> str:
+        # Patterns first, names last: a name can also be a month ("April was born on 3 April 1979").
         value = _sub(_EMAIL, value, "[email removed]", counts, "e-mail addresses")
         value = _sub(_DOB, value, "[date of birth removed]", counts, "dates of birth")
 
@@ -166,7 +166,15 @@ class Pseudonymiser:
         value = _NHS.sub(nhs, value)
         value = _sub(_PHONE, value, "[phone number removed]", counts, "phone numbers")
         value = _sub(_POSTCODE, value, "[postcode removed]", counts, "postcodes")
-        return _generalise_dates(value, counts)
+        value = _generalise_dates(value, counts)
+        if self.pattern is not None:
+
+            def swap(match: re.Match[str]) -> str:
+                counts["names"] += 1
+                return self.lookup[match.group(1).lower()]
+
+            value = self.pattern.sub(swap, value)
+        return value
 
 
 def _sub(pattern: re.Pattern[str], value: str, replacement: str, counts: Counter[str], category: str) -> str:

@@ -32,7 +32,6 @@ from conftest import GOODBYE_DATA, GOODBYE_YAML, ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from letterkit import api, loading
 from letterkit.api import RenderOptions
@@ -201,13 +200,6 @@ def test_a_rule_like_line_prints_as_typed(line: str) -> None:
     assert "<hr" not in html and "<h1" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: md_block now escapes '=' in a rule-like line as '&#61;', but importing.unescape "
-    "only undoes '\\x', '&lt;' and '&amp;': a patient who edits any word of a field holding a line "
-    "'===' and runs `letterkit draft import` gets the text '&#61;&#61;&#61;' saved into the letter",
-    raises=AssertionError,
-)
 def test_draft_import_keeps_a_line_of_equals_signs(tmp_path: Path) -> None:
     data = with_texts({"background": "Before\n===\nafter & <b> 1. x"})
     path = tmp_path / "sam.yaml"
@@ -247,13 +239,6 @@ def test_control_characters_get_a_clean_file_error(
         assert f"U+{ord(control):04X}" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the loader refuses raw control characters, but YAML/JSON escape sequences "
-    "put them in unchecked: background: \"a\\e[2Jb\" loads as 'a\\x1b[2Jb', and `letterkit "
-    "render` prints the ESC sequence to the terminal in the Markdown (terminal escape injection)",
-    raises=AssertionError,
-)
 @pytest.mark.parametrize(
     "value",
     ['"a\\e[2J\\e[31mb"', '"a\\x07b"', '"a\\0b"', '"a\\x1b]0;title\\x07b"'],
@@ -372,13 +357,6 @@ def test_usage_mistakes_exit_2(tmp_path: Path, args: list[str]) -> None:
     assert "Error" in result.stderr or "error" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `letterkit extract` on a file that is not a PDF prints pypdf's own log lines "
-    "('invalid pdf header: b\\'x\\'', 'EOF marker not found', twice) on stderr before its one-line "
-    "message: the CLI configures no logging, so Python's last-resort handler prints them",
-    raises=AssertionError,
-)
 def test_extract_from_a_non_pdf_is_one_clean_line(tmp_path: Path) -> None:
     path = tmp_path / "letter.pdf"
     path.write_bytes(b"kind: goodbye-letter\n")
@@ -386,13 +364,6 @@ def test_extract_from_a_non_pdf_is_one_clean_line(tmp_path: Path) -> None:
     assert str(path) in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: render_letter logs each warning (log.warning) and returns it; the CLI prints the "
-    "returned one as 'warning: FILE: …' but configures no logging, so Python's last-resort handler "
-    "prints the same refusal a second time, without the file name",
-    raises=AssertionError,
-)
 def test_a_refused_fetch_is_reported_once_naming_the_file(tmp_path: Path) -> None:
     letter = tmp_path / "sam.yaml"
     letter.write_text(GOODBYE_YAML, encoding="utf-8")
@@ -628,15 +599,6 @@ def test_extract_gives_back_the_letter_byte_for_byte(
     assert api.extract(path) == ("sam.yaml", source)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pdf.extract_attachment guards only PdfReader(...).attachments, which is lazy: "
-    "reading the attachment happens outside the try, so a damaged archive PDF raises a raw "
-    "NotImplementedError ('Unsupported filter'), PdfStreamError/PdfReadError or AttributeError "
-    "(\"'DictionaryObject' object has no attribute 'get_data'\") from letterkit.extract, and the CLI "
-    "prints 'unexpected error … please report it'",
-    raises=(NotImplementedError, AttributeError, PdfReadError),
-)
 @pytest.mark.parametrize(
     "old, new",
     [
@@ -668,13 +630,6 @@ def test_extract_from_a_non_pdf_is_a_clean_error(tmp_path: Path, damage: bytes) 
         api.extract(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the README says 'the same letter always gives the same PDF bytes', but an --archive "
-    "PDF embeds the letter file with WeasyPrint's default CreationDate/ModDate, datetime.now(): "
-    "two renders of the same letter a second apart differ (and the record leaks when it was made)",
-    raises=AssertionError,
-)
 def test_an_archive_pdf_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
