@@ -9,52 +9,122 @@ Every error is a ``letterkit.LetterkitError``. The library never prints and neve
 network; it logs through ``logging.getLogger("letterkit")``.
 """
 
-from .api import (
-    DEFAULT_OPTIONS,
-    FORMATS,
-    BatchItem,
-    Letter,
-    Opened,
-    Rendered,
-    RenderOptions,
-    contributions,
-    diff,
-    draft_label,
-    expand_inputs,
-    extract,
-    history,
-    import_edited,
-    load,
-    open_letter,
-    redact,
-    reference,
-    render,
-    render_batch,
-    render_contributions,
-    render_letter,
-    render_redline,
-    save_draft,
-    scaffold,
-    schema,
-    settings_for,
-    validate,
-    verify_history,
-)
-from .diffing import Change, Diff
-from .errors import (
-    LetterFileError,
-    LetterkitError,
-    LetterNotFoundError,
-    LetterValidationError,
-    OutputError,
-    Problem,
-    RenderError,
-    SettingsError,
-    TemplateError,
-)
-from .models import Formulation, GoodbyeLetter
-from .settings import Settings, load_settings
-from .store import Draft, HistoryError, SaveResult
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names for type checkers; at run time they load on first use
+    from .api import (
+        DEFAULT_OPTIONS,
+        FORMATS,
+        BatchItem,
+        Letter,
+        Opened,
+        Rendered,
+        RenderOptions,
+        contributions,
+        diff,
+        draft_label,
+        expand_inputs,
+        extract,
+        history,
+        import_edited,
+        load,
+        open_letter,
+        redact,
+        reference,
+        render,
+        render_batch,
+        render_contributions,
+        render_letter,
+        render_redline,
+        save_draft,
+        scaffold,
+        schema,
+        settings_for,
+        validate,
+        verify_history,
+    )
+    from .diffing import Change, Diff
+    from .errors import (
+        LetterFileError,
+        LetterkitError,
+        LetterNotFoundError,
+        LetterValidationError,
+        OutputError,
+        Problem,
+        RenderError,
+        SettingsError,
+        TemplateError,
+    )
+    from .models import Formulation, GoodbyeLetter
+    from .settings import Settings, load_settings
+    from .store import Draft, HistoryError, SaveResult
+
+_WHERE = {
+    "BatchItem": "api",
+    "Change": "diffing",
+    "DEFAULT_OPTIONS": "api",
+    "Diff": "diffing",
+    "Draft": "store",
+    "FORMATS": "api",
+    "Formulation": "models",
+    "GoodbyeLetter": "models",
+    "HistoryError": "store",
+    "Letter": "api",
+    "LetterFileError": "errors",
+    "LetterNotFoundError": "errors",
+    "LetterValidationError": "errors",
+    "LetterkitError": "errors",
+    "Opened": "api",
+    "OutputError": "errors",
+    "Problem": "errors",
+    "RenderError": "errors",
+    "RenderOptions": "api",
+    "Rendered": "api",
+    "SaveResult": "store",
+    "Settings": "settings",
+    "SettingsError": "errors",
+    "TemplateError": "errors",
+    "contributions": "api",
+    "diff": "api",
+    "draft_label": "api",
+    "expand_inputs": "api",
+    "extract": "api",
+    "history": "api",
+    "import_edited": "api",
+    "load": "api",
+    "load_settings": "settings",
+    "open_letter": "api",
+    "redact": "api",
+    "reference": "api",
+    "render": "api",
+    "render_batch": "api",
+    "render_contributions": "api",
+    "render_letter": "api",
+    "render_redline": "api",
+    "save_draft": "api",
+    "scaffold": "api",
+    "schema": "api",
+    "settings_for": "api",
+    "validate": "api",
+    "verify_history": "api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import public names lazily, so that `letterkit --help` and Markdown output start fast."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'letterkit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "BatchItem",

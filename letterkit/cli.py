@@ -7,12 +7,16 @@ Each command parses its arguments, calls the library, prints the result, and tur
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+# The command line uses no pydantic plugins; looking for them costs every command start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -338,8 +338,15 @@ def _environment(template_dir: str | None) -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     search = ([template_dir] if template_dir else []) + [str(templates_dir())]
+    try:
+        # Compiled templates are cached (owner-only, keyed by each template's source) in the
+        # temporary folder, so a command does not compile them again each time it starts.
+        cache: Any = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        cache = None
     return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         keep_trailing_newline=True,

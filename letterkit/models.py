@@ -46,7 +46,9 @@ LetterDate = Union[dt.date, Month]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: the validators are built once, on first use, for the union of both kinds,
+    # rather than for every class at import (which would slow every command's start-up).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Patient(Model):

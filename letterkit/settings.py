@@ -17,7 +17,7 @@ SETTINGS_NAME = "letterkit.toml"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Service(_Section):
