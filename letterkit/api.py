@@ -70,13 +70,17 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Letter:
 
 
 def validate(paths: Sequence[str | os.PathLike[str]]) -> list[Problem]:
-    """Every problem in every file, in order; an empty list means all are valid."""
+    """Every problem in every file (or saved draft, FILE@N), in order; empty if all are valid."""
     from .errors import LetterValidationError
+
+    from .store import HistoryError
 
     problems: list[Problem] = []
     for path in paths:
         try:
-            loading.load_file(path)
+            open_letter(path)  # FILE, or a saved draft FILE@N
+        except HistoryError as error:
+            problems.append(Problem(os.fspath(path), None, "", str(error).split(": ", 1)[-1]))
         except LetterValidationError as error:
             problems.extend(error.problems)
         except LetterFileError as error:

@@ -208,8 +208,12 @@ def check_file(path: str | os.PathLike[str], jargon_files: Sequence[str | Path] 
     Raises ``LetterFileError`` if the file cannot be read or parsed, and ``SettingsError`` if a
     jargon list is missing or wrong.
     """
-    name = os.fspath(path)
-    text = read_text(name)
+    from .loading import decode
+    from .store import resolve
+
+    revision = resolve(os.fspath(path))  # FILE, or a saved draft FILE@N
+    name = revision.label
+    text = read_text(name) if revision.draft is None else decode(revision.content(), name)
     return check_letter(parse(text, name), jargon_files, text=text)
 
 

@@ -627,3 +627,22 @@ def test_concurrent_cli_saves_of_one_file_record_it_once(sample: Path) -> None:
     assert sum("saved." in out and "nothing saved" not in out for out, _ in outputs) == 1
     assert sum("nothing saved" in out for out, _ in outputs) == 2
     assert letterkit.verify_history(sample) == []
+
+
+def test_validate_and_check_read_saved_drafts_too(tmp_path: Path) -> None:
+    """The FILE@N syntax works wherever a letter is read, validate and check included."""
+    import subprocess
+    import sys
+
+    letter = tmp_path / "peter.yaml"
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", letter)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "letterkit", *a], capture_output=True, text=True)  # noqa: E731
+    assert run("draft", "save", str(letter), "--author", "therapist").returncode == 0
+    letter.write_text("kind: goodbye-letter\n", encoding="utf-8")  # the working file is now broken
+    assert run("validate", f"{letter}@1").returncode == 0
+    assert run("validate", str(letter)).returncode == 1
+    missing = run("validate", f"{letter}@7")
+    assert missing.returncode == 1
+    assert missing.stderr == f"{letter}@7: there is no draft 7; drafts run from 1 to 1\n"
+    checked = run("check", f"{letter}@1")
+    assert checked.returncode == 0 and f"{letter}@1: letter: info: reading age" in checked.stdout
