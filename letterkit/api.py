@@ -72,7 +72,6 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Letter:
 def validate(paths: Sequence[str | os.PathLike[str]]) -> list[Problem]:
     """Every problem in every file (or saved draft, FILE@N), in order; empty if all are valid."""
     from .errors import LetterValidationError
-
     from .store import HistoryError
 
     problems: list[Problem] = []
