@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Op = Literal["added", "removed", "changed", "moved"]
@@ -342,11 +342,6 @@ def similarity(a: Any, b: Any) -> float:
     if not words_a or not words_b:
         return 0.0
     return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
-
-
-def attribute(diff: Diff, author: str | None, draft: int | None) -> Diff:
-    """The same diff with every change credited to one author and draft."""
-    return replace(diff, changes=tuple(replace(c, author=author, draft=draft) for c in diff.changes))
 
 
 # --------------------------------------------------------------------------- views

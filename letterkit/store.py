@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -315,7 +314,3 @@ def resolve(spec: str) -> Revision:
         raise HistoryError(f"{file}: {rev!r} matches several drafts; give more of the hash")
     raise HistoryError(f"{file}: no draft has a hash starting {rev!r} (see `letterkit draft log {file}`)")
 
-
-def iter_contents(letter: str | os.PathLike[str]) -> Iterator[tuple[Draft, bytes]]:
-    for draft in drafts(letter):
-        yield draft, draft_content(letter, draft)
