@@ -118,7 +118,9 @@ def render_letter(
         clamped = clamp_css(_read_css(path), style, path)
         warnings.extend(clamped.warnings)
         css.append(clamped.css.replace("</", "<\\/"))
-    html = compose.to_html(ctx, template_dir, css, for_print=options.format in ("pdf", "docx"))
+    html = compose.to_html(
+        ctx, template_dir, css, for_print=options.format in ("pdf", "docx"), warnings=warnings
+    )
     if options.format == "html":
         return Rendered(html, "html", warnings)
     if options.format == "docx":

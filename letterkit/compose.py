@@ -432,12 +432,18 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"https", "mailto"}
 
 
-def markdown_to_html(text: str) -> str:
-    """Markdown to sanitised HTML: nothing outside the allow-list survives."""
+def markdown_to_html(text: str, dropped: list[str] | None = None) -> str:
+    """Markdown to sanitised HTML: nothing outside the allow-list survives.
+
+    Letter text is escaped before it gets here, so only a service's own template can bring in
+    markup the allow-list refuses; each refusal is described in ``dropped``, never silent.
+    """
     import markdown
     import nh3
 
     html = markdown.markdown(text, output_format="html")
+    if dropped is not None:
+        dropped.extend(_refused_markup(html))
     return str(
         nh3.clean(
             html,
@@ -447,6 +453,29 @@ def markdown_to_html(text: str) -> str:
             link_rel="noopener noreferrer",
         )
     )
+
+
+def _refused_markup(html: str) -> list[str]:
+    """What nh3 will remove from ``html``: tags, attributes and link schemes not allowed."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in ALLOWED_TAGS:
+                found.append(f"<{tag}>")
+                return
+            for name, value in attrs:
+                if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
+                    found.append(f"the {name} attribute of <{tag}>")
+                elif name == "href" and value and ":" in value.split("/")[0]:
+                    scheme = value.split(":", 1)[0].strip().lower()
+                    if scheme not in URL_SCHEMES:
+                        found.append(f"a {scheme}: link")
+
+    Finder().feed(html)
+    return found
 
 
 def _sections(html: str) -> str:
@@ -464,8 +493,13 @@ def to_html(
     css: Iterable[str] = (),
     for_print: bool = False,
     legend_html: str = "",
+    warnings: list[str] | None = None,
 ) -> str:
-    """The whole letter as one self-contained HTML page (CSS inline, nothing fetched)."""
+    """The whole letter as one self-contained HTML page (CSS inline, nothing fetched).
+
+    Anything the sanitiser removes from the templates' output is added to ``warnings``.
+    """
+    dropped: list[str] = []
     variables = template_vars(ctx)
     placeholder, svg = _diagram(ctx)
     variables["diagram"] = placeholder
@@ -478,11 +512,9 @@ def to_html(
         "title": title,
         "author": letter.therapist.name,
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
-        "body_html": _sections(markdown_to_html(body_md)).replace(f"<p>{placeholder}</p>", svg)
-        if placeholder
-        else _sections(markdown_to_html(body_md)),
-        "signature_html": markdown_to_html(signature_md),
-        "help_html": markdown_to_html(help_md),
+        "body_html": _sections(markdown_to_html(body_md, dropped)).replace(f"<p>{placeholder}</p>", svg),
+        "signature_html": markdown_to_html(signature_md, dropped),
+        "help_html": markdown_to_html(help_md, dropped),
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
         "legend_html": legend_html,
@@ -497,6 +529,12 @@ def to_html(
             "date": long_date(letter.date),
         },
     }
+    if warnings is not None:
+        warnings.extend(
+            f"removed {what} from the letter's templates: only plain text, headings, lists, "
+            "emphasis and https/mailto links are allowed"
+            for what in dict.fromkeys(dropped)
+        )
     return render_template("letter.html.j2", {**variables, **page}, template_dir)
 
 

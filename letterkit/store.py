@@ -313,4 +313,3 @@ def resolve(spec: str) -> Revision:
     if found:
         raise HistoryError(f"{file}: {rev!r} matches several drafts; give more of the hash")
     raise HistoryError(f"{file}: no draft has a hash starting {rev!r} (see `letterkit draft log {file}`)")
-
