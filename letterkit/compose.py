@@ -581,8 +581,14 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
     from .diagram import ipaf_svg
 
     placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
+    from .diagram import ipaf_text_alternative
+
+    # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
+    # text alternative, not just a name.
     svg = ipaf_svg(
-        ctx.letter.ipaf, scale=DIAGRAM_SCALE.get(ctx.style, 1.0), title="The pattern, as a picture"
+        ctx.letter.ipaf,
+        scale=DIAGRAM_SCALE.get(ctx.style, 1.0),
+        title=ipaf_text_alternative(ctx.letter.ipaf),
     )
     return placeholder, f'<figure class="diagram">{svg}</figure>'
 

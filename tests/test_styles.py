@@ -162,3 +162,23 @@ def test_qpdf_finds_no_structural_errors(tmp_path: Path) -> None:
         check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
         assert "No syntax or stream encoding errors" in check.stdout
+
+
+def test_the_diagram_has_its_text_alternative_in_the_tagged_pdf() -> None:
+    sample = ROOT / "samples" / "aliya-formulation.yaml"
+    reader = PdfReader(io.BytesIO(_render(sample, "standard")))
+    alts: list[str] = []
+
+    def walk(node: object) -> None:
+        node = getattr(node, "get_object", lambda: node)()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert len(alts) == 1
+    assert alts[0].startswith("A diagram of the pattern")
+    assert "second best" in alts[0] and "anger" in alts[0] and "shame" in alts[0]
