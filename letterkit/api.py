@@ -501,7 +501,7 @@ def import_edited(
     import hashlib
 
     from .files import write_atomic
-    from .importing import import_markdown, merge, reference_in, to_yaml
+    from .importing import import_markdown, merge, reference_in, to_letter_file
     from .store import drafts, save
 
     target = os.fspath(into)
@@ -534,7 +534,7 @@ def import_edited(
                 f"the same sections ({', '.join(conflicts)}); render the latest draft for the "
                 "patient, or copy their words in by hand"
             )
-    text = to_yaml(merged)
+    text = to_letter_file(merged, target)
     loading.load_text(text, os.fspath(edited))  # the mapped letter must still be valid
     write_atomic(target, text)
     return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")

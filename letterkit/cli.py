@@ -338,10 +338,10 @@ def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
       letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml
     """
     from .api import redact as redact_letter
-    from .importing import to_yaml
+    from .importing import to_letter_file
 
     result = redact_letter(file, names)
-    text = to_yaml(result.data)
+    text = to_letter_file(result.data, output or file.split("@")[0])
     if output:
         from .files import write_atomic
 

@@ -261,3 +261,12 @@ def to_yaml(data: dict[str, Any]) -> str:
     Dumper.add_representer(str, text)
     dumped: str = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     return dumped
+
+
+def to_letter_file(data: dict[str, Any], name: str) -> str:
+    """Letter data in the format its file name asks for: JSON for .json, else YAML."""
+    if name.lower().endswith(".json"):
+        import json
+
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return to_yaml(data)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import letterkit
@@ -323,3 +324,32 @@ def test_a_comment_of_two_paragraphs_prints_as_paragraphs(letter: Path) -> None:
     html = run("render", str(letter), "-f", "html").stdout
     section = html.split("In your own words</h2>")[1].split("</section>")[0]
     assert "<code>" not in section and f"<p>{own}</p>" in section
+
+
+def test_a_json_letter_stays_json_after_an_import(tmp_path: Path) -> None:
+    import json
+
+    source = yaml.load(
+        (ROOT / "samples" / "peter-goodbye.yaml").read_text(encoding="utf-8"), Loader=_TextDates
+    )
+    letter = tmp_path / "peter.json"
+    letter.write_text(json.dumps(source, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
+    md = tmp_path / "peter.md"
+    assert run("render", str(letter), "-o", str(md)).exit_code == 0
+    md.write_text(
+        md.read_text(encoding="utf-8").replace("You felt trapped", "You felt stuck"), encoding="utf-8"
+    )
+    assert import_md(md, letter).exit_code == 0
+    saved = json.loads(letter.read_text(encoding="utf-8"))
+    assert "You felt stuck" in saved["background"]
+
+
+class _TextDates(yaml.SafeLoader):
+    """YAML with dates kept as text, as letterkit reads them."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
