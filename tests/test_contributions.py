@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from helpers import edit, run
 
 import letterkit
 from letterkit import api
 from letterkit.attribution import DraftInfo
 from letterkit.attribution import contributions as credit_history
-from letterkit.cli import main
 from letterkit.diffing import letter_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,18 +39,6 @@ PATIENT_WORDS = {
     "changes[0]": ["which", "gives", "me", "breathing", "space"],
 }
 NOT_WORDS = {"kind", "status", "date", "session", "attachment_style", "accessibility"}
-
-
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def save(path: Path, *args: str) -> None:

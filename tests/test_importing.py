@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 import letterkit
+from letterkit import loading
 from letterkit.cli import main
 from letterkit.diffing import letter_data
 
@@ -329,9 +329,8 @@ def test_a_comment_of_two_paragraphs_prints_as_paragraphs(letter: Path) -> None:
 def test_a_json_letter_stays_json_after_an_import(tmp_path: Path) -> None:
     import json
 
-    source = yaml.load(
-        (ROOT / "samples" / "peter-goodbye.yaml").read_text(encoding="utf-8"), Loader=_TextDates
-    )
+    sample = ROOT / "samples" / "peter-goodbye.yaml"
+    source = loading.parse(sample.read_text(encoding="utf-8"), str(sample)).data  # dates stay text
     letter = tmp_path / "peter.json"
     letter.write_text(json.dumps(source, indent=2, ensure_ascii=False), encoding="utf-8")
     assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
@@ -343,13 +342,3 @@ def test_a_json_letter_stays_json_after_an_import(tmp_path: Path) -> None:
     assert import_md(md, letter).exit_code == 0
     saved = json.loads(letter.read_text(encoding="utf-8"))
     assert "You felt stuck" in saved["background"]
-
-
-class _TextDates(yaml.SafeLoader):
-    """YAML with dates kept as text, as letterkit reads them."""
-
-
-_TextDates.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
-    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}

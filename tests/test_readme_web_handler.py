@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from letterkit import loading
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,12 +34,8 @@ def _call(app: Any, body: bytes) -> tuple[str, dict[str, str], bytes]:
 
 
 def _sample_json() -> bytes:
-    loader = type("L", (yaml.SafeLoader,), {})
-    loader.yaml_implicit_resolvers = {
-        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    data = yaml.load((ROOT / "samples" / "peter-formulation.yaml").read_text(encoding="utf-8"), Loader=loader)
+    sample = ROOT / "samples" / "peter-formulation.yaml"
+    data = loading.parse(sample.read_text(encoding="utf-8"), str(sample)).data  # dates stay text
     return json.dumps(data).encode()
 
 

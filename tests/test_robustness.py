@@ -21,7 +21,6 @@ import re
 import subprocess
 import sys
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import GOODBYE_DATA, GOODBYE_YAML, ROOT
+from helpers import Visible
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -56,30 +56,8 @@ FIELDS = ("background", "ipaf.self", "changes[0]", "closing", "patient.preferred
 # --------------------------------------------------------------------------- helpers
 
 
-class _Visible(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("head", "style", "script", "title"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("head", "style", "script", "title"):
-            self._skip = max(0, self._skip - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
 def visible_text(html: str) -> str:
-    parser = _Visible()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    return Visible(html).text
 
 
 def with_texts(texts: dict[str, str]) -> dict[str, Any]:

@@ -19,13 +19,13 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from conftest import GOODBYE_DATA
+from helpers import Visible
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
@@ -44,43 +44,13 @@ STRUCTURE_TAGS = (*HEADING_TAGS, "ul", "ol", "li", "hr", "blockquote", "a", "cod
 # --------------------------------------------------------------------------- helpers
 
 
-class _Visible(HTMLParser):
-    """The text a reader sees: everything outside <head>, <style> and <script>, unescaped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str, str | None]] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        self.tags.append(tag)
-        self.attrs.extend((tag, name, value) for name, value in attrs)
-        if tag in ("head", "style", "script", "title"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("head", "style", "script", "title"):
-            self._skip = max(0, self._skip - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
 def visible(html: str) -> tuple[str, list[str]]:
-    parser = _Visible()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts), parser.tags
+    parsed = Visible(html)
+    return parsed.text, parsed.tags
 
 
 def attributes(html: str) -> list[tuple[str, str, str | None]]:
-    parser = _Visible()
-    parser.feed(html)
-    parser.close()
-    return parser.attrs
+    return Visible(html).attrs
 
 
 def tag_counts(html: str) -> dict[str, int]:

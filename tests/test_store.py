@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from helpers import edit, run
 
 import letterkit
 from letterkit import compose, store
-from letterkit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -34,18 +33,6 @@ LOG_LINE = re.compile(
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def mode(path: Path) -> int:
