@@ -368,17 +368,6 @@ def contributions(path: str | os.PathLike[str]) -> Any:
     return credit(os.fspath(path), history)
 
 
-def _legend(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
-    from html import escape
-
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    return (
-        f"<h2>{escape(title)}</h2>"
-        + "".join(f"<p>{part}</p>" for part in key)
-        + (f"<ul>{items}</ul>" if items else "")
-    )
-
-
 def render_redline(
     a: str | os.PathLike[str],
     b: str | os.PathLike[str],
@@ -404,7 +393,7 @@ def render_redline(
         f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "")
         for c in changes.changes
     ]
-    legend = _legend(
+    legend = compose.legend_html(
         f"Changes from {first.label} to {second.label}",
         lines or ["No changes."],
         ["<ins>Inserted words are bold, in a box.</ins>", "<del>Deleted words are struck through.</del>"],
@@ -446,7 +435,7 @@ def render_contributions(
     credit = contributions(path)
     latest = open_letter(f"{os.fspath(path)}@latest")
     patient_drafts = [f"draft {d.number} ({d.name or d.role})" for d in credit.drafts if d.role == "patient"]
-    legend = _legend(
+    legend = compose.legend_html(
         "Your words in this letter",
         [],
         [
@@ -635,8 +624,9 @@ def render_batch(
             if progress:
                 progress(results[source])
     else:
+        # forkserver: safe however many threads the caller runs (plain fork is not); its
+        # preload list is left alone, as it is shared with anything else in the process.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["letterkit.api", "letterkit.pdf", "weasyprint"])
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {pool.submit(_render_file, s, o, options, settings_file): s for s, o in todo}
             for future in concurrent.futures.as_completed(futures):
@@ -670,3 +660,6 @@ def _render_file(source: str, output: str, options: RenderOptions, settings_file
         return BatchItem(source, output, None, tuple(result.warnings))
     except LetterkitError as error:
         return BatchItem(source, None, str(error))
+    except Exception as error:  # one letter's failure must not stop the caseload
+        log.debug("unexpected failure rendering %s", source, exc_info=True)
+        return BatchItem(source, None, f"{source}: unexpected error: {type(error).__name__}: {error}")

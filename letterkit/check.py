@@ -73,8 +73,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .diffing import dotted
 from .errors import SettingsError
-from .loading import Source, parse, read_text
+from .loading import Source, line_of, parse, read_text
 from .models import describe
 
 __all__ = [
@@ -262,13 +263,6 @@ def _has(data: Any, path: FieldPath) -> bool:
     return isinstance(parent, Mapping) and path[-1] in parent
 
 
-def _dotted(path: FieldPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
 def _text_fields(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
     """Every non-blank text field of ``TEXT_FIELDS`` with its path, in letter order."""
     found: list[tuple[FieldPath, str]] = []
@@ -311,49 +305,25 @@ class _Locator:
     def __init__(self, source: Source, text: str | None) -> None:
         self.file = source.file
         self.lines = source.lines
+        self.scalars = source.scalars
         self.text = text
-        self.nodes: dict[FieldPath, Any] = {}
-        if text is not None:
-            self._index(text)
-
-    def _index(self, text: str) -> None:
-        import yaml
-
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except (yaml.YAMLError, ValueError, RecursionError):
-            return
-        stack: list[tuple[Any, FieldPath]] = [(root, ())]
-        while stack:
-            node, path = stack.pop()
-            if isinstance(node, yaml.ScalarNode):
-                self.nodes[path] = node
-            elif isinstance(node, yaml.SequenceNode):
-                stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
-            elif isinstance(node, yaml.MappingNode):
-                stack.extend((value, (*path, str(key.value))) for key, value in node.value)
 
     def key_line(self, path: FieldPath) -> int | None:
         """The line of ``path``'s key, else of its nearest ancestor, else 1."""
-        probe = path
-        while probe:
-            if probe in self.lines:
-                return self.lines[probe]
-            probe = probe[:-1]
-        return 1 if self.lines else None
+        return line_of(self.lines, path, missing=False)
 
     def line_at(self, path: FieldPath, value: str, start: int, end: int) -> int | None:
         """The line holding ``value[start:end]`` in the file, or the field's line."""
-        node = self.nodes.get(path)
+        where = self.scalars.get(path)
         words = value[start:end].split()
-        if node is None or self.text is None or not words:
+        if where is None or self.text is None or not words:
             return self.key_line(path)
+        raw_start, raw_end, first_line = where
         pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
         nth = sum(1 for m in pattern.finditer(value) if m.start() < start)
-        raw_start, raw_end = node.start_mark.index, node.end_mark.index
         for i, match in enumerate(pattern.finditer(self.text, raw_start, raw_end)):
             if i == nth:
-                return int(node.start_mark.line) + 1 + self.text.count("\n", raw_start, match.start())
+                return first_line + self.text.count("\n", raw_start, match.start())
         return self.key_line(path)
 
 
@@ -402,7 +372,7 @@ def _missing_sections(data: Mapping[str, Any], where: _Locator) -> list[Finding]
         said = "is empty" if present else "required"
         line = where.key_line(path if present else path[:-1])
         question = _question(str(kind), path)
-        findings.append(Finding(where.file, line, _dotted(path), "error", "missing-section", said + question))
+        findings.append(Finding(where.file, line, dotted(path), "error", "missing-section", said + question))
     return findings
 
 
@@ -448,7 +418,7 @@ def _long_sentences(path: FieldPath, value: str, where: _Locator) -> list[Findin
             Finding(
                 where.file,
                 where.line_at(path, value, start, words[5].end()),
-                _dotted(path),
+                dotted(path),
                 "warning",
                 "long-sentence",
                 f"long sentence ({len(words)} words): '{opening} …' — "
@@ -571,7 +541,7 @@ def _readability(fields: list[tuple[FieldPath, str]], where: _Locator) -> list[F
                 Finding(
                     where.file,
                     where.key_line(path),
-                    _dotted(path),
+                    dotted(path),
                     "warning",
                     "reading-age",
                     f"reads at about age {figures.reading_age:.0f}, hard for many readers "
@@ -694,7 +664,7 @@ def _jargon(path: FieldPath, value: str, terms: list[_Term], where: _Locator) ->
             Finding(
                 where.file,
                 where.line_at(path, value, start, end),
-                _dotted(path),
+                dotted(path),
                 "warning",
                 "jargon",
                 f"'{word}' is a clinical word — say it in plain words {advice}",
@@ -804,7 +774,7 @@ def _third_person(path: FieldPath, value: str, patient: _Patient, where: _Locato
         Finding(
             where.file,
             where.line_at(path, value, start, end),
-            _dotted(path),
+            dotted(path),
             "warning",
             "third-person",
             message,
@@ -848,7 +818,7 @@ def _unused_imagery(
             Finding(
                 where.file,
                 where.key_line(path),
-                _dotted(path),
+                dotted(path),
                 "warning",
                 "unused-imagery",
                 f"the patient's own words '{phrase.strip(_EDGE)}' appear nowhere in the letter — "

@@ -563,6 +563,19 @@ def _glossary(letter: LetterModel) -> list[dict[str, str]]:
     return [{"word": md_inline(word), "meaning": md_inline(meaning)} for word, meaning in glossary(texts)]
 
 
+def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
+    """The box that explains a marked-up letter: a title, the key (letterkit's own markup
+    showing each mark) and one escaped line per change."""
+    from html import escape
+
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        f"<h2>{escape(title)}</h2>"
+        + "".join(f"<p>{part}</p>" for part in key)
+        + (f"<ul>{items}</ul>" if items else "")
+    )
+
+
 DIAGRAM_SCALE = {"standard": 1.0, "large-print": 1.4, "easy-read": 1.34}
 
 

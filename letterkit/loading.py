@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .diffing import dotted
 from .errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
 from .models import Formulation, GoodbyeLetter, describe, letter_adapter
 
@@ -37,6 +38,8 @@ class Source:
     file: str
     data: Any
     lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict)
+    scalars: Mapping[tuple[str | int, ...], tuple[int, int, int]] = field(default_factory=dict)
+    """Where each text value sits in the file: start and end character offsets, first line."""
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
@@ -109,7 +112,8 @@ def parse(text: str, name: str) -> Source:
                 name, "is empty — start from `letterkit new goodbye-letter` or `letterkit new formulation`"
             )
         lines: dict[tuple[str | int, ...], int] = {}
-        _walk(node, (), 0, lines, set(), name)
+        scalars: dict[tuple[str | int, ...], tuple[int, int, int]] = {}
+        _walk(node, (), 0, lines, scalars, set(), name)
         data = loader.construct_document(node)
     except LetterFileError:
         raise
@@ -141,7 +145,7 @@ def parse(text: str, name: str) -> Source:
         raise LetterFileError(
             name, f"holds {what}, not a letter — a letter is a set of fields like 'kind: goodbye-letter'", 1
         )
-    return Source(name, data, lines)
+    return Source(name, data, lines, scalars)
 
 
 def _check_strings(
@@ -151,10 +155,10 @@ def _check_strings(
     could drive a terminal that shows the letter."""
     if isinstance(value, str):
         if bad := _CONTROL.search(value):
-            line = _line(lines, path, False) if path else 1
+            line = line_of(lines, path, False) if path else 1
             raise LetterFileError(
                 name,
-                f"{_dotted(path)}: contains an invisible control character (U+{ord(bad.group()):04X}) — delete it",
+                f"{dotted(path) or 'letter'}: contains an invisible control character (U+{ord(bad.group()):04X}) — delete it",
                 line,
             )
     elif isinstance(value, dict):
@@ -183,6 +187,7 @@ def _walk(
     path: tuple[str | int, ...],
     depth: int,
     lines: dict[tuple[str | int, ...], int],
+    scalars: dict[tuple[str | int, ...], tuple[int, int, int]],
     seen: set[int],
     name: str,
 ) -> None:
@@ -202,7 +207,7 @@ def _walk(
             )
         for index, item in enumerate(node.value):
             lines[path + (index,)] = item.start_mark.line + 1
-            _walk(item, path + (index,), depth + 1, lines, seen, name)
+            _walk(item, path + (index,), depth + 1, lines, scalars, seen, name)
     elif isinstance(node, yaml.MappingNode):
         if len(node.value) > MAX_ITEMS:
             raise LetterFileError(name, f"has more than {MAX_ITEMS} fields in one place", line)
@@ -219,7 +224,9 @@ def _walk(
                 )
             seen_keys.add(str(step))
             lines[path + (step,)] = key.start_mark.line + 1
-            _walk(value, path + (step,), depth + 1, lines, seen, name)
+            _walk(value, path + (step,), depth + 1, lines, scalars, seen, name)
+    else:
+        scalars[path] = (node.start_mark.index, node.end_mark.index, line)
 
 
 def load_source(source: Source) -> LetterModel:
@@ -266,8 +273,8 @@ def _problems(source: Source, errors: list[Any]) -> list[Problem]:
         if path in found:
             continue
         message = _message(error, str(kind), path)
-        line = _line(source.lines, path, error["type"] in ("missing", "union_tag_not_found"))
-        found[path] = Problem(source.file, line, _dotted(path), message)
+        line = line_of(source.lines, path, error["type"] in ("missing", "union_tag_not_found"))
+        found[path] = Problem(source.file, line, dotted(path) or "kind", message)
     return sorted(found.values(), key=lambda p: (p.line or 0, p.path))
 
 
@@ -292,7 +299,7 @@ def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | in
     return tuple(path)
 
 
-def _line(
+def line_of(
     lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...], missing: bool
 ) -> int | None:
     probe = path[:-1] if missing else path
@@ -301,13 +308,6 @@ def _line(
             return lines[probe]
         probe = probe[:-1]
     return 1 if lines else None
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "kind"
 
 
 def _message(error: Mapping[str, Any], kind: str, path: tuple[str | int, ...]) -> str:
