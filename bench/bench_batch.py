@@ -58,14 +58,20 @@ def main() -> None:
         make_letters(src, count)
         out = work / "out"
         started = time.perf_counter()
-        run = subprocess.run([*console_script(), "render", str(src), "-f", "pdf", "-o", str(out)], capture_output=True, text=True)
+        run = subprocess.run(
+            [*console_script(), "render", str(src), "-f", "pdf", "-o", str(out)],
+            capture_output=True,
+            text=True,
+        )
         elapsed = time.perf_counter() - started
         made = len(list(out.glob("*.pdf")))
         rate = made / elapsed if elapsed else 0.0
         print()
         print(f"{'figure':<44}{'value':>14}  target")
         print(f"{'letterkit render DIR -f pdf (whole batch)':<44}{elapsed:>12.2f} s")
-        print(f"{'letterkit letters per second':<44}{rate:>14.1f}  >= 40/s: {'met' if rate >= 40 else 'NOT MET'}")
+        print(
+            f"{'letterkit letters per second':<44}{rate:>14.1f}  >= 40/s: {'met' if rate >= 40 else 'NOT MET'}"
+        )
         print(f"{'letterkit seconds per letter':<44}{elapsed / max(made, 1):>14.3f}")
         if run.returncode != 0 or made != count:
             print(f"  (batch exit {run.returncode}, {made} of {count} written: {run.stderr.strip()[-300:]})")
@@ -73,19 +79,30 @@ def main() -> None:
             print("pandoc is not installed: no comparison (apt-get install pandoc)")
             return
         md_dir = work / "md"
-        subprocess.run([*console_script(), "render", str(src), "-f", "md", "-o", str(md_dir)], check=True, capture_output=True)
+        subprocess.run(
+            [*console_script(), "render", str(src), "-f", "md", "-o", str(md_dir)],
+            check=True,
+            capture_output=True,
+        )
         sample = sorted(md_dir.glob("*.md"))[: 5 if args.quick else 20]
         times = []
         failures = 0
         for md in sample:
             start = time.perf_counter()
-            result = subprocess.run([pandoc, str(md), "-o", str(md.with_suffix(".pdf")), "--pdf-engine=weasyprint"], capture_output=True)
+            result = subprocess.run(
+                [pandoc, str(md), "-o", str(md.with_suffix(".pdf")), "--pdf-engine=weasyprint"],
+                capture_output=True,
+            )
             times.append(time.perf_counter() - start)
             failures += result.returncode != 0
         per_letter = statistics.median(times)
         ratio = (elapsed / max(made, 1)) / per_letter
-        print(f"{'pandoc --pdf-engine=weasyprint, per letter':<44}{per_letter:>12.3f} s  (median of {len(sample)}, one at a time)")
-        print(f"{'letterkit / pandoc time per letter':<44}{ratio:>13.2f}x  < 1: {'met' if ratio < 1 else 'NOT MET'}")
+        print(
+            f"{'pandoc --pdf-engine=weasyprint, per letter':<44}{per_letter:>12.3f} s  (median of {len(sample)}, one at a time)"
+        )
+        print(
+            f"{'letterkit / pandoc time per letter':<44}{ratio:>13.2f}x  < 1: {'met' if ratio < 1 else 'NOT MET'}"
+        )
         if failures:
             print(f"  ({failures} pandoc runs failed)")
 

@@ -190,7 +190,7 @@ def bench_warm(n: int) -> list[Row]:
     import weasyprint
 
     from letterkit.api import Letter, RenderOptions, load, render_letter, settings_for
-    from letterkit.settings import Settings
+    from letterkit.model.settings import Settings
 
     options = RenderOptions(format="pdf")
     subjects: list[Callable[[], None]] = []
@@ -261,7 +261,11 @@ def bench_cold(n: int, launcher: list[str], tmp: Path) -> list[Row]:
         Row("cold CLI pdf (goodbye) vs WeasyPrint", target=f"<= {COLD_TARGET_RATIO:g}x"),
         Row("cold CLI pdf (short letter) vs WeasyPrint", target=f"<= {COLD_TARGET_RATIO:g}x"),
     ]
-    jobs = ((rows[0], md_subject, md_base), (rows[1], pdf_subject, pdf_base), (rows[2], short_subject, pdf_base))
+    jobs = (
+        (rows[0], md_subject, md_base),
+        (rows[1], pdf_subject, pdf_base),
+        (rows[2], short_subject, pdf_base),
+    )
     for row, subject, base in jobs:
         try:
             for job in (base, subject):  # one unmeasured run each: disk cache, .pyc files

@@ -12,7 +12,7 @@ network; it logs through ``logging.getLogger("letterkit")``.
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names for type checkers; at run time they load on first use
-    from .api import (
+    from letterkit.api import (
         DEFAULT_OPTIONS,
         FORMATS,
         BatchItem,
@@ -43,8 +43,9 @@ if TYPE_CHECKING:  # the names for type checkers; at run time they load on first
         validate,
         verify_history,
     )
-    from .diffing import Change, Diff
-    from .errors import (
+    from letterkit.diffs.core import Change, Diff
+    from letterkit.drafts.store import Draft, HistoryError, SaveResult
+    from letterkit.errors import (
         LetterFileError,
         LetterkitError,
         LetterNotFoundError,
@@ -55,20 +56,19 @@ if TYPE_CHECKING:  # the names for type checkers; at run time they load on first
         SettingsError,
         TemplateError,
     )
-    from .models import Formulation, GoodbyeLetter
-    from .settings import Settings, load_settings
-    from .store import Draft, HistoryError, SaveResult
+    from letterkit.model.schema import Formulation, GoodbyeLetter
+    from letterkit.model.settings import Settings, load_settings
 
 _WHERE = {
     "BatchItem": "api",
-    "Change": "diffing",
+    "Change": "diffs.core",
     "DEFAULT_OPTIONS": "api",
-    "Diff": "diffing",
-    "Draft": "store",
+    "Diff": "diffs.core",
+    "Draft": "drafts.store",
     "FORMATS": "api",
-    "Formulation": "models",
-    "GoodbyeLetter": "models",
-    "HistoryError": "store",
+    "Formulation": "model.schema",
+    "GoodbyeLetter": "model.schema",
+    "HistoryError": "drafts.store",
     "Letter": "api",
     "LetterFileError": "errors",
     "LetterNotFoundError": "errors",
@@ -80,8 +80,8 @@ _WHERE = {
     "RenderError": "errors",
     "RenderOptions": "api",
     "Rendered": "api",
-    "SaveResult": "store",
-    "Settings": "settings",
+    "SaveResult": "drafts.store",
+    "Settings": "model.settings",
     "SettingsError": "errors",
     "TemplateError": "errors",
     "contributions": "api",
@@ -92,7 +92,7 @@ _WHERE = {
     "history": "api",
     "import_edited": "api",
     "load": "api",
-    "load_settings": "settings",
+    "load_settings": "model.settings",
     "open_letter": "api",
     "redact": "api",
     "reference": "api",
@@ -117,7 +117,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'letterkit' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f"letterkit.{module}"), name)
     globals()[name] = value
     return value
 

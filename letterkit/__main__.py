@@ -1,3 +1,3 @@
-from .cli import main
+from letterkit.cli import main
 
 main()

@@ -12,10 +12,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import compose, loading
-from .errors import LetterFileError, LetterkitError, LetterNotFoundError, Problem, RenderError, TemplateError
-from .models import KINDS, Formulation, GoodbyeLetter, json_schema
-from .settings import Settings, settings_for
+import letterkit.compose.letter as compose
+import letterkit.model.loading as loading
+from letterkit.errors import (
+    LetterFileError,
+    LetterkitError,
+    LetterNotFoundError,
+    Problem,
+    RenderError,
+    TemplateError,
+)
+from letterkit.model.schema import KINDS, Formulation, GoodbyeLetter, json_schema
+from letterkit.model.settings import Settings, settings_for
+from letterkit.resources import templates_dir
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +80,8 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Letter:
 
 def validate(paths: Sequence[str | os.PathLike[str]]) -> list[Problem]:
     """Every problem in every file (or saved draft, FILE@N), in order; empty if all are valid."""
-    from .errors import LetterValidationError
-    from .store import HistoryError
+    from letterkit.drafts.store import HistoryError
+    from letterkit.errors import LetterValidationError
 
     problems: list[Problem] = []
     for path in paths:
@@ -102,7 +111,7 @@ def render_letter(
     ``source`` is the letter file's bytes, attached to an archival PDF (``options.archive``);
     without it the letter's data is attached as JSON.
     """
-    from .styling import clamp_css
+    from letterkit.compose.styling import clamp_css
 
     settings = settings or Settings()
     style = options.style or (letter.accessibility.format if letter.accessibility else "standard")
@@ -124,10 +133,10 @@ def render_letter(
     if options.format == "html":
         return Rendered(html, "html", warnings)
     if options.format == "docx":
-        from .docx_out import html_to_docx
+        from letterkit.writers.docx import html_to_docx
 
         return Rendered(html_to_docx(html, style=style), "docx", warnings)
-    from .pdf import html_to_pdf
+    from letterkit.writers.pdf import html_to_pdf
 
     attachments = []
     if options.archive:
@@ -195,7 +204,7 @@ def scaffold(kind: str) -> str:
     """A commented YAML letter to start from, explaining each section."""
     if kind not in KINDS:
         raise LetterkitError(f"unknown kind {kind!r}: choose goodbye-letter or formulation")
-    return (compose.templates_dir() / "scaffolds" / f"{kind}.yaml").read_text(encoding="utf-8")
+    return (templates_dir() / "scaffolds" / f"{kind}.yaml").read_text(encoding="utf-8")
 
 
 __all__ = [
@@ -232,7 +241,7 @@ class Opened:
 
 def open_letter(spec: str | os.PathLike[str]) -> Opened:
     """Read ``FILE``, ``FILE@N``, ``FILE@latest`` or ``FILE@<hash>`` as a validated letter."""
-    from .store import resolve
+    from letterkit.drafts.store import resolve
 
     revision = resolve(os.fspath(spec))
     content = revision.content()
@@ -252,7 +261,7 @@ def reference(opened: Opened) -> str | None:
     """The short hash that ties a printed letter to its saved history, if it has one."""
     import hashlib
 
-    from .store import drafts
+    from letterkit.drafts.store import drafts
 
     if opened.revision.draft is not None:
         return str(opened.revision.draft.short)
@@ -267,21 +276,21 @@ def reference(opened: Opened) -> str | None:
 
 def history(path: str | os.PathLike[str]) -> list[Any]:
     """The saved drafts of a letter, oldest first."""
-    from .store import drafts
+    from letterkit.drafts.store import drafts
 
     return drafts(path)
 
 
 def save_draft(path: str | os.PathLike[str], role: str, name: str = "", note: str = "") -> Any:
     """Save the letter file as its next draft (a no-op if nothing changed)."""
-    from .store import save
+    from letterkit.drafts.store import save
 
     return save(path, role, name, note)
 
 
 def verify_history(path: str | os.PathLike[str]) -> list[str]:
     """Problems with a letter's draft history; empty when it is intact."""
-    from .store import verify
+    from letterkit.drafts.store import verify
 
     return verify(path)
 
@@ -291,7 +300,7 @@ def diff(a: str | os.PathLike[str] | Letter, b: str | os.PathLike[str] | Letter)
 
     Between two drafts of one letter, each change is credited to the draft that made it.
     """
-    from .diffing import diff_data, letter_data
+    from letterkit.diffs.core import diff_data, letter_data
 
     if isinstance(a, (GoodbyeLetter, Formulation)) and isinstance(b, (GoodbyeLetter, Formulation)):
         return diff_data(letter_data(a), letter_data(b))
@@ -311,8 +320,8 @@ def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
     """
     from dataclasses import replace as dc_replace
 
-    from .diffing import diff_data, letter_data
-    from .store import drafts
+    from letterkit.diffs.core import diff_data, letter_data
+    from letterkit.drafts.store import drafts
 
     da, db = first.revision.draft, second.revision.draft
     if da is None or db is None or first.revision.file != second.revision.file:
@@ -352,11 +361,11 @@ def _list_credit(change: Any, versions: Sequence[tuple[Any, dict[str, Any]]]) ->
 
 def contributions(path: str | os.PathLike[str]) -> Any:
     """Who wrote which words of the latest draft, and what the patient changed."""
-    from .attribution import DraftInfo
-    from .attribution import contributions as credit
-    from .diffing import letter_data
-    from .errors import LetterkitError as _Error
-    from .store import drafts
+    from letterkit.diffs.core import letter_data
+    from letterkit.drafts.attribution import DraftInfo
+    from letterkit.drafts.attribution import contributions as credit
+    from letterkit.drafts.store import drafts
+    from letterkit.errors import LetterkitError as _Error
 
     saved = drafts(path)
     if not saved:
@@ -376,7 +385,7 @@ def render_redline(
     settings: Settings | None = None,
 ) -> Rendered:
     """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
-    from .diffing import dotted, letter_data, redline_marks
+    from letterkit.diffs.core import dotted, letter_data, redline_marks
 
     first, second = open_letter(a), open_letter(b)
     changes = diff(a, b)
@@ -420,7 +429,7 @@ def _tag_spans(spans: Sequence[tuple[str, str | None]], change: Any) -> list[tup
 def _draft_time(opened: Opened, number: int | None) -> Any:
     import datetime as dt
 
-    from .store import drafts
+    from letterkit.drafts.store import drafts
 
     for draft in drafts(opened.revision.file):
         if draft.number == number:
@@ -469,10 +478,10 @@ def _render_marked(
     if format == "html":
         return Rendered(html, "html")
     if format == "docx":
-        from .docx_out import html_to_docx
+        from letterkit.writers.docx import html_to_docx
 
         return Rendered(html_to_docx(html, changes=authors), "docx")
-    from .pdf import html_to_pdf
+    from letterkit.writers.pdf import html_to_pdf
 
     pdf, warnings = html_to_pdf(html, assets=settings.files)
     return Rendered(pdf, "pdf", warnings)
@@ -489,9 +498,9 @@ def import_edited(
     """
     import hashlib
 
-    from .files import write_atomic
-    from .importing import import_markdown, merge, reference_in, to_letter_file
-    from .store import drafts, save
+    from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
+    from letterkit.drafts.store import drafts, save
+    from letterkit.files import write_atomic
 
     target = os.fspath(into)
     saved = drafts(target)
@@ -531,7 +540,7 @@ def import_edited(
 
 def extract(pdf: str | os.PathLike[str]) -> tuple[str, bytes]:
     """The letter file attached to an archival PDF (``render --archive``): name and bytes."""
-    from .pdf import extract_attachment
+    from letterkit.writers.pdf import extract_attachment
 
     name = os.fspath(pdf)
     try:
@@ -546,7 +555,7 @@ def extract(pdf: str | os.PathLike[str]) -> tuple[str, bytes]:
 def redact(path: str | os.PathLike[str], names: Sequence[str] = ()) -> Any:
     """A pseudonymised copy of a letter for supervision: returns the redaction (``data``,
     ``replaced`` counts by category, the ``names`` mapping) after checking the copy is valid."""
-    from .pseudonyms import load_key, redact_data
+    from letterkit.review.redact import load_key, redact_data
 
     opened = open_letter(path)
     source = loading.parse(loading.decode(opened.content, opened.label), opened.label)
@@ -603,7 +612,7 @@ def render_batch(
     import concurrent.futures
     import multiprocessing
 
-    from .files import ensure_dir
+    from letterkit.files import ensure_dir
 
     files = expand_inputs(inputs)
     folder = ensure_dir(out_dir)
@@ -643,7 +652,7 @@ def render_batch(
 
 
 def _render_file(source: str, output: str, options: RenderOptions, settings_file: str | None) -> BatchItem:
-    from .files import write_atomic
+    from letterkit.files import write_atomic
 
     try:
         opened = open_letter(source)

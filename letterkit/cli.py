@@ -35,7 +35,7 @@ def exit_on_error(code: int = 1) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from .errors import LetterFileError, LetterkitError, LetterValidationError
+            from letterkit.errors import LetterFileError, LetterkitError, LetterValidationError
 
             debug = bool(click.get_current_context().find_root().params.get("debug"))
             try:
@@ -103,7 +103,7 @@ def validate(files: tuple[str, ...]) -> None:
     Example:
       letterkit validate samples/*.yaml
     """
-    from .api import validate as validate_files
+    from letterkit.api import validate as validate_files
 
     problems = validate_files(files)
     for problem in problems:
@@ -180,8 +180,8 @@ def render(
       letterkit render samples/peter-goodbye.yaml -o peter.html
       letterkit render samples/ -f pdf -o letters/
     """
-    from .api import RenderOptions, draft_label, open_letter, reference, render_letter, settings_for
-    from .files import write_atomic
+    from letterkit.api import RenderOptions, draft_label, open_letter, reference, render_letter, settings_for
+    from letterkit.files import write_atomic
 
     batch = len(files) > 1 or Path(files[0]).is_dir() or bool(output and Path(output).is_dir())
     if batch:
@@ -228,7 +228,7 @@ def render(
 
 
 def _render_batch(files: tuple[str, ...], output: str, options: Any, settings_file: str | None) -> None:
-    from .api import expand_inputs, render_batch
+    from letterkit.api import expand_inputs, render_batch
 
     total = len(expand_inputs(files))
     if total == 0:
@@ -267,8 +267,8 @@ def new(kind: str, output: str | None) -> None:
     Example:
       letterkit new goodbye-letter -o peter.yaml
     """
-    from .api import scaffold
-    from .files import write_atomic
+    from letterkit.api import scaffold
+    from letterkit.files import write_atomic
 
     text = scaffold(kind)
     if output is None:
@@ -288,7 +288,7 @@ def schema(kind: str) -> None:
     Example:
       letterkit schema goodbye-letter > goodbye-letter.schema.json
     """
-    from .api import schema as json_schema
+    from letterkit.api import schema as json_schema
 
     click.echo(json_schema(kind), nl=False)
 
@@ -307,8 +307,8 @@ def extract(pdf: str, output: str | None) -> None:
       letterkit render peter.yaml -f pdf --archive -o peter-record.pdf
       letterkit extract peter-record.pdf -o peter-copy.yaml
     """
-    from .api import extract as extract_source
-    from .files import write_atomic
+    from letterkit.api import extract as extract_source
+    from letterkit.files import write_atomic
 
     _, data = extract_source(pdf)
     if output is None:
@@ -337,13 +337,13 @@ def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
     Example:
       letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml
     """
-    from .api import redact as redact_letter
-    from .importing import to_letter_file
+    from letterkit.api import redact as redact_letter
+    from letterkit.drafts.importing import to_letter_file
 
     result = redact_letter(file, names)
     text = to_letter_file(result.data, output or file.split("@")[0])
     if output:
-        from .files import write_atomic
+        from letterkit.files import write_atomic
 
         write_atomic(output, text)
         click.echo(f"Wrote {output}", err=True)
@@ -375,7 +375,7 @@ def check(files: tuple[str, ...], fmt: str, jargon_files: tuple[str, ...]) -> No
       letterkit check peter.yaml
       letterkit check peter.yaml -f json
     """
-    from .check import check_file, report_json, report_text
+    from letterkit.review.check import check_file, report_json, report_text
 
     findings = [f for file in files for f in check_file(file, jargon_files)]
     report = report_json(findings) if fmt == "json" else report_text(findings)
@@ -415,7 +415,7 @@ def draft_save(file: str, role: str, name: str, note: str) -> None:
     Example:
       letterkit draft save peter.yaml --author patient --name "Peter Hale" --note "My changes"
     """
-    from .api import save_draft
+    from letterkit.api import save_draft
 
     click.echo(save_draft(file, role, name, note).message)
 
@@ -430,11 +430,11 @@ def draft_log(file: str) -> None:
     Example:
       letterkit draft log peter.yaml
     """
-    from .api import history
+    from letterkit.api import history
 
     saved = history(file)
     if not saved and not Path(file).exists():
-        from .errors import LetterNotFoundError
+        from letterkit.errors import LetterNotFoundError
 
         raise LetterNotFoundError(file, "no such file — check the name and folder")
     if not saved:
@@ -457,7 +457,7 @@ def draft_show(file: str, rev: str) -> None:
     Example:
       letterkit draft show peter.yaml 2
     """
-    from .api import open_letter
+    from letterkit.api import open_letter
 
     spec = rev if "@" in rev else f"{file}@{rev}"
     click.echo(open_letter(spec).content, nl=False)
@@ -473,7 +473,7 @@ def draft_verify(file: str) -> None:
     Example:
       letterkit draft verify peter.yaml
     """
-    from .api import history, verify_history
+    from letterkit.api import history, verify_history
 
     problems = verify_history(file)
     for problem in problems:
@@ -507,7 +507,7 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str) -> Non
       letterkit render peter.yaml -o peter.md      # the patient edits peter.md
       letterkit draft import peter.md --into peter.yaml --author patient --name "Peter Hale"
     """
-    from .api import import_edited
+    from letterkit.api import import_edited
 
     result, saved = import_edited(edited, into, role, name, note)
     for path in result.changed:
@@ -526,7 +526,7 @@ DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "docx", "json"])
 
 
 def _write_or_print(content: str | bytes, output: str | None, fmt: str, color: bool | None = None) -> None:
-    from .files import write_atomic
+    from letterkit.files import write_atomic
 
     if output:
         write_atomic(output, content)
@@ -560,8 +560,8 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
       letterkit diff peter.yaml@1 peter.yaml@latest -f docx -o changes.docx   # Word tracked changes
     """
-    from . import api
-    from . import diffing as views
+    import letterkit.api as api
+    import letterkit.diffs.core as views
 
     if fmt in ("pdf", "docx") and not output:
         raise click.UsageError(f"-f {fmt} needs -o FILE")
@@ -601,7 +601,7 @@ def contributions_command(file: str, fmt: str, output: str | None) -> None:
     """
     import json
 
-    from . import api
+    import letterkit.api as api
 
     if fmt == "pdf" and not output:
         raise click.UsageError("-f pdf needs -o FILE")

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from letterkit.errors import OutputError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

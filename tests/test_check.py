@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from conftest import GOODBYE_DATA, SAMPLES
 
-from letterkit import check
-from letterkit.check import Finding, check_file, check_letter, report_json, report_text
+import letterkit.review.check as check
 from letterkit.errors import SettingsError
-from letterkit.loading import Source, parse
+from letterkit.model.loading import Source, parse
+from letterkit.review.check import Finding, check_file, check_letter, report_json, report_text
 
 THIRTY_WORDS = (
     "We met every week and talked about what happened at home and at work and between us "
@@ -395,7 +395,7 @@ NO_NETWORK = textwrap.dedent(
     socket.create_connection = refuse
     socket.getaddrinfo = refuse
 
-    from letterkit.check import check_file, report_json
+    from letterkit.review.check import check_file, report_json
     print(report_json(check_file(sys.argv[1])))
     """
 )

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 
-from letterkit import api
+import letterkit.api as api
 from letterkit.cli import main
 
 SESSION = "should be a session number from 1 to 16"

@@ -20,10 +20,11 @@ from conftest import FORMULATION_DATA, GOODBYE_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from letterkit import api, compose
+import letterkit.api as api
+import letterkit.compose.letter as compose
 from letterkit.errors import SettingsError, TemplateError
-from letterkit.loading import load_data
-from letterkit.settings import Settings, load_settings, settings_for
+from letterkit.model.loading import load_data
+from letterkit.model.settings import Settings, load_settings, settings_for
 
 GOODBYE_HEADINGS = [
     "What brought you here",

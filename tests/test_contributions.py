@@ -22,10 +22,10 @@ import pytest
 from helpers import edit, run
 
 import letterkit
-from letterkit import api
-from letterkit.attribution import DraftInfo
-from letterkit.attribution import contributions as credit_history
-from letterkit.diffing import letter_data
+import letterkit.api as api
+from letterkit.diffs.core import letter_data
+from letterkit.drafts.attribution import DraftInfo
+from letterkit.drafts.attribution import contributions as credit_history
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

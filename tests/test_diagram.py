@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from letterkit.diagram import MIN_TEXT_PT, _text_width, ipaf_svg, ipaf_text_alternative
-from letterkit.loading import load_file
-from letterkit.models import Ipaf
+from letterkit.compose.diagram import MIN_TEXT_PT, _text_width, ipaf_svg, ipaf_text_alternative
+from letterkit.model.loading import load_file
+from letterkit.model.schema import Ipaf
 
 SVG = "{http://www.w3.org/2000/svg}"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

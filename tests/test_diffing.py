@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import letterkit
 from letterkit.cli import main
-from letterkit.diffing import (
+from letterkit.diffs.core import (
     apply_words,
     diff_data,
     letter_data,
@@ -172,7 +172,7 @@ def test_word_diff_applies_exactly_after_word_edits(pair: tuple[str, str]) -> No
 @given(word_edits())
 def test_line_first_word_diff_applies_exactly(pair: tuple[str, str]) -> None:
     """Long texts are compared line by line first; force that path on small ones."""
-    import letterkit.diffing as diffing
+    import letterkit.diffs.core as diffing
 
     a, b = pair
     saved = diffing.LINE_FIRST

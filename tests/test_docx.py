@@ -21,9 +21,10 @@ import pytest
 from conftest import SAMPLES
 from lxml import etree
 
-from letterkit import api, compose
-from letterkit.docx_out import DEFAULT_CHANGE_AUTHOR, html_to_docx
-from letterkit.settings import settings_for
+import letterkit.api as api
+import letterkit.compose.letter as compose
+from letterkit.model.settings import settings_for
+from letterkit.writers.docx import DEFAULT_CHANGE_AUTHOR, html_to_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

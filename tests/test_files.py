@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from letterkit import files
+import letterkit.files as files
 from letterkit.errors import LetterkitError, OutputError
 
 

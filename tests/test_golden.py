@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_NAMES, SAMPLES
 
-from letterkit import api
+import letterkit.api as api
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("LETTERKIT_UPDATE_GOLDEN") == "1"

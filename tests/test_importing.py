@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 import letterkit
-from letterkit import loading
+import letterkit.model.loading as loading
 from letterkit.cli import main
-from letterkit.diffing import letter_data
+from letterkit.diffs.core import letter_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

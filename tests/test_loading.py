@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import letterkit
-from letterkit import loading
+import letterkit.model.loading as loading
 from letterkit.errors import (
     LetterFileError,
     LetterkitError,
@@ -28,7 +28,7 @@ from letterkit.errors import (
     LetterValidationError,
     Problem,
 )
-from letterkit.models import Formulation, GoodbyeLetter
+from letterkit.model.schema import Formulation, GoodbyeLetter
 
 UNKNOWN = "unknown field — check the spelling (see `letterkit schema` for the fields allowed here)"
 NOT_TEXT = "should be text — put it in quotes if it looks like a number, yes/no or a date"
@@ -578,7 +578,7 @@ def test_very_deep_nesting_does_not_crash(tmp_path):
     path.write_text("x: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     script = textwrap.dedent(
         f"""
-        from letterkit import loading
+        import letterkit.model.loading as loading
         from letterkit.errors import LetterFileError
         try:
             loading.load_file({str(path)!r})

@@ -17,10 +17,10 @@ import pytest
 from conftest import GOODBYE_DATA, SAMPLE_NAMES, SAMPLES
 from pypdf import PdfReader
 
-from letterkit import api
+import letterkit.api as api
 from letterkit.api import RenderOptions
-from letterkit.loading import load_data
-from letterkit.settings import load_settings
+from letterkit.model.loading import load_data
+from letterkit.model.settings import load_settings
 
 SNIPPET_WORDS = 7
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from letterkit import loading
+import letterkit.model.loading as loading
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
-from letterkit import api
+import letterkit.api as api
 from letterkit.api import RenderOptions
 from letterkit.cli import main
-from letterkit.importing import to_yaml
+from letterkit.drafts.importing import to_yaml
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",

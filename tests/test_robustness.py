@@ -33,7 +33,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from letterkit import api, loading
+import letterkit.api as api
+import letterkit.model.loading as loading
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.errors import (

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from conftest import FORMULATION_DATA, GOODBYE_DATA, SAMPLE_NAMES, SAMPLES
 from jsonschema import Draft202012Validator
 
-from letterkit import api
+import letterkit.api as api
 from letterkit.cli import main
 from letterkit.errors import LetterValidationError
-from letterkit.loading import load_data
+from letterkit.model.loading import load_data
 
 KINDS = ("goodbye-letter", "formulation")
 

@@ -29,12 +29,12 @@ from helpers import Visible
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
-import letterkit.pdf as lkpdf
-from letterkit import api
+import letterkit.api as api
+import letterkit.writers.pdf as lkpdf
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.errors import LetterkitError, TemplateError
-from letterkit.settings import load_settings
+from letterkit.model.settings import load_settings
 
 FONT_PREFIX = "letterkit-asset:fonts/"
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")

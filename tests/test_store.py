@@ -21,7 +21,8 @@ import pytest
 from helpers import edit, run
 
 import letterkit
-from letterkit import compose, store
+import letterkit.compose.letter as compose
+import letterkit.drafts.store as store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -541,12 +542,12 @@ WORKER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from letterkit import store
+    import letterkit.drafts.store as store
 
     letter, who, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     base = Path(letter).read_bytes()
     import filelock
-    from letterkit import loading
+    import letterkit.model.loading as loading
     loading.load_text(base.decode("utf-8"), letter)  # warm up: the first validation builds the models
     Path(f"{go}.{who}").touch()  # ready
     while not go.exists():

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 import letterkit
 from letterkit.api import RenderOptions, render_letter, settings_for
-from letterkit.styling import MIN_PT, clamp_css, one_sentence_per_line
+from letterkit.compose.styling import MIN_PT, clamp_css, one_sentence_per_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from .models import Affect, Ipaf
+from letterkit.model.schema import Affect, Ipaf
 
 __all__ = [
     "DEFAULT_TITLE",

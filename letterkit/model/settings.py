@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import SettingsError
+from letterkit.errors import SettingsError
 
 SETTINGS_NAME = "letterkit.toml"
 

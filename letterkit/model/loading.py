@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diffing import dotted
-from .errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
-from .models import Formulation, GoodbyeLetter, describe, letter_adapter
+from letterkit.diffs.core import dotted
+from letterkit.errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
+from letterkit.model.schema import Formulation, GoodbyeLetter, describe, letter_adapter
 
 MAX_BYTES = 1024 * 1024
 """Largest letter file accepted. A real letter is a few KiB; 50,000 words still fit."""

@@ -13,32 +13,13 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .errors import TemplateError
-from .models import Affect, Formulation, GoodbyeLetter
-from .settings import Settings
-from .styling import STYLES, one_sentence_per_line, style_css
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def _data_dir(name: str) -> Path:
-    """templates/ or styles/: inside the installed package, else at the checkout's top."""
-    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise TemplateError(f"letterkit's {name}/ folder is missing — reinstall letterkit")
-
-
-def templates_dir() -> Path:
-    return _data_dir("templates")
-
-
-def styles_dir() -> Path:
-    return _data_dir("styles")
-
+from letterkit.compose.styling import STYLES, one_sentence_per_line, style_css
+from letterkit.errors import TemplateError
+from letterkit.model.schema import Affect, Formulation, GoodbyeLetter
+from letterkit.model.settings import Settings
+from letterkit.resources import styles_dir, templates_dir
 
 LetterModel = GoodbyeLetter | Formulation
 
@@ -540,7 +521,7 @@ def to_html(
 
 def _glossary(letter: LetterModel) -> list[dict[str, str]]:
     """Easy read: the hard words the letter uses, with their plain meanings."""
-    from .check import glossary
+    from letterkit.review.check import glossary
 
     data = letter.model_dump(
         by_alias=True,
@@ -591,10 +572,10 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
         return "", ""
     import secrets
 
-    from .diagram import ipaf_svg
+    from letterkit.compose.diagram import ipaf_svg
 
     placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
-    from .diagram import ipaf_text_alternative
+    from letterkit.compose.diagram import ipaf_text_alternative
 
     # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
     # text alternative, not just a name.

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .diffing import diff_data, dotted, match_items, tokens, word_diff
+from letterkit.diffs.core import diff_data, dotted, match_items, tokens, word_diff
 
 _NOT_WORDS = frozenset({"kind", "status", "date", "session", "attachment_style", "accessibility"})
 """Fields that hold settings rather than anyone's words."""

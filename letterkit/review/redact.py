@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LetterkitError
-from .files import ensure_dir, write_atomic
+from letterkit.errors import LetterkitError
+from letterkit.files import ensure_dir, write_atomic
 
 FIRST_NAMES = (
     "Alex", "Robin", "Sam", "Jordan", "Casey", "Morgan", "Jamie", "Taylor", "Charlie", "Riley",

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compose import md_block
-from .diffing import dotted, word_diff
+from letterkit.compose.letter import md_block
+from letterkit.diffs.core import dotted, word_diff
 
 Path_ = tuple[str | int, ...]
 _UNESCAPE = re.compile(r"\\([\\`\[\]*_#>+\-.!=()])")

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .compose import styles_dir
-from .errors import RenderError
+from letterkit.errors import RenderError
+from letterkit.resources import styles_dir
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import LetterFileError, LetterkitError, LetterNotFoundError
-from .files import ensure_dir, write_atomic
+from letterkit.errors import LetterFileError, LetterkitError, LetterNotFoundError
+from letterkit.files import ensure_dir, write_atomic
 
 Role = Literal["therapist", "patient", "joint", "supervisor"]
 ROLES: tuple[str, ...] = ("therapist", "patient", "joint", "supervisor")
@@ -156,7 +156,7 @@ def save(
     """
     from filelock import FileLock, Timeout
 
-    from .loading import decode, load_text
+    from letterkit.model.loading import decode, load_text
 
     if role not in ROLES:
         raise LetterkitError(f"unknown author role {role!r}: choose one of {', '.join(ROLES)}")

@@ -73,10 +73,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .diffing import dotted
-from .errors import SettingsError
-from .loading import Source, line_of, parse, read_text
-from .models import describe
+from letterkit.diffs.core import dotted
+from letterkit.errors import SettingsError
+from letterkit.model.loading import Source, line_of, parse, read_text
+from letterkit.model.schema import describe
+from letterkit.resources import JARGON_FILE
 
 __all__ = [
     "FORMAT",
@@ -108,8 +109,6 @@ MAX_SENTENCE_WORDS = 25
 READING_AGE_OFFSET = 5
 """Reading age = Flesch-Kincaid grade + this."""
 
-DATA_DIR = Path(__file__).parent / "data"
-JARGON_FILE = DATA_DIR / "jargon.txt"
 
 REQUIRED: Mapping[str, tuple[FieldPath, ...]] = {
     "goodbye-letter": (
@@ -209,8 +208,8 @@ def check_file(path: str | os.PathLike[str], jargon_files: Sequence[str | Path] 
     Raises ``LetterFileError`` if the file cannot be read or parsed, and ``SettingsError`` if a
     jargon list is missing or wrong.
     """
-    from .loading import decode
-    from .store import resolve
+    from letterkit.drafts.store import resolve
+    from letterkit.model.loading import decode
 
     revision = resolve(os.fspath(path))  # FILE, or a saved draft FILE@N
     name = revision.label

@@ -1,0 +1,1 @@
+"""Diffs: the difference between two letters as data, and its views."""

@@ -1,0 +1,1 @@
+"""Drafts: the store, revisions, Markdown import and merge, attribution."""
