@@ -4,6 +4,7 @@
 # poppler-utils and qpdf (to read and check PDFs), and with --test LibreOffice.
 # Skips quietly what is already installed; never asks questions.
 set -euo pipefail
+source "$(dirname "$0")/env.sh" # lk_apt_install: one apt-get update per run, sudo when not root
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf)
 # With --test: LibreOffice (headless Writer), to check that Word documents open.
@@ -17,11 +18,8 @@ if command -v apt-get >/dev/null 2>&1; then
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "Installing system libraries: ${missing[*]}"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    lk_apt_install "${missing[@]}"
   fi
 elif command -v brew >/dev/null 2>&1; then
   brew list pango >/dev/null 2>&1 || brew install pango

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Quick start, step 2: install the test dependencies and run the whole test suite.
+# Quick start, step 2: install the test dependencies and run the whole test suite (CI runs this).
+# Uses the same environment as scripts/setup.sh: the active virtual environment, else .venv/ in
+# this checkout, made when missing (so this works on a fresh clone on its own). Arguments go to
+# pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
 
+letterkit_env
 bash scripts/system-deps.sh --test
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
-python3 -m mypy letterkit
-python3 -m pytest "$@"
+echo "Installing letterkit and its test dependencies (pip install -e \".[test]\") into $LETTERKIT_VENV_SHOWN/"
+lk_pip_install -e ".[test]"
+"$LETTERKIT_PY" -m mypy letterkit
+status=0
+"$LETTERKIT_PY" -m pytest "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+  # pytest's "no tests ran": never let that pass for a result (nor leak exit code 5).
+  echo "error: pytest collected no tests (arguments: ${*:-none}); nothing was checked" >&2
+  exit 1
+fi
+exit "$status"
