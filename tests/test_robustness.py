@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -519,6 +520,83 @@ def test_a_pdf_past_its_time_limit_is_stopped(goodbye_data: dict[str, Any]) -> N
     # The thread is usable afterwards: a normal render works.
     assert isinstance(api.render(letter, "md"), str)
     gc.collect()  # let WeasyPrint's half-built FontConfiguration go now, inside this test
+
+
+PROBE = "letterkit_probe_module"
+"""A module the Python tags below name: importing it, calling it or building one of its objects
+writes a file beside it, so a loader that honoured a tag would leave a trace."""
+PROBE_SOURCE = """\
+from pathlib import Path
+
+TRACE = Path(__file__).with_name("trace.txt")
+
+
+def leave_trace(what):
+    with TRACE.open("a", encoding="utf-8") as out:
+        out.write(what + "\\n")
+
+
+leave_trace("imported")
+
+
+def called(*args, **kwargs):
+    leave_trace("called")
+    return "called"
+
+
+class Built:
+    def __init__(self, *args, **kwargs):
+        leave_trace("built")
+
+    def __setstate__(self, state):
+        leave_trace("built")
+"""
+
+PYTHON_TAGS = {
+    "object": f"!!python/object:{PROBE}.Built {{a: 1}}",
+    "object/apply": f"!!python/object/apply:{PROBE}.called [x]",
+    "object/new": f"!!python/object/new:{PROBE}.Built [x]",
+    "name": f"!!python/name:{PROBE}.called ''",
+    "module": f"!!python/module:{PROBE} ''",
+    "long form": f"!<tag:yaml.org,2002:python/object/apply:{PROBE}.called> [x]",
+}
+
+
+@pytest.fixture
+def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The probe module on the import path (of this process and of the CLI's); returns the
+    trace file it would write."""
+    folder = tmp_path / "probe"
+    folder.mkdir()
+    (folder / f"{PROBE}.py").write_text(PROBE_SOURCE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    monkeypatch.delitem(sys.modules, PROBE, raising=False)
+    yield folder / "trace.txt"
+    sys.modules.pop(PROBE, None)
+
+
+@pytest.mark.parametrize("tag", list(PYTHON_TAGS.values()), ids=list(PYTHON_TAGS))
+def test_python_tags_are_refused_and_nothing_is_built(probe: Path, tmp_path: Path, tag: str) -> None:
+    text = f"kind: goodbye-letter\nbackground: {tag}\nclosing: Thank you.\n"
+    path = tmp_path / "tagged.yaml"
+    path.write_text(text, encoding="utf-8")
+    refused = "is not valid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/"
+    for name, load in (
+        ("tagged.yaml", lambda: loading.load_text(text, "tagged.yaml")),
+        (str(path), lambda: api.load(path)),
+    ):
+        with pytest.raises(LetterFileError) as caught:
+            load()
+        message = str(caught.value)
+        assert message.startswith(f"{name}:2: {refused}"), message
+        assert PROBE in message and "\n" not in message  # one line, naming the tag it refused
+    assert one_clean_line(run_cli("validate", str(path))).startswith(f"{path}:2: {refused}")
+    assert PROBE not in sys.modules, "the loader imported the module a tag names"
+    assert not probe.exists(), f"the loader acted on a Python tag: {probe.read_text(encoding='utf-8')}"
+    # The probe works: a loader that honours Python tags does leave the trace.
+    yaml.unsafe_load(text)
+    assert probe.exists()
 
 
 def test_only_letterkit_errors_escape_the_loader() -> None:
