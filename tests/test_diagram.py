@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools.ttLib import TTFont
 
-from letterkit.compose.diagram import MIN_TEXT_PT, _text_width, ipaf_svg, ipaf_text_alternative
+import letterkit
+from letterkit.compose.diagram import MIN_TEXT_PT, ipaf_svg, ipaf_text_alternative
 from letterkit.model.loading import load_file
 from letterkit.model.schema import Ipaf
+from letterkit.resources import fonts_dir
 
 SVG = "{http://www.w3.org/2000/svg}"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -152,8 +160,55 @@ def test_colours_and_no_italics(aliya: Ipaf) -> None:
     assert {r.attrib["stroke"] for r in root.iter(f"{SVG}rect")} == {"#1f5566"}
 
 
+SVG_HASHES = """
+import hashlib, json, sys
+from pathlib import Path
+
+from letterkit.compose.diagram import ipaf_svg
+from letterkit.model.loading import load_file
+from letterkit.model.schema import Ipaf
+
+
+def svg_hashes(samples, extra):
+    ipafs = {name: load_file(Path(samples) / f"{name}-formulation.yaml").ipaf for name in ("aliya", "peter")}
+    ipafs.update({name: Ipaf.model_validate(data) for name, data in extra.items()})
+    return {
+        f"{name}@{scale}": hashlib.sha256(ipaf_svg(ipaf, scale=scale).encode("utf-8")).hexdigest()
+        for name, ipaf in ipafs.items()
+        for scale in (1.0, 1.4)
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(svg_hashes(sys.argv[1], json.loads(sys.argv[2])), sort_keys=True))
+"""
+"""The SHA-256 of each diagram, computed the same way here and in a fresh process."""
+
+
 def test_output_is_deterministic(peter: Ipaf) -> None:
     assert ipaf_svg(peter) == ipaf_svg(peter)
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "4294967295"])
+def test_output_is_the_same_in_every_process(seed: str) -> None:
+    """Nothing in the drawing depends on hash order (sets, dict of sets...) or process state:
+    a process with another PYTHONHASHSEED draws byte-identical diagrams."""
+    namespace: dict[str, Any] = {"__name__": "svg_hashes"}
+    exec(SVG_HASHES, namespace)
+    extra = {"long": LONG, "plain": PLAIN}
+    here = namespace["svg_hashes"](SAMPLES, extra)
+    package = Path(letterkit.__file__).resolve().parent.parent  # the letterkit this test imports
+    done = subprocess.run(
+        [sys.executable, "-c", SVG_HASHES, str(SAMPLES), json.dumps(extra)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(package)},
+    )
+    assert done.returncode == 0, done.stderr
+    there = json.loads(done.stdout)
+    assert len(there) == 8
+    assert there == here
 
 
 def test_ids_differ_between_diagrams_and_can_be_chosen(aliya: Ipaf, peter: Ipaf) -> None:
@@ -308,10 +363,27 @@ def test_text_is_at_least_12pt_and_16pt_in_large_print(ipaf: Ipaf) -> None:
     assert min(font_sizes(parse(ipaf_svg(ipaf, scale=0.5)))) >= MIN_TEXT_PT  # never below clear print
 
 
+@functools.cache
+def font_metrics(bold: bool) -> tuple[dict[int, int], int]:
+    """The advance width of each character of the bundled Open Sans (the font the diagram
+    names first, and the one the PDF embeds), in font units; and the font's units per em."""
+    font = TTFont(fonts_dir() / ("OpenSans-Bold.ttf" if bold else "OpenSans-Regular.ttf"))
+    advances = font["hmtx"].metrics
+    widths = {code: advances[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return widths, int(font["head"].unitsPerEm)
+
+
+def text_width(text: str, size: float, bold: bool) -> float:
+    """The width of ``text`` set in Open Sans at ``size`` points, measured from the font file
+    itself, not from letterkit's own estimate (a character the font lacks counts a full em)."""
+    widths, em = font_metrics(bold)
+    return sum(widths.get(ord(ch), em) for ch in text) * size / em
+
+
 def line_box(el: ET.Element) -> tuple[float, float, float, float]:
-    """An estimate of where a line of text lies: left, top, right, bottom."""
+    """Where a line of text lies, measured with the real font: left, top, right, bottom."""
     size = float(el.attrib["font-size"])
-    width = _text_width(el.text or "", size, el.attrib.get("font-weight") == "bold")
+    width = text_width(el.text or "", size, el.attrib.get("font-weight") == "bold")
     x, y = float(el.attrib["x"]), float(el.attrib["y"])
     left = x - width / 2 if el.attrib.get("text-anchor") == "middle" else x
     return left, y - 0.75 * size, left + width, y + 0.25 * size

@@ -570,7 +570,9 @@ def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     (folder / f"{PROBE}.py").write_text(PROBE_SOURCE, encoding="utf-8")
     monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+    )
     monkeypatch.delitem(sys.modules, PROBE, raising=False)
     yield folder / "trace.txt"
     sys.modules.pop(PROBE, None)
