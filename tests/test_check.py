@@ -6,8 +6,9 @@ line; ``_line_has`` guards each expected line against an edit that shifts the te
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
+import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOODBYE_DATA, SAMPLES
+from conftest import GOODBYE_DATA, GOODBYE_LINES, GOODBYE_YAML, SAMPLES
 
 import letterkit.review.check as check
 from letterkit.errors import SettingsError
@@ -344,28 +345,208 @@ def test_hard_sections_and_letters_are_flagged(goodbye_data: dict[str, Any]) -> 
     assert ("letter", "info") in ages
 
 
-def test_measure_uses_textstat_figures() -> None:
-    textstat: Any = pytest.importorskip("textstat")
-    text = "You came to see me. You felt low. We talked about it."
+PLAIN = "You came to see me. You felt low. We talked about it."
+HARD = (
+    "Intergenerational dissatisfaction characterised considerable organisational responsibilities. "
+    "Unanticipated administrative reorganisation precipitated overwhelming psychological deterioration. "
+    "Consequently, interpersonal communication necessitated extraordinary concentration."
+)
+INFO = re.compile(
+    r"reading age about (?P<age>-?\d+\.\d) \(Flesch-Kincaid grade (?P<grade>-?\d+\.\d) \+ 5\); "
+    r"Flesch reading ease (?P<ease>-?\d+) \((?P<ease_words>[a-zA-Z ]+)\); "
+    r"(?P<words>\d+) words in (?P<sentences>\d+) sentences"
+)
+
+
+def _info(findings: list[Finding]) -> re.Match[str]:
+    """The whole letter's figures, parsed from its one info finding."""
+    (info,) = [f for f in findings if f.severity == "info"]
+    assert (info.code, info.section, info.line) == ("reading-age", "letter", None)
+    match = INFO.fullmatch(info.message)
+    assert match, info.message
+    return match
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [(PLAIN, 0, 9), (THIRTY_WORDS, 12, 20), (HARD, 30, 80)],
+    ids=["short-plain-sentences", "one-thirty-word-sentence", "long-latinate-words"],
+)
+def test_reading_age_falls_in_a_known_band(text: str, low: float, high: float) -> None:
     figures = check.measure(text)
     assert figures is not None
-    assert figures.reading_ease == pytest.approx(textstat.flesch_reading_ease(text))
-    assert figures.reading_age == pytest.approx(textstat.flesch_kincaid_grade(text) + 5)
+    assert low <= figures.reading_age <= high
+    assert figures.reading_age == pytest.approx(figures.grade + 5)  # the documented offset
+
+
+def test_measure_counts_words_and_sentences() -> None:
+    figures = check.measure(PLAIN)
+    assert figures is not None
+    assert (figures.words, figures.sentences) == (12, 3)
+    assert figures.reading_ease >= 90  # very easy
     assert check.measure("   ") is None
+    assert check.measure("\n\n** **\n") is None  # emphasis marks alone are no text
 
 
-def test_a_textstat_that_would_download_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    check._textstat.cache_clear()
-    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.7.13")
-    monkeypatch.setattr(check, "_nltk_has_cmudict", lambda: False)
-    try:
-        findings = check_letter(Source("x.yaml", GOODBYE_DATA))
-    finally:
-        check._textstat.cache_clear()
-    (unavailable,) = _coded(findings, "reading-age-unavailable")
-    assert unavailable.severity == "warning"
-    assert "textstat 0.7.13 would download" in unavailable.message
-    assert not _coded(findings, "reading-age")
+def test_emphasis_marks_and_missing_full_stops_do_not_change_the_figures() -> None:
+    """Stars are removed before measuring, and a paragraph or list item without closing
+    punctuation still counts as a sentence."""
+    plain = check.measure(PLAIN)
+    assert check.measure("You *came* to see me. You felt **low**. We talked about it.") == plain
+    unpunctuated = check.measure("You came to see me\n\nYou felt low\n\nWe talked about it")
+    assert unpunctuated == plain
+    assert unpunctuated is not None and unpunctuated.sentences == 3
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_samples_read_at_the_age_nhs_guidance_aims_at(sample: Path) -> None:
+    findings = check_file(sample)
+    figures = _info(findings)
+    assert 8 <= float(figures["age"]) <= 11
+    assert float(figures["age"]) == pytest.approx(float(figures["grade"]) + 5, abs=0.11)
+    assert figures["ease_words"] in ("easy", "very easy")
+    assert [f for f in findings if f.code == "reading-age" and f.severity == "warning"] == []
+
+
+def test_a_hard_section_is_flagged_at_its_line(tmp_path: Path) -> None:
+    text = GOODBYE_YAML.replace(
+        "background: You came because the winter felt endless and very quiet.\n", f"background: {HARD}\n"
+    )
+    assert _line_has(text, GOODBYE_LINES["background"], "Intergenerational")
+    findings = _check_text(tmp_path, text)
+    (section,) = [f for f in _coded(findings, "reading-age") if f.section != "letter"]
+    assert (section.section, section.line, section.severity) == (
+        "background",
+        GOODBYE_LINES["background"],
+        "warning",
+    )
+    match = re.fullmatch(
+        r"reads at about age (\d+), hard for many readers \(at most 14 for one section\) — "
+        r"try shorter sentences and everyday words",
+        section.message,
+    )
+    assert match and int(match[1]) > 30, section.message
+    (letter,) = [
+        f for f in _coded(findings, "reading-age") if f.section == "letter" and f.severity == "warning"
+    ]
+    match = re.fullmatch(
+        r"the letter reads at about age (\d+\.\d); NHS guidance aims at 9 to 11 — "
+        r"try shorter sentences and everyday words",
+        letter.message,
+    )
+    assert match and float(match[1]) > 11, letter.message
+    assert float(match[1]) == float(_info(findings)["age"])
+
+
+def test_a_section_of_fewer_than_three_sentences_is_not_judged_alone(goodbye_data: dict[str, Any]) -> None:
+    """Two sentences give no stable figure: however hard, the section gets no warning of its own
+    (the whole letter is still measured, and may be flagged)."""
+    goodbye_data["background"] = HARD.rsplit(". ", 1)[0] + "."
+    findings = check_letter(Source("x.yaml", goodbye_data))
+    assert [f.section for f in _coded(findings, "reading-age")] == ["letter", "letter"]
+    goodbye_data["background"] = HARD
+    findings = check_letter(Source("x.yaml", goodbye_data))
+    assert "background" in [f.section for f in _coded(findings, "reading-age")]
+
+
+def test_a_plain_letter_gets_figures_but_no_warning(goodbye_data: dict[str, Any]) -> None:
+    findings = check_letter(Source("x.yaml", goodbye_data))
+    assert [f.severity for f in _coded(findings, "reading-age")] == ["info"]
+    figures = _info(findings)
+    assert float(figures["age"]) <= 11
+    # Every printed text field is a sentence of its own, whether or not it ends with a full stop.
+    (change,) = goodbye_data["changes"]
+    goodbye_data["changes"] = ["You told your sister how you felt", "You sleep better"]
+    more = _info(check_letter(Source("x.yaml", goodbye_data)))
+    assert int(more["sentences"]) == int(figures["sentences"]) + 1
+    assert int(more["words"]) == int(figures["words"]) - len(change.split()) + 7 + 3
+
+
+def test_what_is_not_printed_or_is_the_patients_own_words_is_not_measured(
+    goodbye_data: dict[str, Any],
+) -> None:
+    before = _info(check_letter(Source("x.yaml", goodbye_data)))
+    goodbye_data["ipaf"]["defensive_function"] = HARD  # a note for the therapist, never printed
+    goodbye_data["ipaf"]["imagery"] = [HARD]  # the patient's own words
+    goodbye_data["attachment_style"] = "preoccupied"
+    goodbye_data["referral"]["by"] = "Dr Intergenerational Dissatisfaction"
+    findings = check_letter(Source("x.yaml", goodbye_data))
+    assert _info(findings).group(0) == before.group(0)
+    assert [f.severity for f in _coded(findings, "reading-age")] == ["info"]
+    # ...while the same text in a printed section is measured.
+    goodbye_data["closing"] = HARD
+    after = _info(check_letter(Source("x.yaml", goodbye_data)))
+    assert int(after["words"]) > int(before["words"]) and float(after["age"]) > float(before["age"])
+
+
+WOULD_DOWNLOAD_NLTK = """\
+from pathlib import Path
+
+
+class data:
+    @staticmethod
+    def find(name, *args, **kwargs):
+        raise LookupError(name)
+
+
+def download(*args, **kwargs):
+    Path(__file__).with_name("downloaded").write_text("downloaded", encoding="utf-8")
+    return True
+"""
+"""An NLTK without the CMU dictionary on disk, that notes any attempt to download it."""
+
+CHECK_IN_A_PROCESS = textwrap.dedent(
+    """
+    import json, sys
+    from letterkit.review.check import check_file, report_json
+
+    report = json.loads(report_json(check_file(sys.argv[1])))
+    report["textstat imported"] = "textstat" in sys.modules
+    print(json.dumps(report))
+    """
+)
+
+
+def test_a_textstat_that_would_download_is_not_used(tmp_path: Path) -> None:
+    """With textstat 0.7.13 installed and no pronunciation dictionary on disk, letterkit does not
+    use textstat at all (it would download one) and says why; every other check still runs."""
+    site = tmp_path / "site"
+    (site / "textstat-0.7.13.dist-info").mkdir(parents=True)
+    (site / "textstat-0.7.13.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: textstat\nVersion: 0.7.13\n", encoding="utf-8"
+    )
+    (site / "nltk").mkdir()
+    (site / "nltk" / "__init__.py").write_text(WOULD_DOWNLOAD_NLTK, encoding="utf-8")
+    letter = tmp_path / "sam.yaml"
+    letter.write_text(
+        GOODBYE_YAML.replace("closing: Thank you", "closing: The patient did well. Thank you"),
+        encoding="utf-8",
+    )
+    package = Path(check.__file__).resolve().parents[2]  # the letterkit this test imports
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_IN_A_PROCESS, str(letter)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": f"{site}{os.pathsep}{package}"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    findings = [(f["severity"], f["code"]) for f in report["findings"]]
+    (unavailable,) = [f for f in report["findings"] if f["code"] == "reading-age-unavailable"]
+    assert (unavailable["severity"], unavailable["section"], unavailable["line"]) == (
+        "warning",
+        "letter",
+        None,
+    )
+    assert unavailable["message"] == (
+        "reading age not measured: textstat 0.7.13 would download a pronunciation dictionary from "
+        "the internet, and letterkit never uses the network — install textstat>=0.7.7,<0.7.9"
+    )
+    assert ("info", "reading-age") not in findings and ("warning", "reading-age") not in findings
+    assert ("warning", "third-person") in findings  # the other checks ran
+    assert report["textstat imported"] is False
+    assert not (site / "downloaded").exists()
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -373,11 +554,12 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 
 def test_check_gets_figures_with_the_network_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process; the very first use, which loads the dictionary, is tested in a fresh
+    process below."""
     for name in ("connect", "connect_ex", "sendto"):
         monkeypatch.setattr(socket.socket, name, _refuse)
     monkeypatch.setattr(socket, "create_connection", _refuse)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse)
-    check._textstat.cache_clear()
     findings = check_file(SAMPLES / "peter-goodbye.yaml")
     assert [f.section for f in findings if f.severity == "info"] == ["letter"]
     assert not _coded(findings, "reading-age-unavailable")
