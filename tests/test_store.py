@@ -504,8 +504,18 @@ def test_verify_catches_a_rewritten_record_through_the_chain(three_drafts: tuple
     letter, _ = three_drafts
     record = store.history_dir(letter) / "0002.json"
     fields = json.loads(record.read_text(encoding="utf-8"))
+
+    def documented_hash(fields: dict[str, Any]) -> str:
+        """The record hash as FORMAT.txt tells anyone to compute it: the SHA-256 of the record's
+        other fields as compact sorted JSON (what someone rewriting a record would do)."""
+        other = {name: value for name, value in fields.items() if name != "hash"}
+        return hashlib.sha256(json.dumps(other, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+    described = " ".join((record.parent / "FORMAT.txt").read_text(encoding="utf-8").split())
+    assert "the SHA-256 of the record's other fields as compact sorted JSON" in described
+    assert documented_hash(fields) == fields["hash"]  # the recipe is right, so the forgery is good
     fields["role"] = "therapist"
-    fields["hash"] = store._record_hash(fields)
+    fields["hash"] = documented_hash(fields)
     record.write_text(json.dumps(fields, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     result = run("draft", "verify", str(letter))
     assert result.exit_code == 1
