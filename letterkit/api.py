@@ -1,92 +1,85 @@
-"""The façade the CLI and embedding systems call: load, validate, render, schema, scaffold."""
+"""The façade: one typed function per thing a user does, owning the whole workflow.
+
+The command line and embedding systems (a web app, a patient record) call these and nothing
+else: each opens what it needs (a letter file or a saved draft, ``FILE@N``), the service's
+settings, renders, and writes atomically. Each returns a typed result; none prints.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-import letterkit.compose.letter as compose
+import letterkit.compose as compose
 import letterkit.model.loading as loading
+from letterkit import writers
 from letterkit.errors import (
     LetterFileError,
     LetterkitError,
     LetterNotFoundError,
+    LetterValidationError,
+    OptionsError,
     Problem,
-    RenderError,
-    TemplateError,
+    UnsavedChangesError,
 )
-from letterkit.model.schema import KINDS, Formulation, GoodbyeLetter, json_schema
+from letterkit.files import ensure_dir, read_bytes, write_atomic
+from letterkit.model import kinds
+from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings, settings_for
+from letterkit.rendering import Rendered, Renderer
 from letterkit.resources import templates_dir
+from letterkit.writers.document import DEFAULT_OPTIONS, Marks, RenderOptions
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from letterkit.diffs.core import Change, Diff
+    from letterkit.diffs.views import Styler
+    from letterkit.drafts.attribution import Contributions
+    from letterkit.drafts.importing import ImportResult
+    from letterkit.drafts.store import Draft, Revision, SaveResult
+    from letterkit.review.check import Finding
+    from letterkit.review.redact import Redaction
 
 log = logging.getLogger(__name__)
 
-Letter = GoodbyeLetter | Formulation
-Format = Literal["md", "html", "pdf", "docx"]
-Style = Literal["standard", "large-print", "easy-read"]
-FORMATS: tuple[str, ...] = ("md", "html", "pdf", "docx")
-TEXT_FORMATS = frozenset({"md", "html"})
+Letter = LetterBase
+"""A validated letter of any kind (``letterkit.kinds`` lists them)."""
+
+FORMATS: tuple[str, ...] = tuple(writers.FORMATS)
+"""The output formats' names."""
+
+LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+
+PathLike = str | os.PathLike[str]
 
 
-class RenderOptions(BaseModel):
-    """How to render a letter. The CLI's defaults come from here."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    format: Format = Field("md", description="md, html or pdf.")
-    template_dir: str | None = Field(None, description="A service's own templates, tried first.")
-    css: tuple[str, ...] = Field((), description="CSS files layered over the built-in style.")
-    style: Style | None = Field(
-        None, description="standard, large-print or easy-read; default: the letter's accessibility.format."
-    )
-    tagged: bool = Field(True, description="Tag the PDF for screen readers (PDF/UA-1).")
-    archive: bool = Field(
-        False, description="PDF/A-3a for the record, with the letter's source file attached."
-    )
-    timeout: float | None = Field(
-        60.0, description="Seconds a PDF may take to lay out before it is stopped; None for no limit."
-    )
+# --------------------------------------------------------------------------- letters
 
 
-DEFAULT_OPTIONS = RenderOptions()
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered letter: ``content`` is text for md/html and bytes for pdf."""
-
-    content: str | bytes
-    format: str
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def data(self) -> bytes:
-        return self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
-
-
-def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Letter:
+def load(source: PathLike | Mapping[str, Any]) -> LetterBase:
     """A validated letter from a file path, or from a dict (e.g. a web form's JSON)."""
     if isinstance(source, Mapping):
         return loading.load_data(source)
     return loading.load_file(source)
 
 
-def validate(paths: Sequence[str | os.PathLike[str]]) -> list[Problem]:
+def validate(paths: Sequence[PathLike]) -> list[Problem]:
     """Every problem in every file (or saved draft, FILE@N), in order; empty if all are valid."""
-    from letterkit.drafts.store import HistoryError
-    from letterkit.errors import LetterValidationError
+    from letterkit.errors import HistoryError
 
     problems: list[Problem] = []
     for path in paths:
         try:
-            open_letter(path)  # FILE, or a saved draft FILE@N
+            open_letter(path)
         except HistoryError as error:
             problems.append(Problem(os.fspath(path), None, "", str(error).split(": ", 1)[-1]))
         except LetterValidationError as error:
@@ -96,150 +89,52 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[Problem]:
     return problems
 
 
-def render_letter(
-    letter: Letter,
-    options: RenderOptions = DEFAULT_OPTIONS,
-    *,
-    settings: Settings | None = None,
-    draft_label: str | None = None,
-    reference: str | None = None,
-    source: bytes | None = None,
-    source_name: str = "letter.yaml",
-) -> Rendered:
-    """Render a letter to Markdown, HTML or PDF, with any warnings (e.g. a refused fetch).
-
-    ``source`` is the letter file's bytes, attached to an archival PDF (``options.archive``);
-    without it the letter's data is attached as JSON.
-    """
-    from letterkit.compose.styling import clamp_css
-
-    settings = settings or Settings()
-    style = options.style or (letter.accessibility.format if letter.accessibility else "standard")
-    ctx = compose.RenderContext(letter, settings, draft_label=draft_label, reference=reference, style=style)
-    template_dir = options.template_dir
-    if template_dir is not None and not Path(template_dir).is_dir():
-        raise TemplateError(f"{template_dir}: the template folder does not exist")
-    if options.format == "md":
-        return Rendered(compose.to_markdown(ctx, template_dir), "md")
-    warnings: list[str] = []
-    css = []
-    for path in options.css:
-        clamped = clamp_css(_read_css(path), style, path)
-        warnings.extend(clamped.warnings)
-        css.append(clamped.css.replace("</", "<\\/"))
-    html = compose.to_html(
-        ctx, template_dir, css, for_print=options.format in ("pdf", "docx"), warnings=warnings
-    )
-    if options.format == "html":
-        return Rendered(html, "html", warnings)
-    if options.format == "docx":
-        from letterkit.writers.docx import html_to_docx
-
-        return Rendered(html_to_docx(html, style=style), "docx", warnings)
-    from letterkit.writers.pdf import html_to_pdf
-
-    attachments = []
-    if options.archive:
-        if source is None:
-            source = json.dumps(letter.model_dump(mode="json", by_alias=True), indent=2).encode()
-            source_name = "letter.json"
-        attachments.append((source_name, source))
-    pdf, pdf_warnings = html_to_pdf(
-        html,
-        assets=settings.files,
-        tagged=options.tagged,
-        variant="pdf/a-3a" if options.archive else ("pdf/ua-1" if options.tagged else None),
-        attachments=attachments,
-        timeout=options.timeout,
-        attachment_time=_letter_time(letter),
-    )
-    warnings.extend(pdf_warnings)
-    for warning in warnings:
-        log.warning(warning)
-    return Rendered(pdf, "pdf", warnings)
-
-
-def _letter_time(letter: Letter) -> Any:
-    """Midnight UTC on the letter's date (the first of its month for a month), else a fixed date."""
-    import datetime as dt
-
-    when = letter.date
-    if isinstance(when, str):
-        when = dt.date(int(when[:4]), int(when[5:7]), 1)
-    when = when or dt.date(2000, 1, 1)
-    return dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
-
-
-def render(
-    letter: Letter,
-    format: Format = "md",
-    *,
-    settings: Settings | None = None,
-    template_dir: str | None = None,
-    css: Sequence[str] = (),
-) -> str | bytes:
-    """Render a letter; returns text for md and html, bytes for pdf."""
-    options = RenderOptions(format=format, template_dir=template_dir, css=tuple(css))
-    return render_letter(letter, options, settings=settings).content
-
-
-def _read_css(path: str) -> str:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RenderError(
-            f"{path}: cannot read the CSS file: {getattr(error, 'strerror', None) or error}"
-        ) from None
-    return text
-
-
 def schema(kind: str) -> str:
-    """The JSON Schema of one document kind, as indented JSON text."""
-    if kind not in KINDS:
-        raise LetterkitError(f"unknown kind {kind!r}: choose goodbye-letter or formulation")
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+    """The JSON Schema of one kind of letter, as indented JSON text."""
+    return json.dumps(kinds.json_schema(kind), indent=2, ensure_ascii=False) + "\n"
 
 
 def scaffold(kind: str) -> str:
     """A commented YAML letter to start from, explaining each section."""
-    if kind not in KINDS:
-        raise LetterkitError(f"unknown kind {kind!r}: choose goodbye-letter or formulation")
-    return (templates_dir() / "scaffolds" / f"{kind}.yaml").read_text(encoding="utf-8")
+    name = kinds.get(kind).scaffold_name
+    return (templates_dir() / "scaffolds" / name).read_text(encoding="utf-8")
 
 
-__all__ = [
-    "DEFAULT_OPTIONS",
-    "FORMATS",
-    "Letter",
-    "RenderOptions",
-    "Rendered",
-    "load",
-    "render",
-    "render_letter",
-    "scaffold",
-    "schema",
-    "settings_for",
-    "validate",
-]
+@dataclass(frozen=True)
+class Written:
+    """Text made for the user: written to ``output``, or (``output`` None) to be shown."""
+
+    content: str | bytes
+    output: str | None = None
 
 
-# --------------------------------------------------------------------------- drafts, diffs, contributions
+def new_letter(kind: str, out: PathLike | None = None) -> Written:
+    """A new letter from the kind's scaffold, written to ``out`` (never replacing a file)."""
+    text = scaffold(kind)
+    if out is not None:
+        write_atomic(out, text, replace=False)
+    return Written(text, os.fspath(out) if out is not None else None)
 
 
 @dataclass(frozen=True)
 class Opened:
     """A letter read from a file or a saved draft (``FILE@N``)."""
 
-    letter: Letter
-    revision: Any
+    letter: LetterBase
+    revision: Revision
     content: bytes
 
     @property
     def label(self) -> str:
         return str(self.revision.label)
 
+    @property
+    def file(self) -> str:
+        """The letter file (for a saved draft, the file it is a draft of)."""
+        return self.revision.file
 
-def open_letter(spec: str | os.PathLike[str]) -> Opened:
+
+def open_letter(spec: PathLike) -> Opened:
     """Read ``FILE``, ``FILE@N``, ``FILE@latest`` or ``FILE@<hash>`` as a validated letter."""
     from letterkit.drafts.store import resolve
 
@@ -259,8 +154,6 @@ def draft_label(opened: Opened) -> str | None:
 
 def reference(opened: Opened) -> str | None:
     """The short hash that ties a printed letter to its saved history, if it has one."""
-    import hashlib
-
     from letterkit.drafts.store import drafts
 
     if opened.revision.draft is not None:
@@ -274,241 +167,328 @@ def reference(opened: Opened) -> str | None:
     return f"{latest.short}, changed since"
 
 
-def history(path: str | os.PathLike[str]) -> list[Any]:
-    """The saved drafts of a letter, oldest first."""
+# --------------------------------------------------------------------------- rendering
+
+
+def render_letter(
+    letter: LetterBase,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    *,
+    settings: Settings | None = None,
+    draft_label: str | None = None,
+    reference: str | None = None,
+    source: bytes | None = None,
+    source_name: str = "letter.yaml",
+    renderer: Renderer | None = None,
+) -> Rendered:
+    """Render a letter in ``options.format``, with any warnings (e.g. a refused fetch)."""
+    return (renderer or Renderer()).render(
+        letter,
+        options,
+        settings=settings,
+        draft_label=draft_label,
+        reference=reference,
+        source=source,
+        source_name=source_name,
+    )
+
+
+def render(
+    letter: LetterBase,
+    format: str = writers.DEFAULT_FORMAT,
+    *,
+    settings: Settings | None = None,
+    template_dir: str | None = None,
+    css: Sequence[str] = (),
+) -> str | bytes:
+    """Render a letter; returns text for text formats (md, html) and bytes for the others."""
+    options = RenderOptions(format=format, template_dir=template_dir, css=tuple(css))
+    return render_letter(letter, options, settings=settings).content
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One letter file rendered: where it went (``output``), or why it failed (``error``)."""
+
+    source: str
+    output: str | None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    rendered: Rendered | None = None
+    """The rendering itself (None after a failure); ``output`` None means nothing was written."""
+
+
+BatchItem = RenderedFile
+"""The name earlier versions used for one letter of a batch."""
+
+
+def render_file(
+    spec: PathLike,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    out: PathLike | None = None,
+    *,
+    settings_file: str | None = None,
+    renderer: Renderer | None = None,
+) -> RenderedFile:
+    """Open ``FILE`` or ``FILE@REV``, render it with the service's settings, and write it.
+
+    ``out`` is the file to write, atomically. Without it, text formats are only returned
+    (``result.rendered``) and the others are written beside the letter, as ``peter.pdf`` (or
+    ``peter-draft2.pdf`` for a saved draft). The letter file itself is never overwritten.
+    """
+    options = options.for_output(out)
+    opened = open_letter(spec)
+    source = opened.file
+    output = options.output_format
+    rendered = (renderer or Renderer()).render(
+        opened.letter,
+        options,
+        settings=settings_for(source, settings_file),
+        draft_label=draft_label(opened),
+        reference=reference(opened),
+        source=opened.content,
+        source_name=Path(source).name,
+    )
+    target: str | None = None if out is None or os.fspath(out) == "-" else os.fspath(out)
+    if out is None and output.binary:
+        draft = opened.revision.draft
+        target = (
+            str(Path(source).with_suffix("")) + (f"-draft{draft.number}" if draft else "") + output.suffix
+        )
+    if target is not None:
+        _refuse_overwriting_letter(target, source)
+        write_atomic(target, rendered.data)
+    return RenderedFile(os.fspath(spec), target, None, tuple(rendered.warnings), rendered)
+
+
+def _refuse_overwriting_letter(target: str, source: str) -> None:
+    if os.path.abspath(target) == os.path.abspath(source):
+        raise OptionsError(f"{target}: is the letter itself; choose another name for the output", "output")
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """Letters rendered: one item each, in the order given; ``folder`` for a batch."""
+
+    items: tuple[RenderedFile, ...]
+    folder: str | None = None
+
+    @property
+    def failed(self) -> tuple[RenderedFile, ...]:
+        return tuple(item for item in self.items if item.error)
+
+    @property
+    def warnings(self) -> tuple[tuple[str, str], ...]:
+        """(file, warning) for every warning, in order."""
+        return tuple((item.source, w) for item in self.items for w in item.warnings)
+
+
+def render_files(
+    inputs: Sequence[PathLike],
+    options: RenderOptions = DEFAULT_OPTIONS,
+    out: PathLike | None = None,
+    *,
+    settings_file: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, RenderedFile | None], None] | None = None,
+) -> RenderReport:
+    """Render one letter (as ``render_file``), or many, or a folder of them, into folder ``out``.
+
+    Several letters render in parallel into ``out`` as ``<name>.<suffix>``; a bad letter
+    never stops the batch (its item carries the error). ``progress(total, item)`` is called
+    once with the total before starting (``item`` None), then with each finished item.
+    """
+    batch = len(inputs) > 1 or any(Path(p).is_dir() for p in inputs) or bool(out and Path(out).is_dir())
+    if not batch:
+        return RenderReport((render_file(inputs[0], options, out, settings_file=settings_file),))
+    if not out:
+        raise OptionsError("several letters (or a folder) need an output folder", "output")
+    files = expand_inputs(inputs)
+    if not files:
+        raise OptionsError(f"no letter files ({', '.join(LETTER_SUFFIXES)}) found")
+    if progress:
+        progress(len(files), None)
+    items = render_batch(files, out, options, settings_file=settings_file, workers=workers, progress=progress)
+    return RenderReport(tuple(items), os.fspath(out))
+
+
+def expand_inputs(inputs: Sequence[PathLike]) -> list[str]:
+    """Files as given, and the letter files (.yaml, .yml, .json) directly inside each folder."""
+    files: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(
+                str(p) for p in sorted(path.iterdir()) if p.suffix.lower() in LETTER_SUFFIXES and p.is_file()
+            )
+        else:
+            files.append(os.fspath(item))
+    return files
+
+
+def render_batch(
+    inputs: Sequence[PathLike],
+    out_dir: PathLike,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    *,
+    settings_file: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, RenderedFile | None], None] | None = None,
+) -> list[RenderedFile]:
+    """Render many letters into ``out_dir`` (created if missing) as ``<stem><suffix>``.
+
+    Letters are rendered in parallel, one process per core, each process holding one
+    ``Renderer``. A bad letter never stops the batch: its item carries the error, and every
+    good output is kept.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    files = expand_inputs(inputs)
+    folder = ensure_dir(out_dir)
+    options = options.for_output(None)
+    suffix = options.output_format.suffix
+    jobs = [(f, str(folder / f"{Path(f).stem}{suffix}")) for f in files]
+    seen: dict[str, str] = {}
+    results: dict[str, RenderedFile] = {}
+    for source, output in jobs:
+        if output in seen:
+            results[source] = RenderedFile(
+                source, None, f"{source}: has the same name as {seen[output]}; rename one"
+            )
+        seen.setdefault(output, source)
+    todo = [(s, o) for s, o in jobs if s not in results]
+
+    def finished(item: RenderedFile) -> None:
+        results[item.source] = item
+        if progress:
+            progress(len(files), item)
+
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(todo) <= 1:
+        renderer = Renderer()
+        for source, output in todo:
+            finished(_render_one(source, output, options, settings_file, renderer))
+    else:
+        # forkserver: safe however many threads the caller runs (plain fork is not); its
+        # preload list is left alone, as it is shared with anything else in the process.
+        context = multiprocessing.get_context("forkserver")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_render_in_worker, s, o, options, settings_file): s for s, o in todo}
+            for future in concurrent.futures.as_completed(futures):
+                source = futures[future]
+                try:
+                    finished(future.result())
+                except Exception as error:  # a worker that died: report it, keep going
+                    finished(RenderedFile(source, None, f"{source}: the render process failed ({error})"))
+    return [results[f] for f in files]
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _render_in_worker(
+    source: str, output: str, options: RenderOptions, settings_file: str | None
+) -> RenderedFile:
+    """In a batch worker process: render with the process's one renderer (made on its first letter)."""
+    global _worker_renderer
+    if _worker_renderer is None:
+        _worker_renderer = Renderer()
+    item = _render_one(source, output, options, settings_file, _worker_renderer)
+    return dc_replace(item, rendered=None)  # the bytes are on disk; do not ship them back
+
+
+def _render_one(
+    source: str, output: str, options: RenderOptions, settings_file: str | None, renderer: Renderer
+) -> RenderedFile:
+    try:
+        return render_file(source, options, output, settings_file=settings_file, renderer=renderer)
+    except LetterkitError as error:
+        return RenderedFile(source, None, str(error))
+    except Exception as error:  # one letter's failure must not stop the caseload
+        log.debug("unexpected failure rendering %s", source, exc_info=True)
+        return RenderedFile(source, None, f"{source}: unexpected error: {type(error).__name__}: {error}")
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def history(path: PathLike) -> list[Draft]:
+    """The saved drafts of a letter, oldest first (empty if none are saved yet)."""
     from letterkit.drafts.store import drafts
 
-    return drafts(path)
+    saved = drafts(path)
+    if not saved and not Path(path).exists():
+        raise LetterNotFoundError(os.fspath(path), "no such file — check the name and folder")
+    return saved
 
 
-def save_draft(path: str | os.PathLike[str], role: str, name: str = "", note: str = "") -> Any:
-    """Save the letter file as its next draft (a no-op if nothing changed)."""
+def save_draft(path: PathLike, role: str, name: str = "", note: str = "") -> SaveResult:
+    """Save the letter file as its next draft (nothing is saved if nothing changed)."""
     from letterkit.drafts.store import save
 
     return save(path, role, name, note)
 
 
-def verify_history(path: str | os.PathLike[str]) -> list[str]:
+def verify_history(path: PathLike) -> list[str]:
     """Problems with a letter's draft history; empty when it is intact."""
     from letterkit.drafts.store import verify
 
     return verify(path)
 
 
-def diff(a: str | os.PathLike[str] | Letter, b: str | os.PathLike[str] | Letter) -> Any:
-    """The section-aware difference between two letters or revisions (``FILE@N``).
+@dataclass(frozen=True)
+class Verification:
+    """A history checked: its drafts, and every problem found (none when intact)."""
 
-    Between two drafts of one letter, each change is credited to the draft that made it.
+    file: str
+    drafts: tuple[Draft, ...]
+    problems: tuple[str, ...]
+
+
+def verify(path: PathLike) -> Verification:
+    """Check that no saved draft or record of a letter was changed or lost."""
+    problems = verify_history(path)
+    from letterkit.drafts.store import drafts
+
+    try:
+        saved = tuple(drafts(path))
+    except LetterkitError:
+        saved = ()
+    return Verification(os.fspath(path), saved, tuple(problems))
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An edited copy brought back: the fields changed, text kept as comments, the draft saved."""
+
+    changed: tuple[str, ...]
+    unplaced: tuple[str, ...]
+    saved: SaveResult | None
+
+
+def import_edits(edited: PathLike, into: PathLike, role: str, name: str = "", note: str = "") -> Imported:
+    """Map an edited Markdown copy of a letter back onto its fields and save the next draft.
+
+    Each edit goes back to its field; text that fits no field is kept in ``patient_comments``.
+    The letter's current file must be saved as a draft first, so nothing unsaved is overwritten.
     """
-    from letterkit.diffs.core import diff_data, letter_data
-
-    if isinstance(a, (GoodbyeLetter, Formulation)) and isinstance(b, (GoodbyeLetter, Formulation)):
-        return diff_data(letter_data(a), letter_data(b))
-    if isinstance(a, (GoodbyeLetter, Formulation)) or isinstance(b, (GoodbyeLetter, Formulation)):
-        raise LetterkitError("diff takes two letters or two file names, not one of each")
-    first, second = open_letter(a), open_letter(b)
-    result = diff_data(letter_data(first.letter), letter_data(second.letter), first.label, second.label)
-    return _credit_changes(result, first, second)
-
-
-def _credit_changes(result: Any, first: Opened, second: Opened) -> Any:
-    """Credit each change between two saved drafts of one letter to the draft that made it.
-
-    A text field's change goes to the last draft in between that changed that field; a list
-    item goes to the first draft that had it (added) or lacked it (removed), found by content,
-    so that items shifting position keep their author. Unsaved edits are credited to no one.
-    """
-    from dataclasses import replace as dc_replace
-
-    from letterkit.diffs.core import diff_data, letter_data
-    from letterkit.drafts.store import drafts
-
-    da, db = first.revision.draft, second.revision.draft
-    if da is None or db is None or first.revision.file != second.revision.file:
-        return result
-    history = drafts(second.revision.file)
-    lo, hi = sorted((da.number, db.number))
-    versions = [
-        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter))
-        for d in history[lo - 1 : hi]
-    ]
-    touched: dict[str, Any] = {}
-    for (_, before), (draft, after) in zip(versions, versions[1:], strict=False):
-        for change in diff_data(before, after).changes:
-            touched[change.path] = draft
-    credited = []
-    for change in result.changes:
-        draft = _list_credit(change, versions) or touched.get(change.path) or db
-        credited.append(dc_replace(change, author=f"{draft.role} {draft.name}".strip(), draft=draft.number))
-    return dc_replace(result, changes=tuple(credited))
-
-
-def _list_credit(change: Any, versions: Sequence[tuple[Any, dict[str, Any]]]) -> Any:
-    """For a list item: the first later draft whose list has it (or, if removed, lacks it)."""
-    import re
-
-    match = re.fullmatch(r"(\w+)\[\d+\]", change.path)
-    if not match or change.op not in ("added", "removed", "moved", "changed"):
-        return None
-    field = match.group(1)
-    wanted = change.old if change.op == "removed" else change.new
-    for draft, data in versions[1:]:
-        present = wanted in (data.get(field) or [])
-        if present != (change.op == "removed"):
-            return draft
-    return None
-
-
-def contributions(path: str | os.PathLike[str]) -> Any:
-    """Who wrote which words of the latest draft, and what the patient changed."""
-    from letterkit.diffs.core import letter_data
-    from letterkit.drafts.attribution import DraftInfo
-    from letterkit.drafts.attribution import contributions as credit
-    from letterkit.drafts.store import drafts
-    from letterkit.errors import LetterkitError as _Error
-
-    saved = drafts(path)
-    if not saved:
-        raise _Error(f"{os.fspath(path)}: has no saved drafts yet (save one with `letterkit draft save`)")
-    history = []
-    for draft in saved:
-        info = DraftInfo(draft.number, draft.role, draft.name, draft.short, draft.time)
-        history.append((info, letter_data(open_letter(f"{os.fspath(path)}@{draft.number}").letter)))
-    return credit(os.fspath(path), history)
-
-
-def render_redline(
-    a: str | os.PathLike[str],
-    b: str | os.PathLike[str],
-    format: Format = "pdf",
-    *,
-    settings: Settings | None = None,
-) -> Rendered:
-    """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
-    from letterkit.diffs.core import dotted, letter_data, redline_marks
-
-    first, second = open_letter(a), open_letter(b)
-    changes = diff(a, b)
-    marks, lists = redline_marks(letter_data(first.letter), letter_data(second.letter))
-    # Tag each marked field with the draft that changed it, so Word can name the author.
-    by_path = {c.path: c for c in changes.changes if c.draft is not None}
-    marks = {path: _tag_spans(spans, _change_for(dotted(path), by_path)) for path, spans in marks.items()}
-    lists = {
-        name: [_tag_spans(item, _change_for(name, by_path)) for item in items]
-        for name, items in lists.items()
-    }
-    authors = {f"d{c.draft}": (c.author or "", _draft_time(second, c.draft)) for c in by_path.values()}
-    lines = [
-        f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "")
-        for c in changes.changes
-    ]
-    legend = compose.legend_html(
-        f"Changes from {first.label} to {second.label}",
-        lines or ["No changes."],
-        ["<ins>Inserted words are bold, in a box.</ins>", "<del>Deleted words are struck through.</del>"],
-    )
-    return _render_marked(
-        second, format, marks, lists, legend, settings or settings_for(second.revision.file), authors
-    )
-
-
-def _change_for(path: str, by_path: Mapping[str, Any]) -> Any:
-    """The credited change at ``path``, or the latest one inside it (for whole lists)."""
-    if path in by_path:
-        return by_path[path]
-    inside = [c for p, c in by_path.items() if p.startswith(path + "[") or p.startswith(path + ".")]
-    return max(inside, key=lambda c: c.draft) if inside else None
-
-
-def _tag_spans(spans: Sequence[tuple[str, str | None]], change: Any) -> list[tuple[str, str | None]]:
-    if change is None:
-        return list(spans)
-    return [(text, f"{tag}.d{change.draft}" if tag else None) for text, tag in spans]
-
-
-def _draft_time(opened: Opened, number: int | None) -> Any:
-    import datetime as dt
-
-    from letterkit.drafts.store import drafts
-
-    for draft in drafts(opened.revision.file):
-        if draft.number == number:
-            return dt.datetime.fromisoformat(draft.time)
-    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-def render_contributions(
-    path: str | os.PathLike[str], format: Format = "html", *, settings: Settings | None = None
-) -> Rendered:
-    """The latest draft with the patient's own words highlighted."""
-    credit = contributions(path)
-    latest = open_letter(f"{os.fspath(path)}@latest")
-    patient_drafts = [f"draft {d.number} ({d.name or d.role})" for d in credit.drafts if d.role == "patient"]
-    legend = compose.legend_html(
-        "Your words in this letter",
-        [],
-        [
-            "<mark>Words marked like this were written by the patient</mark>"
-            + (f" in {', '.join(patient_drafts)}." if patient_drafts else ": none yet."),
-        ],
-    )
-    return _render_marked(latest, format, credit.marks("patient"), {}, legend, settings or settings_for(path))
-
-
-def _render_marked(
-    opened: Opened,
-    format: Format,
-    marks: Mapping[tuple[str | int, ...], Sequence[tuple[str, str | None]]],
-    lists: Mapping[str, Sequence[Sequence[tuple[str, str | None]]]],
-    legend_html: str,
-    settings: Settings,
-    authors: Mapping[str, tuple[str, Any]] | None = None,
-) -> Rendered:
-    if format not in ("html", "pdf", "docx"):
-        raise LetterkitError(f"a marked-up letter can be html, pdf or docx, not {format}")
-    ctx = compose.RenderContext(
-        opened.letter,
-        settings,
-        draft_label=draft_label(opened),
-        reference=reference(opened),
-        marks=marks,
-        list_marks=lists,
-    )
-    html = compose.to_html(ctx, for_print=format in ("pdf", "docx"), legend_html=legend_html)
-    if format == "html":
-        return Rendered(html, "html")
-    if format == "docx":
-        from letterkit.writers.docx import html_to_docx
-
-        return Rendered(html_to_docx(html, changes=authors), "docx")
-    from letterkit.writers.pdf import html_to_pdf
-
-    pdf, warnings = html_to_pdf(html, assets=settings.files)
-    return Rendered(pdf, "pdf", warnings)
+    result, saved = import_edited(edited, into, role, name, note)
+    return Imported(tuple(result.changed), tuple(result.unplaced), saved)
 
 
 def import_edited(
-    edited: str | os.PathLike[str], into: str | os.PathLike[str], role: str, name: str = "", note: str = ""
-) -> tuple[Any, Any]:
-    """Map an edited Markdown copy of a letter back onto its fields and save the next draft.
-
-    Returns the import result (what changed, what could not be placed and was kept in
-    ``patient_comments``) and the draft saved. The letter's current file must be saved as a
-    draft first, so that nothing unsaved is overwritten.
-    """
-    import hashlib
-
+    edited: PathLike, into: PathLike, role: str, name: str = "", note: str = ""
+) -> tuple[ImportResult, SaveResult | None]:
+    """As ``import_edits``, returning the import result and the draft saved (None if no change)."""
     from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
     from letterkit.drafts.store import drafts, save
-    from letterkit.files import write_atomic
 
     target = os.fspath(into)
     saved = drafts(target)
     current = open_letter(target)
     if not saved or hashlib.sha256(current.content).hexdigest() != saved[-1].content_sha256:
-        raise LetterkitError(
-            f"{target}: has changes that are not saved as a draft; run `letterkit draft save {target}` first"
-        )
+        raise UnsavedChangesError(f"{target}: has changes that are not saved as a draft; save a draft first")
     edited_text = loading.read_text(edited)
     # The copy was made from the draft its "Ref:" line names; edits are taken against that
     # draft and merged section by section onto the latest, so later drafts are not undone.
@@ -538,23 +518,304 @@ def import_edited(
     return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")
 
 
-def extract(pdf: str | os.PathLike[str]) -> tuple[str, bytes]:
-    """The letter file attached to an archival PDF (``render --archive``): name and bytes."""
-    from letterkit.writers.pdf import extract_attachment
-
-    name = os.fspath(pdf)
-    try:
-        data = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise LetterNotFoundError(name, "no such file — check the name and folder") from None
-    except OSError as error:
-        raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
-    return extract_attachment(data, name)
+# --------------------------------------------------------------------------- diffs and contributions
 
 
-def redact(path: str | os.PathLike[str], names: Sequence[str] = ()) -> Any:
-    """A pseudonymised copy of a letter for supervision: returns the redaction (``data``,
-    ``replaced`` counts by category, the ``names`` mapping) after checking the copy is valid."""
+def diff(a: PathLike | LetterBase, b: PathLike | LetterBase) -> Diff:
+    """The section-aware difference between two letters or revisions (``FILE@N``).
+
+    Between two drafts of one letter, each change is credited to the draft that made it.
+    """
+    from letterkit.diffs.core import diff_data, letter_data
+
+    if isinstance(a, LetterBase) and isinstance(b, LetterBase):
+        return diff_data(letter_data(a), letter_data(b))
+    if isinstance(a, LetterBase) or isinstance(b, LetterBase):
+        raise OptionsError("diff takes two letters or two file names, not one of each")
+    first, second = open_letter(a), open_letter(b)
+    result = diff_data(letter_data(first.letter), letter_data(second.letter), first.label, second.label)
+    return _credit_changes(result, first, second)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two letters compared: the diff as data, and the view asked for (written, or to show)."""
+
+    diff: Diff
+    content: str | bytes
+    output: str | None = None
+
+
+def compare(
+    a: PathLike,
+    b: PathLike,
+    format: str = "text",
+    out: PathLike | None = None,
+    *,
+    styler: Styler | None = None,
+) -> Comparison:
+    """Compare two letters or drafts and make the view asked for.
+
+    ``text`` (word-diff style; ``styler`` may colour it), ``md`` (CriticMarkup) and ``json``
+    are views of the changes; the letter formats that can show marks (html, pdf, docx) give
+    the whole letter as a redline. Without ``out``, a file format is written beside ``b``'s
+    letter as ``<name>.redline<suffix>``.
+    """
+    from letterkit.diffs.views import to_json, to_markdown, to_text
+
+    changes = diff(a, b)
+    if format == "json":
+        content: str | bytes = to_json(changes)
+    elif format == writers.DEFAULT_FORMAT:
+        content = to_markdown(changes)
+    elif format == "text":
+        content = to_text(changes, styler)
+    elif format in writers.names(marked=True):
+        content = render_redline(a, b, format).content
+        out = out or _beside(b, "redline", format)
+    else:
+        raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(diff_formats())}")
+    return Comparison(changes, content, _write_output(out, content))
+
+
+def diff_formats() -> tuple[str, ...]:
+    """The formats ``compare`` can make: text, md, json and the letter formats that show marks."""
+    return (*writers.REPORT_FORMATS, writers.DEFAULT_FORMAT, *writers.names(marked=True))
+
+
+def _beside(spec: PathLike, what: str, format: str) -> str | None:
+    """``peter.redline.pdf`` beside ``peter.yaml`` for a file format; None for a text format."""
+    output = writers.get(format)
+    if not output.binary:
+        return None
+    file = os.fspath(spec)
+    from letterkit.drafts.store import resolve
+
+    file = resolve(file).file
+    return str(Path(file).with_suffix("")) + f".{what}{output.suffix}"
+
+
+def _write_output(out: PathLike | None, content: str | bytes) -> str | None:
+    if out is None or os.fspath(out) == "-":
+        return None
+    write_atomic(out, content)
+    return os.fspath(out)
+
+
+def _credit_changes(result: Diff, first: Opened, second: Opened) -> Diff:
+    """Credit each change between two saved drafts of one letter to the draft that made it.
+
+    A text field's change goes to the last draft in between that changed that field; a list
+    item goes to the first draft that had it (added) or lacked it (removed), found by content,
+    so that items shifting position keep their author. Unsaved edits are credited to no one.
+    """
+    from letterkit.diffs.core import diff_data, letter_data
+    from letterkit.drafts.store import drafts
+
+    da, db = first.revision.draft, second.revision.draft
+    if da is None or db is None or first.revision.file != second.revision.file:
+        return result
+    history = drafts(second.revision.file)
+    lo, hi = sorted((da.number, db.number))
+    versions = [
+        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter))
+        for d in history[lo - 1 : hi]
+    ]
+    touched: dict[str, Draft] = {}
+    for (_, before), (draft, after) in zip(versions, versions[1:], strict=False):
+        for change in diff_data(before, after).changes:
+            touched[change.path] = draft
+    credited = []
+    for change in result.changes:
+        draft = _list_credit(change, versions) or touched.get(change.path) or db
+        credited.append(dc_replace(change, author=f"{draft.role} {draft.name}".strip(), draft=draft.number))
+    return dc_replace(result, changes=tuple(credited))
+
+
+def _list_credit(change: Change, versions: Sequence[tuple[Draft, dict[str, Any]]]) -> Draft | None:
+    """For a list item: the first later draft whose list has it (or, if removed, lacks it)."""
+    match = re.fullmatch(r"(\w+)\[\d+\]", change.path)
+    if not match or change.op not in ("added", "removed", "moved", "changed"):
+        return None
+    name = match.group(1)
+    wanted = change.old if change.op == "removed" else change.new
+    for draft, data in versions[1:]:
+        present = wanted in (data.get(name) or [])
+        if present != (change.op == "removed"):
+            return draft
+    return None
+
+
+def contributions(path: PathLike) -> Contributions:
+    """Who wrote which words of the latest draft, and what the patient changed."""
+    from letterkit.diffs.core import letter_data
+    from letterkit.drafts.attribution import DraftInfo
+    from letterkit.drafts.attribution import contributions as credit
+    from letterkit.drafts.store import drafts
+
+    saved = drafts(path)
+    if not saved:
+        raise LetterkitError(f"{os.fspath(path)}: has no saved drafts yet; save a draft first")
+    versions = []
+    for draft in saved:
+        info = DraftInfo(draft.number, draft.role, draft.name, draft.short, draft.time)
+        versions.append((info, letter_data(open_letter(f"{os.fspath(path)}@{draft.number}").letter)))
+    return credit(os.fspath(path), versions)
+
+
+@dataclass(frozen=True)
+class ContributionsReport:
+    """Who wrote what: the credit as data, and the report asked for (written, or to show)."""
+
+    contributions: Contributions
+    content: str | bytes
+    output: str | None = None
+
+
+def contributions_report(
+    path: PathLike, format: str = "text", out: PathLike | None = None
+) -> ContributionsReport:
+    """The contributions report: ``text``, ``json``, or the letter with the patient's words
+    highlighted (html, pdf, docx). Without ``out``, a file format is written beside the letter
+    as ``<name>.contributions<suffix>``."""
+    credit = contributions(path)
+    if format == "json":
+        content: str | bytes = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
+    elif format == "text":
+        content = credit.to_text()
+    elif format in writers.names(marked=True):
+        content = render_contributions(path, format).content
+        out = out or _beside(path, "contributions", format)
+    else:
+        raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(contributions_formats())}")
+    return ContributionsReport(credit, content, _write_output(out, content))
+
+
+def contributions_formats() -> tuple[str, ...]:
+    """The formats ``contributions_report`` can make."""
+    return (*writers.REPORT_FORMATS, *writers.names(marked=True))
+
+
+def render_redline(
+    a: PathLike, b: PathLike, format: str = writers.PDF, *, settings: Settings | None = None
+) -> Rendered:
+    """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
+    from letterkit.diffs.core import letter_data
+    from letterkit.diffs.redline import redline_marks
+    from letterkit.model.fields import dotted
+
+    first, second = open_letter(a), open_letter(b)
+    changes = diff(a, b)
+    marks, lists = redline_marks(letter_data(first.letter), letter_data(second.letter))
+    # Tag each marked field with the draft that changed it, so Word can name the author.
+    by_path = {c.path: c for c in changes.changes if c.draft is not None}
+    marks = {path: _tag_spans(spans, _change_for(dotted(path), by_path)) for path, spans in marks.items()}
+    lists = {
+        name: [_tag_spans(item, _change_for(name, by_path)) for item in items]
+        for name, items in lists.items()
+    }
+    authors = {f"d{c.draft}": (c.author or "", _draft_time(second, c.draft)) for c in by_path.values()}
+    lines = [
+        f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "")
+        for c in changes.changes
+    ]
+    legend = compose.legend_html(
+        f"Changes from {first.label} to {second.label}",
+        lines or ["No changes."],
+        ["<ins>Inserted words are bold, in a box.</ins>", "<del>Deleted words are struck through.</del>"],
+    )
+    return _render_marked(second, format, Marks(marks, lists, legend, authors), settings)
+
+
+def _change_for(path: str, by_path: Mapping[str, Change]) -> Change | None:
+    """The credited change at ``path``, or the latest one inside it (for whole lists)."""
+    if path in by_path:
+        return by_path[path]
+    inside = [c for p, c in by_path.items() if p.startswith(path + "[") or p.startswith(path + ".")]
+    return max(inside, key=lambda c: c.draft or 0) if inside else None
+
+
+def _tag_spans(
+    spans: Sequence[tuple[str, str | None]], change: Change | None
+) -> list[tuple[str, str | None]]:
+    if change is None:
+        return list(spans)
+    return [(text, f"{tag}.d{change.draft}" if tag else None) for text, tag in spans]
+
+
+def _draft_time(opened: Opened, number: int | None) -> dt.datetime:
+    import datetime as dt
+
+    from letterkit.drafts.store import drafts
+
+    for draft in drafts(opened.revision.file):
+        if draft.number == number:
+            return dt.datetime.fromisoformat(draft.time)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def render_contributions(
+    path: PathLike, format: str = "html", *, settings: Settings | None = None
+) -> Rendered:
+    """The latest draft with the patient's own words highlighted."""
+    credit = contributions(path)
+    latest = open_letter(f"{os.fspath(path)}@latest")
+    patient_drafts = [f"draft {d.number} ({d.name or d.role})" for d in credit.drafts if d.role == "patient"]
+    legend = compose.legend_html(
+        "Your words in this letter",
+        [],
+        [
+            "<mark>Words marked like this were written by the patient</mark>"
+            + (f" in {', '.join(patient_drafts)}." if patient_drafts else ": none yet."),
+        ],
+    )
+    return _render_marked(latest, format, Marks(credit.marks("patient"), {}, legend), settings)
+
+
+def _render_marked(opened: Opened, format: str, marks: Marks, settings: Settings | None) -> Rendered:
+    return Renderer().render(
+        opened.letter,
+        RenderOptions(format=format),
+        settings=settings or settings_for(opened.file),
+        draft_label=draft_label(opened),
+        reference=reference(opened),
+        marks=marks,
+    )
+
+
+# --------------------------------------------------------------------------- review
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """How letters read: every finding, and the report as text or JSON."""
+
+    findings: tuple[Finding, ...]
+    content: str
+
+    @property
+    def has_errors(self) -> bool:
+        """True when a section is missing or empty (the rest are warnings)."""
+        return any(f.severity == "error" for f in self.findings)
+
+
+def check(files: Sequence[PathLike], jargon: Sequence[PathLike] = (), format: str = "text") -> CheckReport:
+    """Check how letters read: reading age, long sentences, jargon, "you" not "he/she",
+    missing sections, and whether the patient's own words are used."""
+    from letterkit.review.check import check_file, report_json, report_text
+
+    if format not in writers.REPORT_FORMATS:
+        raise OptionsError(
+            f"unknown report format {format!r}: choose one of {', '.join(writers.REPORT_FORMATS)}"
+        )
+    findings = [f for file in files for f in check_file(file, [os.fspath(j) for j in jargon])]
+    content = report_json(findings) if format == "json" else report_text(findings)
+    return CheckReport(tuple(findings), content if content.endswith("\n") else content + "\n")
+
+
+def redact(path: PathLike, names: Sequence[str] = ()) -> Redaction:
+    """A pseudonymised copy of a letter for supervision: the redaction (``data``,
+    ``replaced`` counts by category, the ``names`` mapping), checked to be a valid letter."""
     from letterkit.review.redact import load_key, redact_data
 
     opened = open_letter(path)
@@ -564,111 +825,75 @@ def redact(path: str | os.PathLike[str], names: Sequence[str] = ()) -> Any:
     return result
 
 
-# --------------------------------------------------------------------------- batch
+@dataclass(frozen=True)
+class RedactedFile:
+    """A pseudonymised copy: its text (in the letter's own format), where it went, what was replaced."""
+
+    text: str
+    output: str | None
+    replaced: tuple[str, ...] = field(default_factory=tuple)
 
 
-LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+def redact_file(spec: PathLike, out: PathLike | None = None, names: Sequence[str] = ()) -> RedactedFile:
+    """Write (or return) a pseudonymised copy of a letter, in the letter's own format."""
+    from letterkit.drafts.importing import to_letter_file
+
+    result = redact(spec, names)
+    text = to_letter_file(result.data, os.fspath(out) if out else os.fspath(spec).split("@")[0])
+    if out is not None:
+        _refuse_overwriting_letter(os.fspath(out), os.fspath(spec).split("@")[0])
+    return RedactedFile(text, _write_output(out, text), tuple(result.summary()))
+
+
+# --------------------------------------------------------------------------- archival copies
+
+
+def extract(pdf: PathLike) -> tuple[str, bytes]:
+    """The letter file attached to an archival PDF: its name and exact bytes."""
+    from letterkit.writers.pdf import extract_attachment
+
+    name = os.fspath(pdf)
+    try:
+        data = read_bytes(name, what="PDF", max_bytes=64 * 1024 * 1024)
+    except FileNotFoundError:
+        raise LetterNotFoundError(name, "no such file — check the name and folder") from None
+    except OSError as error:
+        raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
+    return extract_attachment(data, name)
 
 
 @dataclass(frozen=True)
-class BatchItem:
-    """One letter of a batch: where it was written, or why it failed."""
+class Extracted:
+    """The letter file taken out of an archival PDF."""
 
-    source: str
-    output: str | None
-    error: str | None = None
-    warnings: tuple[str, ...] = ()
-
-
-def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """Files as given, and the letter files (.yaml, .yml, .json) directly inside each folder."""
-    files: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            files.extend(
-                str(p) for p in sorted(path.iterdir()) if p.suffix.lower() in LETTER_SUFFIXES and p.is_file()
-            )
-        else:
-            files.append(os.fspath(item))
-    return files
+    name: str
+    data: bytes
+    output: str | None = None
 
 
-def render_batch(
-    inputs: Sequence[str | os.PathLike[str]],
-    out_dir: str | os.PathLike[str],
-    options: RenderOptions = DEFAULT_OPTIONS,
-    *,
-    settings_file: str | None = None,
-    workers: int | None = None,
-    progress: Any = None,
-) -> list[BatchItem]:
-    """Render many letters into ``out_dir`` (created if missing) as ``<stem>.<format>``.
-
-    Letters are rendered in parallel, one process per core. A bad letter never stops the
-    batch: its item carries the error, and every good output is kept. ``progress``, if given,
-    is called with each finished item.
-    """
-    import concurrent.futures
-    import multiprocessing
-
-    from letterkit.files import ensure_dir
-
-    files = expand_inputs(inputs)
-    folder = ensure_dir(out_dir)
-    jobs = [(f, str(folder / f"{Path(f).stem}.{options.format}")) for f in files]
-    seen: dict[str, str] = {}
-    results: dict[str, BatchItem] = {}
-    for source, output in jobs:
-        if output in seen:
-            results[source] = BatchItem(
-                source, None, f"{source}: has the same name as {seen[output]}; rename one"
-            )
-        seen.setdefault(output, source)
-    todo = [(s, o) for s, o in jobs if s not in results]
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(todo) <= 1:
-        for source, output in todo:
-            results[source] = _render_file(source, output, options, settings_file)
-            if progress:
-                progress(results[source])
-    else:
-        # forkserver: safe however many threads the caller runs (plain fork is not); its
-        # preload list is left alone, as it is shared with anything else in the process.
-        context = multiprocessing.get_context("forkserver")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_render_file, s, o, options, settings_file): s for s, o in todo}
-            for future in concurrent.futures.as_completed(futures):
-                source = futures[future]
-                try:
-                    results[source] = future.result()
-                except Exception as error:  # a worker that died: report it, keep going
-                    results[source] = BatchItem(
-                        source, None, f"{source}: the render process failed ({error})"
-                    )
-                if progress:
-                    progress(results[source])
-    return [results[f] for f in files]
+def extract_file(pdf: PathLike, out: PathLike | None = None) -> Extracted:
+    """Take the letter file out of an archival PDF, writing it to ``out`` if given."""
+    name, data = extract(pdf)
+    return Extracted(name, data, _write_output(out, data))
 
 
-def _render_file(source: str, output: str, options: RenderOptions, settings_file: str | None) -> BatchItem:
-    from letterkit.files import write_atomic
+# --------------------------------------------------------------------------- for embedders
 
-    try:
-        opened = open_letter(source)
-        result = render_letter(
-            opened.letter,
-            options,
-            settings=settings_for(opened.revision.file, settings_file),
-            draft_label=draft_label(opened),
-            reference=reference(opened),
-            source=opened.content,
-            source_name=Path(opened.revision.file).name,
-        )
-        write_atomic(output, result.data)
-        return BatchItem(source, output, None, tuple(result.warnings))
-    except LetterkitError as error:
-        return BatchItem(source, None, str(error))
-    except Exception as error:  # one letter's failure must not stop the caseload
-        log.debug("unexpected failure rendering %s", source, exc_info=True)
-        return BatchItem(source, None, f"{source}: unexpected error: {type(error).__name__}: {error}")
+
+def letter_kinds() -> tuple[str, ...]:
+    """The kinds of letter, by name."""
+    return kinds.names()
+
+
+def roles() -> tuple[str, ...]:
+    """Who can author a draft."""
+    from letterkit.drafts.store import ROLES
+
+    return ROLES
+
+
+def styles() -> tuple[str, ...]:
+    """The print styles."""
+    from letterkit.compose.styling import STYLES
+
+    return STYLES

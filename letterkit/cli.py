@@ -1,7 +1,8 @@
-"""The letterkit command line: a thin layer over ``letterkit.api``.
+"""The letterkit command line: parse, call one function of the public API, print.
 
-Each command parses its arguments, calls the library, prints the result, and turns a
-``LetterkitError`` into a one-line message and exit code 1 (2 for usage mistakes).
+Every command turns a ``LetterkitError`` into a one-line message and the error's own exit
+code (1 for a problem with the input or output, 2 for a usage mistake); ``diff`` exits as
+diff(1) does. Nothing here renders, stores or decides: that is the library's job.
 """
 
 from __future__ import annotations
@@ -9,64 +10,123 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
+
+import letterkit
+from letterkit.errors import (
+    LetterFileError,
+    LetterkitError,
+    LetterValidationError,
+    OptionsError,
+    UnsavedChangesError,
+)
 
 # The command line uses no pydantic plugins; looking for them costs every command start-up.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-KIND_CHOICE = click.Choice(["goodbye-letter", "formulation"])
+
+class LazyChoice(click.Choice):  # type: ignore[type-arg]
+    """A Choice read from a letterkit registry when first needed, so `--help` starts fast."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self._loaded: tuple[str, ...] | None = None
+        super().__init__([])
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._loaded is None:
+            self._loaded = tuple(self._load())
+        return self._loaded
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        """Click sets the choices in its constructor; the registry's are used instead."""
 
 
-def _fail(message: str, code: int = 1) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
+KINDS = LazyChoice(lambda: letterkit.letter_kinds())
+FORMATS = LazyChoice(lambda: letterkit.FORMATS)
+STYLES = LazyChoice(lambda: letterkit.styles())
+ROLES = LazyChoice(lambda: letterkit.roles())
+DIFF_FORMATS = LazyChoice(lambda: letterkit.diff_formats())
+CONTRIBUTIONS_FORMATS = LazyChoice(lambda: letterkit.contributions_formats())
+
+HINTS: dict[type[LetterkitError], str] = {
+    UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
+}
+"""What to type next, for errors whose fix is a command (the library names no commands)."""
+
+FLAGS = {"output": "-o", "format": "-f"}
+"""The flag for each option the library names in an OptionsError."""
 
 
-def exit_on_error(code: int = 1) -> Callable[[F], F]:
-    """Turn a LetterkitError (or an unexpected error) into a clean message and exit ``code``,
-    never a traceback (unless --debug)."""
+def _clean(text: str) -> str:
+    """Text safe to show on a terminal: no escape or other control characters but newlines and tabs."""
+    return "".join(ch if ch in "\n\t" or (ch.isprintable() or ch == " ") else "?" for ch in text)
+
+
+def say(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    click.echo(_clean(message), err=err, nl=nl)
+
+
+def handle_errors(code: int | None = None) -> Callable[[F], F]:
+    """Turn a LetterkitError (or an unexpected error) into a clean message and exit code,
+    never a traceback (unless --debug). ``code`` overrides the error's own (``diff`` uses 2)."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from letterkit.errors import LetterFileError, LetterkitError, LetterValidationError
-
             debug = bool(click.get_current_context().find_root().params.get("debug"))
             try:
                 return func(*args, **kwargs)
             except (click.exceptions.Exit, click.ClickException, SystemExit):
                 raise
-            except (LetterFileError, LetterValidationError) as error:
-                if debug:
-                    raise
-                _fail(str(error), code)  # file:line: field: message, as `validate` prints them
-            except LetterkitError as error:
-                if debug:
-                    raise
-                _fail(f"letterkit: {error}", code)
             except KeyboardInterrupt:
                 _fail("letterkit: interrupted", 130)
-            except Exception as error:  # the last line of defence: never show a traceback
+            except Exception as error:
                 if debug:
                     raise
-                _fail(
-                    f"letterkit: unexpected error: {type(error).__name__}: {error} "
-                    "(run again with --debug for details, and please report it)",
-                    code,
-                )
+                _fail(*_message(error, code))
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
 
 
-handle_errors = exit_on_error(1)
+def _message(error: Exception, code: int | None) -> tuple[str, int]:
+    if isinstance(error, (LetterFileError, LetterValidationError)):
+        return str(error), code or error.exit_code  # file:line: field: message, as `validate` prints
+    if isinstance(error, LetterkitError):
+        hint = next((h for kind, h in HINTS.items() if isinstance(error, kind)), "")
+        if isinstance(error, OptionsError) and error.parameter in FLAGS:
+            hint = f"see {FLAGS[error.parameter]}"
+        prefix = "letterkit: usage error: " if error.exit_code == 2 else "letterkit: "
+        return prefix + str(error) + (f" ({hint})" if hint else ""), code or error.exit_code
+    return (
+        f"letterkit: unexpected error: {type(error).__name__}: {error} "
+        "(run again with --debug for details, and please report it)",
+        code or 1,
+    )
+
+
+def _fail(message: str, code: int) -> None:
+    say(message, err=True)
+    sys.exit(code)
+
+
+def _show(content: str | bytes, output: str | None, color: bool | None = None) -> None:
+    """Print text that was not written to a file; say where a file went."""
+    if output:
+        say(f"Wrote {output}", err=True)
+    elif isinstance(content, bytes):
+        raise click.UsageError("this format is a file: add -o FILE")
+    else:
+        click.echo(content, nl=False, color=color)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,7 +153,7 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
-@handle_errors
+@handle_errors()
 def validate(files: tuple[str, ...]) -> None:
     """Check letter files and report every problem at once.
 
@@ -103,30 +163,25 @@ def validate(files: tuple[str, ...]) -> None:
     Example:
       letterkit validate samples/*.yaml
     """
-    from letterkit.api import validate as validate_files
-
-    problems = validate_files(files)
+    problems = letterkit.validate(files)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        say(str(problem), err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"{len(files)} letter{'s' if len(files) != 1 else ''} valid.")
+    say(f"{len(files)} letter{'s' if len(files) != 1 else ''} valid.")
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "html", "pdf", "docx"]),
-    help="Output format (default: from -o's extension, else md).",
+    "-f", "--format", "fmt", type=FORMATS, help="Output format (default: from -o's extension, else md)."
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=str),
-    help="Output file. Without it, md and html go to the screen and pdf is written beside FILE.",
+    help="Output file (or folder, for several letters). Without it, md and html go to the screen "
+    "and the other formats are written beside FILE.",
 )
 @click.option(
     "--template-dir",
@@ -146,16 +201,14 @@ def validate(files: tuple[str, ...]) -> None:
     help="The service settings file (default: letterkit.toml beside FILE).",
 )
 @click.option(
-    "--style",
-    type=click.Choice(["standard", "large-print", "easy-read"]),
-    help="Print format (default: the letter's accessibility.format, else standard).",
+    "--style", type=STYLES, help="Print format (default: the letter's accessibility.format, else standard)."
 )
 @click.option(
     "--archive",
     is_flag=True,
     help="A PDF/A-3a record copy with the letter file attached (not the copy for the patient).",
 )
-@handle_errors
+@handle_errors()
 def render(
     files: tuple[str, ...],
     fmt: str | None,
@@ -166,7 +219,7 @@ def render(
     style: str | None,
     archive: bool,
 ) -> None:
-    """Render letters to Markdown, HTML, PDF or Word (docx).
+    """Render letters to Markdown, HTML, PDF, Word (docx) or a FHIR record (fhir).
 
     FILE may name a saved draft: FILE@2 (the second draft), FILE@latest or FILE@<hash>.
     A saved draft shows its number and date on every page. Several files, or a folder,
@@ -178,88 +231,68 @@ def render(
       letterkit render samples/peter-goodbye.yaml
       letterkit render samples/peter-goodbye.yaml -f pdf
       letterkit render samples/peter-goodbye.yaml -o peter.html
+      letterkit render samples/peter-goodbye.yaml -f fhir -o peter-record.json
       letterkit render samples/ -f pdf -o letters/
     """
-    from letterkit.api import RenderOptions, draft_label, open_letter, reference, render_letter, settings_for
-    from letterkit.files import write_atomic
-
-    batch = len(files) > 1 or Path(files[0]).is_dir() or bool(output and Path(output).is_dir())
-    if batch:
-        if not output:
-            raise click.UsageError("several letters (or a folder) need -o FOLDER for the outputs")
-        if archive and fmt != "pdf":
-            raise click.UsageError("--archive makes a PDF: add -f pdf")
-        options = RenderOptions(
-            format=fmt or "md", template_dir=template_dir, css=css, style=style, archive=archive
-        )
-        _render_batch(files, output, options, settings_file)
-        return
-    file = files[0]
-    if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-        known = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx"}
-        fmt = known.get(suffix, "md")
-        if output and suffix and suffix not in known:
-            raise click.UsageError(f"cannot tell the format from {output!r}: add -f md, html, pdf or docx")
-    opened = open_letter(file)
-    source = opened.revision.file
-    if archive and fmt != "pdf":
-        raise click.UsageError("--archive makes a PDF: add -f pdf")
-    options = RenderOptions(format=fmt, template_dir=template_dir, css=css, style=style, archive=archive)
-    result = render_letter(
-        opened.letter,
-        options,
-        settings=settings_for(source, settings_file),
-        draft_label=draft_label(opened),
-        reference=reference(opened),
-        source=opened.content,
-        source_name=Path(source).name,
+    options = letterkit.RenderOptions(
+        format=fmt, template_dir=template_dir, css=css, style=style, archive=archive
     )
-    for warning in result.warnings:
-        click.echo(f"warning: {file}: {warning}", err=True)
-    if output is None and fmt in ("pdf", "docx"):
-        suffix = f"-draft{opened.revision.draft.number}.{fmt}" if opened.revision.draft else f".{fmt}"
-        output = str(Path(source).with_suffix("")) + suffix
-    if output is None or output == "-":
-        click.echo(result.content, nl=False)
-        return
-    write_atomic(output, result.data)
-    click.echo(f"Wrote {output}", err=True)
-
-
-def _render_batch(files: tuple[str, ...], output: str, options: Any, settings_file: str | None) -> None:
-    from letterkit.api import expand_inputs, render_batch
-
-    total = len(expand_inputs(files))
-    if total == 0:
-        raise click.UsageError("no letter files (.yaml, .yml, .json) found")
-    show = sys.stderr.isatty()
-    with click.progressbar(length=total, label="Rendering", file=sys.stderr, hidden=not show) as bar:
-        items = render_batch(
-            files, output, options, settings_file=settings_file, progress=lambda _: bar.update(1)
+    with _progress() as progress:
+        report = letterkit.render_files(
+            files, options, output, settings_file=settings_file, progress=progress
         )
-    failed = [item for item in items if item.error]
-    for item in items:
-        for warning in item.warnings:
-            click.echo(f"warning: {item.source}: {warning}", err=True)
-    written = len(items) - len(failed)
-    click.echo(f"Wrote {written} of {len(items)} letters to {output}", err=True)
+    for source, warning in report.warnings:
+        say(f"warning: {source}: {warning}", err=True)
+    if report.folder is None:
+        item = report.items[0]
+        _show(item.rendered.content if item.rendered else "", item.output)
+        return
+    _batch_summary(report)
+
+
+class _progress:
+    """A progress bar for a batch, shown only on a terminal."""
+
+    def __enter__(self) -> Callable[[int, Any], None]:
+        self.bar: Any = None
+
+        def update(total: int, item: Any) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(
+                    length=total, label="Rendering", file=sys.stderr, hidden=not sys.stderr.isatty()
+                )
+                self.bar.__enter__()
+            if item is not None:
+                self.bar.update(1)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _batch_summary(report: Any) -> None:
+    failed = report.failed
+    say(
+        f"Wrote {len(report.items) - len(failed)} of {len(report.items)} letters to {report.folder}", err=True
+    )
     if failed:
-        click.echo(f"{len(failed)} failed:", err=True)
+        say(f"{len(failed)} failed:", err=True)
         for item in failed:
-            click.echo(f"  {item.error}", err=True)
+            say("  " + "\n  ".join(str(item.error).splitlines()), err=True)
         sys.exit(1)
 
 
 @main.command()
-@click.argument("kind", type=KIND_CHOICE)
+@click.argument("kind", type=KINDS)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=str),
     help="Where to write the scaffold (default: the screen). An existing file is never replaced.",
 )
-@handle_errors
+@handle_errors()
 def new(kind: str, output: str | None) -> None:
     """Start a new letter from a commented scaffold that explains each section.
 
@@ -267,20 +300,16 @@ def new(kind: str, output: str | None) -> None:
     Example:
       letterkit new goodbye-letter -o peter.yaml
     """
-    from letterkit.api import scaffold
-    from letterkit.files import write_atomic
-
-    text = scaffold(kind)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_atomic(output, text, replace=False)
-    click.echo(f"Wrote {output}: fill it in, then run `letterkit validate {output}`.", err=True)
+    written = letterkit.new_letter(kind, output)
+    if written.output is None:
+        say(str(written.content), nl=False)
+    else:
+        say(f"Wrote {output}: fill it in, then run `letterkit validate {output}`.", err=True)
 
 
 @main.command()
-@click.argument("kind", type=KIND_CHOICE)
-@handle_errors
+@click.argument("kind", type=KINDS)
+@handle_errors()
 def schema(kind: str) -> None:
     """Print the JSON Schema of a letter file, for editors and other systems.
 
@@ -288,9 +317,7 @@ def schema(kind: str) -> None:
     Example:
       letterkit schema goodbye-letter > goodbye-letter.schema.json
     """
-    from letterkit.api import schema as json_schema
-
-    click.echo(json_schema(kind), nl=False)
+    say(letterkit.schema(kind), nl=False)
 
 
 @main.command()
@@ -298,7 +325,7 @@ def schema(kind: str) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=str), help="Write the letter file here (default: the screen)."
 )
-@handle_errors
+@handle_errors()
 def extract(pdf: str, output: str | None) -> None:
     """Get back the letter file attached to an archival PDF, byte for byte.
 
@@ -307,16 +334,14 @@ def extract(pdf: str, output: str | None) -> None:
       letterkit render peter.yaml -f pdf --archive -o peter-record.pdf
       letterkit extract peter-record.pdf -o peter-copy.yaml
     """
-    from letterkit.api import extract as extract_source
-    from letterkit.files import write_atomic
-
-    _, data = extract_source(pdf)
-    if output is None:
-        sys.stdout.buffer.write(data)
+    extracted = letterkit.extract_file(pdf, output)
+    if extracted.output:
+        say(f"Wrote {extracted.output}", err=True)
+    elif sys.stdout.isatty():
+        say(extracted.data.decode("utf-8", "replace"), nl=False)
+    else:
+        sys.stdout.buffer.write(extracted.data)
         sys.stdout.flush()
-        return
-    write_atomic(output, data)
-    click.echo(f"Wrote {output}", err=True)
 
 
 @main.command()
@@ -325,7 +350,7 @@ def extract(pdf: str, output: str | None) -> None:
     "-o", "--output", type=click.Path(path_type=str), help="Write the copy here (default: the screen)."
 )
 @click.option("--name", "names", multiple=True, help="Another person's name to replace (repeatable).")
-@handle_errors
+@handle_errors()
 def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
     """Make a pseudonymised copy of a letter for supervision or teaching.
 
@@ -337,20 +362,10 @@ def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
     Example:
       letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml
     """
-    from letterkit.api import redact as redact_letter
-    from letterkit.drafts.importing import to_letter_file
-
-    result = redact_letter(file, names)
-    text = to_letter_file(result.data, output or file.split("@")[0])
-    if output:
-        from letterkit.files import write_atomic
-
-        write_atomic(output, text)
-        click.echo(f"Wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
-    click.echo("Replaced: " + ("; ".join(result.summary()) or "nothing"), err=True)
-    click.echo("This is pseudonymised, not anonymous: review it before sharing.", err=True)
+    copy = letterkit.redact_file(file, output, names)
+    _show(copy.text, copy.output)
+    say("Replaced: " + ("; ".join(copy.replaced) or "nothing"), err=True)
+    say("This is pseudonymised, not anonymous: review it before sharing.", err=True)
 
 
 @main.command()
@@ -363,7 +378,7 @@ def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
     type=click.Path(path_type=str),
     help="A service's own list of words to avoid (repeatable).",
 )
-@handle_errors
+@handle_errors()
 def check(files: tuple[str, ...], fmt: str, jargon_files: tuple[str, ...]) -> None:
     """Check how a letter reads: reading age, long sentences, jargon, "you" not "he/she",
     missing sections, and whether the patient's own words are used.
@@ -375,18 +390,13 @@ def check(files: tuple[str, ...], fmt: str, jargon_files: tuple[str, ...]) -> No
       letterkit check peter.yaml
       letterkit check peter.yaml -f json
     """
-    from letterkit.review.check import check_file, report_json, report_text
-
-    findings = [f for file in files for f in check_file(file, jargon_files)]
-    report = report_json(findings) if fmt == "json" else report_text(findings)
-    click.echo(report if report.endswith("\n") else report + "\n", nl=False)
-    if any(f.severity == "error" for f in findings):
+    report = letterkit.check(files, jargon_files, fmt)
+    say(report.content, nl=False)
+    if report.has_errors:
         sys.exit(1)
 
 
 # --------------------------------------------------------------------------- drafts
-
-ROLE_CHOICE = click.Choice(["therapist", "patient", "joint", "supervisor"])
 
 
 @main.group()
@@ -404,10 +414,10 @@ def draft() -> None:
 
 @draft.command("save")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("--author", "role", type=ROLE_CHOICE, required=True, help="Who made this draft.")
+@click.option("--author", "role", type=ROLES, required=True, help="Who made this draft.")
 @click.option("--name", default="", help="The author's name.")
 @click.option("--note", default="", help="A short note on what changed.")
-@handle_errors
+@handle_errors()
 def draft_save(file: str, role: str, name: str, note: str) -> None:
     """Save the letter file as its next draft. Saving it unchanged does nothing.
 
@@ -415,14 +425,20 @@ def draft_save(file: str, role: str, name: str, note: str) -> None:
     Example:
       letterkit draft save peter.yaml --author patient --name "Peter Hale" --note "My changes"
     """
-    from letterkit.api import save_draft
+    say(letterkit.save_draft(file, role, name, note).message)
 
-    click.echo(save_draft(file, role, name, note).message)
+
+def _log_line(d: Any) -> str:
+    """number, short hash, date, author [status]: note."""
+    status = f" [{d.status}]" if d.event == "status" else ""
+    who = f"{d.role} {d.name}".strip()
+    note = " ".join(d.note.split())
+    return f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}" + (f": {note}" if note else "")
 
 
 @draft.command("log")
 @click.argument("file", type=click.Path(path_type=str))
-@handle_errors
+@handle_errors()
 def draft_log(file: str) -> None:
     """List the saved drafts, newest first: number, hash, date, author, note.
 
@@ -430,24 +446,17 @@ def draft_log(file: str) -> None:
     Example:
       letterkit draft log peter.yaml
     """
-    from letterkit.api import history
-
-    saved = history(file)
-    if not saved and not Path(file).exists():
-        from letterkit.errors import LetterNotFoundError
-
-        raise LetterNotFoundError(file, "no such file — check the name and folder")
+    saved = letterkit.history(file)
     if not saved:
-        click.echo(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
-        return
+        say(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
     for d in reversed(saved):
-        click.echo(d.log_line())
+        say(_log_line(d))
 
 
 @draft.command("show")
 @click.argument("file", type=click.Path(path_type=str))
 @click.argument("rev")
-@handle_errors
+@handle_errors()
 def draft_show(file: str, rev: str) -> None:
     """Print a saved draft's letter file exactly as it was saved.
 
@@ -457,15 +466,13 @@ def draft_show(file: str, rev: str) -> None:
     Example:
       letterkit draft show peter.yaml 2
     """
-    from letterkit.api import open_letter
-
-    spec = rev if "@" in rev else f"{file}@{rev}"
-    click.echo(open_letter(spec).content, nl=False)
+    opened = letterkit.open_letter(rev if "@" in rev else f"{file}@{rev}")
+    click.echo(opened.content, nl=False)
 
 
 @draft.command("verify")
 @click.argument("file", type=click.Path(path_type=str))
-@handle_errors
+@handle_errors()
 def draft_verify(file: str) -> None:
     """Check that no saved draft or record has been changed or lost.
 
@@ -473,14 +480,12 @@ def draft_verify(file: str) -> None:
     Example:
       letterkit draft verify peter.yaml
     """
-    from letterkit.api import history, verify_history
-
-    problems = verify_history(file)
-    for problem in problems:
-        click.echo(problem, err=True)
-    if problems:
+    result = letterkit.verify(file)
+    for problem in result.problems:
+        say(problem, err=True)
+    if result.problems:
         sys.exit(1)
-    click.echo(f"{file}: {len(history(file))} drafts, history intact.")
+    say(f"{file}: {len(result.drafts)} drafts, history intact.")
 
 
 @draft.command("import")
@@ -492,10 +497,10 @@ def draft_verify(file: str) -> None:
     type=click.Path(path_type=str),
     help="The letter file the edits belong to.",
 )
-@click.option("--author", "role", type=ROLE_CHOICE, required=True, help="Who made the edits.")
+@click.option("--author", "role", type=ROLES, required=True, help="Who made the edits.")
 @click.option("--name", default="", help="The author's name.")
 @click.option("--note", default="", help="A short note (default: where the edits came from).")
-@handle_errors
+@handle_errors()
 def draft_import(edited: str, into: str, role: str, name: str, note: str) -> None:
     """Bring an edited Markdown copy of a letter back in as the next draft.
 
@@ -507,34 +512,19 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str) -> Non
       letterkit render peter.yaml -o peter.md      # the patient edits peter.md
       letterkit draft import peter.md --into peter.yaml --author patient --name "Peter Hale"
     """
-    from letterkit.api import import_edited
-
-    result, saved = import_edited(edited, into, role, name, note)
+    result = letterkit.import_edits(edited, into, role, name, note)
     for path in result.changed:
-        click.echo(f"changed {path}")
+        say(f"changed {path}")
     for text in result.unplaced:
-        click.echo(f"kept as a comment (it fits no section): {text}", err=True)
-    if saved is None:
-        click.echo("No changes found; nothing saved.")
-    else:
-        click.echo(saved.message)
+        say(f"kept as a comment (it fits no section): {text}", err=True)
+    say(result.saved.message if result.saved else "No changes found; nothing saved.")
 
 
 # --------------------------------------------------------------------------- diff, contributions
 
-DIFF_FORMATS = click.Choice(["text", "md", "html", "pdf", "docx", "json"])
 
-
-def _write_or_print(content: str | bytes, output: str | None, fmt: str, color: bool | None = None) -> None:
-    from letterkit.files import write_atomic
-
-    if output:
-        write_atomic(output, content)
-        click.echo(f"Wrote {output}", err=True)
-    elif isinstance(content, bytes):
-        raise click.UsageError(f"-f {fmt} needs -o FILE")
-    else:
-        click.echo(content, nl=False, color=color)
+def _styler(role: str, text: str) -> str:
+    return click.style(text, fg={"removed": "red", "added": "green"}.get(role, "cyan"))
 
 
 @main.command("diff")
@@ -544,10 +534,13 @@ def _write_or_print(content: str | bytes, output: str | None, fmt: str, color: b
     "-f", "--format", "fmt", type=DIFF_FORMATS, default="text", show_default=True, help="Output format."
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf and docx)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="Write to FILE (default: the screen; pdf and docx are written beside B as NAME.redline.pdf).",
 )
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
-@exit_on_error(2)
+@handle_errors(2)
 def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
     """Show what changed between two letters, or two drafts of one (FILE@1 FILE@latest).
 
@@ -560,37 +553,22 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
       letterkit diff peter.yaml@1 peter.yaml@latest -f docx -o changes.docx   # Word tracked changes
     """
-    import letterkit.api as api
-    import letterkit.diffs.core as views
-
-    if fmt in ("pdf", "docx") and not output:
-        raise click.UsageError(f"-f {fmt} needs -o FILE")
-    result = api.diff(a, b)
-    if fmt in ("html", "pdf", "docx"):
-        content: str | bytes = api.render_redline(a, b, fmt).content  # type: ignore[arg-type]
-    elif fmt == "json":
-        content = views.to_json(result)
-    elif fmt == "md":
-        content = views.to_markdown(result)
-    else:
-        use_color = sys.stdout.isatty() if color is None else color
-        content = views.to_text(result, color=use_color)
-    _write_or_print(content, output, fmt, color)
-    sys.exit(1 if result else 0)
+    colored = sys.stdout.isatty() if color is None else color
+    result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None)
+    _show(result.content, result.output, color)
+    sys.exit(1 if result.diff else 0)
 
 
 @main.command("contributions")
 @click.argument("file", type=click.Path(path_type=str))
+@click.option("-f", "--format", "fmt", type=CONTRIBUTIONS_FORMATS, default="text", show_default=True)
 @click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "html", "pdf"]),
-    default="text",
-    show_default=True,
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="Write to FILE (default: the screen; pdf and docx are written beside FILE as NAME.contributions.pdf).",
 )
-@click.option("-o", "--output", type=click.Path(path_type=str), help="Write to FILE (needed for pdf).")
-@handle_errors
+@handle_errors()
 def contributions_command(file: str, fmt: str, output: str | None) -> None:
     """Show who wrote which words of the latest draft, and what the patient changed.
 
@@ -599,20 +577,8 @@ def contributions_command(file: str, fmt: str, output: str | None) -> None:
       letterkit contributions peter.yaml
       letterkit contributions peter.yaml -f pdf -o peter-words.pdf
     """
-    import json
-
-    import letterkit.api as api
-
-    if fmt == "pdf" and not output:
-        raise click.UsageError("-f pdf needs -o FILE")
-    credit = api.contributions(file)
-    if fmt in ("html", "pdf"):
-        content: str | bytes = api.render_contributions(file, fmt).content  # type: ignore[arg-type]
-    elif fmt == "json":
-        content = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
-    else:
-        content = credit.to_text()
-    _write_or_print(content, output, fmt)
+    report = letterkit.contributions_report(file, fmt, output)
+    _show(report.content, report.output)
 
 
 if __name__ == "__main__":  # pragma: no cover

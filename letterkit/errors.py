@@ -1,20 +1,31 @@
-"""Every error letterkit raises, under one root.
+"""Every error letterkit raises, under one root, each carrying its exit code.
 
-    LetterkitError
-    ├── LetterFileError (ValueError)      a letter file cannot be read or parsed
+    LetterkitError                          exit 1
+    ├── LetterFileError (ValueError)        a letter file cannot be read or parsed
     │   └── LetterNotFoundError (FileNotFoundError)
-    ├── LetterValidationError (ValueError) a letter breaks the schema; carries every problem
-    ├── SettingsError (ValueError)         a service settings file is wrong
-    ├── TemplateError (LookupError)        a template is missing or fails
-    ├── RenderError (RuntimeError)         rendering failed or ran too long
-    └── OutputError (OSError)              an output could not be written
+    ├── LetterValidationError (ValueError)  a letter breaks the schema; carries every problem
+    ├── SettingsError (ValueError)          a service settings file is wrong
+    ├── TemplateError (LookupError)         a template is missing or fails
+    ├── RenderError (RuntimeError)          rendering failed or ran too long
+    ├── OutputError (OSError)               an output could not be written
+    ├── OptionsError (ValueError)           options contradict each other: exit 2
+    ├── HistoryError (ValueError)           the draft history is damaged, or a draft does not exist
+    │   └── UnsavedChangesError             the letter has changes not yet saved as a draft
+    ├── UnknownKindError (LookupError)      no such kind of letter
+    ├── UnknownFormatError (LookupError)    no such output format
+    ├── UnknownStyleError (LookupError)     no such print style
+    └── UnknownRoleError (LookupError)      no such author role
 
 Each subclass also inherits the builtin that fits, so ordinary ``except ValueError``
-clauses keep working. ``str(error)`` is a one-line message meant for a therapist.
+clauses keep working (as Jinja's ``TemplateNotFound`` does). ``str(error)`` is a one-line
+message meant for a therapist: what is wrong, then what to do. ``exit_code`` is what a
+command line should exit with (as click's ``UsageError.exit_code``). No message names a
+command of the command line; the command line may add one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -34,6 +45,8 @@ class Problem:
 
 class LetterkitError(Exception):
     """The root of every error letterkit raises on purpose."""
+
+    exit_code = 1
 
 
 class LetterFileError(LetterkitError, ValueError):
@@ -70,3 +83,66 @@ class RenderError(LetterkitError, RuntimeError):
 
 class OutputError(LetterkitError, OSError):
     """An output file could not be written; any earlier file is left as it was."""
+
+
+class OptionsError(LetterkitError, ValueError):
+    """Options that contradict each other or the input (a usage mistake: exit 2).
+
+    ``parameter`` names the option at fault (``output``, ``format``), so that a command
+    line can say which of its own flags to change.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class HistoryError(LetterkitError, ValueError):
+    """The draft history is damaged, or a revision does not exist."""
+
+
+class UnsavedChangesError(HistoryError):
+    """The letter file has changes that are not saved as a draft yet."""
+
+
+class _UnknownName(LetterkitError, LookupError):
+    """A name that is not one of the known choices."""
+
+    what = "name"
+
+    def __init__(self, name: str, choices: Sequence[str]) -> None:
+        self.name = name
+        self.choices = tuple(choices)
+        super().__init__(f"unknown {self.what} {name!r}: choose {_one_of(self.choices)}")
+
+
+class UnknownKindError(_UnknownName):
+    """No kind of letter has this name."""
+
+    what = "kind of letter"
+
+
+class UnknownFormatError(_UnknownName):
+    """No output format has this name."""
+
+    what = "format"
+
+
+class UnknownStyleError(_UnknownName):
+    """No print style has this name."""
+
+    what = "print style"
+
+
+class UnknownRoleError(_UnknownName):
+    """No author role has this name."""
+
+    what = "role"
+
+
+def _one_of(choices: Sequence[str]) -> str:
+    if len(choices) <= 1:
+        return "".join(choices)
+    return ", ".join(choices[:-1]) + " or " + choices[-1]

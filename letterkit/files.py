@@ -1,7 +1,9 @@
-"""Writing files so that nothing is lost: atomic, synced, owner-only.
+"""Reading files within bounds, and writing them so that nothing is lost.
 
-A write goes to a temporary file in the same folder, is flushed to disk, then renamed over the
-target in one step; a failure at any point leaves the earlier file as it was.
+A read takes regular files only and checks the size before reading, so a device, a FIFO or a
+huge file is refused at once. A write goes to a temporary file in the same folder, is flushed
+to disk, then renamed over the target in one step; a failure at any point leaves the earlier
+file as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +17,43 @@ from letterkit.errors import OutputError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+MAX_READ = 16 * 1024 * 1024
+"""The largest file letterkit reads unless the caller says otherwise (fonts are the largest)."""
+
+
+def read_bytes(path: str | os.PathLike[str], *, what: str = "file", max_bytes: int = MAX_READ) -> bytes:
+    """A regular file's bytes, refusing folders, devices, FIFOs and anything over ``max_bytes``.
+
+    Raises ``OSError`` subclasses with a plain ``strerror``, so callers can name the file.
+    """
+    import stat
+
+    name = os.fspath(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(name, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", name)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(
+                errno.EINVAL,
+                f"is not a regular file (a device or a pipe?), so it is not read as a {what}",
+                name,
+            )
+        if info.st_size > max_bytes:
+            raise OSError(
+                errno.EFBIG,
+                f"is too large for a {what} ({info.st_size:,} bytes; the limit is {max_bytes:,})",
+                name,
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise OSError(errno.EFBIG, f"is too large for a {what} (the limit is {max_bytes:,} bytes)", name)
+        return data
+    finally:
+        os.close(fd)
 
 
 def ensure_dir(path: str | os.PathLike[str]) -> Path:

@@ -25,7 +25,7 @@ with atheris.instrument_imports(include=["letterkit", "yaml"]):
     import yaml  # noqa: F401
 
     import letterkit.model.loading as loading
-    import letterkit.model.schema as models
+    import letterkit.model.kinds as models
     from letterkit.errors import LetterkitError
 
 models.letter_adapter()  # build the validator once, outside the timed runs

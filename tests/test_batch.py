@@ -57,7 +57,7 @@ def test_several_files_without_an_output_folder_is_a_usage_error(tmp_path: Path)
         text=True,
     )
     assert run.returncode == 2
-    assert "need -o FOLDER" in run.stderr
+    assert "need an output folder (see -o)" in run.stderr
 
 
 def test_render_batch_from_the_library_keeps_going(caseload: Path, tmp_path: Path) -> None:

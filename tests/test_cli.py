@@ -6,42 +6,21 @@ Messages go to stderr and results to stdout; a broken input never shows a traceb
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
+from helpers import run, run_process
 
 import letterkit.api as api
 from letterkit.cli import main
 
 SESSION = "should be a session number from 1 to 16"
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "letterkit", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
-    )
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def mode(path: Path) -> int:
@@ -165,7 +144,7 @@ def test_render_a_folder_needs_an_output_folder(tmp_path):
     # A folder is a batch of letters (``render FOLDER -o OUT/``); without -o it is a usage mistake.
     result = run("render", str(tmp_path))
     assert result.exit_code == 2
-    assert "Error: several letters (or a folder) need -o FOLDER for the outputs" in result.stderr
+    assert "usage error: several letters (or a folder) need an output folder (see -o)" in result.stderr
     assert result.stdout == ""
 
 
@@ -323,7 +302,7 @@ def test_process_errors_are_clean(tmp_path):
     assert (folder.returncode, folder.stderr) == (1, f"{tmp_path}: is a folder, not a letter file\n")
     batch = run_process("render", str(tmp_path))
     assert batch.returncode == 2
-    assert "need -o FOLDER" in batch.stderr
+    assert "need an output folder (see -o)" in batch.stderr
     missing = run_process("render", str(tmp_path / "nobody.yaml"))
     assert missing.returncode == 1
     assert missing.stderr == f"{tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"

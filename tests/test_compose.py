@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import letterkit.api as api
-import letterkit.compose.letter as compose
+import letterkit.compose as compose
 from letterkit.errors import SettingsError, TemplateError
 from letterkit.model.loading import load_data
 from letterkit.model.settings import Settings, load_settings, settings_for

@@ -179,11 +179,13 @@ def test_html_marks_exactly_the_patients_words(letter: Path) -> None:
     assert re.search(rf"You came to see me<mark\b[^>]*>{re.escape(PATIENT_BACKGROUND)}</mark> because", page)
 
 
-def test_pdf_needs_an_output_file(letter: Path) -> None:
+def test_pdf_without_output_is_written_beside_the_letter(letter: Path) -> None:
     result = run("contributions", str(letter), "-f", "pdf")
-    assert result.exit_code == 2
-    assert "-o" in result.stderr
-    assert not list(letter.parent.glob("*.pdf"))
+    assert result.exit_code == 0, result.output
+    beside = letter.with_suffix(".contributions.pdf")
+    assert result.stderr.strip() == f"Wrote {beside}"
+    assert beside.read_bytes().startswith(b"%PDF-")
+    assert not letter.with_suffix(".pdf").exists()
 
 
 def test_pdf_highlights_the_patients_words(letter: Path, tmp_path: Path) -> None:

@@ -10,52 +10,33 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from helpers import CONSOLE_SCRIPT, edit, run, run_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import letterkit
-from letterkit.cli import main
 from letterkit.diffs.core import (
     apply_words,
     diff_data,
     letter_data,
-    to_json,
-    to_markdown,
-    to_text,
     tokens,
     word_diff,
 )
+from letterkit.diffs.views import to_json, to_markdown, to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-LETTERKIT = Path(sys.executable).parent / "letterkit"  # the installed console script, not a pyenv shim
-CLI = [str(LETTERKIT)] if LETTERKIT.is_file() else [sys.executable, "-m", "letterkit"]
 ANSI = "\x1b["
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def run(*args: str, color: bool = False) -> Any:
-    result = CliRunner().invoke(main, list(args), color=color)
-    assert "Traceback" not in result.output
-    return result
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture
@@ -418,8 +399,10 @@ def test_text_view_marks_words_and_elides_far_lines(peter: dict[str, Any]) -> No
     assert "We have three sessions left" not in text
     assert "@@ changes[4]: added" in text and "{+You sleep better.+}" in text
     assert ANSI not in text
-    coloured = to_text(diff_data(peter, b), color=True)
-    assert ANSI in coloured and "\x1b[31m[-not-]" in coloured and "\x1b[32m{+never+}" in coloured
+    styled = to_text(diff_data(peter, b), styler=lambda role, text: f"<{role}>{text}</{role}>")
+    assert "<removed>[-not-]</removed><added>{+never+}</added>" in styled
+    assert "<header>@@ ending: changed</header>" in styled
+    assert "  …" in styled  # eliding works on the marks, whatever the styling adds
 
 
 # --------------------------------------------------------------------------- the diff command
@@ -496,26 +479,19 @@ def test_cli_diff_exit_2_on_trouble(history: Path, b: str) -> None:
     assert flipped.exit_code == 2, flipped.output
 
 
-def test_cli_diff_pdf_needs_an_output_file(history: Path) -> None:
+def test_cli_diff_pdf_without_output_is_written_beside_the_letter(history: Path) -> None:
     result = run("diff", f"{history}@1", f"{history}@2", "-f", "pdf")
-    assert result.exit_code == 2
-    assert "-o" in result.stderr
-    assert not list(history.parent.glob("*.pdf"))
+    assert result.exit_code == 1, result.output  # differences, as diff(1)
+    beside = history.with_suffix(".redline.pdf")
+    assert result.stderr.strip() == f"Wrote {beside}"
+    assert beside.read_bytes().startswith(b"%PDF-")
+    assert not history.with_suffix(".pdf").exists()  # the letter's own PDF name is never taken
 
 
 def test_cli_diff_as_a_real_process(history: Path, tmp_path: Path) -> None:
 
     def diff(*args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [*CLI, "diff", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONWARNINGS": "error"},
-        )
-        assert "Traceback" not in done.stderr
-        return done
+        return run_process("diff", *args, cwd=tmp_path, command=CONSOLE_SCRIPT, timeout=60)
 
     assert diff("peter.yaml@1", "peter.yaml@1").returncode == 0
     changed = diff("peter.yaml@1", "peter.yaml@latest")

@@ -22,7 +22,7 @@ from conftest import SAMPLES
 from lxml import etree
 
 import letterkit.api as api
-import letterkit.compose.letter as compose
+import letterkit.compose as compose
 from letterkit.model.settings import settings_for
 from letterkit.writers.docx import DEFAULT_CHANGE_AUTHOR, html_to_docx
 

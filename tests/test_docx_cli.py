@@ -53,10 +53,11 @@ def test_render_docx_writes_a_word_document_beside_the_letter(tmp_path: Path) ->
     assert "The pattern we have noticed together" in xml
 
 
-def test_diff_docx_needs_an_output_file(history: Path) -> None:
+def test_diff_docx_without_output_is_written_beside_the_letter(history: Path) -> None:
     run = letterkit("diff", "peter.yaml@1", "peter.yaml@2", "-f", "docx", cwd=history.parent)
-    assert run.returncode == 2
-    assert "-f docx needs -o FILE" in run.stderr
+    assert run.returncode == 1, run.stderr  # differences, as diff(1)
+    assert run.stderr == "Wrote peter.redline.docx\n"
+    assert zipfile.is_zipfile(history.parent / "peter.redline.docx")
 
 
 def test_docx_redline_carries_the_patients_insertion_with_author(history: Path) -> None:

@@ -28,9 +28,9 @@ from letterkit.errors import (
     LetterValidationError,
     Problem,
 )
-from letterkit.model.schema import Formulation, GoodbyeLetter
+from letterkit.model.kinds import Formulation, GoodbyeLetter
 
-UNKNOWN = "unknown field — check the spelling (see `letterkit schema` for the fields allowed here)"
+UNKNOWN = "unknown field — check the spelling (the letter's schema lists the fields allowed here)"
 NOT_TEXT = "should be text — put it in quotes if it looks like a number, yes/no or a date"
 BAD_DATE = "should be a date written like 2026-03-12 (or a month, 2026-03)"
 BAD_SESSION = "should be a session number from 1 to 16"
@@ -428,7 +428,7 @@ def test_python_tags_are_refused(write_letter, tmp_path):
 @pytest.mark.parametrize("text", ["", "\n\n   \n", "# just a comment\n"])
 def test_empty_file_is_a_file_error(write_letter, tmp_path, text):
     path = write_letter(tmp_path, text)
-    assert "is empty — start from `letterkit new goodbye-letter`" in str(file_error(path))
+    assert "is empty — start from a new letter's scaffold" in str(file_error(path))
 
 
 def test_directory_is_a_file_error(tmp_path):
@@ -531,7 +531,7 @@ def test_hostile_structures_are_file_errors(write_letter, tmp_path, text):
         pytest.param(
             "",
             None,
-            "is empty — start from `letterkit new goodbye-letter` or `letterkit new formulation`",
+            "is empty — start from a new letter's scaffold",
             id="empty",
         ),
         pytest.param(

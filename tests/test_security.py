@@ -31,6 +31,7 @@ from pypdf.generic import IndirectObject, StreamObject
 
 import letterkit.api as api
 import letterkit.writers.pdf as lkpdf
+from letterkit.resources import templates_dir
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.errors import LetterkitError, TemplateError
@@ -613,7 +614,7 @@ def test_a_template_can_show_the_logo_and_nothing_else(
     tmp_path: Path, service: tuple[Path, Path, str], spy: Spy, goodbye_data: dict[str, Any]
 ) -> None:
     settings_path, secret_path, secret = service
-    original = (Path(api.compose.templates_dir()) / "letter.html.j2").read_text(encoding="utf-8")
+    original = (Path(templates_dir()) / "letter.html.j2").read_text(encoding="utf-8")
     imgs = "".join(f'<img src="{url}" alt="">' for url in ("letterkit-asset:logo", *ASSET_TRICKS))
     imgs += f'<img src="file://{secret_path.as_posix()}" alt="">'
     html_template = original.replace('<header class="letterhead">', '<header class="letterhead">' + imgs, 1)

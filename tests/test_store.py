@@ -21,7 +21,7 @@ import pytest
 from helpers import edit, run
 
 import letterkit
-import letterkit.compose.letter as compose
+import letterkit.compose as compose
 import letterkit.drafts.store as store
 
 ROOT = Path(__file__).resolve().parent.parent

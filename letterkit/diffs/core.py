@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from letterkit.model.fields import FieldPath
+from letterkit.model.fields import dotted as dotted  # re-exported for older imports
+
 Op = Literal["added", "removed", "changed", "moved"]
-Path_ = tuple[str | int, ...]
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 
@@ -214,13 +216,6 @@ class Diff:
         }
 
 
-def dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def diff_data(a: Mapping[str, Any], b: Mapping[str, Any], a_label: str = "a", b_label: str = "b") -> Diff:
     """The difference between two letters given as plain data (from ``letter_data``)."""
     changes: list[Change] = []
@@ -236,7 +231,7 @@ def letter_data(letter: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in ([], {}, None)}
 
 
-def _diff_value(path: Path_, a: Any, b: Any, out: list[Change]) -> None:
+def _diff_value(path: FieldPath, a: Any, b: Any, out: list[Change]) -> None:
     if a == b:
         return
     if isinstance(a, dict) and isinstance(b, dict):
@@ -255,12 +250,12 @@ def _diff_value(path: Path_, a: Any, b: Any, out: list[Change]) -> None:
         out.append(Change(dotted(path), "changed", old=a, new=b))
 
 
-def _key(item: Any) -> str:
+def item_key(item: Any) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
-def _diff_list(path: Path_, a: list[Any], b: list[Any], out: list[Change]) -> None:
-    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+def _diff_list(path: FieldPath, a: list[Any], b: list[Any], out: list[Change]) -> None:
+    ka, kb = [item_key(x) for x in a], [item_key(x) for x in b]
     matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
     removed: list[int] = []
     added: list[int] = []
@@ -310,7 +305,7 @@ def pair_similar(
 
 def match_items(a: Sequence[Any], b: Sequence[Any]) -> dict[int, int]:
     """For each item of b, the item of a it came from (kept, moved or edited in place)."""
-    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    ka, kb = [item_key(x) for x in a], [item_key(x) for x in b]
     source: dict[int, int] = {}
     used: set[int] = set()
     matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
@@ -337,151 +332,15 @@ def match_items(a: Sequence[Any], b: Sequence[Any]) -> dict[int, int]:
 
 def similarity(a: Any, b: Any) -> float:
     """How alike two list items are, from 0 to 1, by their words."""
-    words_a = [t for t in tokens(_plain(a)) if not t.isspace()]
-    words_b = [t for t in tokens(_plain(b)) if not t.isspace()]
+    words_a = [t for t in tokens(plain(a)) if not t.isspace()]
+    words_b = [t for t in tokens(plain(b)) if not t.isspace()]
     if not words_a or not words_b:
         return 0.0
     return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
 
 
-# --------------------------------------------------------------------------- views
-
-
-def to_text(diff: Diff, color: bool = False, context: int = 1) -> str:
-    """Plain text like ``git diff --word-diff=plain``: [-removed-]{+added+}."""
-    import click
-
-    def mark(op: str, text: str) -> str:
-        if op == "-":
-            return click.style(f"[-{text}-]", fg="red") if color else f"[-{text}-]"
-        if op == "+":
-            return click.style(f"{{+{text}+}}", fg="green") if color else f"{{+{text}+}}"
-        return text
-
-    lines = [f"--- {diff.a}", f"+++ {diff.b}"]
-    for change in diff.changes:
-        who = f"  ({change.author}, draft {change.draft})" if change.author else ""
-        header = f"@@ {change.path}: {change.op}"
-        if change.op == "moved":
-            header += f" from position {change.moved_from}"
-        lines.append(click.style(header + who, fg="cyan") if color else header + who)
-        if change.words:
-            lines.extend(_word_lines(change.words, mark, context))
-        elif change.op in ("added", "moved"):
-            lines.extend("  " + mark("+", line) for line in _plain(change.new).splitlines())
-        elif change.op == "removed":
-            lines.extend("  " + mark("-", line) for line in _plain(change.old).splitlines())
-        else:
-            lines.append("  " + mark("-", _plain(change.old)) + mark("+", _plain(change.new)))
-    return "\n".join(lines) + "\n"
-
-
-def _word_lines(words: Sequence[Segment], mark: Any, context: int) -> list[str]:
-    """The lines of a text change, marked up; unchanged lines far from a change are elided."""
-    marked = "".join(text if op == "=" else _mark_multiline(mark, op, text) for op, text in words)
-    all_lines = marked.split("\n")
-    keep = {i for i, line in enumerate(all_lines) if "[-" in line or "{+" in line or "\x1b[" in line}
-    show = {j for i in keep for j in range(i - context, i + context + 1) if 0 <= j < len(all_lines)}
-    out: list[str] = []
-    skipped = False
-    for i, line in enumerate(all_lines):
-        if i in show:
-            out.append("  " + line)
-            skipped = False
-        elif not skipped:
-            out.append("  …")
-            skipped = True
-    return out
-
-
-def _mark_multiline(mark: Any, op: str, text: str) -> str:
-    return "\n".join(mark(op, part) if part else "" for part in text.split("\n"))
-
-
-def _plain(value: Any) -> str:
+def plain(value: Any) -> str:
+    """A field's value as text: strings as they are, anything else as JSON."""
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
-
-
-def to_json(diff: Diff) -> str:
-    return json.dumps(diff.to_json(), indent=2, ensure_ascii=False) + "\n"
-
-
-def to_markdown(diff: Diff) -> str:
-    """Markdown with CriticMarkup: {--removed--} and {++added++}."""
-    lines = [f"# Changes from {diff.a} to {diff.b}", ""]
-    if not diff.changes:
-        lines.append("No changes.")
-    for change in diff.changes:
-        who = f" — {change.author}, draft {change.draft}" if change.author else ""
-        lines += [f"## {change.path} ({change.op}){who}", ""]
-        if change.words:
-            lines.append(
-                "".join(text if op == "=" else f"{{{op}{op}{text}{op}{op}}}" for op, text in change.words)
-            )
-        else:
-            if change.old is not None and change.op in ("removed", "changed"):
-                lines.append(f"{{--{_plain(change.old)}--}}")
-            if change.new is not None and change.op in ("added", "changed", "moved"):
-                lines.append(f"{{++{_plain(change.new)}++}}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------- redline
-
-REDLINE_LISTS = ("goals", "changes", "unfinished_business")
-
-
-def _spans(segments: Iterable[Segment]) -> list[tuple[str, str | None]]:
-    tag = {"=": None, "-": "del", "+": "ins"}
-    return [(text, tag[op]) for op, text in segments]
-
-
-def redline_marks(
-    a: Mapping[str, Any], b: Mapping[str, Any]
-) -> tuple[dict[Path_, list[tuple[str, str | None]]], dict[str, list[list[tuple[str, str | None]]]]]:
-    """Marks that show letter ``b`` with every change from ``a``: insertions in <ins>,
-    deletions in <del>; removed list items stay in place, struck through."""
-    marks: dict[Path_, list[tuple[str, str | None]]] = {}
-    lists: dict[str, list[list[tuple[str, str | None]]]] = {}
-
-    def text_marks(path: Path_, old: Any, new: Any) -> None:
-        if isinstance(new, str):
-            if old == new:
-                return
-            marks[path] = _spans(word_diff(old, new)) if isinstance(old, str) else [(new, "ins")]
-        elif isinstance(new, dict):
-            for key, value in new.items():
-                text_marks(path + (key,), old.get(key) if isinstance(old, dict) else None, value)
-
-    for key, value in b.items():
-        old = a.get(key)
-        if key in REDLINE_LISTS and isinstance(value, list):
-            lists[key] = _merged_list(old if isinstance(old, list) else [], value)
-        elif key == "coping_strategies" and isinstance(value, list):
-            source = match_items(old, value) if isinstance(old, list) else {}
-            for j, item in enumerate(value):
-                previous = old[source[j]] if isinstance(old, list) and j in source else None
-                text_marks((key, j), previous, item)
-        elif key not in ("kind", "status", "date", "session"):
-            text_marks((key,), old, value)
-    return marks, lists
-
-
-def _merged_list(a: list[Any], b: list[Any]) -> list[list[tuple[str, str | None]]]:
-    """b's items in order, with items removed from a shown struck through where they were."""
-    out: list[list[tuple[str, str | None]]] = []
-    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.extend([(str(item), None)] for item in b[j1:j2])
-            continue
-        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for offset in range(pairs):
-            old, new = a[i1 + offset], b[j1 + offset]
-            out.append(_spans(word_diff(str(old), str(new))))
-        out.extend([(str(item), "del")] for item in a[i1 + pairs : i2])
-        out.extend([(str(item), "ins")] for item in b[j1 + pairs : j2])
-    return out

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from letterkit.diffs.core import diff_data, dotted, match_items, tokens, word_diff
+from letterkit.diffs.core import diff_data, match_items, tokens, word_diff
+from letterkit.model.fields import NOT_WORDS, dotted
 
-_NOT_WORDS = frozenset({"kind", "status", "date", "session", "attachment_style", "accessibility"})
 """Fields that hold settings rather than anyone's words."""
 
 Credit = list[tuple[str, int]]
@@ -211,7 +211,7 @@ def contributions(file: str, history: Sequence[tuple[DraftInfo, dict[str, Any]]]
     fields: dict[tuple[str | int, ...], list[tuple[str, int]]] = {}
     if prev is not None:
         for key in prev:
-            if key not in _NOT_WORDS:
+            if key not in NOT_WORDS:
                 _flatten(prev[key], credit[key], (key,), fields)
         fields = {path: runs for path, runs in fields.items() if path[-1] != "date"}
     return Contributions(file, tuple(info for info, _ in history), fields, tuple(patient_changes))

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from letterkit.compose.letter import md_block
-from letterkit.diffs.core import dotted, word_diff
+from letterkit.compose import md_block
+from letterkit.diffs.core import word_diff
+from letterkit.model.fields import TEXT_LISTS, dotted
 
 Path_ = tuple[str | int, ...]
 _UNESCAPE = re.compile(r"\\([\\`\[\]*_#>+\-.!=()])")
@@ -165,7 +166,7 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
         for offset, length, inserted in sorted(edits[path], reverse=True):
             new_md = new_md[:offset] + inserted + new_md[offset + length :]
         extra_items: list[str] = []
-        if path[0] in LIST_FIELDS and isinstance(path[-1], int):
+        if path[0] in TEXT_LISTS and isinstance(path[-1], int):
             new_md, extra_items = _split_new_items(new_md)
         new_value = unescape(new_md, indent).strip()
         if new_value != value.strip():
@@ -183,9 +184,6 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
         result.data["patient_comments"].extend(unplaced)
     result.changed.reverse()
     return result
-
-
-LIST_FIELDS = ("goals", "changes", "unfinished_business", "patient_comments")
 
 
 def merge(

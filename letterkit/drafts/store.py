@@ -30,7 +30,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from letterkit.errors import LetterFileError, LetterkitError, LetterNotFoundError
+from letterkit.errors import (
+    HistoryError,
+    LetterFileError,
+    LetterNotFoundError,
+    UnknownRoleError,
+)
 from letterkit.files import ensure_dir, write_atomic
 
 Role = Literal["therapist", "patient", "joint", "supervisor"]
@@ -39,10 +44,6 @@ SHORT = 8
 LOCK_TIMEOUT = 30.0
 
 FORMAT_TEXT = __doc__ or ""
-
-
-class HistoryError(LetterkitError, ValueError):
-    """The draft history is damaged, or a revision does not exist."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _read_record(path: Path) -> Draft:
         return Draft(**fields)
     except (OSError, ValueError, TypeError) as error:
         raise HistoryError(
-            f"{path}: the draft record cannot be read ({error}); run `letterkit draft verify`"
+            f"{path}: the draft record cannot be read ({error}); verify the history to see what is damaged"
         ) from None
 
 
@@ -159,7 +160,7 @@ def save(
     from letterkit.model.loading import decode, load_text
 
     if role not in ROLES:
-        raise LetterkitError(f"unknown author role {role!r}: choose one of {', '.join(ROLES)}")
+        raise UnknownRoleError(str(role), ROLES)
     path = Path(letter)
     if content is None:
         try:
@@ -297,9 +298,7 @@ def resolve(spec: str) -> Revision:
     file, rev = match.group("file"), match.group("rev")
     history = drafts(file)
     if not history:
-        raise HistoryError(
-            f"{file}: has no saved drafts, so {spec!r} does not exist (save one with `letterkit draft save`)"
-        )
+        raise HistoryError(f"{file}: has no saved drafts, so {spec!r} does not exist; save a draft first")
     if rev == "latest":
         return Revision(file, history[-1])
     if rev.isdigit() and len(rev) < 5:
@@ -312,4 +311,4 @@ def resolve(spec: str) -> Revision:
         return Revision(file, found[0])
     if found:
         raise HistoryError(f"{file}: {rev!r} matches several drafts; give more of the hash")
-    raise HistoryError(f"{file}: no draft has a hash starting {rev!r} (see `letterkit draft log {file}`)")
+    raise HistoryError(f"{file}: no draft has a hash starting {rev!r} (the draft log lists them)")

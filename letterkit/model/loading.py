@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from letterkit.diffs.core import dotted
 from letterkit.errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
-from letterkit.model.schema import Formulation, GoodbyeLetter, describe, letter_adapter
+from letterkit.model.fields import dotted
+from letterkit.model.kinds import letter_adapter, names
+from letterkit.model.schema import LetterBase, describe
 
 MAX_BYTES = 1024 * 1024
 """Largest letter file accepted. A real letter is a few KiB; 50,000 words still fit."""
@@ -28,7 +29,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\ufff
 _MAX_FLOW_DEPTH = 100
 """Brackets nested deeper than this are refused before libyaml sees them (it would crash)."""
 
-LetterModel = GoodbyeLetter | Formulation
+LetterModel = LetterBase
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,7 @@ def parse(text: str, name: str) -> Source:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise LetterFileError(
-                name, "is empty — start from `letterkit new goodbye-letter` or `letterkit new formulation`"
-            )
+            raise LetterFileError(name, "is empty — start from a new letter's scaffold")
         lines: dict[tuple[str | int, ...], int] = {}
         scalars: dict[tuple[str | int, ...], tuple[int, int, int]] = {}
         _walk(node, (), 0, lines, scalars, set(), name)
@@ -143,7 +142,7 @@ def parse(text: str, name: str) -> Source:
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
         raise LetterFileError(
-            name, f"holds {what}, not a letter — a letter is a set of fields like 'kind: goodbye-letter'", 1
+            name, f"holds {what}, not a letter — a letter is a set of fields like 'kind: {names()[0]}'", 1
         )
     return Source(name, data, lines, scalars)
 
@@ -234,7 +233,8 @@ def load_source(source: Source) -> LetterModel:
     from pydantic import ValidationError
 
     try:
-        return letter_adapter().validate_python(source.data)
+        letter: LetterBase = letter_adapter().validate_python(source.data)
+        return letter
     except ValidationError as error:
         problems = _problems(source, error.errors(include_url=False))
         raise LetterValidationError(problems) from None
@@ -316,11 +316,11 @@ def _message(error: Mapping[str, Any], kind: str, path: tuple[str | int, ...]) -
     hint = describe(kind, path)
     question = _lower_first(hint.split("?")[0] + "?") if hint and "?" in hint else ""
     if kind_of in ("union_tag_not_found", "union_tag_invalid"):
-        return "should say which document this is: 'kind: goodbye-letter' or 'kind: formulation'"
+        return "should say which document this is: " + " or ".join(f"'kind: {k}'" for k in names())
     if kind_of == "missing":
         return f"required — {question}" if question else "required"
     if kind_of == "extra_forbidden":
-        return "unknown field — check the spelling (see `letterkit schema` for the fields allowed here)"
+        return "unknown field — check the spelling (the letter's schema lists the fields allowed here)"
     if (kind_of == "value_error" and "blank" in str(error.get("msg"))) or (
         kind_of in ("string_type", "string_pattern_mismatch")
         and error.get("input") in (None, "")

@@ -1,6 +1,7 @@
-"""The schemas of the two DIT documents: the formulation and the goodbye letter.
+"""The parts of a DIT letter: patient, therapist, the pattern, coping, help...
 
-Both kinds accept every field; they differ only in which fields are required. Each field's
+Every kind of letter accepts every field (``LetterBase``); each kind, registered in
+``letterkit.model.kinds``, says which fields it requires. Each field's
 ``description`` starts with a question a therapist can answer; validation messages, the JSON
 Schema and the ``letterkit new`` scaffold all read it from here, so it is written once.
 """
@@ -8,7 +9,6 @@ Schema and the ``letterkit new`` scaffold all read it from here, so it is writte
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from typing import Annotated, Any, Literal, Union
 
@@ -18,12 +18,9 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    TypeAdapter,
     WithJsonSchema,
 )
 
-KINDS = ("goodbye-letter", "formulation")
-Kind = Literal["goodbye-letter", "formulation"]
 Status = Literal["draft", "agreed", "final"]
 AttachmentStyle = Literal["secure", "preoccupied", "dismissing", "fearful"]
 AccessibleFormat = Literal["standard", "large-print", "easy-read"]
@@ -125,8 +122,10 @@ class Accessibility(Model):
     notes: Text | None = Field(None, description="Any other communication needs, for the record.")
 
 
-class _Letter(Model):
-    kind: Kind
+class LetterBase(Model):
+    """The fields every kind of letter accepts; each kind says which it requires."""
+
+    kind: str
     status: Status = Field("draft", description="Is the letter a draft, agreed or final?")
     patient: Patient = Field(description="Who is the letter to?")
     therapist: Therapist = Field(description="Who is the letter from?")
@@ -164,7 +163,7 @@ class _Letter(Model):
     closing: Text | None = Field(None, description="What warm words close the letter?")
     people: list[Text] = Field(
         default_factory=list,
-        description="Who else is named in the letter? `letterkit redact` replaces them too.",
+        description="Who else is named in the letter? A pseudonymised copy replaces them too.",
     )
     patient_comments: list[Text] = Field(
         default_factory=list,
@@ -183,58 +182,20 @@ class _Letter(Model):
     )
 
 
-class Formulation(_Letter):
-    """The pattern agreed with the patient around session 4, and their goals."""
+def describe(kind: object, path: tuple[str | int, ...]) -> str | None:
+    """The question the schema asks for the field at ``path``, if there is one.
 
-    kind: Literal["formulation"]
-    goals: list[Text] = Field(
-        min_length=1, description="What did you agree the patient would like to change?"
-    )
+    ``kind`` is a kind's name or a letter model; any other value reads the fields every
+    kind accepts.
+    """
+    model: Any = LetterBase
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        model = kind
+    elif isinstance(kind, str):
+        from letterkit.model import kinds
 
-
-class GoodbyeLetter(_Letter):
-    """The letter drafted for session 13 and revised with the patient until the end."""
-
-    kind: Literal["goodbye-letter"]
-    background: Text = Field(
-        description="What is the patient's background, and what brought them to therapy?"
-    )
-    referral: Referral = Field(description="Who referred the patient, and why?")
-    coping_strategies: list[CopingStrategy] = Field(
-        min_length=1, description="How has the patient coped with the pattern, at what cost?"
-    )
-    course_of_therapy: Text = Field(description="What happened over the course of the therapy?")
-    changes: list[Text] = Field(min_length=1, description="What changes has the patient been able to make?")
-    unfinished_business: list[Text] = Field(
-        min_length=1, description="What is still unfinished, to carry on with?"
-    )
-    ending: Text = Field(description="What might the ending of therapy stir up, and what lies ahead?")
-    transference: Text = Field(description="How did the pattern show up between the patient and you?")
-
-
-Letter = Annotated[GoodbyeLetter | Formulation, Field(discriminator="kind")]
-"""Either document; ``kind`` chooses which."""
-
-MODELS: dict[str, type[_Letter]] = {"goodbye-letter": GoodbyeLetter, "formulation": Formulation}
-
-
-@functools.cache
-def letter_adapter() -> TypeAdapter[GoodbyeLetter | Formulation]:
-    """The validator for either kind (built on first use, to keep start-up quick)."""
-    return TypeAdapter(Letter)
-
-
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one document kind, for editors and other systems."""
-    schema = MODELS[kind].model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "DIT " + kind.replace("-", " ")
-    return schema
-
-
-def describe(kind: str, path: tuple[str | int, ...]) -> str | None:
-    """The description of the field at ``path`` in ``kind``'s schema, if there is one."""
-    model: Any = MODELS.get(kind, _Letter)
+        if kind in kinds.names():
+            model = kinds.get(kind).model
     info = None
     for part in path:
         if isinstance(part, int):

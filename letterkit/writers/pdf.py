@@ -8,16 +8,21 @@ by exact name, and refuses everything else. Each refusal is reported back as a w
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import logging
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letterkit.errors import RenderError
 from letterkit.resources import styles_dir
+
+if TYPE_CHECKING:
+    from letterkit.writers.document import Document
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +118,7 @@ def html_to_pdf(
     attachments: Sequence[tuple[str, bytes]] = (),
     timeout: float | None = DEFAULT_TIMEOUT,
     attachment_time: Any = None,
+    fonts: FontPool | None = None,
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch.
 
@@ -121,11 +127,45 @@ def html_to_pdf(
     PyThreadState_SetAsyncExc), so a service's worker thread is freed too.
     """
     _import_weasyprint()  # never interrupt an import half way: import before the clock starts
-    if not timeout:
-        return _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time)
-    return _with_deadline(
-        lambda: _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time), timeout
-    )
+    pool = fonts or FontPool()
+    with pool.borrow() as loaded:
+        if not timeout:
+            return _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded)
+        return _with_deadline(
+            lambda: _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded),
+            timeout,
+        )
+
+
+class FontPool:
+    """WeasyPrint font configurations with letterkit's fonts loaded, kept between renders.
+
+    Loading the bundled fonts into a ``FontConfiguration`` is a good part of a short letter's
+    render time, so a renderer keeps them. A configuration is not shared by two renders at once:
+    each render borrows one (making one if all are busy) and gives it back, so a pool serves
+    any number of threads. One whose render was interrupted is dropped, not reused.
+    """
+
+    def __init__(self) -> None:
+        self._free: list[tuple[Any, Any]] = []
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def borrow(self) -> Iterator[tuple[Any, Any]]:
+        with self._lock:
+            loaded = self._free.pop() if self._free else None
+        if loaded is None:
+            loaded = _load_fonts()
+        yield loaded  # an exception (a time-out included) leaves it out of the pool
+        with self._lock:
+            self._free.append(loaded)
+
+
+def _load_fonts() -> tuple[Any, Any]:
+    weasyprint = _import_weasyprint()
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    stylesheet = weasyprint.CSS(string=_FONT_FACES, url_fetcher=make_fetcher(), font_config=fonts)
+    return fonts, stylesheet
 
 
 def _with_deadline(work: Any, timeout: float) -> tuple[bytes, list[str]]:
@@ -183,14 +223,14 @@ def _layout(
     tagged: bool,
     variant: str | None,
     attachments: Sequence[tuple[str, bytes]],
-    attachment_time: Any = None,
+    attachment_time: Any,
+    loaded: tuple[Any, Any],
 ) -> tuple[bytes, list[str]]:
     weasyprint = _import_weasyprint()
     fetcher = fetcher or make_fetcher(assets)
+    fonts, stylesheet = loaded
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-        fonts = weasyprint.text.fonts.FontConfiguration()
-        stylesheet = weasyprint.CSS(string=_FONT_FACES, url_fetcher=fetcher, font_config=fonts)
         files = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(data),
@@ -224,6 +264,31 @@ def _layout(
     return bytes(pdf), warnings
 
 
+def write(document: Document) -> bytes:
+    """The letter as an A4 PDF: tagged for screen readers, or PDF/A-3a with its source attached."""
+    options = document.options
+    attachments = []
+    if options.archive:
+        source, name = document.source, document.source_name
+        if source is None:
+            source = json.dumps(document.letter.model_dump(mode="json", by_alias=True), indent=2).encode()
+            name = "letter.json"
+        attachments.append((name, source))
+    marked = bool(document.marks.fields or document.marks.lists)
+    pdf, warnings = html_to_pdf(
+        document.html(),
+        assets=document.settings.files,
+        tagged=options.tagged,
+        variant="pdf/a-3a" if options.archive else ("pdf/ua-1" if options.tagged else None),
+        attachments=attachments,
+        timeout=options.timeout,
+        attachment_time=None if marked else document.letter_time(),
+        fonts=document.fonts,
+    )
+    document.warnings.extend(warnings)
+    return pdf
+
+
 def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
     """The letter source attached to an archival PDF: its file name and exact bytes."""
     from pypdf import PdfReader
@@ -234,4 +299,4 @@ def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
                 return filename, bytes(contents[0])
     except Exception as error:  # pypdf raises many kinds on a damaged file
         raise RenderError(f"{name}: is not a readable PDF, or its attachment is damaged ({error})") from None
-    raise RenderError(f"{name}: has no attached letter; only PDFs made with `letterkit render --archive` do")
+    raise RenderError(f"{name}: has no attached letter; only archival PDFs do")

@@ -1,0 +1,192 @@
+"""What every template sees: the letter's fields as escaped Markdown, dates and names in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
+from letterkit.compose.styling import one_sentence_per_line
+from letterkit.model.schema import Affect, LetterBase
+from letterkit.model.settings import Settings
+
+
+def long_date(value: dt.date | str | None) -> str:
+    """12 March 2026; a month alone (2026-03) as March 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        year, month = value.split("-")[:2]
+        return dt.date(int(year), int(month), 1).strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def month_year(value: dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return long_date(value)
+    return value.strftime("%B %Y")
+
+
+def join_words(items: Iterable[str]) -> str:
+    """a, b and c."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _sentence_subject(text: str) -> str:
+    """'your GP, Dr Okafor' -> 'Your GP, Dr Okafor,' to start a sentence."""
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text + "," if "," in text and not text.endswith(",") else text
+
+
+def _some(feeling: str) -> str:
+    """'some anger', but 'a fear of …' stays as it is."""
+    return feeling if re.match(r"(?i)(a|an|the|some|your)\s", feeling) else "some " + feeling
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every template sees. Text values are already escaped Markdown."""
+
+    letter: LetterBase
+    settings: Settings
+    draft_label: str | None = None
+    reference: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    style: str = "standard"
+    """standard, large-print or easy-read (see letterkit.styling)."""
+    marks: Mapping[tuple[str | int, ...], Sequence[Span]] = field(default_factory=dict)
+    """Text fields to show marked up (redline, contributions), by field path."""
+    list_marks: Mapping[str, Sequence[Sequence[Span]]] = field(default_factory=dict)
+    """Whole lists to show marked up, by field name: removed items appear struck through."""
+
+
+def template_vars(ctx: RenderContext) -> dict[str, Any]:
+    """The variables templates use. Documented in templates/README.md."""
+    letter, settings = ctx.letter, ctx.settings
+    ipaf = letter.ipaf
+    plain_affects = [a for a in ipaf.affect if isinstance(a, str) or not a.less_conscious]
+    tentative = [a for a in ipaf.affect if isinstance(a, Affect) and a.less_conscious]
+    names = [a if isinstance(a, str) else a.feeling for a in plain_affects]
+    service_name = settings.service.name or letter.therapist.service
+    help_text = settings.help.model_dump()
+    if help_text["come_back"] is None:
+        phone = f" on {settings.service.phone}" if settings.service.phone else ""
+        who = service_name or "us"
+        help_text["come_back"] = (
+            f"If you would like more help in the future, you can contact {who}{phone}, "
+            "or ask your GP to refer you back to us."
+        )
+    if letter.help:
+        help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
+    referral = letter.referral
+    easy_read = ctx.style == "easy-read"
+
+    def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
+        spans = ctx.marks.get(path)
+        if spans is not None:
+            return md_block_spans(spans, indent)
+        if easy_read and value:
+            value = one_sentence_per_line(value)
+        return md_block(value or "", indent)
+
+    def items(name: str, values: Sequence[str], indent: str = "    ") -> list[str]:
+        if name in ctx.list_marks:
+            return [md_block_spans(spans, indent) for spans in ctx.list_marks[name]]
+        return [block((name, i), value, indent) for i, value in enumerate(values)]
+
+    return {
+        "kind": letter.kind,
+        "status": letter.status,
+        "is_draft": letter.status == "draft",
+        "draft_label": ctx.draft_label,
+        "reference": ctx.reference,
+        "date": long_date(letter.date),
+        "session": letter.session,
+        "patient": {
+            "name": md_inline(letter.patient.name),
+            "dear": md_inline(letter.patient.preferred_name or letter.patient.name),
+        },
+        "therapist": {
+            "name": md_inline(letter.therapist.name),
+            "role": md_inline(letter.therapist.role or ""),
+            "service": md_inline(letter.therapist.service or ""),
+        },
+        "service": {
+            "name": md_inline(service_name or ""),
+            "address": [md_inline(line) for line in settings.service.address],
+            "phone": md_inline(settings.service.phone or ""),
+            "email": md_inline(settings.service.email or ""),
+            "website": md_inline(settings.service.website or ""),
+        },
+        "sign_off": md_inline(settings.sign_off),
+        "background": block(("background",), letter.background),
+        "referral": {
+            "by": md_inline(referral.by or "") if referral else "",
+            "by_sentence": md_inline(_sentence_subject(referral.by)) if referral and referral.by else "",
+            "reason": block(("referral", "reason"), referral.reason) if referral else "",
+            "when": month_year(referral.date) if referral else "",
+        },
+        "ipaf": {
+            "self": block(("ipaf", "self"), ipaf.self_),
+            "other": block(("ipaf", "other"), ipaf.other),
+            "feelings": md_inline(join_words(names)),
+            "tentative": [md_inline(_some(a.feeling)) for a in tentative],
+            "reversal": block(("ipaf", "reversal"), ipaf.reversal),
+            "internalised": block(("ipaf", "internalised"), ipaf.internalised),
+            "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
+        },
+        "goals": items("goals", letter.goals),
+        "coping": [
+            {
+                "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
+                "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
+            }
+            for i, c in enumerate(letter.coping_strategies)
+        ],
+        "course_of_therapy": block(("course_of_therapy",), letter.course_of_therapy),
+        "changes": items("changes", letter.changes),
+        "unfinished_business": items("unfinished_business", letter.unfinished_business),
+        "ending": block(("ending",), letter.ending),
+        "transference": block(("transference",), letter.transference),
+        "closing": block(("closing",), letter.closing),
+        "patient_comments": items("patient_comments", letter.patient_comments, ""),
+        "help": {key: block(("help", key), value) for key, value in help_text.items()},
+        "style": ctx.style,
+        "diagram": "",
+        "glossary": _glossary(letter) if easy_read else [],
+        **ctx.extra,
+    }
+
+
+def _glossary(letter: LetterBase) -> list[dict[str, str]]:
+    """Easy read: the hard words the letter uses, with their plain meanings."""
+    from letterkit.review.check import glossary
+
+    data = letter.model_dump(
+        by_alias=True,
+        exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"},
+    )
+    data.get("ipaf", {}).pop("defensive_function", None)
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return [{"word": md_inline(word), "meaning": md_inline(meaning)} for word, meaning in glossary(texts)]

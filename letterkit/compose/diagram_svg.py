@@ -1,0 +1,524 @@
+"""How the pattern diagram looks: text widths and wrapping, sizes for a scale, and the SVG.
+
+One user unit is one point. Every piece of text is XML-escaped here; what the text says
+comes from ``diagram_labels``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from letterkit.compose.diagram_labels import (
+    INTERNALISED_HEADING,
+    OTHER_HEADING,
+    REVERSAL_HEADING,
+    SELF_HEADING,
+    Feeling,
+    Parts,
+    clean,
+    ipaf_text_alternative,
+    parts_of,
+)
+from letterkit.model.schema import Ipaf
+
+__all__ = ["DEFAULT_TITLE", "FONT_FAMILY", "MAX_SCALE", "MIN_TEXT_PT", "WIDTH_MM", "ipaf_svg"]
+
+DEFAULT_TITLE = "The pattern we are working on"
+WIDTH_MM = 160.0
+"""The diagram's width at every scale: the text column of an A4 letter."""
+MIN_TEXT_PT = 12.0
+"""No text is ever drawn smaller than this (UKAAF clear print), whatever the scale."""
+MAX_SCALE = 2.5
+
+FONT_FAMILY = "Open Sans, Arial, sans-serif"
+INK = "#1d2327"
+FILL = "#eef4f6"
+ACCENT = "#1f5566"
+PAPER = "#ffffff"
+
+_PT_PER_MM = 72 / 25.4
+_LINE_HEIGHT = 1.3
+
+
+# --------------------------------------------------------------------------- text width
+
+# Advance widths (thousandths of an em) of Open Sans Regular and Bold, the bundled fonts,
+# for printable ASCII and then ‘’“”…–—·. Arial, the fallback, is a little narrower.
+_TABLE_CHARS = "".join(chr(c) for c in range(32, 127)) + "‘’“”…–—·"
+_REGULAR_WIDTHS = (
+    "260 267 401 646 572 823 730 221 296 296 552 572 245 322 266 367 572 572 572 572 572 572 572 "
+    "572 572 572 266 266 572 572 572 429 899 633 648 631 729 556 516 728 738 279 267 614 519 903 "
+    "754 779 602 779 618 549 553 728 595 926 577 560 571 329 367 329 542 448 577 556 613 476 613 "
+    "561 339 548 614 253 253 525 253 930 614 604 613 613 408 477 353 614 501 778 524 504 468 379 "
+    "551 379 572 170 170 350 350 784 500 1000 266"
+)
+_BOLD_WIDTHS = (
+    "260 286 472 646 571 901 750 266 339 339 545 571 290 322 285 413 571 571 571 571 571 571 571 "
+    "571 571 571 285 290 571 571 571 477 897 690 672 637 740 560 549 724 765 331 331 664 565 943 "
+    "813 796 628 796 660 551 579 756 650 967 667 624 579 331 413 331 532 411 607 604 633 514 633 "
+    "591 387 565 657 305 305 620 305 982 657 619 633 633 454 497 434 657 569 856 578 569 488 394 "
+    "551 394 571 217 217 445 445 855 500 1000 285"
+)
+_WIDTHS = {
+    False: dict(zip(_TABLE_CHARS, (int(w) / 1000 for w in _REGULAR_WIDTHS.split()), strict=True)),
+    True: dict(zip(_TABLE_CHARS, (int(w) / 1000 for w in _BOLD_WIDTHS.split()), strict=True)),
+}
+_SAFETY = 1.04
+"""Measured widths are stretched a little, so that a fallback font still fits."""
+
+
+def _char_em(ch: str, bold: bool) -> float:
+    table = _WIDTHS[bold]
+    width = table.get(ch)
+    if width is not None:
+        return width
+    if unicodedata.combining(ch):
+        return 0.0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return table.get(base, 0.62)
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of the width of ``text`` in points, at ``size`` points."""
+    return sum(_char_em(ch, bold) for ch in text) * size * _SAFETY
+
+
+def _wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` broken into lines no wider than ``width``: on spaces, and inside a word only
+    when the word alone is too wide."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if _text_width(candidate, size, bold) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        used = 0.0
+        for ch in word:  # a word too long for a line of its own is broken
+            step = _char_em(ch, bold) * size * _SAFETY
+            if line and used + step > width:
+                lines.append(line)
+                line, used = "", 0.0
+            line += ch
+            used += step
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _widest(lines: Sequence[str], size: float, bold: bool = False) -> float:
+    return max((_text_width(line, size, bold) for line in lines), default=0.0)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _n(value: float) -> str:
+    """A coordinate or size for SVG: at most two decimals, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """Every length of the drawing, in points, for one scale."""
+
+    scale: float
+
+    def _pt(self, base: float) -> float:
+        return base * self.scale
+
+    def _text(self, base: float) -> float:
+        return max(MIN_TEXT_PT, base * self.scale)
+
+    @property
+    def heading(self) -> float:
+        return self._text(12.0)
+
+    @property
+    def label(self) -> float:
+        return self._text(14.0)
+
+    @property
+    def feeling(self) -> float:
+        return self._text(13.0)
+
+    @property
+    def pad(self) -> float:
+        return self._pt(10.0)
+
+    @property
+    def gap(self) -> float:
+        return self._pt(4.0)
+
+    @property
+    def pill_x(self) -> float:
+        return self._pt(9.0)
+
+    @property
+    def pill_y(self) -> float:
+        return self._pt(5.0)
+
+    @property
+    def radius(self) -> float:
+        return self._pt(8.0)
+
+    @property
+    def head(self) -> float:
+        return self._pt(10.0)
+
+    @property
+    def stroke(self) -> float:
+        return max(1.0, self._pt(1.5))
+
+    @property
+    def arrow(self) -> float:
+        return max(1.25, self._pt(2.0))
+
+
+class _Canvas:
+    """SVG elements, in drawing order."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def rect(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        fill: str,
+        stroke: str,
+        width: float,
+        radius: float,
+        dashed: float | None = None,
+    ) -> None:
+        dash = f' stroke-dasharray="{_n(dashed)} {_n(dashed * 0.6)}"' if dashed else ""
+        self.items.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(radius)}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{_n(width)}"{dash}/>'
+        )
+
+    def text(
+        self,
+        lines: Sequence[str],
+        x: float,
+        top: float,
+        size: float,
+        *,
+        bold: bool = False,
+        middle: bool = False,
+    ) -> float:
+        """Draw ``lines`` from ``top``; return the height they take."""
+        step = size * _LINE_HEIGHT
+        attrs = ' font-weight="bold"' if bold else ""
+        attrs += ' text-anchor="middle"' if middle else ""
+        for i, line in enumerate(lines):
+            baseline = top + i * step + step / 2 + 0.36 * size
+            self.items.append(
+                f'<text x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"{attrs}>{escape(line)}</text>'
+            )
+        return len(lines) * step
+
+    def path(self, d: str, *, width: float, fill: str = "none") -> None:
+        self.items.append(
+            f'<path d="{d}" fill="{fill}" stroke="{ACCENT}" stroke-width="{_n(width)}" '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
+
+    def head(self, x: float, y: float, angle: float, size: float) -> None:
+        """A filled arrowhead with its tip at (x, y), pointing along ``angle`` (radians)."""
+        back_x, back_y = x - size * math.cos(angle), y - size * math.sin(angle)
+        side_x, side_y = -math.sin(angle) * size * 0.42, math.cos(angle) * size * 0.42
+        points = [(x, y), (back_x + side_x, back_y + side_y), (back_x - side_x, back_y - side_y)]
+        self.items.append(
+            '<polygon points="' + " ".join(f"{_n(px)},{_n(py)}" for px, py in points) + f'" fill="{ACCENT}"/>'
+        )
+
+    def arrow(self, x1: float, y1: float, x2: float, y2: float, width: float, head: float) -> None:
+        angle = math.atan2(y2 - y1, x2 - x1)
+        shaft = head * 0.8
+        self.path(
+            f"M{_n(x1)} {_n(y1)}L{_n(x2 - shaft * math.cos(angle))} {_n(y2 - shaft * math.sin(angle))}",
+            width=width,
+        )
+        self.head(x2, y2, angle, head)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A box's heading and label, wrapped to a width."""
+
+    heading: list[str]
+    label: list[str]
+    sizes: _Sizes
+
+    def height(self) -> float:
+        s = self.sizes
+        return (len(self.heading) * s.heading + len(self.label) * s.label) * _LINE_HEIGHT + s.gap
+
+    @classmethod
+    def wrap(cls, heading: str, label: str, width: float, sizes: _Sizes) -> _Block:
+        return cls(_wrap(heading, width, sizes.heading, bold=True), _wrap(label, width, sizes.label), sizes)
+
+    def draw(self, canvas: _Canvas, x: float, top: float) -> None:
+        s = self.sizes
+        top += canvas.text(self.heading, x, top, s.heading, bold=True) + s.gap
+        canvas.text(self.label, x, top, s.label)
+
+
+@dataclass(frozen=True)
+class _Pill:
+    """One feeling, in a rounded outline: dashed when it is offered tentatively."""
+
+    lines: list[str]
+    tentative: bool
+    sizes: _Sizes
+
+    @classmethod
+    def wrap(cls, feeling: Feeling, width: float, sizes: _Sizes) -> _Pill:
+        return cls(_wrap(feeling.label, width - 2 * sizes.pill_x, sizes.feeling), feeling.tentative, sizes)
+
+    @property
+    def width(self) -> float:
+        return _widest(self.lines, self.sizes.feeling) + 2 * self.sizes.pill_x
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.sizes.feeling * _LINE_HEIGHT + 2 * self.sizes.pill_y
+
+    def draw(self, canvas: _Canvas, centre: float, top: float) -> None:
+        s = self.sizes
+        canvas.rect(
+            centre - self.width / 2,
+            top,
+            self.width,
+            self.height,
+            fill=PAPER,
+            stroke=ACCENT,
+            width=s.stroke,
+            radius=min(self.height / 2, s._pt(12.0)),
+            dashed=s._pt(5.0) if self.tentative else None,
+        )
+        canvas.text(self.lines, centre, top + s.pill_y, s.feeling, middle=True)
+
+
+def _side_by_side(
+    parts: Parts, left: float, top: float, width: float, s: _Sizes
+) -> tuple[_Canvas, float, float]:
+    """The two boxes side by side, arrows both ways and the feelings stacked between them.
+
+    Returns the drawing, its height and the width of the text inside each box.
+    """
+    canvas = _Canvas()
+    feelings = parts.feelings
+    margin = s._pt(8.0)  # between a box and the feelings
+    extra = 2 * s.pill_x + 2 * margin
+    natural = max((_text_width(f.label, s.feeling) for f in feelings), default=0.0)
+    longest_word = max((_text_width(w, s.feeling) for f in feelings for w in f.label.split()), default=0.0)
+    middle = min(max(natural + extra, 0.22 * width), 0.36 * width)
+    middle = min(max(middle, longest_word + extra), 0.5 * width)
+    box_w = (width - middle) / 2
+    inner = box_w - 2 * s.pad
+    blocks = [
+        _Block.wrap(SELF_HEADING, parts.self_label, inner, s),
+        _Block.wrap(OTHER_HEADING, parts.other_label, inner, s),
+    ]
+    content = max(b.height() for b in blocks)
+
+    pills = [_Pill.wrap(f, middle - 2 * margin, s) for f in feelings]
+    pill_gap = s._pt(7.0)
+    stack = sum(p.height for p in pills) + pill_gap * max(0, len(pills) - 1)
+    arrow_off, clearance = s._pt(18.0), s._pt(10.0)
+    middle_h = 2 * arrow_off + (2 * clearance + stack if pills else s._pt(24.0))
+    height = max(content + 2 * s.pad, middle_h)
+
+    right = left + width - box_w
+    for x, block in zip((left, right), blocks, strict=True):
+        canvas.rect(x, top, box_w, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+        block.draw(canvas, x + s.pad, top + s.pad)
+
+    start, end = left + box_w + s.stroke, right - s.stroke
+    canvas.arrow(start, top + arrow_off, end, top + arrow_off, s.arrow, s.head)
+    canvas.arrow(end, top + height - arrow_off, start, top + height - arrow_off, s.arrow, s.head)
+
+    y = top + (height - stack) / 2
+    for pill in pills:
+        pill.draw(canvas, left + width / 2, y)
+        y += pill.height + pill_gap
+    return canvas, height, inner
+
+
+def _stacked(parts: Parts, left: float, top: float, width: float, s: _Sizes) -> tuple[_Canvas, float]:
+    """One box above the other, an arrow down and an arrow up, the feelings flowing between."""
+    canvas = _Canvas()
+    inner = width - 2 * s.pad
+    self_block = _Block.wrap(SELF_HEADING, parts.self_label, inner, s)
+    other_block = _Block.wrap(OTHER_HEADING, parts.other_label, inner, s)
+
+    lane = s._pt(36.0)  # room for each arrow, left and right of the feelings
+    band_w = width - 2 * lane
+    pills = [_Pill.wrap(f, band_w, s) for f in parts.feelings]
+    gap = s._pt(7.0)
+    rows: list[list[_Pill]] = []
+    for pill in pills:
+        if rows and sum(p.width + gap for p in rows[-1]) + pill.width <= band_w:
+            rows[-1].append(pill)
+        else:
+            rows.append([pill])
+    row_heights = [max(p.height for p in row) for row in rows]
+    flow = sum(row_heights) + gap * max(0, len(rows) - 1)
+    band = max(flow + 2 * s._pt(12.0), s._pt(48.0))
+
+    y = top
+    self_h = self_block.height() + 2 * s.pad
+    canvas.rect(left, y, width, self_h, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+    self_block.draw(canvas, left + s.pad, y + s.pad)
+    y += self_h
+    down_x, up_x = left + lane / 2, left + width - lane / 2
+    canvas.arrow(down_x, y + s.stroke, down_x, y + band - s.stroke, s.arrow, s.head)
+    canvas.arrow(up_x, y + band - s.stroke, up_x, y + s.stroke, s.arrow, s.head)
+    row_top = y + (band - flow) / 2
+    for row, row_h in zip(rows, row_heights, strict=True):
+        row_w = sum(p.width for p in row) + gap * (len(row) - 1)
+        x = left + (width - row_w) / 2
+        for pill in row:
+            pill.draw(canvas, x + pill.width / 2, row_top + (row_h - pill.height) / 2)
+            x += pill.width + gap
+        row_top += row_h + gap
+    y += band
+    other_h = other_block.height() + 2 * s.pad
+    canvas.rect(left, y, width, other_h, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+    other_block.draw(canvas, left + s.pad, y + s.pad)
+    return canvas, y + other_h - top
+
+
+def _main_row(canvas: _Canvas, parts: Parts, left: float, top: float, width: float, s: _Sizes) -> float:
+    """The pattern itself, side by side when it fits well, else stacked; return its height."""
+    beside, beside_h, box_inner = _side_by_side(parts, left, top, width, s)
+    stacked, stacked_h = _stacked(parts, left, top, width, s)
+    roomy = box_inner >= 8.5 * s.label  # about 15 characters a line in the boxes
+    chosen = beside if roomy and beside_h <= stacked_h * 1.1 else stacked
+    canvas.items.extend(chosen.items)
+    return beside_h if chosen is beside else stacked_h
+
+
+def _turn_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
+    """A U-turn arrow in a ``size`` square at (x, y): going right, turning, coming back."""
+    r = size * 0.3
+    top, bottom = y + size / 2 - r, y + size / 2 + r
+    x0, x1 = x + size * 0.05, x + size - r - size * 0.05
+    canvas.path(
+        f"M{_n(x0)} {_n(top)}H{_n(x1)}A{_n(r)} {_n(r)} 0 0 1 {_n(x1)} {_n(bottom)}H{_n(x0 + size * 0.28)}",
+        width=s.arrow,
+    )
+    canvas.head(x0, bottom, math.pi, size * 0.3)
+
+
+def _loop_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> None:
+    """A circular arrow in a ``size`` square at (x, y), going round to where it began."""
+    r = size * 0.38
+    head = size * 0.3
+    cx, cy = x + size / 2, y + size / 2
+    begin = math.radians(-75)
+    tip = math.radians(235)  # clockwise (on screen) from ``begin``, most of the way round
+    finish = tip - head * 0.8 / r  # the line stops inside the arrowhead
+    x0, y0 = cx + r * math.cos(begin), cy + r * math.sin(begin)
+    x1, y1 = cx + r * math.cos(finish), cy + r * math.sin(finish)
+    canvas.path(f"M{_n(x0)} {_n(y0)}A{_n(r)} {_n(r)} 0 1 1 {_n(x1)} {_n(y1)}", width=s.arrow)
+    tip_x, tip_y = cx + r * math.cos(tip), cy + r * math.sin(tip)
+    # Point the head along the chord from where the line stops to the tip.
+    canvas.head(tip_x, tip_y, math.atan2(tip_y - y1, tip_x - x1), head)
+
+
+def _wide_row(
+    canvas: _Canvas, heading: str, label: str, icon: str, left: float, top: float, width: float, s: _Sizes
+) -> float:
+    """A full-width box with an icon and a short label; return its height."""
+    icon_size = s._pt(34.0)
+    text_x = left + s.pad + icon_size + s.pad * 1.2
+    block = _Block.wrap(heading, label, left + width - s.pad - text_x, s)
+    height = max(block.height(), icon_size) + 2 * s.pad
+    canvas.rect(left, top, width, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
+    icon_y = top + (height - icon_size) / 2
+    (_turn_icon if icon == "turn" else _loop_icon)(canvas, left + s.pad, icon_y, icon_size, s)
+    block.draw(canvas, text_x, top + (height - block.height()) / 2)
+    return height
+
+
+def _svg_id(ipaf: Ipaf, scale: float, title: str) -> str:
+    digest = hashlib.sha256(repr((ipaf.model_dump(by_alias=True), scale, title)).encode()).hexdigest()
+    return f"ipaf-{digest[:10]}"
+
+
+def ipaf_svg(
+    ipaf: Ipaf,
+    *,
+    scale: float = 1.0,
+    title: str = DEFAULT_TITLE,
+    width_mm: float = WIDTH_MM,
+    id_prefix: str | None = None,
+) -> str:
+    """The pattern as a self-contained inline SVG, ready to put into the letter's HTML.
+
+    ``scale`` sizes the text: 1.0 for clear print (smallest text 12pt), 1.4 for large print
+    (16.8pt); text never goes below 12pt. The width stays ``width_mm`` (160mm, an A4 text
+    column) at every scale, so larger text wraps and the boxes grow taller. ``title`` is the
+    diagram's accessible name; the ``<desc>`` is :func:`ipaf_text_alternative`. ``id_prefix``
+    names the ``<title>`` and ``<desc>`` ids (default: a hash of the content, so it is stable
+    and two different diagrams in one page do not clash).
+    """
+    if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise ValueError(f"scale must be above 0 and at most {MAX_SCALE:g}, not {scale!r}")
+    if not (math.isfinite(width_mm) and 80 <= width_mm <= 400):
+        raise ValueError(f"width_mm must be between 80 and 400, not {width_mm!r}")
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix or "") or _svg_id(ipaf, scale, title)
+    if not prefix[0].isalpha():
+        prefix = "ipaf-" + prefix
+    parts = parts_of(ipaf)
+    s = _Sizes(scale)
+    width = width_mm * _PT_PER_MM
+    edge = max(1.0, s.stroke)  # room for the outer strokes
+    inner = width - 2 * edge
+    canvas = _Canvas()
+    y = edge
+    y += _main_row(canvas, parts, edge, y, inner, s)
+    row_gap = s._pt(14.0)
+    if parts.reversal_label:
+        y += row_gap
+        y += _wide_row(canvas, REVERSAL_HEADING, parts.reversal_label, "turn", edge, y, inner, s)
+    if parts.internalised_label:
+        y += row_gap
+        y += _wide_row(canvas, INTERNALISED_HEADING, parts.internalised_label, "loop", edge, y, inner, s)
+    height = y + edge
+
+    title_text = clean(title) or DEFAULT_TITLE
+    desc = ipaf_text_alternative(ipaf)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" class="ipaf-diagram" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}pt" height="{_n(height)}pt" '
+        f'font-family={quoteattr(FONT_FAMILY)} font-style="normal" fill="{INK}">'
+    )
+    return "".join(
+        [
+            head,
+            f'<title id="{prefix}-title">{escape(title_text)}</title>',
+            f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
+            *canvas.items,
+            "</svg>",
+        ]
+    )

@@ -1,0 +1,219 @@
+"""Markdown to sanitised HTML, and the whole letter as one self-contained HTML page.
+
+The HTML made from the templates' Markdown is sanitised by nh3 against an explicit
+allow-list; anything removed is reported, never silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from letterkit.compose.context import RenderContext, long_date, template_vars
+from letterkit.compose.styling import STYLES, style_css
+from letterkit.compose.templating import Templates
+from letterkit.errors import TemplateError
+from letterkit.model import kinds
+from letterkit.resources import styles_dir
+
+ALLOWED_TAGS = {
+    "ins",
+    "del",
+    "mark",
+    "p",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "blockquote",
+    "a",
+    "hr",
+    "code",
+    "section",
+    "div",
+    "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ins": {"class"},
+    "del": {"class"},
+    "mark": {"class"},
+    "section": {"class"},
+    "div": {"class"},
+    "span": {"class"},
+}
+URL_SCHEMES = {"https", "mailto"}
+
+
+def markdown_to_html(text: str, dropped: list[str] | None = None) -> str:
+    """Markdown to sanitised HTML: nothing outside the allow-list survives.
+
+    Letter text is escaped before it gets here, so only a service's own template can bring in
+    markup the allow-list refuses; each refusal is described in ``dropped``, never silent.
+    """
+    import markdown
+    import nh3
+
+    html = markdown.markdown(text, output_format="html")
+    if dropped is not None:
+        dropped.extend(_refused_markup(html))
+    return str(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+def _refused_markup(html: str) -> list[str]:
+    """What nh3 will remove from ``html``: tags, attributes and link schemes not allowed."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in ALLOWED_TAGS:
+                found.append(f"<{tag}>")
+                return
+            for name, value in attrs:
+                if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
+                    found.append(f"the {name} attribute of <{tag}>")
+                elif name == "href" and value and ":" in value.split("/")[0]:
+                    scheme = value.split(":", 1)[0].strip().lower()
+                    if scheme not in URL_SCHEMES:
+                        found.append(f"a {scheme}: link")
+
+    Finder().feed(html)
+    return found
+
+
+def _sections(html: str) -> str:
+    """Wrap each heading and what follows it in a <section>, so a section can avoid a page break."""
+    parts = re.split(r"(?=<h2>)", html)
+    return "".join(
+        f'<section class="part">\n{part.strip()}\n</section>\n' if part.startswith("<h2>") else part
+        for part in parts
+    )
+
+
+def to_html(
+    ctx: RenderContext,
+    template_dir: str | None = None,
+    css: Iterable[str] = (),
+    for_print: bool = False,
+    legend_html: str = "",
+    warnings: list[str] | None = None,
+    templates: Templates | None = None,
+) -> str:
+    """The whole letter as one self-contained HTML page (CSS inline, nothing fetched).
+
+    Anything the sanitiser removes from the templates' output is added to ``warnings``.
+    """
+    render = (templates or Templates()).render
+    kind = kinds.get(ctx.letter.kind)
+    dropped: list[str] = []
+    variables = template_vars(ctx)
+    placeholder, svg = _diagram(ctx)
+    variables["diagram"] = placeholder
+    body_md = render(kind.template_name, variables, template_dir)
+    signature_md = render("signature.md.j2", variables, template_dir)
+    help_md = render("help.md.j2", variables, template_dir)
+    letter = ctx.letter
+    title = f"{kind.title}: {letter.patient.name}"
+    page = {
+        "title": title,
+        "author": letter.therapist.name,
+        "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
+        "body_html": _sections(markdown_to_html(body_md, dropped)).replace(f"<p>{placeholder}</p>", svg),
+        "signature_html": markdown_to_html(signature_md, dropped),
+        "help_html": markdown_to_html(help_md, dropped),
+        "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
+        "for_print": for_print,
+        "legend_html": legend_html,
+        "footer": f"{letter.patient.name}",
+        "plain": {
+            "service": letter.therapist.service or "",
+            "service_name": ctx.settings.service.name or letter.therapist.service or "",
+            "address": ctx.settings.service.address,
+            "phone": ctx.settings.service.phone or "",
+            "email": ctx.settings.service.email or "",
+            "website": ctx.settings.service.website or "",
+            "date": long_date(letter.date),
+        },
+    }
+    if warnings is not None:
+        warnings.extend(
+            f"removed {what} from the letter's templates: only plain text, headings, lists, "
+            "emphasis and https/mailto links are allowed"
+            for what in dict.fromkeys(dropped)
+        )
+    return render("letter.html.j2", {**variables, **page}, template_dir)
+
+
+def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
+    """The box that explains a marked-up letter: a title, the key (letterkit's own markup
+    showing each mark) and one escaped line per change."""
+    from html import escape
+
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        f"<h2>{escape(title)}</h2>"
+        + "".join(f"<p>{part}</p>" for part in key)
+        + (f"<ul>{items}</ul>" if items else "")
+    )
+
+
+DIAGRAM_SCALE = {"standard": 1.0, "large-print": 1.4, "easy-read": 1.34}
+
+
+def _diagram(ctx: RenderContext) -> tuple[str, str]:
+    """A one-off placeholder for the Markdown, and the SVG figure that replaces it in HTML.
+
+    The SVG goes in after sanitising (nh3 would strip it): it is built by letterkit.diagram,
+    which escapes every piece of text. The placeholder carries a random nonce, so no text a
+    person types can collide with it.
+    """
+    wanted = ctx.letter.diagram if ctx.letter.diagram is not None else kinds.get(ctx.letter.kind).diagram
+    if not wanted or ctx.marks or ctx.list_marks:
+        return "", ""
+    import secrets
+
+    from letterkit.compose.diagram import ipaf_svg
+
+    placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
+    from letterkit.compose.diagram import ipaf_text_alternative
+
+    # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
+    # text alternative, not just a name.
+    svg = ipaf_svg(
+        ctx.letter.ipaf,
+        scale=DIAGRAM_SCALE.get(ctx.style, 1.0),
+        title=ipaf_text_alternative(ctx.letter.ipaf),
+    )
+    return placeholder, f'<figure class="diagram">{svg}</figure>'
+
+
+def style_sheets(style: str) -> list[str]:
+    """The built-in stylesheets a print format adds over letter.css."""
+    if style not in STYLES:
+        raise TemplateError(f"unknown style {style!r}: choose one of {', '.join(STYLES)}")
+    return [] if style == "standard" else [_read_style(f"{style}.css")]
+
+
+@functools.cache
+def _read_style(name: str) -> str:
+    return (styles_dir() / name).read_text(encoding="utf-8")

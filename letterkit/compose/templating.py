@@ -1,0 +1,104 @@
+"""Jinja2 templates, sandboxed: the service's own folder first, then the built-in ones."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from letterkit.compose.context import RenderContext, template_vars
+from letterkit.errors import TemplateError
+from letterkit.model import kinds
+from letterkit.resources import templates_dir
+
+
+def _environment(template_dir: str | None) -> Any:
+    """A sandboxed Jinja2 environment over the service's templates, then the built-in ones."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    search = ([template_dir] if template_dir else []) + [str(templates_dir())]
+    try:
+        # Compiled templates are cached (owner-only, keyed by each template's source) in the
+        # temporary folder, so a command does not compile them again each time it starts.
+        cache: Any = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        cache = None
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=cache,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Templates:
+    """Compiled templates, kept between renders: one sandboxed environment per template folder.
+
+    Safe to share between threads (Jinja's environments are; creating one is locked).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._environments: dict[str | None, Any] = {}
+
+    def environment(self, template_dir: str | None) -> Any:
+        key = str(template_dir) if template_dir else None
+        with self._lock:
+            env = self._environments.get(key)
+            if env is None:
+                env = self._environments[key] = _environment(key)
+            return env
+
+    def render(self, name: str, variables: dict[str, Any], template_dir: str | None = None) -> str:
+        """Render one template by name, turning Jinja's errors into a TemplateError."""
+        return _render(self.environment(template_dir), name, variables, template_dir)
+
+
+def render_template(
+    name: str, variables: dict[str, Any], template_dir: str | None = None, templates: Templates | None = None
+) -> str:
+    """Render one template by name, turning Jinja's errors into a TemplateError."""
+    return (templates or Templates()).render(name, variables, template_dir)
+
+
+def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | None) -> str:
+    import jinja2
+
+    try:
+        return str(env.get_template(name).render(variables))
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(
+            f"template {error.name!r} not found in {template_dir or 'the built-in templates'}"
+        ) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(
+            f"{error.filename or name}:{error.lineno}: template error: {error.message}"
+        ) from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
+        raise TemplateError(f"{name}: template error: {error}") from None
+    except UnicodeDecodeError:
+        raise TemplateError(f"{name}: the template is not UTF-8 text — save it as UTF-8") from None
+    except OSError as error:
+        raise TemplateError(f"{name}: the template cannot be read: {error.strerror or error}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"{name}: template error: {error}") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError) as error:
+        # A service's template can compute; whatever it gets wrong is reported, not raised.
+        raise TemplateError(f"{name}: template error: {type(error).__name__}: {error}") from None
+
+
+def to_markdown(
+    ctx: RenderContext, template_dir: str | None = None, templates: Templates | None = None
+) -> str:
+    """The whole letter as Markdown."""
+    render = (templates or Templates()).render
+    variables = template_vars(ctx)
+    variables["body"] = render(kinds.get(ctx.letter.kind).template_name, variables, template_dir).strip()
+    variables["signature"] = render("signature.md.j2", variables, template_dir).strip()
+    variables["help_section"] = render("help.md.j2", variables, template_dir).strip()
+    text = render("letter.md.j2", variables, template_dir)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

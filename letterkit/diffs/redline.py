@@ -1,0 +1,65 @@
+"""A redline: the spans of a letter's text fields and lists, marked inserted or deleted."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from letterkit.diffs.core import Segment, item_key, match_items, word_diff
+from letterkit.model.fields import FieldPath
+
+REDLINE_LISTS = ("goals", "changes", "unfinished_business")
+
+
+def _spans(segments: Iterable[Segment]) -> list[tuple[str, str | None]]:
+    tag = {"=": None, "-": "del", "+": "ins"}
+    return [(text, tag[op]) for op, text in segments]
+
+
+def redline_marks(
+    a: Mapping[str, Any], b: Mapping[str, Any]
+) -> tuple[dict[FieldPath, list[tuple[str, str | None]]], dict[str, list[list[tuple[str, str | None]]]]]:
+    """Marks that show letter ``b`` with every change from ``a``: insertions in <ins>,
+    deletions in <del>; removed list items stay in place, struck through."""
+    marks: dict[FieldPath, list[tuple[str, str | None]]] = {}
+    lists: dict[str, list[list[tuple[str, str | None]]]] = {}
+
+    def text_marks(path: FieldPath, old: Any, new: Any) -> None:
+        if isinstance(new, str):
+            if old == new:
+                return
+            marks[path] = _spans(word_diff(old, new)) if isinstance(old, str) else [(new, "ins")]
+        elif isinstance(new, dict):
+            for key, value in new.items():
+                text_marks(path + (key,), old.get(key) if isinstance(old, dict) else None, value)
+
+    for key, value in b.items():
+        old = a.get(key)
+        if key in REDLINE_LISTS and isinstance(value, list):
+            lists[key] = _merged_list(old if isinstance(old, list) else [], value)
+        elif key == "coping_strategies" and isinstance(value, list):
+            source = match_items(old, value) if isinstance(old, list) else {}
+            for j, item in enumerate(value):
+                previous = old[source[j]] if isinstance(old, list) and j in source else None
+                text_marks((key, j), previous, item)
+        elif key not in ("kind", "status", "date", "session"):
+            text_marks((key,), old, value)
+    return marks, lists
+
+
+def _merged_list(a: list[Any], b: list[Any]) -> list[list[tuple[str, str | None]]]:
+    """b's items in order, with items removed from a shown struck through where they were."""
+    out: list[list[tuple[str, str | None]]] = []
+    ka, kb = [item_key(x) for x in a], [item_key(x) for x in b]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend([(str(item), None)] for item in b[j1:j2])
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for offset in range(pairs):
+            old, new = a[i1 + offset], b[j1 + offset]
+            out.append(_spans(word_diff(str(old), str(new))))
+        out.extend([(str(item), "del")] for item in a[i1 + pairs : i2])
+        out.extend([(str(item), "ins")] for item in b[j1 + pairs : j2])
+    return out

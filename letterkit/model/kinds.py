@@ -1,0 +1,167 @@
+"""The kinds of letter letterkit writes, each in one registry entry.
+
+A kind is its model (which fields it requires), its title, its Markdown template, its
+scaffold, whether it shows the pattern diagram by default, and the sections ``check``
+expects to hold some text. Adding a kind is one ``register(Kind(...))`` call plus its
+templates (``templates/<name>.md.j2`` and ``templates/scaffolds/<name>.yaml``); everything
+else (loading, the JSON Schema, the command line's choices, rendering, check) reads it here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, TypeAdapter
+
+from letterkit.errors import UnknownKindError
+from letterkit.model.fields import FieldPath
+from letterkit.model.schema import CopingStrategy, LetterBase, Referral, Text
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of letter."""
+
+    name: str
+    model: type[LetterBase]
+    title: str
+    """The document's title (with the patient's name) in the PDF's and HTML's metadata."""
+    sections: tuple[FieldPath, ...]
+    """The sections that must hold some text; ``check`` reports the missing ones."""
+    diagram: bool = False
+    """Whether the pattern diagram is shown when the letter does not say."""
+    template: str = ""
+    """The Markdown template's name; default ``<name>.md.j2``."""
+    scaffold: str = ""
+    """The scaffold's name under templates/scaffolds/; default ``<name>.yaml``."""
+
+    @property
+    def template_name(self) -> str:
+        return self.template or f"{self.name}.md.j2"
+
+    @property
+    def scaffold_name(self) -> str:
+        return self.scaffold or f"{self.name}.yaml"
+
+
+# --------------------------------------------------------------------------- the built-in kinds
+
+
+class Formulation(LetterBase):
+    """The pattern agreed with the patient around session 4, and their goals."""
+
+    kind: Literal["formulation"]
+    goals: list[Text] = Field(
+        min_length=1, description="What did you agree the patient would like to change?"
+    )
+
+
+class GoodbyeLetter(LetterBase):
+    """The letter drafted for session 13 and revised with the patient until the end."""
+
+    kind: Literal["goodbye-letter"]
+    background: Text = Field(
+        description="What is the patient's background, and what brought them to therapy?"
+    )
+    referral: Referral = Field(description="Who referred the patient, and why?")
+    coping_strategies: list[CopingStrategy] = Field(
+        min_length=1, description="How has the patient coped with the pattern, at what cost?"
+    )
+    course_of_therapy: Text = Field(description="What happened over the course of the therapy?")
+    changes: list[Text] = Field(min_length=1, description="What changes has the patient been able to make?")
+    unfinished_business: list[Text] = Field(
+        min_length=1, description="What is still unfinished, to carry on with?"
+    )
+    ending: Text = Field(description="What might the ending of therapy stir up, and what lies ahead?")
+    transference: Text = Field(description="How did the pattern show up between the patient and you?")
+
+
+BUILT_IN = (
+    Kind(
+        name="goodbye-letter",
+        model=GoodbyeLetter,
+        title="Goodbye letter",
+        sections=(
+            ("background",),
+            ("referral",),
+            ("ipaf", "self"),
+            ("ipaf", "other"),
+            ("coping_strategies",),
+            ("course_of_therapy",),
+            ("changes",),
+            ("unfinished_business",),
+            ("ending",),
+            ("transference",),
+        ),
+    ),
+    Kind(
+        name="formulation",
+        model=Formulation,
+        title="Our shared understanding",
+        sections=(("ipaf", "self"), ("ipaf", "other"), ("goals",)),
+        diagram=True,
+    ),
+)
+
+# --------------------------------------------------------------------------- the registry
+
+_lock = threading.Lock()
+_kinds: dict[str, Kind] = {kind.name: kind for kind in BUILT_IN}
+_adapter: TypeAdapter[Any] | None = None
+
+
+def register(kind: Kind) -> None:
+    """Add (or replace) a kind of letter. Its model's ``kind`` field must be ``Literal[name]``."""
+    global _adapter
+    with _lock:
+        _kinds[kind.name] = kind
+        _adapter = None
+
+
+def unregister(name: str) -> None:
+    """Remove a kind added with ``register`` (tests use this to clean up)."""
+    global _adapter
+    with _lock:
+        _kinds.pop(name, None)
+        _adapter = None
+
+
+def get(name: str) -> Kind:
+    """The kind called ``name``; ``UnknownKindError`` if there is none."""
+    try:
+        return _kinds[name]
+    except KeyError:
+        raise UnknownKindError(str(name), names()) from None
+
+
+def names() -> tuple[str, ...]:
+    """Every kind's name, in the order they were registered."""
+    return tuple(_kinds)
+
+
+def all_kinds() -> Iterator[Kind]:
+    return iter(tuple(_kinds.values()))
+
+
+def letter_adapter() -> TypeAdapter[Any]:
+    """The validator for every registered kind, chosen by ``kind`` (built on first use)."""
+    global _adapter
+    with _lock:
+        if _adapter is None:
+            models = tuple(kind.model for kind in _kinds.values())
+            union: Any = Union[models] if len(models) > 1 else models[0]  # noqa: UP007
+            _adapter = TypeAdapter(
+                Annotated[union, Field(discriminator="kind")] if len(models) > 1 else union
+            )
+        return _adapter
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of one kind of letter, for editors and other systems."""
+    schema = get(name).model.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "DIT " + name.replace("-", " ")
+    return schema
