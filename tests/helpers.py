@@ -1,7 +1,14 @@
-"""Helpers several test modules share (pytest puts tests/ on the import path)."""
+"""Helpers several test modules share (pytest puts tests/ on the import path).
+
+The one place for running the command line (in-process with ``run``, as a real process with
+``run_process``) and for editing a letter file (``edit``, ``replace_once``).
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -10,19 +17,48 @@ from click.testing import CliRunner
 
 from letterkit.cli import main
 
+PYTHON_M = [sys.executable, "-m", "letterkit"]
+"""letterkit as ``python -m letterkit``."""
+_SCRIPT = Path(sys.executable).parent / "letterkit"  # the installed console script, not a pyenv shim
+CONSOLE_SCRIPT = [str(_SCRIPT)] if _SCRIPT.is_file() else PYTHON_M
+"""letterkit as the installed ``letterkit`` command (``python -m letterkit`` if not installed)."""
 
-def run(*args: str) -> Any:
-    """Run the CLI in-process; it must never print a traceback."""
-    result = CliRunner().invoke(main, list(args))
+
+def run(*args: str, color: bool = False) -> Any:
+    """Run the CLI in-process; it must never print a traceback. ``color=True`` makes the output
+    look like a terminal to Click."""
+    result = CliRunner().invoke(main, list(args), color=color)
     assert "Traceback" not in result.output
     return result
+
+
+def run_process(
+    *args: str, cwd: Path | None = None, command: list[str] = PYTHON_M, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run letterkit as a real process, with Python warnings as errors; it must never print a
+    traceback."""
+    result = subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def replace_once(text: str, old: str, new: str, where: str = "the text") -> str:
+    """``text`` with ``old`` (which must occur exactly once) replaced by ``new``."""
+    assert text.count(old) == 1, f"{old!r} should occur once in {where}"
+    return text.replace(old, new)
 
 
 def edit(path: Path, old: str, new: str) -> None:
     """Replace ``old`` (which must occur exactly once) in a file."""
     text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(replace_once(text, old, new, str(path)), encoding="utf-8")
 
 
 class Visible(HTMLParser):

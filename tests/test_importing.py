@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from helpers import edit, replace_once, run
 
 import letterkit
 import letterkit.model.loading as loading
-from letterkit.cli import main
 from letterkit.diffs.core import letter_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,21 +24,6 @@ SAMPLES = ROOT / "samples"
 
 COMMENT = "I would like to add that the Tuesday sessions helped me most, and I will miss them."
 NEW_ITEM = "I have started drawing again."
-
-
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def replace_once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"{old!r} should occur once"
-    return text.replace(old, new)
-
-
-def edit_file(path: Path, old: str, new: str) -> None:
-    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
 
 
 def data(path: Path | str) -> dict[str, Any]:
@@ -178,7 +162,7 @@ def test_import_with_unsaved_changes_is_refused_and_changes_nothing(letter: Path
     md.write_text(
         replace_once(md.read_text(encoding="utf-8"), "You felt trapped", "You felt stuck"), encoding="utf-8"
     )
-    edit_file(letter, "We have three sessions left", "We have two sessions left")  # not saved
+    edit(letter, "We have three sessions left", "We have two sessions left")  # not saved
     unsaved = letter.read_bytes()
     result = import_md(md, letter)
     assert result.exit_code == 1
@@ -284,7 +268,7 @@ def test_deleting_a_whole_paragraph(letter: Path) -> None:
 
 def test_a_copy_of_an_older_draft_does_not_undo_later_drafts(letter: Path) -> None:
     md = render_md(letter)  # carries "Ref: <draft 1>"
-    edit_file(letter, "We have three sessions left", "We have two sessions left")
+    edit(letter, "We have three sessions left", "We have two sessions left")
     assert run("draft", "save", str(letter), "--author", "therapist", "--name", "Helen Marsh").exit_code == 0
     md.write_text(
         replace_once(md.read_text(encoding="utf-8"), "They now cover two days", "They now cover three days"),
@@ -299,7 +283,7 @@ def test_a_copy_of_an_older_draft_does_not_undo_later_drafts(letter: Path) -> No
 
 
 def test_an_unedited_copy_with_an_old_reference_saves_nothing(letter: Path) -> None:
-    edit_file(letter, "We have three sessions left", "We have two sessions left")
+    edit(letter, "We have three sessions left", "We have two sessions left")
     md = render_md(letter)
     assert "changed since" in md.read_text(encoding="utf-8")
     assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
