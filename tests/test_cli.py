@@ -144,7 +144,7 @@ def test_render_a_folder_needs_an_output_folder(tmp_path):
     # A folder is a batch of letters (``render FOLDER -o OUT/``); without -o it is a usage mistake.
     result = run("render", str(tmp_path))
     assert result.exit_code == 2
-    assert "Error: several letters (or a folder) need -o FOLDER for the outputs" in result.stderr
+    assert "usage error: several letters (or a folder) need an output folder (see -o)" in result.stderr
     assert result.stdout == ""
 
 
@@ -302,7 +302,7 @@ def test_process_errors_are_clean(tmp_path):
     assert (folder.returncode, folder.stderr) == (1, f"{tmp_path}: is a folder, not a letter file\n")
     batch = run_process("render", str(tmp_path))
     assert batch.returncode == 2
-    assert "need -o FOLDER" in batch.stderr
+    assert "need an output folder (see -o)" in batch.stderr
     missing = run_process("render", str(tmp_path / "nobody.yaml"))
     assert missing.returncode == 1
     assert missing.stderr == f"{tmp_path / 'nobody.yaml'}: no such file — check the name and folder\n"

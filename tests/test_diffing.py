@@ -26,12 +26,10 @@ from letterkit.diffs.core import (
     apply_words,
     diff_data,
     letter_data,
-    to_json,
-    to_markdown,
-    to_text,
     tokens,
     word_diff,
 )
+from letterkit.diffs.views import to_json, to_markdown, to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -401,8 +399,10 @@ def test_text_view_marks_words_and_elides_far_lines(peter: dict[str, Any]) -> No
     assert "We have three sessions left" not in text
     assert "@@ changes[4]: added" in text and "{+You sleep better.+}" in text
     assert ANSI not in text
-    coloured = to_text(diff_data(peter, b), color=True)
-    assert ANSI in coloured and "\x1b[31m[-not-]" in coloured and "\x1b[32m{+never+}" in coloured
+    styled = to_text(diff_data(peter, b), styler=lambda role, text: f"<{role}>{text}</{role}>")
+    assert "<removed>[-not-]</removed><added>{+never+}</added>" in styled
+    assert "<header>@@ ending: changed</header>" in styled
+    assert "  …" in styled  # eliding works on the marks, whatever the styling adds
 
 
 # --------------------------------------------------------------------------- the diff command
@@ -479,11 +479,13 @@ def test_cli_diff_exit_2_on_trouble(history: Path, b: str) -> None:
     assert flipped.exit_code == 2, flipped.output
 
 
-def test_cli_diff_pdf_needs_an_output_file(history: Path) -> None:
+def test_cli_diff_pdf_without_output_is_written_beside_the_letter(history: Path) -> None:
     result = run("diff", f"{history}@1", f"{history}@2", "-f", "pdf")
-    assert result.exit_code == 2
-    assert "-o" in result.stderr
-    assert not list(history.parent.glob("*.pdf"))
+    assert result.exit_code == 1, result.output  # differences, as diff(1)
+    beside = history.with_suffix(".redline.pdf")
+    assert result.stderr.strip() == f"Wrote {beside}"
+    assert beside.read_bytes().startswith(b"%PDF-")
+    assert not history.with_suffix(".pdf").exists()  # the letter's own PDF name is never taken
 
 
 def test_cli_diff_as_a_real_process(history: Path, tmp_path: Path) -> None:
