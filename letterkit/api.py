@@ -65,7 +65,7 @@ PathLike = str | os.PathLike[str]
 # --------------------------------------------------------------------------- letters
 
 
-def load(source: PathLike | Mapping[str, Any]) -> LetterBase:
+def load(source: PathLike | Mapping[str, object]) -> LetterBase:
     """A validated letter from a file path, or from a dict (e.g. a web form's JSON)."""
     if isinstance(source, Mapping):
         return loading.load_data(source)

@@ -321,12 +321,12 @@ def schema(kind: str) -> None:
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(path_type=str))
+@click.argument("archived", metavar="LETTER.pdf", type=click.Path(path_type=str))
 @click.option(
     "-o", "--output", type=click.Path(path_type=str), help="Write the letter file here (default: the screen)."
 )
 @handle_errors()
-def extract(pdf: str, output: str | None) -> None:
+def extract(archived: str, output: str | None) -> None:
     """Get back the letter file attached to an archival PDF, byte for byte.
 
     \b
@@ -334,7 +334,7 @@ def extract(pdf: str, output: str | None) -> None:
       letterkit render peter.yaml -f pdf --archive -o peter-record.pdf
       letterkit extract peter-record.pdf -o peter-copy.yaml
     """
-    extracted = letterkit.extract_file(pdf, output)
+    extracted = letterkit.extract_file(archived, output)
     if extracted.output:
         say(f"Wrote {extracted.output}", err=True)
     elif sys.stdout.isatty():

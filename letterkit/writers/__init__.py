@@ -81,6 +81,8 @@ FORMATS: dict[str, OutputFormat] = {
 """Every output format of a letter, by name."""
 
 DEFAULT_FORMAT = "md"
+HTML = "html"
+"""The format a browser shows: contributions views default to it."""
 PDF = "pdf"
 """The format of a printed copy: archival copies and the PDF inside a FHIR record."""
 
