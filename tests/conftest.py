@@ -217,3 +217,18 @@ def goodbye_data() -> dict[str, Any]:
 def formulation_data() -> dict[str, Any]:
     """A fresh, valid formulation as a dict; tests may change it freely."""
     return copy.deepcopy(FORMULATION_DATA)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files in tests/golden/ from today's output (then review the diff)",
+    )
+
+
+@pytest.fixture(scope="session")
+def regen_goldens(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites the golden files (``--regen-goldens``) instead of checking them."""
+    return bool(request.config.getoption("--regen-goldens"))
