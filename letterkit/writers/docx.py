@@ -24,7 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from letterkit.writers.document import Document
 
 from letterkit.writers.docx_html import meta_date, parse, plain, read_meta
 from letterkit.writers.docx_layout import Layout
@@ -87,3 +90,8 @@ def html_to_docx(
     out = io.BytesIO()
     writer.doc.save(out)
     return deterministic(out.getvalue())
+
+
+def write(document: Document) -> bytes:
+    """The letter as a Word document; a redline's marks become tracked changes by author."""
+    return html_to_docx(document.html(), style=document.style, changes=document.marks.authors)
