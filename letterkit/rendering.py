@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates
+from letterkit.compose.styling import STANDARD
 from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
@@ -93,7 +94,7 @@ class Renderer:
         if options.template_dir is not None and not Path(options.template_dir).is_dir():
             raise TemplateError(f"{options.template_dir}: the template folder does not exist")
         settings = settings or Settings()
-        style = options.style or (letter.accessibility.format if letter.accessibility else "standard")
+        style = options.style or (letter.accessibility.format if letter.accessibility else STANDARD)
         context = RenderContext(
             letter,
             settings,

@@ -154,3 +154,15 @@ def test_one_renderer_serves_several_threads_at_once() -> None:
     assert len(results) == 6
     for fmt, content in results:
         assert content == (alone if fmt == "pdf" else markdown)  # the same bytes as a render alone
+
+
+def test_the_styles_have_one_home_that_the_schema_and_word_agree_with() -> None:
+    import typing
+
+    from letterkit.compose.styling import STYLE_TABLE
+    from letterkit.model.schema import AccessibleFormat
+    from letterkit.writers import docx_word
+
+    assert letterkit.styles() == tuple(STYLE_TABLE)
+    assert typing.get_args(AccessibleFormat) == letterkit.styles()
+    assert tuple(docx_word._METRICS) == letterkit.styles()  # Word's page metrics, one per style

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
-from letterkit.compose.styling import one_sentence_per_line
+from letterkit.compose.styling import STANDARD, get_style, one_sentence_per_line
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -61,7 +61,7 @@ class RenderContext:
     draft_label: str | None = None
     reference: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    style: str = "standard"
+    style: str = STANDARD
     """standard, large-print or easy-read (see letterkit.styling)."""
     marks: Mapping[tuple[str | int, ...], Sequence[Span]] = field(default_factory=dict)
     """Text fields to show marked up (redline, contributions), by field path."""
@@ -88,7 +88,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
     if letter.help:
         help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
     referral = letter.referral
-    easy_read = ctx.style == "easy-read"
+    easy_read = get_style(ctx.style).sentence_per_line
 
     def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
         spans = ctx.marks.get(path)

@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
-from letterkit.compose.styling import STYLES, style_css
+from letterkit.compose.styling import get_style, style_css
 from letterkit.compose.templating import Templates
-from letterkit.errors import TemplateError
 from letterkit.model import kinds
 from letterkit.resources import styles_dir
 
@@ -177,9 +176,6 @@ def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
     )
 
 
-DIAGRAM_SCALE = {"standard": 1.0, "large-print": 1.4, "easy-read": 1.34}
-
-
 def _diagram(ctx: RenderContext) -> tuple[str, str]:
     """A one-off placeholder for the Markdown, and the SVG figure that replaces it in HTML.
 
@@ -201,7 +197,7 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
     # text alternative, not just a name.
     svg = ipaf_svg(
         ctx.letter.ipaf,
-        scale=DIAGRAM_SCALE.get(ctx.style, 1.0),
+        scale=get_style(ctx.style).diagram_scale,
         title=ipaf_text_alternative(ctx.letter.ipaf),
     )
     return placeholder, f'<figure class="diagram">{svg}</figure>'
@@ -209,9 +205,8 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
 
 def style_sheets(style: str) -> list[str]:
     """The built-in stylesheets a print format adds over letter.css."""
-    if style not in STYLES:
-        raise TemplateError(f"unknown style {style!r}: choose one of {', '.join(STYLES)}")
-    return [] if style == "standard" else [_read_style(f"{style}.css")]
+    sheet = get_style(style).stylesheet
+    return [_read_style(sheet)] if sheet else []
 
 
 @functools.cache

@@ -10,9 +10,56 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-STYLES: tuple[str, ...] = ("standard", "large-print", "easy-read")
-MIN_PT = {"standard": 12.0, "large-print": 16.0, "easy-read": 14.0}
+
+@dataclass(frozen=True)
+class Style:
+    """One print style: its sizes, its stylesheet over letter.css, and how it treats text."""
+
+    name: str
+    min_pt: float
+    """The smallest text it allows, in points (UKAAF)."""
+    body_pt: float
+    diagram_scale: float = 1.0
+    stylesheet: str | None = None
+    """A file in styles/ layered over letter.css."""
+    sentence_per_line: bool = False
+    """Easy read: each sentence on a line of its own, and a glossary of hard words."""
+
+
+STANDARD = "standard"
+EASY_READ = "easy-read"
+
+STYLE_TABLE: dict[str, Style] = {
+    s.name: s
+    for s in (
+        Style(STANDARD, min_pt=12.0, body_pt=12.0),
+        Style("large-print", min_pt=16.0, body_pt=18.0, diagram_scale=1.4, stylesheet="large-print.css"),
+        Style(
+            EASY_READ,
+            min_pt=14.0,
+            body_pt=16.0,
+            diagram_scale=1.34,
+            stylesheet="easy-read.css",
+            sentence_per_line=True,
+        ),
+    )
+}
+"""Every print style, by name: the one place that names them."""
+
+STYLES: tuple[str, ...] = tuple(STYLE_TABLE)
+MIN_PT = {s.name: s.min_pt for s in STYLE_TABLE.values()}
 """The smallest text each format allows, in points."""
+
+
+def get_style(name: str) -> Style:
+    """The style called ``name``; ``UnknownStyleError`` if there is none."""
+    from letterkit.errors import UnknownStyleError
+
+    try:
+        return STYLE_TABLE[name]
+    except KeyError:
+        raise UnknownStyleError(str(name), STYLES) from None
+
 
 _ABSOLUTE = {"pt": 1.0, "px": 0.75, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "q": 72 / 101.6}
 _KEYWORDS = {"xx-small", "x-small", "small", "smaller"}
@@ -94,10 +141,8 @@ def _too_small(value: str, minimum: float) -> bool:
 
 def style_css(style: str) -> str:
     """The root size rule that fixes the format's body size (appended last)."""
-    return f":root {{ --body-size: {_BODY_PT[style]:g}pt; }}\nhtml {{ font-size: {_BODY_PT[style]:g}pt; }}\n"
-
-
-_BODY_PT = {"standard": 12.0, "large-print": 18.0, "easy-read": 16.0}
+    size = get_style(style).body_pt
+    return f":root {{ --body-size: {size:g}pt; }}\nhtml {{ font-size: {size:g}pt; }}\n"
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')]*\s+(?=[A-Z‘“\"'(0-9])")
