@@ -72,13 +72,6 @@ class Draft:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    def log_line(self) -> str:
-        """One line of `letterkit draft log`: number, short hash, date, author, note."""
-        status = f" [{self.status}]" if self.event == "status" else ""
-        who = f"{self.role} {self.name}".strip()
-        note = " ".join(self.note.split())
-        return f"{self.number:>3} {self.short} {self.time[:10]} {who}{status}" + (f": {note}" if note else "")
-
 
 @dataclass(frozen=True)
 class SaveResult:
