@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
+from letterkit.model import placeholders
 from letterkit.model.fields import dotted
 from letterkit.model.kinds import letter_adapter, names
-from letterkit.model.schema import LetterBase, describe
+from letterkit.model.schema import LetterBase, describe, field_names
+from letterkit.model.yaml_errors import explain
 
 MAX_BYTES = 1024 * 1024
 """Largest letter file accepted. A real letter is a few KiB; 50,000 words still fit."""
@@ -41,6 +43,9 @@ class Source:
     lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict)
     scalars: Mapping[tuple[str | int, ...], tuple[int, int, int]] = field(default_factory=dict)
     """Where each text value sits in the file: start and end character offsets, first line."""
+    problems: tuple[Problem, ...] = ()
+    """What parsing found wrong but could read past (a field given twice); loading reports
+    these together with every other problem."""
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
@@ -112,7 +117,8 @@ def parse(text: str, name: str) -> Source:
             raise LetterFileError(name, "is empty — start from a new letter's scaffold")
         lines: dict[tuple[str | int, ...], int] = {}
         scalars: dict[tuple[str | int, ...], tuple[int, int, int]] = {}
-        _walk(node, (), 0, lines, scalars, set(), name)
+        twice: list[Problem] = []
+        _walk(node, (), 0, lines, scalars, set(), name, twice)
         data = loader.construct_document(node)
     except LetterFileError:
         raise
@@ -121,6 +127,8 @@ def parse(text: str, name: str) -> Source:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "unreadable").strip()
+        if mark and (explained := explain(text, mark.line + 1, mark.column, problem, _top_level())):
+            raise LetterFileError(name, f"is not valid YAML: {explained.message}", explained.line) from None
         raise LetterFileError(
             name,
             f"is not valid YAML: {problem} — check the indentation, and put text "
@@ -144,7 +152,7 @@ def parse(text: str, name: str) -> Source:
         raise LetterFileError(
             name, f"holds {what}, not a letter — a letter is a set of fields like 'kind: {names()[0]}'", 1
         )
-    return Source(name, data, lines, scalars)
+    return Source(name, data, lines, scalars, tuple(twice))
 
 
 def _check_strings(
@@ -169,6 +177,12 @@ def _check_strings(
 
 
 @functools.cache
+def _top_level() -> frozenset[str]:
+    """The names of the fields a letter of any kind has at its top level."""
+    return frozenset(info.alias or name for name, info in LetterBase.model_fields.items())
+
+
+@functools.cache
 def _loader_class() -> Any:
     """libyaml's safe loader where present, leaving dates as text for the schema to check."""
     import yaml
@@ -189,8 +203,13 @@ def _walk(
     scalars: dict[tuple[str | int, ...], tuple[int, int, int]],
     seen: set[int],
     name: str,
+    twice: list[Problem],
 ) -> None:
-    """Record line numbers, and refuse aliases, deep nesting and huge lists before building."""
+    """Record line numbers, and refuse aliases, deep nesting and huge lists before building.
+
+    A field given twice is added to ``twice`` (the later value is the one kept), so that it is
+    reported with every other problem rather than hiding them.
+    """
     import yaml
 
     line = node.start_mark.line + 1
@@ -206,7 +225,7 @@ def _walk(
             )
         for index, item in enumerate(node.value):
             lines[path + (index,)] = item.start_mark.line + 1
-            _walk(item, path + (index,), depth + 1, lines, scalars, seen, name)
+            _walk(item, path + (index,), depth + 1, lines, scalars, seen, name, twice)
     elif isinstance(node, yaml.MappingNode):
         if len(node.value) > MAX_ITEMS:
             raise LetterFileError(name, f"has more than {MAX_ITEMS} fields in one place", line)
@@ -216,28 +235,48 @@ def _walk(
                 raise LetterFileError(name, "uses a YAML merge key (<<) — write the fields out", line)
             step: str | int = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
             if str(step) in seen_keys:
-                raise LetterFileError(
-                    name,
-                    f"has the field {step!r} twice — the first would be lost; keep one",
-                    key.start_mark.line + 1,
+                first = lines.get(path + (step,))
+                twice.append(
+                    Problem(
+                        name,
+                        key.start_mark.line + 1,
+                        dotted(path + (step,)),
+                        f"is given twice (first on line {first}) — the first would be lost; keep one",
+                    )
                 )
             seen_keys.add(str(step))
             lines[path + (step,)] = key.start_mark.line + 1
-            _walk(value, path + (step,), depth + 1, lines, scalars, seen, name)
+            _walk(value, path + (step,), depth + 1, lines, scalars, seen, name, twice)
     else:
         scalars[path] = (node.start_mark.index, node.end_mark.index, line)
 
 
-def load_source(source: Source) -> LetterModel:
-    """Validate parsed data, turning every problem into a located, plain-words message."""
+def load_source(source: Source, *, allow_placeholders: bool = False) -> LetterModel:
+    """Validate parsed data, turning every problem into a located, plain-words message.
+
+    A value still holding a scaffold's example text (``[Full name]``) is a problem too, unless
+    ``allow_placeholders`` (work in progress that is saved but not sent).
+    """
     from pydantic import ValidationError
 
+    problems = list(source.problems)
+    if not allow_placeholders:
+        problems += placeholder_problems(source)
     try:
         letter: LetterBase = letter_adapter().validate_python(source.data)
-        return letter
     except ValidationError as error:
-        problems = _problems(source, error.errors(include_url=False))
-        raise LetterValidationError(problems) from None
+        problems += _problems(source, error.errors(include_url=False))
+    if problems:
+        raise LetterValidationError(sorted(problems, key=lambda p: (p.line or 0, p.path))) from None
+    return letter
+
+
+def placeholder_problems(source: Source) -> list[Problem]:
+    """One problem for each field that still holds a scaffold's example text."""
+    return [
+        Problem(source.file, line_of(source.lines, path, False), dotted(path), placeholders.message(text))
+        for path, text in placeholders.find_placeholders(source.data)
+    ]
 
 
 def load_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> LetterModel:
@@ -258,12 +297,30 @@ def load_data(data: Mapping[str, Any], name: str = "<data>") -> LetterModel:
     return load_source(Source(name, dict(data)))
 
 
+SYNONYMS = {"price": "cost", "costs": "cost", "cost_of_coping": "cost"}
+"""Words therapists use for a field under another name."""
+
+
 def _problems(source: Source, errors: list[Any]) -> list[Problem]:
     data = source.data
     kind = data.get("kind") if isinstance(data, dict) else None
     found: dict[tuple[str | int, ...], Problem] = {}
+    meant: dict[tuple[str | int, ...], str] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            path = _data_path(data, tuple(error["loc"]), False)
+            if guess := _did_you_mean(data, str(kind), path):
+                meant[path] = guess
+    folded = {path[:-1] + (guess,) for path, guess in meant.items()}
     for error in errors:
         path = _data_path(data, tuple(error["loc"]), error["type"] == "missing")
+        if error["type"] == "missing" and path in folded:
+            continue  # reported as the misspelt field's "did you mean"
+        if path in meant:
+            line = line_of(source.lines, path, False)
+            message = f"unknown field {path[-1]!r} — did you mean {meant[path]!r}?"
+            found[path] = Problem(source.file, line, dotted(path), message)
+            continue
         if error["type"] in ("union_tag_not_found", "union_tag_invalid"):
             path = ("kind",)
         # A mapping given where a union allows text or fields: report the fields' errors.
@@ -276,6 +333,25 @@ def _problems(source: Source, errors: list[Any]) -> list[Problem]:
         line = line_of(source.lines, path, error["type"] in ("missing", "union_tag_not_found"))
         found[path] = Problem(source.file, line, dotted(path) or "kind", message)
     return sorted(found.values(), key=lambda p: (p.line or 0, p.path))
+
+
+def _did_you_mean(data: Any, kind: str, path: tuple[str | int, ...]) -> str | None:
+    """The allowed field at ``path``'s place that its name is most likely a misspelling of."""
+    import difflib
+
+    if not path or not isinstance(path[-1], str):
+        return None
+    allowed = field_names(kind, path[:-1])
+    here = data
+    for part in path[:-1]:
+        here = here[part]
+    present = set(here) if isinstance(here, dict) else set()
+    name = path[-1]
+    if SYNONYMS.get(name.lower()) in allowed and SYNONYMS[name.lower()] not in present:
+        return SYNONYMS[name.lower()]
+    candidates = [field for field in allowed if field not in present]
+    close = difflib.get_close_matches(name.lower(), candidates, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:

@@ -216,3 +216,22 @@ def _inner_model(annotation: Any) -> Any:
         if isinstance(found, type) and issubclass(found, BaseModel):
             return found
     return annotation
+
+
+def field_names(kind: object, path: tuple[str | int, ...]) -> tuple[str, ...]:
+    """The names of the fields allowed inside the field at ``path`` (``()``: the letter's own),
+    as a letter file spells them; empty if ``path`` holds no group of fields."""
+    model: Any = LetterBase
+    if isinstance(kind, str):
+        from letterkit.model import kinds
+
+        if kind in kinds.names():
+            model = kinds.get(kind).model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        model = _inner_model(info.annotation) if info else None
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return ()
+    return tuple(info.alias or name for name, info in model.model_fields.items())

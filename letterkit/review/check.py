@@ -13,6 +13,8 @@ nor the notes that are not printed, nor the patient's own words in ``ipaf.imager
   goodbye letter background, referral, ipaf.self, ipaf.other, coping_strategies,
   course_of_therapy, changes, unfinished_business, ending and transference; for a
   formulation ipaf.self, ipaf.other and goals. Also a missing or unknown ``kind``.
+- ``placeholder`` (error): a value is still a scaffold's example text, ``[Full name]``.
+- ``duplicate-field`` (error): a field is given twice (only the second would be kept).
 - ``reading-age`` (warning): the whole letter reads above age 11 (NHS content guidance aims
   at 9 to 11), or one section with at least 3 sentences reads above age 14; and one ``info``
   finding with the whole letter's figures.
@@ -57,6 +59,7 @@ from letterkit.review.readability import (
 )
 from letterkit.review.sections import missing_sections
 from letterkit.review.sentences import MAX_SENTENCE_WORDS, long_sentences
+from letterkit.review.unfinished import unfinished
 
 __all__ = [
     "FORMAT",
@@ -118,4 +121,5 @@ def check_letter(
         findings += jargon(path, value, terms, where)
         findings += third_person(path, value, patient, where)
     findings += unused_imagery(data, fields, where)
+    findings += unfinished(source)
     return sorted(findings, key=lambda f: f.line or 0)
