@@ -231,7 +231,14 @@ def test_new_then_validate(tmp_path, kind):
     assert result.stderr == f"Wrote {out}: fill it in, then run `letterkit validate {out}`.\n"
     assert f"kind: {kind}\n" in out.read_text(encoding="utf-8")
     assert mode(out) == 0o600
-    assert run("validate", str(out)).exit_code == 0
+    # An unfilled scaffold is not a letter: every example still in it is named.
+    validated = run("validate", str(out))
+    assert validated.exit_code == 1
+    problems = validated.stderr.splitlines()
+    assert f"{out}:18: patient.name: still holds the scaffold's example [Full name] — write your own " \
+        "words in its place, or delete it if it is optional" in problems
+    assert all(": still holds the scaffold's example [" in line for line in problems)
+    assert len(problems) == (21 if kind == "goodbye-letter" else 17)
 
 
 def test_new_refuses_to_overwrite(tmp_path):

@@ -13,7 +13,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-_KEY = re.compile(r"""^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|"[^"]*"|'[^']*'):(?:[ \t]+(?P<value>.*?))?[ \t]*$""")
+_KEY = re.compile(
+    r"""^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|"[^"]*"|'[^']*'):(?:[ \t]+(?P<value>.*?))?[ \t]*$"""
+)
 """A line that starts a field: ``  name: value``, ``- name: value`` or ``name:``."""
 _DASH = re.compile(r"^(?P<indent> *)-(?:[ \t]+(?P<rest>.*))?$")
 _BLOCK = re.compile(r"^[|>][-+0-9]*[ \t]*(?:#.*)?$")

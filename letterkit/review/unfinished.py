@@ -17,6 +17,7 @@ def unfinished(source: Source) -> list[Finding]:
         Finding(p.file, p.line, p.path, "error", "duplicate-field", p.message) for p in source.problems
     ]
     findings += [
-        Finding(p.file, p.line, p.path, "error", "placeholder", p.message) for p in placeholder_problems(source)
+        Finding(p.file, p.line, p.path, "error", "placeholder", p.message)
+        for p in placeholder_problems(source)
     ]
     return findings
