@@ -26,6 +26,7 @@ from letterkit.errors import (
     LetterkitError,
     LetterNotFoundError,
     LetterValidationError,
+    MarkdownCopyError,
     OptionsError,
     Problem,
     UnsavedChangesError,
@@ -58,6 +59,7 @@ FORMATS: tuple[str, ...] = tuple(writers.FORMATS)
 """The output formats' names."""
 
 LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 PathLike = str | os.PathLike[str]
 
@@ -140,8 +142,17 @@ def open_letter(spec: PathLike) -> Opened:
 
     revision = resolve(os.fspath(spec))
     content = revision.content()
-    text = loading.decode(content, revision.label)
-    return Opened(loading.load_text(text, revision.label), revision, content)
+    try:
+        text = loading.decode(content, revision.label)
+        return Opened(loading.load_text(text, revision.label), revision, content)
+    except (LetterFileError, LetterValidationError):
+        if Path(revision.file).suffix.lower() in MARKDOWN_SUFFIXES:
+            raise MarkdownCopyError(
+                revision.label,
+                "is a Markdown copy of a letter, not a letter file — letterkit reads the letter's "
+                "YAML file; an edited copy goes back into that file as its next draft",
+            ) from None
+        raise
 
 
 def draft_label(opened: Opened) -> str | None:

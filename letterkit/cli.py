@@ -20,6 +20,7 @@ from letterkit.errors import (
     LetterFileError,
     LetterkitError,
     LetterValidationError,
+    MarkdownCopyError,
     OptionsError,
     UnsavedChangesError,
 )
@@ -58,6 +59,8 @@ CONTRIBUTIONS_FORMATS = LazyChoice(lambda: letterkit.contributions_formats())
 
 HINTS: dict[type[LetterkitError], str] = {
     UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
+    MarkdownCopyError: "to bring an edited copy back in, run "
+    "`letterkit draft import EDITED.md --into LETTER.yaml --author ROLE`",
 }
 """What to type next, for errors whose fix is a command (the library names no commands)."""
 
@@ -99,10 +102,11 @@ def handle_errors(code: int | None = None) -> Callable[[F], F]:
 
 
 def _message(error: Exception, code: int | None) -> tuple[str, int]:
+    hint = next((h for kind, h in HINTS.items() if isinstance(error, kind)), "")
     if isinstance(error, (LetterFileError, LetterValidationError)):
-        return str(error), code or error.exit_code  # file:line: field: message, as `validate` prints
+        # file:line: field: message, as `validate` prints
+        return str(error) + (f" ({hint})" if hint else ""), code or error.exit_code
     if isinstance(error, LetterkitError):
-        hint = next((h for kind, h in HINTS.items() if isinstance(error, kind)), "")
         if isinstance(error, OptionsError) and error.parameter in FLAGS:
             hint = f"see {FLAGS[error.parameter]}"
         prefix = "letterkit: usage error: " if error.exit_code == 2 else "letterkit: "

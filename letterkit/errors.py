@@ -2,7 +2,8 @@
 
     LetterkitError                          exit 1
     ├── LetterFileError (ValueError)        a letter file cannot be read or parsed
-    │   └── LetterNotFoundError (FileNotFoundError)
+    │   ├── LetterNotFoundError (FileNotFoundError)
+    │   └── MarkdownCopyError               a Markdown copy given where the letter file goes
     ├── LetterValidationError (ValueError)  a letter breaks the schema; carries every problem
     ├── SettingsError (ValueError)          a service settings file is wrong
     ├── TemplateError (LookupError)         a template is missing or fails
@@ -59,6 +60,11 @@ class LetterFileError(LetterkitError, ValueError):
 
 class LetterNotFoundError(LetterFileError, FileNotFoundError):
     """The letter file (or a saved draft of it) does not exist."""
+
+
+class MarkdownCopyError(LetterFileError):
+    """A Markdown copy of a letter (one a patient may have edited) was given where the letter
+    file is needed; an edited copy goes back into its letter file as a new draft."""
 
 
 class LetterValidationError(LetterkitError, ValueError):

@@ -429,3 +429,55 @@ def test_the_scaffolds_explain_people() -> None:
 def test_the_samples_hold_no_placeholder(name: str) -> None:
     root = Path(__file__).resolve().parent.parent
     assert loading.load_file(root / "samples" / f"{name}.yaml")
+
+
+# ------------------------------------------------------------------ commands that say what they do
+
+
+def test_render_of_a_markdown_copy_points_to_draft_import(tmp_path: Path) -> None:
+    letter = write(tmp_path, LETTER)
+    copy = tmp_path / "ruth.md"
+    assert run("render", str(letter), "-o", str(copy)).exit_code == 0
+    result = run("render", str(copy), "-f", "pdf")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{copy}: is a Markdown copy of a letter, not a letter file — letterkit reads the letter's "
+        "YAML file; an edited copy goes back into that file as its next draft (to bring an edited "
+        "copy back in, run `letterkit draft import EDITED.md --into LETTER.yaml --author ROLE`)\n"
+    )
+    assert not (tmp_path / "ruth.pdf").exists()
+
+
+def test_the_library_error_for_a_markdown_copy_names_no_command(tmp_path: Path) -> None:
+    copy = tmp_path / "edited.md"
+    copy.write_text("# Goodbye letter\n\nDear Ruth,\n", encoding="utf-8")
+    with pytest.raises(letterkit.MarkdownCopyError) as caught:
+        letterkit.render_file(copy)
+    assert isinstance(caught.value, LetterFileError)
+    assert "letterkit draft" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "out", "named"),
+    [
+        ("pdf", "x.docx", "docx"),
+        ("html", "x.json", "fhir"),
+        ("fhir", "x.pdf", "pdf"),
+        ("md", "x.html", "html"),
+    ],
+)
+def test_an_output_named_for_another_format_is_a_usage_error_and_writes_nothing(
+    tmp_path: Path, fmt: str, out: str, named: str
+) -> None:
+    letter = write(tmp_path, LETTER)
+    result = run("render", str(letter), "-f", fmt, "-o", str(tmp_path / out))
+    assert result.exit_code == 2
+    assert f"is named like a {named} file, but the format asked for is {fmt}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ruth.yaml"]
+
+
+def test_every_format_has_a_known_suffix() -> None:
+    from letterkit import writers
+
+    suffixes = {name: writers.get(name).suffix for name in writers.FORMATS}
+    assert suffixes == {"md": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx", "fhir": ".json"}
