@@ -94,7 +94,7 @@ class RenderOptions(BaseModel):
             wanted = writers.get(self.format)
             raise OptionsError(
                 f"{named!r} is named like a {by_suffix.name} file, but the format asked for is "
-                f"{wanted.name}: name it …{wanted.suffix}, or choose the {by_suffix.name} format",
+                f"{wanted.name}: end the name in {wanted.suffix}, or choose the {by_suffix.name} format",
                 "output",
             )
         return self
