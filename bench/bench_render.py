@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""Render benchmark for letterkit: warm PDF render, cold CLI start (md), cold CLI PDF.
+"""Render benchmark for letterkit: warm PDF time per page against bare WeasyPrint, cold CLI start.
 
-Run from anywhere:  python bench/bench_render.py [--quick]
+Run from anywhere:  python bench/bench_render.py [--quick] [--skip-cold] [--profile]
+
+1. Warm PDF time per page, for every sample letter (samples/*.yaml), side by side:
+   bare WeasyPrint on the very HTML letterkit lays out, letterkit BEFORE renderer reuse (the
+   module-level ``letterkit.render_letter``, a new Renderer each call) and AFTER (one
+   ``letterkit.Renderer`` held across renders), with the ratios to bare WeasyPrint.
+2. The older summary: warm render_letter against a one-page HTML letter, and cold CLI runs.
 
 This machine is shared and noisy, so every figure is measured next to a baseline taken in the
 same run, with baseline and subject runs interleaved (and the order flipped every round so
@@ -12,6 +18,7 @@ median. This is a report, not a test: it always exits 0.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import shutil
@@ -25,6 +32,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -34,6 +42,7 @@ COLD_LETTER = "samples/peter-goodbye.yaml"  # relative to ROOT, as a user would 
 WARM_TARGET_MS = 50.0
 COLD_TARGET_RATIO = 1.5
 WARMUP_RENDERS = 3
+PAGE_TARGET_RATIO = 1.15
 
 BARE_IMPORTS = "import click, jinja2, markdown, yaml; from pydantic import BaseModel"
 
@@ -186,44 +195,270 @@ def resolve_launcher(choice: str) -> tuple[list[str], str]:
 # --------------------------------------------------------------------------- the three figures
 
 
-def bench_warm(n: int) -> list[Row]:
-    import weasyprint
+@dataclass
+class Sample:
+    """One sample letter in the per-page comparison, with its times (ms per render)."""
 
-    from letterkit.api import Letter, RenderOptions, load, render_letter, settings_for
-    from letterkit.model.settings import Settings
+    name: str
+    pages: int  # of letterkit's PDF
+    bare_pages: int  # of bare WeasyPrint's PDF of the same HTML (should be the same)
+    times: dict[str, list[float]] = field(default_factory=dict)  # wall clock
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # this process's CPU time
+    clock: str = "wall"  # which of the two the methods below read
 
-    options = RenderOptions(format="pdf")
-    subjects: list[Callable[[], None]] = []
-    rows: list[Row] = []
-    for name in WARM_LETTERS:
-        path = SAMPLES / name
-        letter = load(path)
-        settings = settings_for(path)
+    def using(self, clock: str) -> Sample:
+        return dataclasses.replace(self, clock=clock)
 
-        def render(letter: Letter = letter, settings: Settings = settings) -> None:
-            render_letter(letter, options, settings=settings)
+    def _of(self, case: str) -> list[float]:
+        return (self.times if self.clock == "wall" else self.cpu)[case]
 
-        pdf = render_letter(letter, options, settings=settings).data
-        rows.append(
-            Row(
-                f"warm PDF {name.removesuffix('.yaml')}",
-                target=f"<= {WARM_TARGET_MS:g} ms median",
-                note=f"{pages(pdf)} pages",
+    def median(self, case: str) -> float:
+        return statistics.median(self._of(case))
+
+    def per_page(self, case: str) -> float:
+        return self.median(case) / self.pages
+
+    def ratio(self, case: str, base: str = "bare") -> float:
+        return self.median(case) / self.median(base)
+
+    def paired(self, case: str, base: str = "bare") -> float:
+        pairs = zip(self._of(case), self._of(base), strict=True)
+        return statistics.median(s / b for s, b in pairs)
+
+
+CASES = ("bare", "tagged", "before", "after")
+"""bare: WeasyPrint alone on letterkit's print HTML; tagged: the same with PDF/UA-1 tags (what
+letterkit asks WeasyPrint for); before: letterkit.render_letter, a new Renderer each call;
+after: one letterkit.Renderer held across renders."""
+
+
+def capture_print_html(renderer: Any, letter: Any, options: Any, settings: Any) -> tuple[str, dict[str, Any], bytes]:
+    """Render once, catching the HTML (and options) the PDF writer hands to WeasyPrint."""
+    import letterkit.writers.pdf as pdf_writer
+
+    seen: dict[str, Any] = {}
+    original = pdf_writer.html_to_pdf
+
+    def spy(html: str, **kwargs: Any) -> Any:
+        seen["html"], seen["kwargs"] = html, kwargs
+        return original(html, **kwargs)
+
+    pdf_writer.html_to_pdf = spy
+    try:
+        data = renderer.render(letter, options, settings=settings).data
+    finally:
+        pdf_writer.html_to_pdf = original
+    if "html" not in seen:
+        raise RuntimeError(
+            "the PDF writer no longer calls letterkit.writers.pdf.html_to_pdf: update capture_print_html"
+        )
+    return seen["html"], seen["kwargs"], data
+
+
+class BareWeasyPrint:
+    """Plain WeasyPrint, set up as fairly as it can be against a held Renderer.
+
+    Same HTML as letterkit lays out; the same three bundled Open Sans faces (letterkit adds them
+    as a separate stylesheet, so the HTML alone would fall back to system fonts and lay out
+    differently), here as file:// URLs read by WeasyPrint's own default fetcher; one
+    FontConfiguration with those faces loaded once and reused, as a Renderer does; default
+    write_pdf options otherwise (no PDF tags, no PDF variant, no time-out watchdog).
+    """
+
+    def __init__(self) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.weasyprint = weasyprint
+        self.assets = _asset_uris()
+        self.fonts = FontConfiguration()
+        self.css = weasyprint.CSS(string=self.rewrite(_font_faces()), font_config=self.fonts)
+
+    def rewrite(self, text: str) -> str:
+        """letterkit-asset:NAME URLs as file:// URLs, for WeasyPrint's default fetcher."""
+        for name, uri in self.assets.items():
+            text = text.replace(f"letterkit-asset:{name}", uri)
+        return text
+
+    def render(self, html: str, tagged: bool = False) -> bytes:
+        return bytes(
+            self.weasyprint.HTML(string=html).write_pdf(
+                stylesheets=[self.css],
+                font_config=self.fonts,
+                pdf_tags=tagged,
+                pdf_variant="pdf/ua-1" if tagged else None,
             )
         )
-        subjects.append(render)
 
-    def baseline() -> None:
-        weasyprint.HTML(string=BASELINE_HTML).write_pdf()
 
-    for job in [baseline, *subjects]:
-        for _ in range(WARMUP_RENDERS):
+def _asset_uris() -> dict[str, str]:
+    try:
+        from letterkit.writers.pdf import bundled_assets
+
+        assets = bundled_assets()
+    except ImportError:
+        fonts = ROOT / "styles" / "fonts"
+        assets = {f"fonts/{p.name}": p for p in fonts.glob("*.ttf")}
+    return {name: Path(path).resolve().as_uri() for name, path in assets.items()}
+
+
+def _font_faces() -> str:
+    import letterkit.writers.pdf as pdf_writer
+
+    faces = getattr(pdf_writer, "_FONT_FACES", None)
+    if faces:
+        return str(faces)
+    return "".join(  # the writer's @font-face rules, if it ever stops keeping them there
+        f'@font-face {{ font-family: "Open Sans"; font-weight: {weight}; '
+        f'src: url("letterkit-asset:fonts/OpenSans-{name}.ttf"); }}\n'
+        for weight, name in ((400, "Regular"), (600, "Semibold"), (700, "Bold"))
+    )
+
+
+def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
+    """Warm PDF per page for every sample (section 1) and the older warm rows (section 2)."""
+    import weasyprint
+
+    import letterkit
+
+    options = letterkit.RenderOptions(format="pdf")
+    held = letterkit.Renderer()
+    bare = BareWeasyPrint()
+    samples: list[Sample] = []
+    jobs: list[tuple[Sample | None, str, Callable[[], object]]] = []
+    for path in sorted(SAMPLES.glob("*.yaml")):
+        letter = letterkit.load(path)
+        settings = letterkit.settings_for(path)
+        html, kwargs, pdf = capture_print_html(held, letter, options, settings)
+        if kwargs.get("assets"):
+            html = bare.rewrite(html)  # a letterhead logo etc.: serve the same files
+        bare_pdf = bare.render(html)
+        sample = Sample(path.stem, count_pages(pdf), count_pages(bare_pdf), {c: [] for c in CASES}, {c: [] for c in CASES})
+        samples.append(sample)
+
+        def before(letter: Any = letter, settings: Any = settings) -> object:
+            return letterkit.render_letter(letter, options, settings=settings)
+
+        def after(letter: Any = letter, settings: Any = settings) -> object:
+            return held.render(letter, options, settings=settings)
+
+        jobs += [
+            (sample, "bare", lambda html=html: bare.render(html)),
+            (sample, "tagged", lambda html=html: bare.render(html, tagged=True)),
+            (sample, "before", before),
+            (sample, "after", after),
+        ]
+    one_page: list[float] = []
+    jobs.append((None, "one-page", lambda: weasyprint.HTML(string=BASELINE_HTML).write_pdf()))
+
+    for _ in range(warmups):
+        for _sample, _case, job in jobs:
             job()
-    base, subject_times = interleave(n, baseline, subjects)
-    for row, times in zip(rows, subject_times, strict=True):
-        row.subject, row.baseline = times, base
-        row.met = statistics.median(times) <= WARM_TARGET_MS
-    return rows
+    for i in range(n):  # every case of every letter once per round; the order flips each round
+        for sample, case, job in jobs if i % 2 == 0 else reversed(jobs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            job()
+            elapsed, cpu = (time.perf_counter() - start) * 1000.0, (time.process_time() - start_cpu) * 1000.0
+            if sample is None:
+                one_page.append(elapsed)
+            else:
+                sample.times[case].append(elapsed)
+                sample.cpu[case].append(cpu)
+
+    rows = []  # the older figure: render_letter (= BEFORE) against the one-page HTML letter
+    for sample in samples:
+        if sample.name + ".yaml" in WARM_LETTERS:
+            row = Row(
+                f"warm PDF {sample.name}",
+                subject=sample.times["before"],
+                baseline=one_page,
+                target=f"<= {WARM_TARGET_MS:g} ms median",
+                note=f"{sample.pages} pages",
+            )
+            row.met = statistics.median(row.subject) <= WARM_TARGET_MS
+            rows.append(row)
+    return samples, rows
+
+
+def count_pages(pdf: bytes) -> int:
+    import io
+
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pages_table(samples: list[Sample], n: int) -> None:
+    print(
+        f"1. warm PDF, ms per page: median of {n} interleaved rounds; ratio = median / bare WeasyPrint "
+        f"median (target for AFTER <= {PAGE_TARGET_RATIO:g}x)"
+    )
+    print()
+    for clock, title in (
+        ("wall", "wall clock"),
+        ("cpu", "CPU time of this process (time.process_time: hardly disturbed by other processes on a shared machine)"),
+    ):
+        print(f"   {title}:")
+        _per_page_lines([s.using(clock) for s in samples])
+        print()
+    print(
+        "   bare WP: weasyprint.HTML(string=html).write_pdf() on the HTML letterkit's PDF writer lays out,\n"
+        "     plus the bundled Open Sans @font-face rules (file:// URLs, WeasyPrint's default fetcher), with\n"
+        "     one FontConfiguration loaded once and reused (font loading is not timed); no PDF tags.\n"
+        "   WP+UA-1 tags: the same with pdf_tags=True, pdf_variant='pdf/ua-1', as letterkit asks.\n"
+        "   BEFORE: letterkit.render_letter (a new Renderer: templates compiled, fonts loaded, every call).\n"
+        "   AFTER: one letterkit.Renderer held across renders. Letters and settings are loaded once, untimed."
+    )
+    print("   details (wall ms per render, min / median / max; paired = median of per-round ratios, wall | CPU):")
+    for s in samples:
+        c = s.using("cpu")
+        pages_note = "" if s.bare_pages == s.pages else f"; bare WeasyPrint made {s.bare_pages} pages!"
+        print(
+            f"   {s.name}: bare {spread(s.times['bare'])}; tagged {spread(s.times['tagged'])}; "
+            f"before {spread(s.times['before'])}; after {spread(s.times['after'])}"
+        )
+        print(
+            f"   {' ' * len(s.name)}  paired before/bare {s.paired('before'):.2f}x | {c.paired('before'):.2f}x, "
+            f"after/bare {s.paired('after'):.2f}x | {c.paired('after'):.2f}x, after/tagged "
+            f"{s.paired('after', 'tagged'):.2f}x | {c.paired('after', 'tagged'):.2f}x; reuse saves "
+            f"{c.median('before') - c.median('after'):.1f} ms CPU a letter{pages_note}"
+        )
+    print()
+
+
+def _per_page_lines(samples: list[Sample]) -> None:
+    headings = ("letter", "pages", "bare WP", "WP+UA-1 tags", "BEFORE reuse", "ratio", "AFTER reuse", "ratio", "AFTER")
+    lines = []
+    for s in samples:
+        lines.append(
+            (
+                s.name,
+                str(s.pages),
+                f"{s.per_page('bare'):.1f}",
+                f"{s.per_page('tagged'):.1f} ({s.ratio('tagged'):.2f}x)",
+                f"{s.per_page('before'):.1f}",
+                f"{s.ratio('before'):.2f}x",
+                f"{s.per_page('after'):.1f}",
+                f"{s.ratio('after'):.2f}x",
+                "met" if s.ratio("after") <= PAGE_TARGET_RATIO else "NOT MET",
+            )
+        )
+    pages = sum(s.pages for s in samples)
+    total = {c: sum(s.median(c) for s in samples) for c in CASES}
+    lines.append(
+        (
+            "all samples",
+            str(pages),
+            f"{total['bare'] / pages:.1f}",
+            f"{total['tagged'] / pages:.1f} ({total['tagged'] / total['bare']:.2f}x)",
+            f"{total['before'] / pages:.1f}",
+            f"{total['before'] / total['bare']:.2f}x",
+            f"{total['after'] / pages:.1f}",
+            f"{total['after'] / total['bare']:.2f}x",
+            "met" if total["after"] / total["bare"] <= PAGE_TARGET_RATIO else "NOT MET",
+        )
+    )
+    print_table(headings, lines)
 
 
 SHORT_LETTER = """\
@@ -339,7 +574,7 @@ def header(launcher_note: str, args: argparse.Namespace) -> None:
     print(f"  letterkit:  {ROOT} @ {rev}")
     print(f"  launcher:   {launcher_note}")
     print(
-        f"  runs:       warm {args.warm_runs} per letter after {WARMUP_RENDERS} warm-ups; "
+        f"  runs:       warm {args.warm_runs} rounds after {args.warmups} warm-up rounds; "
         f"cold {args.runs} interleaved pairs after 1 unmeasured pair"
         f"{' (--quick)' if args.quick else ''}"
     )
@@ -348,6 +583,15 @@ def header(launcher_note: str, args: argparse.Namespace) -> None:
 
 def spread(values: Sequence[float]) -> str:
     return f"{min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f}"
+
+
+def print_table(headings: Sequence[str], lines: Sequence[Sequence[str]], indent: str = "   ") -> None:
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headings)]
+    fmt = indent + "  ".join(f"{{:<{w}}}" for w in widths)
+    print(fmt.format(*headings))
+    print(fmt.format(*("-" * w for w in widths)))
+    for line in lines:
+        print(fmt.format(*line))
 
 
 def table(rows: list[Row]) -> None:
@@ -370,12 +614,8 @@ def table(rows: list[Row]) -> None:
                 "met" if row.met else "NOT MET",
             )
         )
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headings)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    print(fmt.format(*headings))
-    print(fmt.format(*("-" * w for w in widths)))
-    for line in lines:
-        print(fmt.format(*line))
+    print("2. warm render_letter against a one-page letter, and cold CLI start-up")
+    print_table(headings, lines)
     print()
     print("details (min / median / max ms; paired ratio = median of per-round subject/baseline):")
     for row in rows:
@@ -394,9 +634,10 @@ def table(rows: list[Row]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 runs of each instead of 15/20.")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds: 7 warm after 1 warm-up, 5 cold (under 2 minutes)")
     parser.add_argument("--runs", type=int, help="cold runs per command (default 15, quick 5)")
-    parser.add_argument("--warm-runs", type=int, help="warm renders per letter (default 20, quick 5)")
+    parser.add_argument("--warm-runs", type=int, help="warm rounds: renders of each case of each letter (default 15, quick 7)")
+    parser.add_argument("--skip-cold", action="store_true", help="only section 1 and the warm rows")
     parser.add_argument(
         "--launcher",
         choices=("auto", "which", "module"),
@@ -406,16 +647,20 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.runs = args.runs or (5 if args.quick else 15)
-    args.warm_runs = args.warm_runs or (5 if args.quick else 20)
+    args.warm_runs = args.warm_runs or (7 if args.quick else 15)
+    args.warmups = 1 if args.quick else WARMUP_RENDERS
 
     sys.path.insert(0, str(ROOT))  # the checkout's letterkit, even if run from elsewhere
     launcher, launcher_note = resolve_launcher(args.launcher)
     header(launcher_note, args)
     rows: list[Row] = []
     try:
-        rows += bench_warm(args.warm_runs)
+        samples, warm_rows = bench_pages(args.warm_runs, args.warmups)
+        pages_table(samples, args.warm_runs)
+        rows += warm_rows
     except Exception as error:
         traceback.print_exc()
+        print(f"1. warm PDF per page: not measured ({type(error).__name__}: {error})\n")
         rows += [
             Row(
                 f"warm PDF {n.removesuffix('.yaml')}",
@@ -424,12 +669,13 @@ def main() -> int:
             )
             for n in WARM_LETTERS
         ]
-    with tempfile.TemporaryDirectory(prefix="letterkit-bench-") as tmp:
-        try:
-            rows += bench_cold(args.runs, launcher, Path(tmp))
-        except Exception as error:
-            traceback.print_exc()
-            rows.append(Row("cold CLI", error=f"{type(error).__name__}: {error}"))
+    if not args.skip_cold:
+        with tempfile.TemporaryDirectory(prefix="letterkit-bench-") as tmp:
+            try:
+                rows += bench_cold(args.runs, launcher, Path(tmp))
+            except Exception as error:
+                traceback.print_exc()
+                rows.append(Row("cold CLI", error=f"{type(error).__name__}: {error}"))
     table(rows)
     return 0
 

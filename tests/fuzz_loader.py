@@ -24,8 +24,8 @@ import pydantic  # noqa: F401  (imported first, so that only letterkit and PyYAM
 with atheris.instrument_imports(include=["letterkit", "yaml"]):
     import yaml  # noqa: F401
 
-    import letterkit.model.loading as loading
     import letterkit.model.kinds as models
+    import letterkit.model.loading as loading
     from letterkit.errors import LetterkitError
 
 models.letter_adapter()  # build the validator once, outside the timed runs

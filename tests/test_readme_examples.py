@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import edit
 
 import letterkit
-from helpers import edit
 
 ROOT = Path(__file__).resolve().parent.parent
 

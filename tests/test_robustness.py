@@ -46,7 +46,7 @@ from letterkit.errors import (
 )
 
 CONTROL = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]]
-"""The characters the loader refuses by design (loading._CONTROL)."""
+"""The C0 control characters and DEL, which the loader refuses by design."""
 
 TYPED = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t")
 """Anything a person can type or paste: every code point but surrogates and control

@@ -31,11 +31,11 @@ from pypdf.generic import IndirectObject, StreamObject
 
 import letterkit.api as api
 import letterkit.writers.pdf as lkpdf
-from letterkit.resources import templates_dir
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.errors import LetterkitError, TemplateError
 from letterkit.model.settings import load_settings
+from letterkit.resources import templates_dir
 
 FONT_PREFIX = "letterkit-asset:fonts/"
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")

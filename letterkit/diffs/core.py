@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from letterkit.model.fields import FieldPath
-from letterkit.model.fields import dotted as dotted  # re-exported for older imports
+from letterkit.model.fields import FieldPath, dotted
 
 Op = Literal["added", "removed", "changed", "moved"]
 

@@ -8,6 +8,9 @@ tables here rather than keeping its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 FieldPath = tuple[str | int, ...]
 
 TEXT_FIELDS: tuple[str, ...] = (
@@ -45,3 +48,36 @@ def dotted(path: FieldPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _parse(pattern: str) -> tuple[str | None, tuple[str, ...]]:
+    """``coping_strategies[].cost`` → ("coping_strategies", ("cost",)); ``ipaf.self`` → (None, ("ipaf", "self"))."""
+    if "[]" in pattern:
+        name, rest = pattern.split("[]", 1)
+        return name, tuple(part for part in rest.split(".") if part)
+    return None, tuple(pattern.split("."))
+
+
+def text_paths(data: Mapping[str, Any]) -> list[FieldPath]:
+    """The path of every text field in ``data`` that ``TEXT_FIELDS`` names, in letter order.
+
+    The parts of a list's items stay together: each coping strategy's cost comes straight
+    after that strategy, where the letter prints it.
+    """
+    paths: list[FieldPath] = []
+    patterns = [_parse(p) for p in TEXT_FIELDS]
+    i = 0
+    while i < len(patterns):
+        name, rest = patterns[i]
+        if name is None:
+            paths.append(rest)
+            i += 1
+            continue
+        group = [rest]
+        while i + len(group) < len(patterns) and patterns[i + len(group)][0] == name:
+            group.append(patterns[i + len(group)][1])
+        items = data.get(name)
+        for index in range(len(items) if isinstance(items, list) else 0):
+            paths.extend((name, index, *suffix) for suffix in group)
+        i += len(group)
+    return paths

@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from letterkit.model.loading import Source, parse, read_text
-from letterkit.review.fields import REQUIRED, TEXT_FIELDS, Locator, text_fields
+from letterkit.review.fields import TEXT_FIELDS, Locator, text_fields
 from letterkit.review.findings import FORMAT, VERSION, Finding, Severity, report_json, report_text
 from letterkit.review.imagery import unused_imagery
 from letterkit.review.jargon import glossary, jargon_terms
@@ -67,7 +67,6 @@ __all__ = [
     "MAX_SENTENCE_WORDS",
     "MIN_SENTENCES",
     "READING_AGE_OFFSET",
-    "REQUIRED",
     "SECTION_READING_AGE",
     "TEXT_FIELDS",
     "VERSION",

@@ -1,6 +1,7 @@
-"""The letter's fields as the checks see them: the two tables, values by path, and line numbers.
+"""The letter's fields as the checks see them: values by path, the text fields, line numbers.
 
-``REQUIRED`` and ``TEXT_FIELDS`` are the only copies of those tables in the checker.
+The tables themselves live in the model: ``letterkit.model.fields.TEXT_FIELDS`` (the text the
+patient reads) and each kind's ``sections`` in ``letterkit.model.kinds``.
 """
 
 from __future__ import annotations
@@ -9,49 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from letterkit.model.fields import TEXT_FIELDS, FieldPath, text_paths
 from letterkit.model.loading import Source, line_of
 
-__all__ = ["REQUIRED", "TEXT_FIELDS", "FieldPath", "Locator", "has_field", "text_fields", "value_at"]
-
-FieldPath = tuple[str | int, ...]
-
-
-REQUIRED: Mapping[str, tuple[FieldPath, ...]] = {
-    "goodbye-letter": (
-        ("background",),
-        ("referral",),
-        ("ipaf", "self"),
-        ("ipaf", "other"),
-        ("coping_strategies",),
-        ("course_of_therapy",),
-        ("changes",),
-        ("unfinished_business",),
-        ("ending",),
-        ("transference",),
-    ),
-    "formulation": (("ipaf", "self"), ("ipaf", "other"), ("goals",)),
-}
-"""The sections each kind of document needs, with some text in them."""
-
-TEXT_FIELDS = (
-    "background",
-    "referral.reason",
-    "ipaf.self",
-    "ipaf.other",
-    "ipaf.reversal",
-    "ipaf.internalised",
-    "goals[]",
-    "coping_strategies[].strategy",
-    "coping_strategies[].cost",
-    "course_of_therapy",
-    "changes[]",
-    "unfinished_business[]",
-    "ending",
-    "transference",
-    "closing",
-    "patient_comments[]",
-)
-"""The text fields the checks read, in the order the letter prints them."""
+__all__ = ["TEXT_FIELDS", "FieldPath", "Locator", "has_field", "text_fields", "value_at"]
 
 
 # --------------------------------------------------------------------------- data access
@@ -76,39 +38,12 @@ def has_field(data: Any, path: FieldPath) -> bool:
 
 
 def text_fields(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
-    """Every non-blank text field of ``TEXT_FIELDS`` with its path, in letter order.
-
-    The walk spells the table out rather than reading it: each coping strategy's cost comes
-    straight after the strategy, where the letter prints it.
-    """
+    """Every non-blank text field of ``TEXT_FIELDS`` with its path, in letter order."""
     found: list[tuple[FieldPath, str]] = []
-
-    def add(*path: str | int) -> None:
+    for path in text_paths(data):
         value = value_at(data, path)
         if isinstance(value, str) and value.strip():
             found.append((path, value))
-
-    def count(name: str) -> range:
-        items = data.get(name)
-        return range(len(items)) if isinstance(items, list) else range(0)
-
-    add("background")
-    add("referral", "reason")
-    for key in ("self", "other", "reversal", "internalised"):
-        add("ipaf", key)
-    for i in count("goals"):
-        add("goals", i)
-    for i in count("coping_strategies"):
-        add("coping_strategies", i, "strategy")
-        add("coping_strategies", i, "cost")
-    add("course_of_therapy")
-    for name in ("changes", "unfinished_business"):
-        for i in count(name):
-            add(name, i)
-    for name in ("ending", "transference", "closing"):
-        add(name)
-    for i in count("patient_comments"):
-        add("patient_comments", i)
     return found
 
 

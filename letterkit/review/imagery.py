@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from letterkit.diffs.core import dotted
+from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator, value_at
 from letterkit.review.findings import Finding
 from letterkit.review.person import patient_of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from letterkit.diffs.core import dotted
+from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator
 from letterkit.review.findings import Finding
 from letterkit.review.jargon import Term

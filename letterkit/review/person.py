@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from letterkit.diffs.core import dotted
+from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator, value_at
 from letterkit.review.findings import Finding
 

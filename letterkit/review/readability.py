@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from letterkit.diffs.core import dotted
+from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator
 from letterkit.review.findings import Finding
 from letterkit.review.sentences import EMPHASIS, PARAGRAPH, sentences

@@ -1,13 +1,14 @@
-"""``missing-section``: a section the kind of document needs (``REQUIRED``) is missing or empty."""
+"""``missing-section``: a section the kind of letter needs (its ``sections`` in the kind registry) is missing or empty."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from letterkit.diffs.core import dotted
+from letterkit.model import kinds
+from letterkit.model.fields import dotted
 from letterkit.model.schema import describe
-from letterkit.review.fields import REQUIRED, FieldPath, Locator, has_field, value_at
+from letterkit.review.fields import FieldPath, Locator, has_field, value_at
 from letterkit.review.findings import Finding
 
 __all__ = ["missing_sections"]
@@ -35,7 +36,7 @@ def _question(kind: str, path: FieldPath) -> str:
 
 def missing_sections(data: Mapping[str, Any], where: Locator) -> list[Finding]:
     kind = data.get("kind")
-    if kind not in REQUIRED:
+    if not isinstance(kind, str) or kind not in kinds.names():
         said = "required" if kind is None else "unknown document kind"
         return [
             Finding(
@@ -44,11 +45,11 @@ def missing_sections(data: Mapping[str, Any], where: Locator) -> list[Finding]:
                 "kind",
                 "error",
                 "missing-section",
-                f"{said} — say which document this is: 'kind: goodbye-letter' or 'kind: formulation'",
+                f"{said} — say which document this is: " + " or ".join(f"'kind: {k}'" for k in kinds.names()),
             )
         ]
     findings = []
-    for path in REQUIRED[str(kind)]:
+    for path in kinds.get(kind).sections:
         present = has_field(data, path)
         if present and not _is_empty(value_at(data, path)):
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from letterkit.diffs.core import dotted
+from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator
 from letterkit.review.findings import Finding
 

@@ -83,7 +83,8 @@ class RenderOptions(BaseModel):
         if self.format is None:
             if named and PurePath(named).suffix and by_suffix is None:
                 raise OptionsError(
-                    f"cannot tell the format from {named!r}: choose one of {', '.join(writers.FORMATS)}", "format"
+                    f"cannot tell the format from {named!r}: choose one of {', '.join(writers.FORMATS)}",
+                    "format",
                 )
             chosen = by_suffix.name if by_suffix else writers.DEFAULT_FORMAT
             if self.archive and chosen != writers.PDF:
@@ -93,7 +94,7 @@ class RenderOptions(BaseModel):
             wanted = writers.get(self.format)
             raise OptionsError(
                 f"{named!r} is named like a {by_suffix.name} file, but the format asked for is "
-                f"{wanted.name}: name it …{wanted.suffix}, or choose the {by_suffix.name} format",
+                f"{wanted.name}: end the name in {wanted.suffix}, or choose the {by_suffix.name} format",
                 "output",
             )
         return self
