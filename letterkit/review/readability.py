@@ -97,9 +97,25 @@ def _textstat() -> Any:
             "and letterkit never uses the network — install textstat>=0.7.7,<0.7.9"
         )
     try:
-        return importlib.import_module("textstat")
+        textstat = importlib.import_module("textstat")
     except ImportError as error:
         return f"textstat cannot be loaded ({error})"
+    if _version(version) < (0, 7, 9):
+        _count_faster()
+    return textstat
+
+
+def _count_faster() -> None:
+    """Syllables from a cached table rather than the whole dictionary rebuilt on every run
+    (``letterkit.review.syllables``); textstat's own way if its layout is not the expected one."""
+    from letterkit.review import syllables
+
+    try:
+        counting = importlib.import_module("textstat.backend.counts._count_syllables")
+        lang_root = importlib.import_module("textstat.backend.utils._get_lang_root").get_lang_root
+    except (ImportError, AttributeError):
+        return
+    syllables.install(counting, lang_root)
 
 
 def _measurable(text: str) -> str:
