@@ -101,7 +101,9 @@ def bench_in_process(work: Path, letters: list[Path], workers: int, serial_count
     serial_pages = count_pages(work / "out-serial")
     parallel_rate = len(letters) / statistics.median(parallel_s)
     serial_rate = len(serial_letters) / statistics.median(serial_s)
-    print(f"1. letterkit.render_batch(..., RenderOptions(format='pdf')), in process; median of {rounds} interleaved rounds")
+    print(
+        f"1. letterkit.render_batch(..., RenderOptions(format='pdf')), in process; median of {rounds} interleaved rounds"
+    )
     rows = [
         (
             f"render_batch, workers={workers} ({len(letters)} letters)",
@@ -142,7 +144,9 @@ def bench_cli(work: Path, src: Path, count: int, quick: bool) -> None:
     out = work / "out-cli"
     cli = console_script()
     started = time.perf_counter()
-    run = subprocess.run([*cli, "render", str(src), "-f", "pdf", "-o", str(out)], capture_output=True, text=True)
+    run = subprocess.run(
+        [*cli, "render", str(src), "-f", "pdf", "-o", str(out)], capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     made = len(list(out.glob("*.pdf")))
     rate = made / elapsed if elapsed else 0.0
@@ -177,7 +181,9 @@ def bench_cli(work: Path, src: Path, count: int, quick: bool) -> None:
     print(
         f"   {'pandoc --pdf-engine=weasyprint, per letter':<44}{per_letter:>12.3f} s  (median of {len(sample)}, one at a time)"
     )
-    print(f"   {'letterkit / pandoc time per letter':<44}{ratio:>13.2f}x  < 1: {'met' if ratio < 1 else 'NOT MET'}")
+    print(
+        f"   {'letterkit / pandoc time per letter':<44}{ratio:>13.2f}x  < 1: {'met' if ratio < 1 else 'NOT MET'}"
+    )
     if failures:
         print(f"   ({failures} pandoc runs failed)")
 

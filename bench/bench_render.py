@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+import gc
 import os
 import platform
 import shutil
@@ -215,6 +217,9 @@ class Sample:
     def median(self, case: str) -> float:
         return statistics.median(self._of(case))
 
+    def low(self, case: str) -> float:
+        return min(self._of(case))
+
     def per_page(self, case: str) -> float:
         return self.median(case) / self.pages
 
@@ -226,13 +231,17 @@ class Sample:
         return statistics.median(s / b for s, b in pairs)
 
 
-CASES = ("bare", "tagged", "before", "after")
+CASES = ("bare", "tagged", "before", "after", "own")
 """bare: WeasyPrint alone on letterkit's print HTML; tagged: the same with PDF/UA-1 tags (what
 letterkit asks WeasyPrint for); before: letterkit.render_letter, a new Renderer each call;
-after: one letterkit.Renderer held across renders."""
+after: one letterkit.Renderer held across renders; own: the AFTER render with
+letterkit.writers.pdf.html_to_pdf replaced by a stub, i.e. letterkit's own work without
+WeasyPrint (context, compose: templates, Markdown, sanitising, diagram; the writer)."""
 
 
-def capture_print_html(renderer: Any, letter: Any, options: Any, settings: Any) -> tuple[str, dict[str, Any], bytes]:
+def capture_print_html(
+    renderer: Any, letter: Any, options: Any, settings: Any
+) -> tuple[str, dict[str, Any], bytes]:
     """Render once, catching the HTML (and options) the PDF writer hands to WeasyPrint."""
     import letterkit.writers.pdf as pdf_writer
 
@@ -320,6 +329,7 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
     import weasyprint
 
     import letterkit
+    import letterkit.writers.pdf as pdf_writer
 
     options = letterkit.RenderOptions(format="pdf")
     held = letterkit.Renderer()
@@ -333,7 +343,9 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
         if kwargs.get("assets"):
             html = bare.rewrite(html)  # a letterhead logo etc.: serve the same files
         bare_pdf = bare.render(html)
-        sample = Sample(path.stem, count_pages(pdf), count_pages(bare_pdf), {c: [] for c in CASES}, {c: [] for c in CASES})
+        sample = Sample(
+            path.stem, count_pages(pdf), count_pages(bare_pdf), {c: [] for c in CASES}, {c: [] for c in CASES}
+        )
         samples.append(sample)
 
         def before(letter: Any = letter, settings: Any = settings) -> object:
@@ -342,11 +354,20 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
         def after(letter: Any = letter, settings: Any = settings) -> object:
             return held.render(letter, options, settings=settings)
 
+        def own(letter: Any = letter, settings: Any = settings) -> object:
+            original = pdf_writer.html_to_pdf
+            pdf_writer.html_to_pdf = _no_layout
+            try:
+                return held.render(letter, options, settings=settings)
+            finally:
+                pdf_writer.html_to_pdf = original
+
         jobs += [
-            (sample, "bare", lambda html=html: bare.render(html)),
-            (sample, "tagged", lambda html=html: bare.render(html, tagged=True)),
+            (sample, "bare", functools.partial(bare.render, html)),
+            (sample, "tagged", functools.partial(bare.render, html, tagged=True)),
             (sample, "before", before),
             (sample, "after", after),
+            (sample, "own", own),
         ]
     one_page: list[float] = []
     jobs.append((None, "one-page", lambda: weasyprint.HTML(string=BASELINE_HTML).write_pdf()))
@@ -354,16 +375,19 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
     for _ in range(warmups):
         for _sample, _case, job in jobs:
             job()
+    entry: tuple[Sample | None, str, Callable[[], object]]
     for i in range(n):  # every case of every letter once per round; the order flips each round
-        for sample, case, job in jobs if i % 2 == 0 else reversed(jobs):
+        for entry in jobs if i % 2 == 0 else reversed(jobs):
+            of, case, job = entry
+            gc.collect()  # untimed: no case pays for garbage another case left behind
             start, start_cpu = time.perf_counter(), time.process_time()
             job()
             elapsed, cpu = (time.perf_counter() - start) * 1000.0, (time.process_time() - start_cpu) * 1000.0
-            if sample is None:
+            if of is None:
                 one_page.append(elapsed)
             else:
-                sample.times[case].append(elapsed)
-                sample.cpu[case].append(cpu)
+                of.times[case].append(elapsed)
+                of.cpu[case].append(cpu)
 
     rows = []  # the older figure: render_letter (= BEFORE) against the one-page HTML letter
     for sample in samples:
@@ -378,6 +402,10 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
             row.met = statistics.median(row.subject) <= WARM_TARGET_MS
             rows.append(row)
     return samples, rows
+
+
+def _no_layout(html: str, **kwargs: Any) -> tuple[bytes, list[str]]:
+    return b"", []
 
 
 def count_pages(pdf: bytes) -> int:
@@ -396,20 +424,40 @@ def pages_table(samples: list[Sample], n: int) -> None:
     print()
     for clock, title in (
         ("wall", "wall clock"),
-        ("cpu", "CPU time of this process (time.process_time: hardly disturbed by other processes on a shared machine)"),
+        (
+            "cpu",
+            "CPU time of this process (time.process_time: hardly disturbed by other processes on a shared machine)",
+        ),
     ):
         print(f"   {title}:")
         _per_page_lines([s.using(clock) for s in samples])
         print()
+    print(
+        "   where AFTER's time above bare WeasyPrint goes: ms of CPU time a letter, from each case's fastest\n"
+        "   round (the least disturbed; differences of medians drown in a busy machine's noise):"
+    )
+    print(f"   {'letter':<20}{'AFTER-bare':>11}{'= own work':>12}{'+ UA-1 tags':>13}{'+ the rest':>12}")
+    for s in samples:
+        c = s.using("cpu")
+        extra, own, tags = c.low("after") - c.low("bare"), c.low("own"), c.low("tagged") - c.low("bare")
+        print(f"   {s.name:<20}{extra:>11.1f}{own:>12.1f}{tags:>13.1f}{extra - own - tags:>12.1f}")
+    print(
+        "   own work: the AFTER render with html_to_pdf stubbed out (context, compose, writer); UA-1 tags:\n"
+        "   tagged - bare WeasyPrint; the rest: what is left (html_to_pdf's glue: fetcher, watchdog; noise)."
+    )
+    print()
     print(
         "   bare WP: weasyprint.HTML(string=html).write_pdf() on the HTML letterkit's PDF writer lays out,\n"
         "     plus the bundled Open Sans @font-face rules (file:// URLs, WeasyPrint's default fetcher), with\n"
         "     one FontConfiguration loaded once and reused (font loading is not timed); no PDF tags.\n"
         "   WP+UA-1 tags: the same with pdf_tags=True, pdf_variant='pdf/ua-1', as letterkit asks.\n"
         "   BEFORE: letterkit.render_letter (a new Renderer: templates compiled, fonts loaded, every call).\n"
-        "   AFTER: one letterkit.Renderer held across renders. Letters and settings are loaded once, untimed."
+        "   AFTER: one letterkit.Renderer held across renders. Letters and settings are loaded once, untimed;\n"
+        "     a full gc.collect() runs, untimed, before every timed render."
     )
-    print("   details (wall ms per render, min / median / max; paired = median of per-round ratios, wall | CPU):")
+    print(
+        "   details (wall ms per render, min / median / max; paired = median of per-round ratios, wall | CPU):"
+    )
     for s in samples:
         c = s.using("cpu")
         pages_note = "" if s.bare_pages == s.pages else f"; bare WeasyPrint made {s.bare_pages} pages!"
@@ -427,7 +475,17 @@ def pages_table(samples: list[Sample], n: int) -> None:
 
 
 def _per_page_lines(samples: list[Sample]) -> None:
-    headings = ("letter", "pages", "bare WP", "WP+UA-1 tags", "BEFORE reuse", "ratio", "AFTER reuse", "ratio", "AFTER")
+    headings = (
+        "letter",
+        "pages",
+        "bare WP",
+        "WP+UA-1 tags",
+        "BEFORE reuse",
+        "ratio",
+        "AFTER reuse",
+        "ratio",
+        "AFTER",
+    )
     lines = []
     for s in samples:
         lines.append(
@@ -634,9 +692,13 @@ def table(rows: list[Row]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds: 7 warm after 1 warm-up, 5 cold (under 2 minutes)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds: 5 warm after 1 warm-up, 5 cold (1-2 minutes)"
+    )
     parser.add_argument("--runs", type=int, help="cold runs per command (default 15, quick 5)")
-    parser.add_argument("--warm-runs", type=int, help="warm rounds: renders of each case of each letter (default 15, quick 7)")
+    parser.add_argument(
+        "--warm-runs", type=int, help="warm rounds: renders of each case of each letter (default 15, quick 5)"
+    )
     parser.add_argument("--skip-cold", action="store_true", help="only section 1 and the warm rows")
     parser.add_argument(
         "--launcher",
@@ -647,7 +709,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.runs = args.runs or (5 if args.quick else 15)
-    args.warm_runs = args.warm_runs or (7 if args.quick else 15)
+    args.warm_runs = args.warm_runs or (5 if args.quick else 15)
     args.warmups = 1 if args.quick else WARMUP_RENDERS
 
     sys.path.insert(0, str(ROOT))  # the checkout's letterkit, even if run from elsewhere

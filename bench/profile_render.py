@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import io
 import pstats
 import sys
@@ -89,7 +90,7 @@ def profile(job: Callable[[], object], renders: int) -> tuple[pstats.Stats, floa
 
 def cumulative(stats: pstats.Stats, keys: list[Key]) -> float:
     table: dict[Key, Any] = stats.stats  # type: ignore[attr-defined]
-    return sum(table[k][3] for k in keys if k in table) * 1000.0
+    return float(sum(table[k][3] for k in keys if k in table)) * 1000.0
 
 
 def top(stats: pstats.Stats, renders: int, n: int, *, own: bool, only: str | None = None) -> list[str]:
@@ -140,9 +141,9 @@ def main() -> int:
         if kwargs.get("assets"):
             html = bare.rewrite(html)
         jobs: dict[str, Callable[[], object]] = {
-            "after": lambda letter=letter, settings=settings: held.render(letter, options, settings=settings),
-            "bare": lambda html=html: bare.render(html),
-            "tagged": lambda html=html: bare.render(html, tagged=True),
+            "after": functools.partial(held.render, letter, options, settings=settings),
+            "bare": functools.partial(bare.render, html),
+            "tagged": functools.partial(bare.render, html, tagged=True),
         }
         results: dict[str, tuple[pstats.Stats, float]] = {}
         for case, job in jobs.items():
