@@ -136,15 +136,21 @@ class Opened:
         return self.revision.file
 
 
-def open_letter(spec: PathLike) -> Opened:
-    """Read ``FILE``, ``FILE@N``, ``FILE@latest`` or ``FILE@<hash>`` as a validated letter."""
+def open_letter(spec: PathLike, *, allow_placeholders: bool = False) -> Opened:
+    """Read ``FILE``, ``FILE@N``, ``FILE@latest`` or ``FILE@<hash>`` as a validated letter.
+
+    A letter still holding a scaffold's example text (``[Full name]``) is refused unless
+    ``allow_placeholders``: history, diffs and imports work on unfinished drafts too; what is
+    rendered or validated for a patient must be finished.
+    """
     from letterkit.drafts.store import resolve
 
     revision = resolve(os.fspath(spec))
     content = revision.content()
     try:
         text = loading.decode(content, revision.label)
-        return Opened(loading.load_text(text, revision.label), revision, content)
+        letter = loading.load_text(text, revision.label, allow_placeholders=allow_placeholders)
+        return Opened(letter, revision, content)
     except (LetterFileError, LetterValidationError):
         if Path(revision.file).suffix.lower() in MARKDOWN_SUFFIXES:
             raise MarkdownCopyError(
@@ -497,7 +503,7 @@ def import_edited(
 
     target = os.fspath(into)
     saved = drafts(target)
-    current = open_letter(target)
+    current = open_letter(target, allow_placeholders=True)
     if not saved or hashlib.sha256(current.content).hexdigest() != saved[-1].content_sha256:
         raise UnsavedChangesError(f"{target}: has changes that are not saved as a draft; save a draft first")
     edited_text = loading.read_text(edited)
@@ -507,7 +513,7 @@ def import_edited(
     ref = reference_in(edited_text)
     if ref and not ref[1]:
         base_draft = next((d for d in saved if d.short == ref[0]), saved[-1])
-    base = open_letter(f"{target}@{base_draft.number}")
+    base = open_letter(f"{target}@{base_draft.number}", allow_placeholders=True)
     original = compose.to_markdown(compose.RenderContext(base.letter, settings_for(target)))
     base_data = loading.parse(loading.decode(base.content, target), target).data
     result = import_markdown(base_data, original, edited_text)
@@ -524,7 +530,7 @@ def import_edited(
                 "patient, or copy their words in by hand"
             )
     text = to_letter_file(merged, target)
-    loading.load_text(text, os.fspath(edited))  # the mapped letter must still be valid
+    loading.load_text(text, os.fspath(edited), allow_placeholders=True)  # still a valid letter
     write_atomic(target, text)
     return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")
 
@@ -543,7 +549,7 @@ def diff(a: PathLike | LetterBase, b: PathLike | LetterBase) -> Diff:
         return diff_data(letter_data(a), letter_data(b))
     if isinstance(a, LetterBase) or isinstance(b, LetterBase):
         raise OptionsError("diff takes two letters or two file names, not one of each")
-    first, second = open_letter(a), open_letter(b)
+    first, second = open_letter(a, allow_placeholders=True), open_letter(b, allow_placeholders=True)
     result = diff_data(letter_data(first.letter), letter_data(second.letter), first.label, second.label)
     return _credit_changes(result, first, second)
 
@@ -629,7 +635,7 @@ def _credit_changes(result: Diff, first: Opened, second: Opened) -> Diff:
     history = drafts(second.revision.file)
     lo, hi = sorted((da.number, db.number))
     versions = [
-        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}").letter))
+        (d, letter_data(open_letter(f"{second.revision.file}@{d.number}", allow_placeholders=True).letter))
         for d in history[lo - 1 : hi]
     ]
     touched: dict[str, Draft] = {}
@@ -670,7 +676,8 @@ def contributions(path: PathLike) -> Contributions:
     versions = []
     for draft in saved:
         info = DraftInfo(draft.number, draft.role, draft.name, draft.short, draft.time)
-        versions.append((info, letter_data(open_letter(f"{os.fspath(path)}@{draft.number}").letter)))
+        opened = open_letter(f"{os.fspath(path)}@{draft.number}", allow_placeholders=True)
+        versions.append((info, letter_data(opened.letter)))
     return credit(os.fspath(path), versions)
 
 

@@ -470,7 +470,7 @@ def draft_show(file: str, rev: str) -> None:
     Example:
       letterkit draft show peter.yaml 2
     """
-    opened = letterkit.open_letter(rev if "@" in rev else f"{file}@{rev}")
+    opened = letterkit.open_letter(rev if "@" in rev else f"{file}@{rev}", allow_placeholders=True)
     click.echo(opened.content, nl=False)
 
 

@@ -481,3 +481,19 @@ def test_every_format_has_a_known_suffix() -> None:
 
     suffixes = {name: writers.get(name).suffix for name in writers.FORMATS}
     assert suffixes == {"md": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx", "fhir": ".json"}
+
+
+def test_work_in_progress_is_kept_in_the_history_but_not_rendered(tmp_path: Path) -> None:
+    letter = write(tmp_path, LETTER.replace("  preferred_name: Ruth", '  preferred_name: "[Full name]"'))
+    saved = run("draft", "save", str(letter), "--author", "therapist", "--note", "half way")
+    assert saved.exit_code == 0, saved.stderr
+    assert run("draft", "show", str(letter), "1").stdout == letter.read_text(encoding="utf-8")
+    letter.write_text(LETTER, encoding="utf-8")
+    assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
+    changed = run("diff", f"{letter}@1", f"{letter}@2")
+    assert changed.exit_code == 1  # differences, as diff(1)
+    assert "patient.preferred_name" in changed.stdout
+    refused = run("render", f"{letter}@1")
+    assert refused.exit_code == 1
+    assert "patient.preferred_name: still holds the scaffold's example [Full name]" in refused.stderr
+    assert run("render", f"{letter}@2").exit_code == 0

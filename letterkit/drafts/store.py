@@ -162,7 +162,8 @@ def save(
             raise LetterNotFoundError(str(path), "no such file — check the name and folder") from None
         except OSError as error:
             raise LetterFileError(str(path), f"cannot be read: {error.strerror or error}") from None
-    parsed = load_text(decode(content, str(path)), str(path))  # only valid letters enter the history
+    # Only valid letters enter the history; work in progress may still hold a scaffold's example.
+    parsed = load_text(decode(content, str(path)), str(path), allow_placeholders=True)
     folder = ensure_dir(history_dir(path))
     if not (folder / "FORMAT.txt").exists():
         write_atomic(folder / "FORMAT.txt", FORMAT_TEXT)
@@ -180,7 +181,7 @@ def save(
             if reopened:
                 # A final letter is never edited in place: the change starts a new draft.
                 content = _reopen(content)
-                status = load_text(decode(content, str(path)), str(path)).status
+                status = load_text(decode(content, str(path)), str(path), allow_placeholders=True).status
                 digest = hashlib.sha256(content).hexdigest()
                 write_atomic(path, content)
             event = "status" if latest and latest.status != status else "save"

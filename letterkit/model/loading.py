@@ -285,9 +285,9 @@ def load_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Lette
     return load_source(parse(read_text(name, max_bytes), name))
 
 
-def load_text(text: str, name: str = "<text>") -> LetterModel:
-    """Parse and validate a letter held in a string."""
-    return load_source(parse(text, name))
+def load_text(text: str, name: str = "<text>", *, allow_placeholders: bool = False) -> LetterModel:
+    """Parse and validate a letter held in a string (see ``load_source`` for placeholders)."""
+    return load_source(parse(text, name), allow_placeholders=allow_placeholders)
 
 
 def load_data(data: Mapping[str, Any], name: str = "<data>") -> LetterModel:
