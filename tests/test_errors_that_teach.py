@@ -497,3 +497,23 @@ def test_work_in_progress_is_kept_in_the_history_but_not_rendered(tmp_path: Path
     assert refused.exit_code == 1
     assert "patient.preferred_name: still holds the scaffold's example [Full name]" in refused.stderr
     assert run("render", f"{letter}@2").exit_code == 0
+
+
+def test_a_huge_malformed_file_gets_the_parsers_words_beyond_the_analysed_lines(tmp_path: Path) -> None:
+    from letterkit.model.yaml_errors import MAX_LINES
+
+    text = "kind: goodbye-letter\nchanges:\n" + "  - a change\n" * (MAX_LINES + 10) + " closing: x\n"
+    path = write(tmp_path, text)
+    message = str(file_error(path))
+    assert message.startswith(f"{path}:{MAX_LINES + 13}: is not valid YAML: ")
+    assert message.endswith(
+        "— check the indentation, and put text containing ': ' or starting with a symbol in quotes"
+    )
+    # Within the analysed lines, the same mistake is explained.
+    short = write(
+        tmp_path, "kind: goodbye-letter\nchanges:\n  - a change\n  - another\n closing: x\n", "short.yaml"
+    )
+    assert str(file_error(short)) == (
+        f"{short}:5: is not valid YAML: this line is indented differently from the lines above it "
+        "(1 space where they have 2) — line it up with them"
+    )

@@ -22,6 +22,13 @@ _BLOCK = re.compile(r"^[|>][-+0-9]*[ \t]*(?:#.*)?$")
 """A block text's header after the key: ``|``, ``>-``, ``|2+ # comment``..."""
 
 
+LOOKAHEAD = 200
+"""How many lines after the parser's line are read to see how a group of fields goes on."""
+MAX_LINES = 5000
+"""Beyond this line (a letter is a few hundred) the layout is not analysed: the parser's own
+words are reported, and a huge malformed file costs no more time than the parser takes."""
+
+
 @dataclass(frozen=True)
 class Explanation:
     """The line a mistake is on (1-based) and a message: what happened, then how to fix it."""
@@ -52,13 +59,13 @@ def explain(
     None when the mistake is none of the common ones; the caller then reports the parser's own
     words.
     """
-    lines = text.split("\n")
-    return (
-        _tab(lines, line, problem)
-        or _colon(lines, line, column, problem)
-        or _unindented_text(lines, line)
-        or _indentation(lines, line, top_level)
-    )
+    # The mistake is at or before the parser's line; a few lines after it show how the group
+    # it breaks goes on. Nothing further is read, so a huge file costs no more than a small one.
+    lines = text.split("\n", line + LOOKAHEAD)[: line + LOOKAHEAD]
+    simple = _tab(lines, line, problem) or _colon(lines, line, column, problem)
+    if simple or line > MAX_LINES:
+        return simple
+    return _unindented_text(lines, line) or _indentation(lines, line, top_level)
 
 
 def _leading(line: str) -> str:
@@ -109,7 +116,7 @@ def _block_texts(lines: list[str]) -> list[tuple[int, int, str, int, str]]:
         else:
             owner, symbol = f"'{match.group('key')}'", header[0]
             indent = len(match.group("indent")) + len(match.group("dashes"))
-        body = next((t for t in lines[index + 1 :] if t.strip()), "")
+        body = next((t for t in itertools.islice(lines, index + 1, None) if t.strip()), "")
         found.append((index, indent, owner, len(_leading(body).expandtabs(1)), symbol))
     return found
 
@@ -198,7 +205,7 @@ def _indentation(lines: list[str], line: int, top_level: frozenset[str]) -> Expl
         )
         if not fits:
             return _interrupted(structure[:position], here, lines, top_level) or _odd_one_out(
-                structure[position:], here, levels, lines
+                structure, position, levels
             )
         while levels and levels[-1] > here.indent:
             levels.pop()
@@ -239,12 +246,13 @@ def _name(text: str) -> str:
     return match.group("key").strip("'\"") if match else ""
 
 
-def _odd_one_out(rest: list[_Line], here: _Line, levels: list[int], lines: list[str]) -> Explanation:
+def _odd_one_out(structure: list[_Line], position: int, levels: list[int]) -> Explanation:
     """Which line is wrong: ``here``, or the first line of the group it breaks.
 
     If more fields of the group are indented like ``here`` than like the lines above it,
     the odd one out is the group's first line; otherwise it is ``here``.
     """
+    here, rest = structure[position], structure[position:]
     if here.indent > levels[-1]:
         level, parent = levels[-1], (levels[-2] if len(levels) > 1 else -1)
     else:
@@ -252,7 +260,7 @@ def _odd_one_out(rest: list[_Line], here: _Line, levels: list[int], lines: list[
         level = min(lv for lv in levels if lv > parent)
     ends = next((i for i, item in enumerate(rest) if item.indent <= parent), len(rest))
     like_here = sum(1 for item in rest[:ends] if item.indent == here.indent)
-    above = _group_above(lines, here.number, level, parent)
+    above = _group_above(structure[:position], level, parent)
     more = like_here > len(above) or (like_here == len(above) and level != here.indent == parent + 2)
     if above and (parent >= 0 or here.indent < level) and more:
         return Explanation(
@@ -267,15 +275,15 @@ def _odd_one_out(rest: list[_Line], here: _Line, levels: list[int], lines: list[
     )
 
 
-def _group_above(lines: list[str], before: int, level: int, parent: int) -> list[int]:
-    """The numbers of the lines at ``level`` in the group that ends just before line ``before``."""
+def _group_above(before: list[_Line], level: int, parent: int) -> list[int]:
+    """The numbers of the lines at ``level`` in the group that ``before`` ends with."""
     group: list[int] = []
-    for item in reversed([item for item in _structure(lines) if item.number < before]):
+    for item in reversed(before):
         if item.indent <= parent:
             break
         if item.indent == level:
-            group.insert(0, item.number)
-    return group
+            group.append(item.number)
+    return group[::-1]
 
 
 def _spaces(count: int) -> str:
