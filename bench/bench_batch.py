@@ -14,7 +14,8 @@ run on this machine:
    another, with one Renderer (on the first ``--serial`` letters, the same mix of samples).
    ``speed-up`` is parallel letters/s over serial letters/s; the ideal is W. The parallel time
    includes starting the workers (forkserver) and their imports and first-letter warm-up, as a
-   real batch does.
+   real batch does. Each case also shows CPU ms a letter (this process; for the parallel case
+   also the forkserver and its reaped workers, from /proc), which a busy machine disturbs less.
 2. ``letterkit render DIR -f pdf -o OUT`` (the console script): the whole batch through the
    command line, start-up included, and, when pandoc is installed, the time per letter of
    ``pandoc FILE.md -o FILE.pdf --pdf-engine=weasyprint`` on the same letters' Markdown.
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,18 +68,58 @@ def count_pages(folder: Path) -> int | None:
     return sum(len(pypdf.PdfReader(io.BytesIO(p.read_bytes())).pages) for p in folder.glob("*.pdf"))
 
 
-def timed_batch(files: list[Path], out: Path, workers: int) -> tuple[float, int, list[str]]:
-    """Seconds for one render_batch call, letters written, and the errors."""
+@dataclass
+class Timing:
+    seconds: float  # wall clock
+    cpu: float | None  # CPU seconds: this process, plus the forkserver and its reaped workers
+    made: int
+    errors: list[str]
+
+
+def timed_batch(files: list[Path], out: Path, workers: int) -> Timing:
+    """One render_batch call: its wall and CPU time, letters written, and the errors."""
     import letterkit
 
     if out.exists():
         shutil.rmtree(out)
     options = letterkit.RenderOptions(format="pdf")
-    start = time.perf_counter()
+    server_before = forkserver_cpu()
+    start, start_cpu = time.perf_counter(), time.process_time()
     items = letterkit.render_batch([str(f) for f in files], out, options, workers=workers)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    if workers > 1:
+        server_after = None
+        for _ in range(20):  # the forkserver reaps its exited workers in its own time
+            time.sleep(0.05)
+            reading = forkserver_cpu()
+            if reading is not None and reading == server_after:
+                break
+            server_after = reading
+        if server_after is None:
+            cpu_total: float | None = None
+        else:
+            earlier = server_before[1] if server_before and server_before[0] == server_after[0] else 0.0
+            cpu_total = cpu + server_after[1] - earlier
+    else:
+        cpu_total = cpu
     errors = [item.error for item in items if item.error]
-    return elapsed, len(list(out.glob("*.pdf"))), errors
+    return Timing(elapsed, cpu_total, len(list(out.glob("*.pdf"))), [e for e in errors if e])
+
+
+def forkserver_cpu() -> tuple[int, float] | None:
+    """(pid, CPU seconds) of multiprocessing's forkserver: its own, plus its exited and reaped
+    children's, i.e. render_batch's workers (Linux /proc; None elsewhere or before it starts)."""
+    try:
+        from multiprocessing import forkserver
+
+        pid = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+        if pid is None:
+            return None
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+        return pid, ticks / os.sysconf("SC_CLK_TCK")
+    except Exception:
+        return None
 
 
 def bench_in_process(work: Path, letters: list[Path], workers: int, serial_count: int, rounds: int) -> None:
@@ -86,54 +128,62 @@ def bench_in_process(work: Path, letters: list[Path], workers: int, serial_count
     serial_letters = letters[:serial_count]
     # Untimed: import letterkit and WeasyPrint in this process, warm the disk cache.
     letterkit.render_file(letters[0], letterkit.RenderOptions(format="pdf"), work / "warm.pdf")
-    parallel_s: list[float] = []
-    serial_s: list[float] = []
+    timings: dict[str, list[Timing]] = {"parallel": [], "serial": []}
     problems: list[str] = []
     for i in range(rounds):  # interleaved, the order flipping every round
         order = [("parallel", workers), ("serial", 1)]
         for case, w in order if i % 2 == 0 else reversed(order):
             files = letters if case == "parallel" else serial_letters
-            elapsed, made, errors = timed_batch(files, work / f"out-{case}", w)
-            (parallel_s if case == "parallel" else serial_s).append(elapsed)
-            if errors or made != len(files):
-                problems.append(f"{case}: {made} of {len(files)} written; {errors[:2]}")
-    pages = count_pages(work / "out-parallel")
-    serial_pages = count_pages(work / "out-serial")
-    parallel_rate = len(letters) / statistics.median(parallel_s)
-    serial_rate = len(serial_letters) / statistics.median(serial_s)
+            timing = timed_batch(files, work / f"out-{case}", w)
+            timings[case].append(timing)
+            if timing.errors or timing.made != len(files):
+                problems.append(f"{case}: {timing.made} of {len(files)} written; {timing.errors[:2]}")
+    counts = {"parallel": len(letters), "serial": len(serial_letters)}
+    pages = {case: count_pages(work / f"out-{case}") for case in counts}
+    seconds = {case: statistics.median(t.seconds for t in timings[case]) for case in counts}
+    cpu_ms = {}
+    for case in counts:
+        readings = [t.cpu for t in timings[case] if t.cpu is not None]
+        cpu_ms[case] = statistics.median(readings) * 1000.0 / counts[case] if readings else None
+    rate = {case: counts[case] / seconds[case] for case in counts}
     print(
-        f"1. letterkit.render_batch(..., RenderOptions(format='pdf')), in process; median of {rounds} interleaved rounds"
+        f"1. letterkit.render_batch(..., RenderOptions(format='pdf')), in process; "
+        f"median of {rounds} interleaved rounds"
     )
-    rows = [
-        (
-            f"render_batch, workers={workers} ({len(letters)} letters)",
-            statistics.median(parallel_s),
-            parallel_rate,
-            pages / statistics.median(parallel_s) if pages else None,
-        ),
-        (
-            f"render_batch, workers=1: serial, one Renderer ({len(serial_letters)} letters)",
-            statistics.median(serial_s),
-            serial_rate,
-            serial_pages / statistics.median(serial_s) if serial_pages else None,
-        ),
-    ]
-    print(f"   {'case':<58}{'seconds':>9}{'letters/s':>11}{'pages/s':>9}{'ms/letter':>11}")
-    for name, seconds, rate, page_rate in rows:
+    names = {
+        "parallel": f"render_batch, workers={workers} ({len(letters)} letters)",
+        "serial": f"render_batch, workers=1: serial, one Renderer ({len(serial_letters)} letters)",
+    }
+    print(
+        f"   {'case':<58}{'seconds':>9}{'letters/s':>11}{'pages/s':>9}{'ms/letter':>11}{'CPU ms/letter':>15}"
+    )
+    for case in ("parallel", "serial"):
+        made_pages = pages[case]
+        page_rate = f"{made_pages / seconds[case]:.1f}" if made_pages else "?"
+        cpu = f"{cpu_ms[case]:.0f}" if cpu_ms[case] else "?"
         print(
-            f"   {name:<58}{seconds:>9.2f}{rate:>11.1f}"
-            f"{(f'{page_rate:.1f}' if page_rate else '?'):>9}{1000.0 / rate:>11.1f}"
+            f"   {names[case]:<58}{seconds[case]:>9.2f}{rate[case]:>11.1f}{page_rate:>9}"
+            f"{1000.0 / rate[case]:>11.1f}{cpu:>15}"
+        )
+    speed_up = rate["parallel"] / rate["serial"]
+    print(
+        f"   speed-up (parallel / serial letters/s): {speed_up:.2f}x with {workers} workers (ideal {workers}x); "
+        f">= {RATE_TARGET:g} letters/s: {'met' if rate['parallel'] >= RATE_TARGET else 'NOT MET'}"
+    )
+    if cpu_ms["parallel"] and cpu_ms["serial"]:
+        print(
+            f"   CPU a letter, parallel / serial: {cpu_ms['parallel'] / cpu_ms['serial']:.2f}x (the workers' start-up, "
+            f"imports and cold first letters, spread over the batch); with {workers} CPUs to itself the batch would "
+            f"make about {workers * 1000.0 / cpu_ms['parallel']:.1f} letters/s"
         )
     print(
-        f"   speed-up (parallel / serial letters/s): {parallel_rate / serial_rate:.2f}x with {workers} workers "
-        f"(ideal {workers}x); >= {RATE_TARGET:g} letters/s: {'met' if parallel_rate >= RATE_TARGET else 'NOT MET'}"
+        "   per round, seconds: "
+        + "; ".join(f"{case} {' '.join(f'{t.seconds:.2f}' for t in timings[case])}" for case in counts)
     )
-    print(
-        f"   per round, seconds: parallel {' '.join(f'{s:.2f}' for s in parallel_s)}; "
-        f"serial {' '.join(f'{s:.2f}' for s in serial_s)}"
-    )
-    if pages:
-        print(f"   pages: {pages} in the parallel batch ({pages / len(letters):.2f} a letter)")
+    if pages["parallel"]:
+        print(
+            f"   pages: {pages['parallel']} in the parallel batch ({pages['parallel'] / len(letters):.2f} a letter)"
+        )
     for problem in problems:
         print(f"   PROBLEM {problem}")
     print()
