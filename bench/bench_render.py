@@ -217,9 +217,6 @@ class Sample:
     def median(self, case: str) -> float:
         return statistics.median(self._of(case))
 
-    def low(self, case: str) -> float:
-        return min(self._of(case))
-
     def per_page(self, case: str) -> float:
         return self.median(case) / self.pages
 
@@ -433,17 +430,17 @@ def pages_table(samples: list[Sample], n: int) -> None:
         _per_page_lines([s.using(clock) for s in samples])
         print()
     print(
-        "   where AFTER's time above bare WeasyPrint goes: ms of CPU time a letter, from each case's fastest\n"
-        "   round (the least disturbed; differences of medians drown in a busy machine's noise):"
+        "   letterkit's own work in an AFTER render: the render with html_to_pdf stubbed out (context,\n"
+        "   compose: templates, Markdown, sanitising, diagram; the writer), CPU ms a letter, median, and its\n"
+        "   share of the AFTER render; the rest of AFTER - bare is WeasyPrint's PDF/UA-1 tagging (the\n"
+        "   WP+UA-1 column) and html_to_pdf's glue (locked fetcher, time-out watchdog):"
     )
-    print(f"   {'letter':<20}{'AFTER-bare':>11}{'= own work':>12}{'+ UA-1 tags':>13}{'+ the rest':>12}")
-    for s in samples:
-        c = s.using("cpu")
-        extra, own, tags = c.low("after") - c.low("bare"), c.low("own"), c.low("tagged") - c.low("bare")
-        print(f"   {s.name:<20}{extra:>11.1f}{own:>12.1f}{tags:>13.1f}{extra - own - tags:>12.1f}")
+    c_samples = [s.using("cpu") for s in samples]
     print(
-        "   own work: the AFTER render with html_to_pdf stubbed out (context, compose, writer); UA-1 tags:\n"
-        "   tagged - bare WeasyPrint; the rest: what is left (html_to_pdf's glue: fetcher, watchdog; noise)."
+        "   "
+        + "; ".join(
+            f"{c.name} {c.median('own'):.1f} ({c.median('own') / c.median('after'):.1%})" for c in c_samples
+        )
     )
     print()
     print(
