@@ -47,9 +47,18 @@ def render_md(letter: Path) -> Path:
     return out
 
 
-def import_md(md: Path, letter: Path) -> Any:
+def import_md(md: Path, letter: Path, *options: str) -> Any:
     return run(
-        "draft", "import", str(md), "--into", str(letter), "--author", "patient", "--name", "Peter Hale"
+        "draft",
+        "import",
+        str(md),
+        "--into",
+        str(letter),
+        "--author",
+        "patient",
+        "--name",
+        "Peter Hale",
+        *options,
     )
 
 
@@ -287,7 +296,9 @@ def test_an_unedited_copy_with_an_old_reference_saves_nothing(letter: Path) -> N
     md = render_md(letter)
     assert "changed since" in md.read_text(encoding="utf-8")
     assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
-    result = import_md(md, letter)
+    refused = import_md(md, letter)  # printed from unsaved changes: which draft is not known
+    assert refused.exit_code == 1 and "changed since" in refused.stderr
+    result = import_md(md, letter, "--base", "2")
     assert result.exit_code == 0
     assert len(letterkit.history(letter)) == 2
     assert "patient_comments" not in data(letter)
