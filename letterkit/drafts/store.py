@@ -724,21 +724,24 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                 "the key it was kept with"
             )
     for item in _interrupted(folder, names, [readable[n] for n in sorted(readable)]):
-        if item.letter is None:
-            if item.pending is not None and item.number not in records:
-                notices.append(
-                    f"{item.pending}: a save of draft {item.number} was interrupted before it wrote "
-                    "anything; the next save removes this note"
-                )
+        journal = f" (the record it was writing waits in {item.pending.name})" if item.pending else ""
+        if item.letter is None and item.pending is not None:
+            notices.append(
+                f"{item.pending}: left by a save of draft {item.number} that "
+                + ("had finished" if item.number in records else "was interrupted before it wrote anything")
+                + "; the next save removes it"
+            )
+        elif item.letter is None:
+            continue
         elif item.completes is not None:
             notices.append(
                 f"{item.letter}: a save of draft {item.number} was interrupted before its record was "
-                "written; the next save completes it"
+                f"written{journal}; the next save completes it"
             )
         elif item.pending is not None:
             notices.append(
-                f"{item.letter}: a save of draft {item.number} was interrupted ({item.why}); the next "
-                "save sets it aside"
+                f"{item.letter}: a save of draft {item.number} was interrupted ({item.why}){journal}; "
+                "the next save sets it aside"
             )
         else:
             problems.append(
