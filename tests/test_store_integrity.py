@@ -413,3 +413,13 @@ def test_keying_an_existing_history_protects_the_drafts_before_it(letter: Path) 
     result = run("draft", "verify", str(letter))
     assert result.exit_code == 1
     assert "draft 4: the record was rewritten without the history key" in result.stderr
+
+
+def test_a_damaged_history_key_is_a_clear_error(keyed: Path, config: Path) -> None:
+    (config / "history.key").write_text("\n", encoding="ascii")
+    result = run("draft", "verify", str(keyed))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"letterkit: {config / 'history.key'}: the history key cannot be read "
+        "(it holds 0 bytes; a key has at least 16)\n"
+    )

@@ -89,11 +89,16 @@ def read_key(name: str = KEY_FILE, folder: Path | None = None) -> bytes | None:
     """A key kept in letterkit's configuration folder, or None if it does not exist yet."""
     path = (folder or config_dir()) / name
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 16:
+            raise ValueError(f"it holds {len(key)} bytes; a key has at least 16")
+        return key
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
-        raise LetterkitError(f"{path}: the key cannot be read ({error})") from None
+        raise LetterkitError(
+            f"{path}: the {name.removesuffix('.key')} key cannot be read ({error})"
+        ) from None
 
 
 def load_key(folder: Path | None = None, name: str = KEY_FILE) -> bytes:
@@ -108,7 +113,10 @@ def load_key(folder: Path | None = None, name: str = KEY_FILE) -> bytes:
     except LetterkitError:
         pass  # another process created it first: use theirs
     key = read_key(name, folder)
-    assert key is not None
+    if key is None:
+        raise LetterkitError(
+            f"{folder / name}: the key could not be created; check that the folder can be written to"
+        )
     return key
 
 
