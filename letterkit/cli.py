@@ -539,6 +539,8 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str, base: 
         say(f"changed {path}")
     for text in result.unplaced:
         say(f"kept as a comment (it fits no section): {text}", err=True)
+    for notice in result.saved.notices if result.saved else ():
+        say(notice, err=True)
     say(result.saved.message if result.saved else "No changes found; nothing saved.")
 
 

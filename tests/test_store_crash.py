@@ -225,3 +225,59 @@ def test_draft_save_killed_at_every_step_and_at_random_never_loses_or_wedges(tmp
     assert len([r for r in runs if r["kind"] == "random"]) == 30
     assert sum(1 for r in runs if r["kind"] == "random" and r["killed"]) >= 20
     assert sum(1 for r in runs if r.get("second") == 86) >= 20
+
+
+# --------------------------------------------------------------------------- a save that stops half way, in-process
+
+
+class Stop(Exception):
+    """Stands for the process dying: raised instead of writing a draft's record."""
+
+
+def stop_before_the_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = store.write_atomic
+
+    def write(path: Path, data: bytes | str, *, replace: bool = True) -> Path:
+        if Path(path).name[0].isdigit() and Path(path).suffix == ".json":
+            raise Stop
+        return real(path, data, replace=replace)
+
+    monkeypatch.setattr(store, "write_atomic", write)
+
+
+def test_a_first_save_that_stopped_half_way_is_completed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = Path(shutil.copy(SAMPLES / "peter-goodbye.yaml", tmp_path / "peter.yaml"))
+    with monkeypatch.context() as patch:
+        stop_before_the_record(patch)
+        with pytest.raises(Stop):
+            store.save(path, "therapist", "Helen Marsh", "the first")
+    assert (folder_of(path) / "0001.yaml").exists() and letterkit.history(path) == []
+    result = store.save(path, "therapist", "Helen Marsh", "again")
+    assert not result.saved and "it is now complete" in result.notices[0]
+    assert [(d.number, d.note) for d in letterkit.history(path)] == [(1, "the first")]
+    assert letterkit.verify_history(path) == []
+
+
+def test_a_keyed_save_that_stopped_half_way_is_completed_without_the_key(
+    letter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pending record already carries its signature: finishing it needs no key, and a
+    keyed history's next save (which does) can then go on."""
+    monkeypatch.setenv("LETTERKIT_CONFIG_DIR", str(tmp_path / "config"))
+    with monkeypatch.context() as patch:
+        stop_before_the_record(patch)
+        with pytest.raises(Stop):
+            store.save(letter, "therapist", keyed=True)
+    monkeypatch.setenv("LETTERKIT_CONFIG_DIR", str(tmp_path / "no-key-here"))
+    checked = letterkit.verify(letter)
+    assert checked.problems == () and any("the next save completes it" in n for n in checked.notices)
+    edit(letter, "stuck and tired", "stuck and rested")
+    with pytest.raises(letterkit.HistoryKeyError):  # no key here: nothing new can be saved...
+        store.save(letter, "patient")
+    assert len(letterkit.history(letter)) == 3  # ...but the interrupted draft 3 was completed
+    assert letterkit.history(letter)[-1].mac is not None
+    monkeypatch.setenv("LETTERKIT_CONFIG_DIR", str(tmp_path / "config"))
+    assert letterkit.verify(letter).keyed == "checked" and letterkit.verify(letter).problems == ()
+    assert store.save(letter, "patient").saved
