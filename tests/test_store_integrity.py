@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -423,3 +424,14 @@ def test_a_damaged_history_key_is_a_clear_error(keyed: Path, config: Path) -> No
         f"letterkit: {config / 'history.key'}: the history key cannot be read "
         "(it holds 0 bytes; a key has at least 16)\n"
     )
+
+
+@pytest.mark.parametrize("name", ["0002.json", "0002.yaml"])
+def test_a_pipe_in_place_of_a_draft_file_is_refused_not_waited_on(letter: Path, name: str) -> None:
+    path = folder_of(letter) / name
+    path.unlink()
+    os.mkfifo(path)
+    for args in (("render", f"{letter}@2"), ("draft", "verify", str(letter))):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert f"{path}: " in result.stderr and "is not a regular file" in result.stderr, result.stderr

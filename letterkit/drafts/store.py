@@ -686,8 +686,10 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
             content = read_bytes(saved, what="saved draft")
             if hashlib.sha256(content).hexdigest() != draft.content_sha256:
                 problems.append(f"{saved}: {label}: the letter was changed after it was saved")
-        except OSError:
+        except FileNotFoundError:
             problems.append(f"{saved}: {label}: the saved letter is missing")
+        except OSError as error:
+            problems.append(f"{saved}: {label}: the saved letter cannot be read ({error.strerror or error})")
         if draft.mac is None:
             if keyed_from is not None:
                 problems.append(
