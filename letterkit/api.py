@@ -29,6 +29,7 @@ from letterkit.errors import (
     MarkdownCopyError,
     OptionsError,
     Problem,
+    UnknownBaseError,
     UnsavedChangesError,
 )
 from letterkit.files import ensure_dir, read_bytes, write_atomic
@@ -440,11 +441,17 @@ def history(path: PathLike) -> list[Draft]:
     return saved
 
 
-def save_draft(path: PathLike, role: str, name: str = "", note: str = "") -> SaveResult:
-    """Save the letter file as its next draft (nothing is saved if nothing changed)."""
+def save_draft(
+    path: PathLike, role: str, name: str = "", note: str = "", *, keyed: bool = False
+) -> SaveResult:
+    """Save the letter file as its next draft (nothing is saved if nothing changed).
+
+    ``keyed`` keeps the history with a secret key from this draft on, so that rewriting it
+    needs the key (see the README's "Security and privacy"); a keyed history stays keyed.
+    """
     from letterkit.drafts.store import save
 
-    return save(path, role, name, note)
+    return save(path, role, name, note, keyed=keyed)
 
 
 def verify_history(path: PathLike) -> list[str]:
@@ -461,18 +468,18 @@ class Verification:
     file: str
     drafts: tuple[Draft, ...]
     problems: tuple[str, ...]
+    notices: tuple[str, ...] = ()
+    """Worth knowing but not damage: an interrupted save, a key signature that could not be checked."""
+    keyed: str = "no"
+    """Whether the history is kept with a key: no, checked (with your key) or unchecked (no key here)."""
 
 
 def verify(path: PathLike) -> Verification:
     """Check that no saved draft or record of a letter was changed or lost."""
-    problems = verify_history(path)
-    from letterkit.drafts.store import drafts
+    from letterkit.drafts.store import check_history
 
-    try:
-        saved = tuple(drafts(path))
-    except LetterkitError:
-        saved = ()
-    return Verification(os.fspath(path), saved, tuple(problems))
+    checked = check_history(path)
+    return Verification(os.fspath(path), checked.drafts, checked.problems, checked.notices, checked.keyed)
 
 
 @dataclass(frozen=True)
@@ -484,18 +491,22 @@ class Imported:
     saved: SaveResult | None
 
 
-def import_edits(edited: PathLike, into: PathLike, role: str, name: str = "", note: str = "") -> Imported:
+def import_edits(
+    edited: PathLike, into: PathLike, role: str, name: str = "", note: str = "", *, base: str | None = None
+) -> Imported:
     """Map an edited Markdown copy of a letter back onto its fields and save the next draft.
 
     Each edit goes back to its field; text that fits no field is kept in ``patient_comments``.
     The letter's current file must be saved as a draft first, so nothing unsaved is overwritten.
+    The copy is compared with the draft its "Ref:" line names, or with ``base`` (a draft
+    number, ``latest`` or a hash prefix) when given; without either it is refused.
     """
-    result, saved = import_edited(edited, into, role, name, note)
+    result, saved = import_edited(edited, into, role, name, note, base=base)
     return Imported(tuple(result.changed), tuple(result.unplaced), saved)
 
 
 def import_edited(
-    edited: PathLike, into: PathLike, role: str, name: str = "", note: str = ""
+    edited: PathLike, into: PathLike, role: str, name: str = "", note: str = "", *, base: str | None = None
 ) -> tuple[ImportResult, SaveResult | None]:
     """As ``import_edits``, returning the import result and the draft saved (None if no change)."""
     from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
@@ -507,15 +518,17 @@ def import_edited(
     if not saved or hashlib.sha256(current.content).hexdigest() != saved[-1].content_sha256:
         raise UnsavedChangesError(f"{target}: has changes that are not saved as a draft; save a draft first")
     edited_text = loading.read_text(edited)
-    # The copy was made from the draft its "Ref:" line names; edits are taken against that
-    # draft and merged section by section onto the latest, so later drafts are not undone.
-    base_draft = saved[-1]
-    ref = reference_in(edited_text)
-    if ref and not ref[1]:
-        base_draft = next((d for d in saved if d.short == ref[0]), saved[-1])
-    base = open_letter(f"{target}@{base_draft.number}", allow_placeholders=True)
-    original = compose.to_markdown(compose.RenderContext(base.letter, settings_for(target)))
-    base_data = loading.parse(loading.decode(base.content, target), target).data
+    # The copy was made from the draft its "Ref:" line names (or the one the caller names);
+    # edits are taken against that draft and merged section by section onto the latest, so
+    # later drafts are not undone. A copy whose draft is unknown is refused: comparing it with
+    # the latest would undo every change made since the copy and credit it to its author.
+    if base is not None:
+        base_draft = _base_draft(target, base)
+    else:
+        base_draft = _referenced_draft(edited, target, saved, reference_in(edited_text))
+    opened_base = open_letter(f"{target}@{base_draft.number}", allow_placeholders=True)
+    original = compose.to_markdown(compose.RenderContext(opened_base.letter, settings_for(target)))
+    base_data = loading.parse(loading.decode(opened_base.content, target), target).data
     result = import_markdown(base_data, original, edited_text)
     if not result.changed and not result.unplaced:
         return result, None
@@ -533,6 +546,46 @@ def import_edited(
     loading.load_text(text, os.fspath(edited), allow_placeholders=True)  # still a valid letter
     write_atomic(target, text)
     return result, save(target, role, name, note or f"Imported from {os.path.basename(os.fspath(edited))}")
+
+
+def _base_draft(target: str, base: str) -> Draft:
+    from letterkit.drafts.store import resolve
+
+    draft = resolve(f"{target}@{base}").draft
+    if draft is None:  # a file named like FILE@REV exists: not a draft
+        raise UnknownBaseError(
+            f"{target}: {base!r} is not a saved draft; give its number or the start of its hash"
+        )
+    return draft
+
+
+def _referenced_draft(
+    edited: PathLike, target: str, saved: Sequence[Draft], ref: tuple[str, bool] | None
+) -> Draft:
+    """The draft an edited copy's "Ref:" line names; UnknownBaseError if it names none."""
+    numbers = (
+        f"drafts {saved[0].number} to {saved[-1].number}" if len(saved) > 1 else f"draft {saved[0].number}"
+    )
+    how = f"name the draft the copy was made from as its base ({numbers} are saved)"
+    if ref is None:
+        raise UnknownBaseError(
+            f'{edited}: has no "Ref:" line, so letterkit cannot tell which draft it was made from and '
+            f"will not guess (comparing it with the latest draft could undo later changes); {how}"
+        )
+    short, changed_since = ref
+    found = [d for d in saved if d.short == short]
+    if not found:
+        raise UnknownBaseError(
+            f'{edited}: its "Ref: {short}" names no saved draft of {target} (a copy of another letter, '
+            f"or a history restored from elsewhere?), so letterkit will not guess; {how}"
+        )
+    if changed_since:
+        raise UnknownBaseError(
+            f"{edited}: was made from changes to draft {found[0].number} that were not saved at the time "
+            f'(its Ref says "changed since"), so letterkit cannot tell which version it was; if those '
+            f"changes were saved later, {how}"
+        )
+    return found[0]
 
 
 # --------------------------------------------------------------------------- diffs and contributions
@@ -636,7 +689,8 @@ def _credit_changes(result: Diff, first: Opened, second: Opened) -> Diff:
     lo, hi = sorted((da.number, db.number))
     versions = [
         (d, letter_data(open_letter(f"{second.revision.file}@{d.number}", allow_placeholders=True).letter))
-        for d in history[lo - 1 : hi]
+        for d in history
+        if lo <= d.number <= hi
     ]
     touched: dict[str, Draft] = {}
     for (_, before), (draft, after) in zip(versions, versions[1:], strict=False):

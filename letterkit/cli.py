@@ -22,6 +22,7 @@ from letterkit.errors import (
     LetterValidationError,
     MarkdownCopyError,
     OptionsError,
+    UnknownBaseError,
     UnsavedChangesError,
 )
 
@@ -61,6 +62,8 @@ HINTS: dict[type[LetterkitError], str] = {
     UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
     MarkdownCopyError: "to bring an edited copy back in, run "
     "`letterkit draft import EDITED.md --into LETTER.yaml --author ROLE`",
+    UnknownBaseError: "add --base N, the number of the draft the copy was printed from; "
+    "`letterkit draft log FILE` lists the drafts",
 }
 """What to type next, for errors whose fix is a command (the library names no commands)."""
 
@@ -421,15 +424,24 @@ def draft() -> None:
 @click.option("--author", "role", type=ROLES, required=True, help="Who made this draft.")
 @click.option("--name", default="", help="The author's name.")
 @click.option("--note", default="", help="A short note on what changed.")
+@click.option(
+    "--keyed",
+    is_flag=True,
+    help="Keep the history with a secret key (in your letterkit settings folder) from this draft on, "
+    "so that rewriting it needs the key. Once on, it stays on.",
+)
 @handle_errors()
-def draft_save(file: str, role: str, name: str, note: str) -> None:
+def draft_save(file: str, role: str, name: str, note: str, keyed: bool) -> None:
     """Save the letter file as its next draft. Saving it unchanged does nothing.
 
     \b
     Example:
       letterkit draft save peter.yaml --author patient --name "Peter Hale" --note "My changes"
     """
-    say(letterkit.save_draft(file, role, name, note).message)
+    result = letterkit.save_draft(file, role, name, note, keyed=keyed)
+    for notice in result.notices:
+        say(notice, err=True)
+    say(result.message)
 
 
 def _log_line(d: Any) -> str:
@@ -485,11 +497,15 @@ def draft_verify(file: str) -> None:
       letterkit draft verify peter.yaml
     """
     result = letterkit.verify(file)
-    for problem in result.problems:
-        say(problem, err=True)
+    for line in (*result.problems, *result.notices):
+        say(line, err=True)
     if result.problems:
         sys.exit(1)
-    say(f"{file}: {len(result.drafts)} drafts, history intact.")
+    keyed = {
+        "checked": " (kept with a key, and every key signature checked)",
+        "unchecked": " as far as it can be checked without its key",
+    }.get(result.keyed, "")
+    say(f"{file}: {len(result.drafts)} drafts, history intact{keyed}.")
 
 
 @draft.command("import")
@@ -504,8 +520,14 @@ def draft_verify(file: str) -> None:
 @click.option("--author", "role", type=ROLES, required=True, help="Who made the edits.")
 @click.option("--name", default="", help="The author's name.")
 @click.option("--note", default="", help="A short note (default: where the edits came from).")
+@click.option(
+    "--base",
+    metavar="REV",
+    default=None,
+    help="The draft the copy was printed from (number, latest or hash), when its Ref line is missing or unknown.",
+)
 @handle_errors()
-def draft_import(edited: str, into: str, role: str, name: str, note: str) -> None:
+def draft_import(edited: str, into: str, role: str, name: str, note: str, base: str | None) -> None:
     """Bring an edited Markdown copy of a letter back in as the next draft.
 
     Edit the Markdown that `letterkit render` printed; each change goes back to its section.
@@ -516,11 +538,13 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str) -> Non
       letterkit render peter.yaml -o peter.md      # the patient edits peter.md
       letterkit draft import peter.md --into peter.yaml --author patient --name "Peter Hale"
     """
-    result = letterkit.import_edits(edited, into, role, name, note)
+    result = letterkit.import_edits(edited, into, role, name, note, base=base)
     for path in result.changed:
         say(f"changed {path}")
     for text in result.unplaced:
         say(f"kept as a comment (it fits no section): {text}", err=True)
+    for notice in result.saved.notices if result.saved else ():
+        say(notice, err=True)
     say(result.saved.message if result.saved else "No changes found; nothing saved.")
 
 

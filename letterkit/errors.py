@@ -11,7 +11,9 @@
     ├── OutputError (OSError)               an output could not be written
     ├── OptionsError (ValueError)           options contradict each other: exit 2
     ├── HistoryError (ValueError)           the draft history is damaged, or a draft does not exist
-    │   └── UnsavedChangesError             the letter has changes not yet saved as a draft
+    │   ├── UnsavedChangesError             the letter has changes not yet saved as a draft
+    │   ├── UnknownBaseError                an edited copy does not say which draft it came from
+    │   └── HistoryKeyError                 a keyed history's key is missing or not its own
     ├── UnknownKindError (LookupError)      no such kind of letter
     ├── UnknownFormatError (LookupError)    no such output format
     ├── UnknownStyleError (LookupError)     no such print style
@@ -111,6 +113,14 @@ class HistoryError(LetterkitError, ValueError):
 
 class UnsavedChangesError(HistoryError):
     """The letter file has changes that are not saved as a draft yet."""
+
+
+class UnknownBaseError(HistoryError):
+    """An edited copy does not say (or names no known) draft it was made from: name its base."""
+
+
+class HistoryKeyError(HistoryError):
+    """A keyed history's key is not there, or is not the key the history was saved with."""
 
 
 class _UnknownName(LetterkitError, LookupError):

@@ -47,9 +47,18 @@ def render_md(letter: Path) -> Path:
     return out
 
 
-def import_md(md: Path, letter: Path) -> Any:
+def import_md(md: Path, letter: Path, *options: str) -> Any:
     return run(
-        "draft", "import", str(md), "--into", str(letter), "--author", "patient", "--name", "Peter Hale"
+        "draft",
+        "import",
+        str(md),
+        "--into",
+        str(letter),
+        "--author",
+        "patient",
+        "--name",
+        "Peter Hale",
+        *options,
     )
 
 
@@ -287,7 +296,9 @@ def test_an_unedited_copy_with_an_old_reference_saves_nothing(letter: Path) -> N
     md = render_md(letter)
     assert "changed since" in md.read_text(encoding="utf-8")
     assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
-    result = import_md(md, letter)
+    refused = import_md(md, letter)  # printed from unsaved changes: which draft is not known
+    assert refused.exit_code == 1 and "changed since" in refused.stderr
+    result = import_md(md, letter, "--base", "2")
     assert result.exit_code == 0
     assert len(letterkit.history(letter)) == 2
     assert "patient_comments" not in data(letter)
@@ -326,3 +337,82 @@ def test_a_json_letter_stays_json_after_an_import(tmp_path: Path) -> None:
     assert import_md(md, letter).exit_code == 0
     saved = json.loads(letter.read_text(encoding="utf-8"))
     assert "You felt stuck" in saved["background"]
+
+
+# --------------------------------------------------------------------------- which draft the copy came from
+
+
+def copy_of_draft_1_then_a_therapists_draft_2(letter: Path) -> Path:
+    """The patient's copy is printed from draft 1 and edited; meanwhile the therapist saves
+    draft 2, which changes another section."""
+    md = render_md(letter)
+    edit(letter, "We have three sessions left", "We have two sessions left")
+    assert run("draft", "save", str(letter), "--author", "therapist", "--name", "Helen Marsh").exit_code == 0
+    md.write_text(
+        replace_once(md.read_text(encoding="utf-8"), "They now cover two days", "They now cover three days"),
+        encoding="utf-8",
+    )
+    return md
+
+
+def without_ref(md: Path) -> None:
+    text = md.read_text(encoding="utf-8")
+    md.write_text(re.sub(r"(?m)^Ref: .*\n", "", text, count=1), encoding="utf-8")
+    assert "Ref:" not in md.read_text(encoding="utf-8")
+
+
+def test_a_copy_without_its_ref_line_is_refused_not_compared_with_the_latest(letter: Path) -> None:
+    """Before: compared with the latest draft, the copy silently undid the therapist's draft 2
+    and credited the undoing to the patient."""
+    md = copy_of_draft_1_then_a_therapists_draft_2(letter)
+    without_ref(md)
+    before = letter.read_bytes()
+    result = import_md(md, letter)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f'letterkit: {md}: has no "Ref:" line, so letterkit cannot tell which draft it was made from '
+        "and will not guess (comparing it with the latest draft could undo later changes); name the "
+        "draft the copy was made from as its base (drafts 1 to 2 are saved) (add --base N, the number "
+        "of the draft the copy was printed from; `letterkit draft log FILE` lists the drafts)\n"
+    )
+    assert letter.read_bytes() == before and len(letterkit.history(letter)) == 2
+
+    result = import_md(md, letter, "--base", "1")
+    assert result.exit_code == 0, result.output
+    after = data(letter)
+    assert "They now cover three days" in after["changes"][0]  # the patient's edit
+    assert "We have two sessions left" in after["ending"]  # the therapist's draft 2, kept
+    assert len(letterkit.history(letter)) == 3
+
+
+def test_a_copy_whose_ref_names_no_draft_is_refused(letter: Path) -> None:
+    md = copy_of_draft_1_then_a_therapists_draft_2(letter)
+    text = md.read_text(encoding="utf-8")
+    md.write_text(re.sub(r"(?m)^Ref: [0-9a-f]{8}", "Ref: 0badc0de", text), encoding="utf-8")
+    result = import_md(md, letter)
+    assert result.exit_code == 1
+    assert f'{md}: its "Ref: 0badc0de" names no saved draft of {letter}' in result.stderr
+    assert "--base N" in result.stderr
+    assert len(letterkit.history(letter)) == 2
+
+
+def test_base_names_a_draft_by_number_hash_or_latest(letter: Path) -> None:
+    md = copy_of_draft_1_then_a_therapists_draft_2(letter)
+    without_ref(md)
+    first = letterkit.history(letter)[0]
+    with pytest.raises(letterkit.UnknownBaseError):
+        letterkit.import_edits(md, letter, "patient")
+    missing = import_md(md, letter, "--base", "9")
+    assert missing.exit_code == 1 and "there is no draft 9; drafts run from 1 to 2" in missing.stderr
+    imported = letterkit.import_edits(md, letter, "patient", "Peter Hale", base=first.short)
+    assert imported.saved is not None and imported.changed == ("changes[0]",)
+    assert "We have two sessions left" in data(letter)["ending"]
+
+
+def test_base_latest_is_what_the_old_guess_did_when_asked_for(letter: Path) -> None:
+    """Naming the latest draft on purpose compares with it (and undoes what the copy lacks)."""
+    md = copy_of_draft_1_then_a_therapists_draft_2(letter)
+    without_ref(md)
+    result = import_md(md, letter, "--base", "latest")
+    assert result.exit_code == 0
+    assert "We have three sessions left" in data(letter)["ending"]

@@ -189,7 +189,8 @@ def test_draft_import_keeps_a_line_of_equals_signs(tmp_path: Path) -> None:
     assert isinstance(md, str)
     edited = tmp_path / "sam.md"
     edited.write_text(md.replace("Before", "Earlier"), encoding="utf-8")
-    result, saved = api.import_edited(edited, path, "patient", "Samuel Ferris")
+    # Rendered from the loaded letter, the copy carries no Ref line: name the draft it came from.
+    result, saved = api.import_edited(edited, path, "patient", "Samuel Ferris", base="1")
     assert saved is not None and result.changed == ["background"]
     assert api.load(path).background == "Earlier\n===\nafter & <b> 1. x"
 

@@ -42,8 +42,12 @@ class Contributions:
     patient_changes: tuple[dict[str, Any], ...]
     """Per patient draft and section: the words they added and removed."""
 
+    def draft(self, number: int) -> DraftInfo:
+        """The draft with this number (by number: a history may lack a draft)."""
+        return next(d for d in self.drafts if d.number == number)
+
     def role_of(self, number: int) -> str:
-        return self.drafts[number - 1].role
+        return self.draft(number).role
 
     def words_by_role(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -115,7 +119,7 @@ class Contributions:
                         "text": text,
                         "draft": number,
                         "role": self.role_of(number),
-                        "name": self.drafts[number - 1].name,
+                        "name": self.draft(number).name,
                     }
                     for text, number in runs
                 ]

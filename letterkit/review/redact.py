@@ -82,22 +82,42 @@ def config_dir() -> Path:
     return Path(base) / "letterkit"
 
 
-def load_key(folder: Path | None = None) -> bytes:
-    """The pseudonym key, created (owner-only) on first use."""
-    folder = folder or config_dir()
-    path = folder / "pseudonym.key"
+KEY_FILE = "pseudonym.key"
+
+
+def read_key(name: str = KEY_FILE, folder: Path | None = None) -> bytes | None:
+    """A key kept in letterkit's configuration folder, or None if it does not exist yet."""
+    path = (folder or config_dir()) / name
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 16:
+            raise ValueError(f"it holds {len(key)} bytes; a key has at least 16")
+        return key
     except FileNotFoundError:
-        pass
+        return None
     except (OSError, ValueError) as error:
-        raise LetterkitError(f"{path}: the pseudonym key cannot be read ({error})") from None
+        raise LetterkitError(
+            f"{path}: the {name.removesuffix('.key')} key cannot be read ({error})"
+        ) from None
+
+
+def load_key(folder: Path | None = None, name: str = KEY_FILE) -> bytes:
+    """A key (the pseudonym key unless named), created owner-only on first use."""
+    folder = folder or config_dir()
+    key = read_key(name, folder)
+    if key is not None:
+        return key
     ensure_dir(folder)
     try:
-        write_atomic(path, secrets.token_hex(32) + "\n", replace=False)
+        write_atomic(folder / name, secrets.token_hex(32) + "\n", replace=False)
     except LetterkitError:
         pass  # another process created it first: use theirs
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    key = read_key(name, folder)
+    if key is None:
+        raise LetterkitError(
+            f"{folder / name}: the key could not be created; check that the folder can be written to"
+        )
+    return key
 
 
 @dataclass
