@@ -32,6 +32,7 @@ import letterkit.api as api
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.drafts.importing import to_yaml
+from letterkit.review.redact import COMMON_WORDS
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -57,7 +58,10 @@ def _template_words() -> set[str]:
 
 
 FORBIDDEN = _template_words()
-NAME = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True).filter(lambda w: w.lower() not in FORBIDDEN)
+# Names that are also everyday words are kept where they read as the word (tested below).
+NAME = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True).filter(
+    lambda w: w.lower() not in FORBIDDEN and w.lower() not in COMMON_WORDS
+)
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -506,3 +510,236 @@ def test_a_name_that_is_a_month_does_not_hide_a_date_of_birth(tmp_path: Path, ke
 def test_a_lower_case_postcode_is_removed(tmp_path: Path, key_dir: Path) -> None:
     text = _redacted_text(tmp_path, "Olwen moved to ne1 4st last year.")
     assert "ne1 4st" not in text.lower(), text
+
+
+# --------------------------------------------------------------------------- tokens, not substrings
+# Issue 12, item 10: with patient William Grace (preferred name Will) the copy read "I hope you
+# Riley find this helpful… with Stone and patience"; `people: [Aunt Gwen]` replaced every
+# "Aunt"; names without diacritics, decomposed, with other apostrophes, surnames alone and
+# initials were left behind.
+
+WILL_GRACE = {
+    **copy.deepcopy(GOODBYE_DATA),
+    "patient": {"name": "William Grace", "preferred_name": "Will"},
+    "people": ["Aunt Gwen", "Zoë O'Brien", "Rose Marsh"],
+}
+
+
+def _redact_background(tmp_path: Path, background: str, **extra: Any) -> Any:
+    data = {**copy.deepcopy(WILL_GRACE), "background": background, **extra}
+    return api.redact(_write(tmp_path / uuid.uuid4().hex, data))
+
+
+def test_common_words_that_are_names_stay_words(tmp_path: Path, key_dir: Path) -> None:
+    text = "I hope you will find this helpful. We met with grace and patience, and a rose."
+    result = _redact_background(tmp_path, text)
+    assert result.data["background"] == text
+    assert result.data["patient"]["preferred_name"] != "Will"
+    assert "William" not in result.data["patient"]["name"] and "Grace" not in result.data["patient"]["name"]
+
+
+def test_common_word_names_used_as_names_are_replaced(tmp_path: Path, key_dir: Path) -> None:
+    result = _redact_background(
+        tmp_path,
+        "Will came alone. You told me that Grace was your mother's name, and that Will Grace "
+        "is what your father called you. Later, Mr Grace rang, and Rose said it mattered.",
+    )
+    text = result.data["background"]
+    assert not re.search(r"\b(Will|Grace|Rose)\b", text), text
+    assert result.names["Will"] in text and "Mr " in text
+
+
+def test_a_surname_at_the_start_of_a_sentence_is_kept_and_reported(tmp_path: Path, key_dir: Path) -> None:
+    # "Grace" is listed only as part of "William Grace": at a sentence start it can be the word.
+    result = _redact_background(tmp_path, "Grace under pressure was what you wanted.")
+    assert result.data["background"].startswith("Grace under pressure")
+    assert any(k.text == "Grace" and k.kind == "name" for k in result.kept), result.kept
+
+
+def test_a_relation_in_a_persons_entry_is_not_a_name(tmp_path: Path, key_dir: Path) -> None:
+    result = _redact_background(tmp_path, "Your Aunt Gwen visited. Every aunt you had was kind; Gwen most.")
+    text = result.data["background"]
+    assert "Gwen" not in text and text.count("Aunt ") == 1 and "Every aunt" in text, text
+    assert result.data["people"][0].startswith("Aunt ") and "Gwen" not in result.data["people"][0]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Zoe's",
+        "Zoë's",
+        "Zoë’s",
+        "Zoe\u0308's",  # decomposed (NFD) diaeresis
+        "ZOË",
+        "O’Brien",
+        "O'Brien",
+        "OBrien",
+        "Zoe O’Brien",
+        "Z. O'Brien",
+        "Z O’Brien",
+        "Ms O'Brien",
+        "o'brien",
+    ],
+)
+def test_name_variants_are_replaced(tmp_path: Path, key_dir: Path, variant: str) -> None:
+    text = _redact_background(tmp_path, f"You talked about {variant} friend at length.").data["background"]
+    assert not re.search(r"(?i)zo[eë]|o.?brien", text), text
+    assert not re.search(r"\bZ\.? ", text), text
+    assert text.startswith("You talked about ") and text.endswith(" friend at length.")
+
+
+def test_an_initial_before_a_surname_is_replaced_too(tmp_path: Path, key_dir: Path) -> None:
+    data = {
+        **copy.deepcopy(WILL_GRACE),
+        "people": ["Helen Marsh"],
+        "background": "H. Marsh wrote. So did H Marsh.",
+    }
+    result = api.redact(_write(tmp_path, data))
+    text = result.data["background"]
+    first, last = result.names["Helen Marsh"].split()
+    assert text == f"{first[0]}. {last} wrote. So did {first[0]} {last}.", text
+    assert first[0] != "H"
+
+
+def test_a_surname_alone_is_replaced(tmp_path: Path, key_dir: Path) -> None:
+    text = _redact_background(tmp_path, "You said O'Brien had never understood. Grace's letter came.")
+    text = text.data["background"]
+    assert "Brien" not in text and "Grace" not in text, text
+
+
+# --------------------------------------------------------------------------- identifiers in every format
+
+
+def _identifier_cases() -> list[tuple[str, str, str]]:
+    """(kind counted, text planted, what must not survive as a pattern)."""
+    nhs = ["943 476 5919", "943-476-5919", "943.476.5919", "943  476  5919", "943 476 591 9", "9434765919"]
+    dates = ["3rd of March 1987", "March 3rd, 1987", "03-03-1987", "3/3/87", "3 Mar 87", "3 March 1987"]
+    phones = ["+44-7700-900-123", "07700.900.123", "(0113) 496 0000", "+44 (0)113 496 0000"]
+    postcodes = ["GIR 0AA", "LS6 2QT", "ls6 2qt"]
+    emails = [
+        "zoe [at] example [dot] com",
+        "zoe(at)example.com",
+        "zoe.o@example.org",
+        "zoe at example dot com",
+    ]
+    ni = ["QQ 12 34 56 C", "QQ123456C", "qq123456c"]
+    return (
+        [("NHS numbers", v, v) for v in nhs]
+        + [("dates generalised", v, v) for v in dates]
+        + [("phone numbers", v, v) for v in phones]
+        + [("postcodes", v, v) for v in postcodes]
+        + [("e-mail addresses", v, v) for v in emails]
+        + [("National Insurance numbers", v, v) for v in ni]
+    )
+
+
+@pytest.mark.parametrize(("kind", "planted", "gone"), _identifier_cases())
+def test_identifiers_in_every_format_are_removed(
+    tmp_path: Path, key_dir: Path, kind: str, planted: str, gone: str
+) -> None:
+    base = _redact_background(tmp_path, "Noted on the form: nothing more.").replaced
+    result = _redact_background(tmp_path, f"Noted on the form: {planted}, then nothing more.")
+    text = result.data["background"]
+    assert gone.lower() not in text.lower(), text
+    assert result.replaced[kind] == base[kind] + 1, (result.replaced, text)
+    digits = re.sub(r"\D", "", planted)
+    if kind != "dates generalised" and len(digits) >= 6:
+        assert digits not in re.sub(r"\D", "", text), text
+
+
+@pytest.mark.parametrize(
+    ("planted", "month_year"),
+    [
+        ("3rd of March 1987", "March 1987"),
+        ("March 3rd, 1987", "March 1987"),
+        ("03-03-1987", "March 1987"),
+        ("3/3/87", "March 1987"),
+        ("3 Mar 87", "March 1987"),
+        ("Tuesday 3 March 1987", "March 1987"),
+    ],
+)
+def test_dates_become_month_and_year(tmp_path: Path, key_dir: Path, planted: str, month_year: str) -> None:
+    text = _redact_background(tmp_path, f"We first met on {planted}.").data["background"]
+    assert text == f"We first met on {month_year}.", text
+
+
+@pytest.mark.parametrize(
+    "dob", ["born on 3rd of March 1987", "DOB March 3rd, 1987", "date of birth: 3 Mar 87"]
+)
+def test_dates_of_birth_in_more_formats_are_removed(tmp_path: Path, key_dir: Path, dob: str) -> None:
+    text = _redact_background(tmp_path, f"You were {dob}, in Leeds.").data["background"]
+    assert "[date of birth removed]" in text and "1987" not in text and "87" not in text, text
+
+
+@pytest.mark.parametrize(
+    "address", ["Headingley, LS6", "Leeds LS6", "moved to LS6 last year", "LS6, Leeds", "in EC1A"]
+)
+def test_an_outward_postcode_in_an_address_is_removed(tmp_path: Path, key_dir: Path, address: str) -> None:
+    result = _redact_background(tmp_path, f"You live in {address}.")
+    assert not re.search(r"\b(LS6|EC1A)\b", result.data["background"]), result.data["background"]
+    assert result.replaced["postcodes"] == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["You took vitamin B12 daily.", "The drive up the M62 was long.", "It was an MP3."]
+)
+def test_a_code_that_is_not_an_address_is_kept_and_reported(tmp_path: Path, key_dir: Path, text: str) -> None:
+    result = _redact_background(tmp_path, text)
+    assert result.data["background"] == text
+    code = re.search(r"[A-Z]+\d+", text)
+    assert code is not None
+    if code.group() != "MP3":  # MP isn't a postcode area: not even worth reporting
+        assert any(k.kind == "postcode" and k.text == code.group() for k in result.kept), result.kept
+
+
+def test_an_nhs_like_number_failing_the_check_digit_is_kept_and_reported(
+    tmp_path: Path, key_dir: Path
+) -> None:
+    result = _redact_background(tmp_path, "The form said 943 476 5910.")
+    assert "943 476 5910" in result.data["background"]
+    assert [k.kind for k in result.kept] == ["NHS number"], result.kept
+    # After "NHS number" it goes either way: a mistyped NHS number still points at someone.
+    result = _redact_background(tmp_path, "NHS number: 943 476 5910.")
+    assert "5910" not in result.data["background"] and result.replaced["NHS numbers"] == 1
+
+
+# --------------------------------------------------------------------------- linear time
+
+
+@pytest.mark.parametrize("length", [100_000, 500_000])
+@pytest.mark.parametrize("alphabet", ["a", "a.", "0 ", "a@", "1-", "Aa "])
+def test_a_very_long_word_is_redacted_quickly(
+    tmp_path: Path, key_dir: Path, length: int, alphabet: str
+) -> None:
+    import time
+
+    word = (alphabet * (length // len(alphabet) + 1))[:length]
+    data = {**copy.deepcopy(WILL_GRACE), "background": f"You wrote {word} once."}
+    path = _write(tmp_path, data)
+    started = time.perf_counter()
+    result = api.redact(path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, elapsed
+    assert result.data["background"].startswith("You wrote ")
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_report_lists_replacements_by_kind_and_what_was_kept(tmp_path: Path, key_dir: Path) -> None:
+    data = {
+        **copy.deepcopy(WILL_GRACE),
+        "background": "Will said 943 476 5919 was his number; the form said 943 476 5910. "
+        "I hope you will find this helpful. Grace under pressure, he said.",
+    }
+    path = _write(tmp_path, data)
+    result = api.redact(path)
+    report = result.report()
+    assert "NHS numbers: 1" in report and "names: " in report
+    assert "943 476 5910" in report and "check digit" in report
+    assert '"Grace"' in report
+    out = CliRunner().invoke(main, ["redact", str(path), "--report", "-o", str(tmp_path / "c.yaml")])
+    assert out.exit_code == 0, out.output
+    assert report.strip() in out.stderr
+    plain = CliRunner().invoke(main, ["redact", str(path), "-o", str(tmp_path / "d.yaml")])
+    assert "check digit" not in plain.stderr and "Replaced:" in plain.stderr
