@@ -14,6 +14,7 @@ import copy
 import io
 import re
 import stat
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ import letterkit.api as api
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.drafts.importing import to_yaml
-from letterkit.review.redact import COMMON_WORDS
+from letterkit.review.redact import COMMON_WORDS, TITLES, fold
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -556,6 +557,17 @@ def test_a_surname_at_the_start_of_a_sentence_is_kept_and_reported(tmp_path: Pat
     assert any(k.text == "Grace" and k.kind == "name" for k in result.kept), result.kept
 
 
+def test_where_a_sentence_starts(tmp_path: Path, key_dir: Path) -> None:
+    result = _redact_background(
+        tmp_path,
+        "Dr. Grace and W. Grace wrote, and you met\nGrace at the fair.\n\nWill you come? A O'Brien rang.",
+    )
+    text = result.data["background"]
+    assert "Grace" not in text and "Brien" not in text and "A " not in text, text
+    assert "Dr. " in text and "\n\nWill you come?" in text, text
+    assert [k.text for k in result.kept] == ["Will"], result.kept
+
+
 def test_a_relation_in_a_persons_entry_is_not_a_name(tmp_path: Path, key_dir: Path) -> None:
     result = _redact_background(tmp_path, "Your Aunt Gwen visited. Every aunt you had was kind; Gwen most.")
     text = result.data["background"]
@@ -681,7 +693,8 @@ def test_an_outward_postcode_in_an_address_is_removed(tmp_path: Path, key_dir: P
 
 
 @pytest.mark.parametrize(
-    "text", ["You took vitamin B12 daily.", "The drive up the M62 was long.", "It was an MP3."]
+    "text",
+    ["You took vitamin B12 daily.", "The drive up the M62 was long.", "It was an MP3.", "The M62 was long."],
 )
 def test_a_code_that_is_not_an_address_is_kept_and_reported(tmp_path: Path, key_dir: Path, text: str) -> None:
     result = _redact_background(tmp_path, text)
@@ -743,3 +756,182 @@ def test_the_report_lists_replacements_by_kind_and_what_was_kept(tmp_path: Path,
     assert report.strip() in out.stderr
     plain = CliRunner().invoke(main, ["redact", str(path), "-o", str(tmp_path / "d.yaml")])
     assert "check digit" not in plain.stderr and "Replaced:" in plain.stderr
+
+
+# --------------------------------------------------------------------------- every variant, generated
+# Hypothesis plants each identifier in each of its written forms and checks that none survives
+# in the copy (as written, folded, or as its digits), and that the copy is still a valid letter.
+
+_ACCENTS = {"a": "áà", "e": "éëè", "i": "ïí", "o": "öó", "u": "üú"}
+COMMON_NAMES = sorted(
+    w.capitalize() for w in COMMON_WORDS if w not in FORBIDDEN and len(w) > 3 and w.lower() not in MONTHS
+)
+PLAIN_NAME = st.from_regex(r"[A-Z][a-z]{3,8}", fullmatch=True).filter(
+    lambda w: w.lower() not in FORBIDDEN and w.lower() not in COMMON_WORDS and w.lower() not in TITLES
+)
+
+
+@st.composite
+def accented(draw: Any) -> str:
+    """A name, sometimes with an accent on one vowel (the plain form is the folded one)."""
+    name = draw(PLAIN_NAME)
+    vowels = [i for i, c in enumerate(name) if c in _ACCENTS]
+    if vowels and draw(st.booleans()):
+        i = draw(st.sampled_from(vowels))
+        name = name[:i] + draw(st.sampled_from(_ACCENTS[name[i]])) + name[i + 1 :]
+    return name
+
+
+def plain(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+
+
+def name_forms(name: str) -> list[str]:
+    """How a letter might write a name: as listed, without accents, decomposed, in capitals."""
+    return [name, plain(name), unicodedata.normalize("NFD", name), name.upper()]
+
+
+@st.composite
+def nhs_any_layout(draw: Any) -> str:
+    digits = re.sub(r"\D", "", draw(nhs_numbers()))
+    layout = draw(st.sampled_from(["{} {} {}", "{}-{}-{}", "{}.{}.{}", "{}  {}  {}", "{}{}{}", "3331"]))
+    if layout == "3331":
+        return f"{digits[:3]} {digits[3:6]} {digits[6:9]} {digits[9]}"
+    return layout.format(digits[:3], digits[3:6], digits[6:])
+
+
+def _date_forms(day: int, month: int, year: int) -> list[str]:
+    name, nth = MONTHS[month - 1], {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd"}.get(day, "th")
+    return [
+        f"{day}{nth} of {name} {year}",
+        f"{name} {day}{nth}, {year}",
+        f"{day:02d}-{month:02d}-{year}",
+        f"{day}/{month}/{year % 100:02d}",
+        f"{day} {name[:3]} {year % 100:02d}",
+        f"{day} {name} {year}",
+    ]
+
+
+UK_PHONE = st.one_of(
+    st.integers(0, 999).map(lambda n: f"+44-7700-900-{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"07700.900.{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"(0113) 496 0{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"+44 (0)113 496 0{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"0044 20 7946 0{n:03d}"),
+    PHONE,
+)
+OUTWARD = st.builds(
+    lambda area, district: f"{area}{district}",
+    st.sampled_from(["LS", "BD", "NE", "EH", "CF", "TR", "SW", "M", "B"]),
+    st.integers(1, 29),
+)
+NI_NUMBER = st.builds(
+    lambda d, suffix, style: {
+        "spaced": f"QQ {d[:2]} {d[2:4]} {d[4:]} {suffix}",
+        "compact": f"QQ{d}{suffix}",
+        "lower": f"qq{d}{suffix.lower()}",
+    }[style],
+    st.from_regex(r"[0-9]{6}", fullmatch=True),
+    st.sampled_from("ABCD"),
+    st.sampled_from(["spaced", "compact", "lower"]),
+)
+EMAIL_ANY = st.builds(
+    lambda user, host, style: {
+        "plain": f"{user}@{host}.org",
+        "brackets": f"{user} [at] {host} [dot] com",
+        "parens": f"{user}(at){host}.co.uk",
+        "words": f"{user} at {host} dot com",
+    }[style],
+    st.from_regex(r"[a-z]{3,8}", fullmatch=True).filter(lambda w: w not in FORBIDDEN),
+    st.from_regex(r"[a-z]{3,8}", fullmatch=True).filter(lambda w: w not in FORBIDDEN),
+    st.sampled_from(["plain", "brackets", "parens", "words"]),
+)
+
+
+@dataclass(frozen=True)
+class Planted:
+    first: str  # the patient, as listed (maybe accented)
+    last: str  # maybe O'… or double-barrelled
+    friend: str  # listed as "Aunt <friend>"
+    common: str  # a name that is also a word, listed in full with a surname
+    common_last: str
+    identifiers: tuple[str, ...]  # every non-name identifier, as written
+    dates: tuple[str, ...]  # dates (day, month and year) that must lose their day
+    outward: str
+
+
+@st.composite
+def planted_letters(draw: Any) -> tuple[Planted, dict[str, Any]]:
+    first, friend, common_last = draw(st.lists(accented(), min_size=3, max_size=3, unique_by=plain))
+    base_last = draw(accented().filter(lambda n: plain(n) not in {plain(first), plain(friend)}))
+    last = draw(st.sampled_from([base_last, f"O'{base_last}", f"{base_last}-{plain(common_last)}"]))
+    common = draw(st.sampled_from(COMMON_NAMES))
+    day, month, year = draw(st.integers(1, 28)), draw(st.integers(1, 12)), draw(st.integers(1931, 1999))
+    dob = draw(st.sampled_from(_date_forms(day, month, year)))
+    met = draw(st.sampled_from(_date_forms(draw(st.integers(1, 28)), draw(st.integers(1, 12)), 2024)))
+    nhs, phone, ni, email = (
+        draw(nhs_any_layout()),
+        draw(UK_PHONE),
+        draw(NI_NUMBER),
+        draw(EMAIL_ANY),
+    )
+    postcode = draw(st.one_of(POSTCODE, st.just("GIR 0AA")))
+    outward = draw(OUTWARD)
+    apostrophe = draw(st.sampled_from(["'", "’"]))
+    f_forms, l_forms = name_forms(first), name_forms(last.replace("'", apostrophe))
+    pick = lambda forms: draw(st.sampled_from(forms))  # noqa: E731
+    initial = plain(first)[0]
+    data = copy.deepcopy(GOODBYE_DATA)
+    data["patient"] = {"name": f"{first} {last}", "preferred_name": first}
+    data["people"] = [f"Aunt {friend}", f"{common} {common_last}"]
+    data["background"] = (
+        f"{pick(f_forms)}{apostrophe}s aunt, {pick(name_forms(friend))}, came with {pick(l_forms)} "
+        f"and {initial}. {pick(l_forms)}. Your aunt {friend} was kind, and {common} {common_last} too; "
+        f"later you told me {common} helped.\n\n"
+        f"You were born on {dob}. We met on {met}. NHS number {nhs}. Phone {phone}. "
+        f"NI {ni}. Write to {email}. You live at {postcode}, near Leeds {outward}."
+    )
+    data["changes"] = [
+        f"You rang Ms {pick(l_forms)} on {phone}, and {pick(name_forms(friend))}{apostrophe}s friend too.",
+        f"{initial} {pick(l_forms)} wrote; {plain(first).lower()} is how you sign notes.",
+    ]
+    return Planted(
+        first, last, friend, common, common_last, (nhs, phone, ni, email, postcode, dob), (met,), outward
+    ), data
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s\-/.()+]", "", text).lower()
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=planted_letters())
+def test_no_identifier_survives_in_any_written_form(
+    tmp_path: Path, key_dir: Path, case: tuple[Planted, dict[str, Any]]
+) -> None:
+    planted, data = case
+    path = _write(tmp_path / uuid.uuid4().hex, data)
+    result, copy_yaml, md, _ = redact_all(path)  # the copy validates, and so does its file
+    for where, text in (("yaml", copy_yaml), ("markdown", md)):
+        folded = fold(" ".join(text.split()))[0]
+        parts = {plain(planted.first), plain(planted.friend), plain(planted.common_last)}
+        parts |= {p for p in re.split(r"[-' ]", plain(planted.last)) if len(p) > 1}
+        for part in parts:
+            assert not re.search(rf"(?i)(?<![^\W_]){re.escape(part)}(?![^\W_])", folded), (where, part)
+        assert not re.search(rf"(?<![^\W_]){planted.common}(?![^\W_])", folded), (where, planted.common)
+        assert f"{plain(planted.first)[0]}. " + result.names[planted.last].split()[-1] not in folded
+        squeezed = _squeezed(folded)
+        for value in planted.identifiers:
+            assert value.lower() not in folded.lower(), (where, value)
+            if sum(c.isdigit() for c in value) >= 6:
+                assert _squeezed(value) not in squeezed, (where, value)
+        for value in planted.dates:
+            assert value.lower() not in folded.lower(), (where, value)
+        assert not re.search(rf"\b{planted.outward}\b", folded), (where, planted.outward)
+    assert result.replaced["NHS numbers"] == 1 and result.replaced["National Insurance numbers"] == 1
+    assert result.replaced["dates of birth"] == 1 and result.replaced["e-mail addresses"] == 1
+    assert result.replaced["phone numbers"] == 2 and result.replaced["postcodes"] == 2

@@ -225,10 +225,11 @@ _NI_RE = re.compile(
 )
 
 _PHONE_RE = re.compile(
-    r"(?<![\w+(])"
-    r"(?P<intl>(?:\+|00)[ \t]?44(?:[ \t]{1,2}|[-.])?(?:\(0\)[ \t]?)?)?"
-    r"(?P<paren>\()?"
-    r"(?P<body>\d{1,11}(?:(?:[ \t]{1,2}|[ \t]?[-.][ \t]?|\)[ \t]?)\d{1,6}){0,5})"
+    r"(?<![\w+(])(?:"
+    r"(?P<intl>(?:\+|00)[ \t]?44(?:[ \t]{1,2}|[-.])?(?:\(0\)[ \t]?)?)(?P<national>\d{1,11})"
+    r"|\((?P<area>0\d{1,5})\)[ \t]?\d{1,6}"
+    r"|(?P<local>0\d{2,10}))"  # a number written from its leading 0 starts with 3 or more digits
+    r"(?:(?:[ \t]{1,2}|[ \t]?[-.][ \t]?)\d{1,6}){0,5}"
     r"(?!\d)"
 )
 _PHONE_GROUP = re.compile(r"\d+")
@@ -243,7 +244,7 @@ _DOT_MARK = (
 _LABEL = r"[\w-]{1,63}"
 _TLDS = r"(?:com|org|net|uk|co|ac|gov|nhs|io|me|info|edu|scot|wales|ie)"
 _EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w.+%'-])(?:{_LOCAL}{_AT_MARK}{_LABEL}(?:{_DOT_MARK}{_LABEL}){{1,6}}"
+    rf"(?i)(?<![\w.+%'@-])(?:{_LOCAL}{_AT_MARK}{_LABEL}(?:{_DOT_MARK}{_LABEL}){{1,6}}"
     rf"|{_LOCAL}{_SP}{{1,2}}at{_SP}{{1,2}}{_LABEL}(?:{_SP}{{1,2}}dot{_SP}{{1,2}}{_LABEL}){{0,4}}"
     rf"{_SP}{{1,2}}dot{_SP}{{1,2}}{_TLDS})(?![\w-])"
 )
@@ -252,7 +253,12 @@ _POSTCODE_RE = re.compile(
     rf"(?i)(?<!{_W})(?:GIR{_SP}{{0,2}}0AA|[A-Z]{{1,2}}\d[A-Z\d]?{_SP}{{0,2}}\d[A-Z]{{2}})(?!{_W})"
 )
 _OUTWARD_RE = re.compile(rf"(?<!{_W})([A-Z]{{1,2}})\d[A-Z\d]?(?!{_W})")
-_ADDRESS_BEFORE = re.compile(r"(?:\b[A-Z][a-z]+,?[ \t]+|\b(?:in|at|to|from|near|around|of)[ \t]+)$")
+_ADDRESS_BEFORE = re.compile(r"(?:\b([A-Z][a-z]+),?[ \t]+|\b(?:in|at|to|from|near|around|of)[ \t]+)$")
+# Capitalised words that start a sentence rather than name a place ("The M62", "Take B12").
+_NOT_PLACES = frozenset(
+    "the a an this that these those my your our his her their its on by via and or but take took "
+    "vitamin vitamins".split()
+)
 _ADDRESS_AFTER = re.compile(r"^,?[ \t]+[A-Z][a-z]+\b")
 
 _MONTHS_ALT = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
@@ -276,6 +282,7 @@ _DOB_CONTEXT = re.compile(
 
 # The name finder's context.
 _INITIALS_BEFORE = re.compile(r"(?<![^\W_])((?:[A-Z]\.[ \t]?|[B-HJ-Z][ \t]){1,3})[ \t]{0,2}$")
+_A_OR_I_BEFORE = re.compile(r"(?<![^\W_])([AI][ \t])$")
 _TITLE_BEFORE = re.compile(r"(?<![^\W_])([A-Za-z]{2,13})\.?[ \t]{1,2}$")
 _PRONOUN_AFTER = re.compile(
     r"^[ \t]+(?:you|we|I|they|he|she|it|this|that|there|your|our|my|his|her|their|me|us|them)(?![^\W_])"
@@ -482,7 +489,7 @@ class Pseudonymiser:
                 reason = "ten digits laid out like an NHS number, but the check digit is wrong"
                 doubts.append((match.start(), match.end(), Kept("NHS number", match.group(), where, reason)))
         for match in _PHONE_RE.finditer(text):
-            end = _phone_end(match)
+            end = _phone_end(text, match)
             if end is not None:
                 finds.append(_Find(match.start(), end, PHONES, "[phone number removed]"))
         for match in _POSTCODE_RE.finditer(text):
@@ -492,7 +499,10 @@ class Pseudonymiser:
                 continue
             before = text[max(0, match.start() - 24) : match.start()]
             after = text[match.end() : match.end() + 24]
-            if _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.search(after):
+            place = _ADDRESS_BEFORE.search(before)
+            if place is not None and (place.group(1) or "").lower() in _NOT_PLACES:
+                place = None
+            if place is not None or _ADDRESS_AFTER.search(after):
                 finds.append(_Find(match.start(), match.end(), POSTCODES, "[postcode removed]"))
             else:
                 reason = "looks like the first half of a postcode, but does not stand where an address does"
@@ -546,6 +556,8 @@ class Pseudonymiser:
             word = match.group()
             start = match.start()
             initials = _INITIALS_BEFORE.search(text, max(0, start - 12), start)
+            if initials is None and not token.common:  # "A O'Brien": an initial, not the article
+                initials = _A_OR_I_BEFORE.search(text, max(0, start - 4), start)
             title = _TITLE_BEFORE.search(text, max(0, start - 16), start)
             titled = title is not None and title.group(1).lower() in TITLES
             beside = (index > 0 and _adjacent(text, matches[index - 1], match)) or (
@@ -630,30 +642,21 @@ def _full_year(year: str) -> int:
     return value if value <= this else value - 100
 
 
-def _phone_end(match: re.Match[str]) -> int | None:
+def _phone_end(text: str, match: re.Match[str]) -> int | None:
     """Where a UK phone number found by _PHONE_RE ends, or None if it is not one: 10 or 11
-    digits from a leading 0, or 9 or 10 after +44, in groups a person would write."""
-    body = match.group("body")
-    groups = list(_PHONE_GROUP.finditer(body))
+    digits from a leading 0, or 9 or 10 after +44."""
     international = match.group("intl") is not None
-    if not international and not body.startswith("0"):
-        return None
-    if match.group("paren") and not international and ")" not in body[: groups[0].end() + 1]:
-        return None
-    if not international and len(groups[0].group()) < 3 and len(groups) > 1:
-        return None  # "0.5", "03-03-1987": not how a phone number starts
+    first = match.start("national") if international else match.start()
     wanted = (9, 10) if international else (10, 11)
     count = 0
     end: int | None = None
-    for group in groups:
+    for group in _PHONE_GROUP.finditer(text, first, match.end()):
         count += len(group.group())
         if count in wanted:
             end = group.end()
         if count >= wanted[1]:
             break
-    if end is None:
-        return None
-    return match.start("body") + end
+    return end
 
 
 def _choose(finds: list[_Find]) -> list[_Find]:
