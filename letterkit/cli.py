@@ -369,9 +369,10 @@ def redact(file: str, output: str | None, names: tuple[str, ...], report: bool) 
     """
     copy = letterkit.redact_file(file, output, names)
     _show(copy.text, copy.output)
-    say("Replaced: " + ("; ".join(copy.replaced) or "nothing"), err=True)
     if report:
         say(copy.report, err=True, nl=False)
+    else:
+        say("Replaced: " + ("; ".join(copy.replaced) or "nothing"), err=True)
     say("This is pseudonymised, not anonymous: review it before sharing.", err=True)
 
 

@@ -282,6 +282,7 @@ _DOB_CONTEXT = re.compile(
 
 # The name finder's context.
 _INITIALS_BEFORE = re.compile(r"(?<![^\W_])((?:[A-Z]\.[ \t]?|[B-HJ-Z][ \t]){1,3})[ \t]{0,2}$")
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*'?")
 _A_OR_I_BEFORE = re.compile(r"(?<![^\W_])([AI][ \t])$")
 _TITLE_BEFORE = re.compile(r"(?<![^\W_])([A-Za-z]{2,13})\.?[ \t]{1,2}$")
 _PRONOUN_AFTER = re.compile(
@@ -347,6 +348,13 @@ class _Find:
     replacement: str
 
 
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # in the folded text
+    end: int
+    key: str  # the listed name's folded key
+
+
 @dataclass
 class _Token:
     pseudonym: str
@@ -385,12 +393,8 @@ class Pseudonymiser:
             if "'" in token:
                 for variant in (token.replace("'", ""), token.replace("'", " ")):
                     self.tokens.setdefault(variant, info)
-        ordered = sorted(self.tokens, key=len, reverse=True)  # "O'Brien" before "O"
-        self.pattern = (
-            re.compile(rf"(?<![^\W_])(?:{'|'.join(re.escape(t) for t in ordered)})(?![^\W_])", re.IGNORECASE)
-            if ordered
-            else None
-        )
+        # First words of names written with a space (o brien): look at the next word too.
+        self.heads = {token.split(" ")[0] for token in self.tokens if " " in token}
 
     def pseudonym(self, name: str) -> tuple[str, str]:
         """A first name and surname for ``name``: the same for the same key, never a real part,
@@ -545,44 +549,86 @@ class Pseudonymiser:
         replacement = f"{full}-{month:02d}" if iso else f"{_MONTH_NAMES[month - 1]} {full}"
         finds.append(_Find(start, end, DATES, replacement))
 
-    def _names(self, text: str, finds: list[_Find], doubts: list[tuple[int, int, Kept]], where: str) -> None:
-        if self.pattern is None:
-            return
-        matches = list(self.pattern.finditer(text))
-        for index, match in enumerate(matches):
-            token = self.tokens.get(match.group().lower())
-            if token is None:
+    def _hits(self, text: str) -> list[_Hit]:
+        """Listed names in ``text``: each word (letters and digits, joined by apostrophes or
+        hyphens) looked up as a whole, then without a possessive 's, then part by part; a
+        word and the next are tried together for names written with a space (O Brien). One
+        pass and one dictionary look-up a word, however many names are listed."""
+        hits: list[_Hit] = []
+        tokens, heads = self.tokens, self.heads
+        skip_to = -1
+        for word in _WORD.finditer(text):
+            key = word.group().lower()
+            if key in tokens and key not in heads:  # the common case for a name: one look-up
+                hits.append(_Hit(word.start(), word.end(), key))
                 continue
-            word = match.group()
-            start = match.start()
+            if word.start() < skip_to or not ("'" in key or "-" in key or key in heads):
+                continue  # not a name: most words end here
+            if key in heads and text[word.end() : word.end() + 1] == " ":
+                following = _WORD.match(text, word.end() + 1)
+                pair = f"{key} {following.group().lower()}" if following else ""
+                if following is not None and pair in tokens:
+                    hits.append(_Hit(word.start(), following.end(), pair))
+                    skip_to = following.end()
+                    continue
+            found = self._lookup(key)
+            if found is not None:
+                hits.append(_Hit(word.start(), word.start() + len(found), found))
+                continue
+            if "-" in key:  # Smith-Jones, where only Jones is listed
+                offset = 0
+                for part in key.split("-"):
+                    found = self._lookup(part)
+                    if found is not None:
+                        begin = word.start() + offset
+                        hits.append(_Hit(begin, begin + len(found), found))
+                    offset += len(part) + 1
+        return hits
+
+    def _lookup(self, key: str) -> str | None:
+        if key in self.tokens:
+            return key
+        if key.endswith("'s") and key[:-2] in self.tokens:
+            return key[:-2]  # Zoe's
+        if key.endswith("'") and key[:-1] in self.tokens:
+            return key[:-1]  # Jones', or a closing quote
+        return None
+
+    def _names(self, text: str, finds: list[_Find], doubts: list[tuple[int, int, Kept]], where: str) -> None:
+        if not self.tokens:
+            return
+        hits = self._hits(text)
+        for index, hit in enumerate(hits):
+            token = self.tokens[hit.key]
+            start, end = hit.start, hit.end
+            word = text[start:end]
             initials = _INITIALS_BEFORE.search(text, max(0, start - 12), start)
             if initials is None and not token.common:  # "A O'Brien": an initial, not the article
                 initials = _A_OR_I_BEFORE.search(text, max(0, start - 4), start)
             title = _TITLE_BEFORE.search(text, max(0, start - 16), start)
             titled = title is not None and title.group(1).lower() in TITLES
-            beside = (index > 0 and _adjacent(text, matches[index - 1], match)) or (
-                index + 1 < len(matches) and _adjacent(text, match, matches[index + 1])
+            beside = (index > 0 and _adjacent(text, hits[index - 1], hit)) or (
+                index + 1 < len(hits) and _adjacent(text, hit, hits[index + 1])
             )
-            decision = self._is_name(text, match, token, bool(initials) or titled or beside)
+            decision = self._is_name(text, start, end, token, bool(initials) or titled or beside)
             if decision is not None:
-                doubts.append((start, match.end(), Kept("name", word, where, decision)))
+                doubts.append((start, end, Kept("name", word, where, decision)))
                 continue
             if initials is not None:
-                finds.append(
-                    _Find(initials.start(1), initials.end(1), NAMES, self._initials(initials.group(1), token))
-                )
-            finds.append(_Find(start, match.end(), NAMES, token.pseudonym))
+                replaced = self._initials(initials.group(1), token)
+                finds.append(_Find(initials.start(1), initials.end(1), NAMES, replaced))
+            finds.append(_Find(start, end, NAMES, token.pseudonym))
 
-    def _is_name(self, text: str, match: re.Match[str], token: _Token, beside: bool) -> str | None:
+    def _is_name(self, text: str, start: int, end: int, token: _Token, beside: bool) -> str | None:
         """None when this is a name, else why it was judged a word."""
-        word = match.group()
+        word = text[start:end]
         if beside or not token.common:
             return None
         if not word[0].isupper():
             return "in lower case, read as the everyday word"
-        if not _sentence_start(text, match.start()):
+        if not _sentence_start(text, start):
             return None
-        after = text[match.end() : match.end() + 12]
+        after = text[end : end + 12]
         if after.startswith("'s") or after.startswith("'S"):
             return None
         if token.alone and not _PRONOUN_AFTER.match(after):
@@ -610,8 +656,8 @@ class Pseudonymiser:
         return "".join(out)
 
 
-def _adjacent(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
-    gap = text[left.end() : right.start()]
+def _adjacent(text: str, left: _Hit, right: _Hit) -> bool:
+    gap = text[left.end : right.start]
     return 0 < len(gap) <= 2 and gap.isspace() and "\n" not in gap
 
 
