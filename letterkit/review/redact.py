@@ -243,9 +243,15 @@ _DOT_MARK = (
 )
 _LABEL = r"[\w-]{1,63}"
 _TLDS = r"(?:com|org|net|uk|co|ac|gov|nhs|io|me|info|edu|scot|wales|ie)"
+# "zoe dot obrien at …": a dot spelled out (never a plain ".", which the local part already
+# takes, so that there is only one way to split it and backtracking stays bounded).
+_DOT_SPELLED = (
+    rf"(?:{_SP}{{0,2}}[\[({{<]{_SP}{{0,2}}dot{_SP}{{0,2}}[\])}}>]{_SP}{{0,2}}|{_SP}{{1,2}}dot{_SP}{{1,2}})"
+)
+_LOCAL_PARTS = rf"{_LOCAL}(?:{_DOT_SPELLED}{_LOCAL}){{0,3}}"
 _EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w.+%'@-])(?:{_LOCAL}{_AT_MARK}{_LABEL}(?:{_DOT_MARK}{_LABEL}){{1,6}}"
-    rf"|{_LOCAL}{_SP}{{1,2}}at{_SP}{{1,2}}{_LABEL}(?:{_SP}{{1,2}}dot{_SP}{{1,2}}{_LABEL}){{0,4}}"
+    rf"(?i)(?<![\w.+%'@-])(?:{_LOCAL_PARTS}{_AT_MARK}{_LABEL}(?:{_DOT_MARK}{_LABEL}){{1,6}}"
+    rf"|{_LOCAL_PARTS}{_SP}{{1,2}}at{_SP}{{1,2}}{_LABEL}(?:{_SP}{{1,2}}dot{_SP}{{1,2}}{_LABEL}){{0,4}}"
     rf"{_SP}{{1,2}}dot{_SP}{{1,2}}{_TLDS})(?![\w-])"
 )
 
