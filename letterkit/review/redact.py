@@ -461,7 +461,7 @@ class Pseudonymiser:
         self._names(folded, finds, doubts, where)
         chosen = _choose(finds)
         taken = [(f.start, f.end) for f in chosen]
-        for start, end, item in doubts:
+        for start, end, item in sorted(doubts, key=lambda doubt: doubt[0]):
             if not _overlaps(taken, start, end) and kept is not None:
                 kept.append(item)
         if not chosen:
