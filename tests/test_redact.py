@@ -568,6 +568,17 @@ def test_where_a_sentence_starts(tmp_path: Path, key_dir: Path) -> None:
     assert [k.text for k in result.kept] == ["Will"], result.kept
 
 
+def test_a_name_that_is_a_month_stays_a_month_in_a_date(tmp_path: Path, key_dir: Path) -> None:
+    data = {**copy.deepcopy(WILL_GRACE), "patient": {"name": "April Tregarth", "preferred_name": "April"}}
+    text = "April came in April 2020; since April, and on the 3rd of April, April has felt lighter."
+    result = api.redact(_write(tmp_path, data | {"background": text}))
+    pseudonym = result.names["April"]
+    assert result.data["background"] == (
+        f"{pseudonym} came in April 2020; since April, and on the 3rd of April, {pseudonym} has felt lighter."
+    )
+    assert [k.reason for k in result.kept] == ["part of a date, read as the month"] * 3
+
+
 def test_a_relation_in_a_persons_entry_is_not_a_name(tmp_path: Path, key_dir: Path) -> None:
     result = _redact_background(tmp_path, "Your Aunt Gwen visited. Every aunt you had was kind; Gwen most.")
     text = result.data["background"]

@@ -288,6 +288,13 @@ _DOB_CONTEXT = re.compile(
 
 # The name finder's context.
 _INITIALS_BEFORE = re.compile(r"(?<![^\W_])((?:[A-Z]\.[ \t]?|[B-HJ-Z][ \t]){1,3})[ \t]{0,2}$")
+# A month that is also a name (April, May, June, August) is the month in "April 2020",
+# "3rd of May", "in June", "since August".
+_YEAR_AFTER = re.compile(r",?[ \t]+(?:\d{4}|'\d{2})(?!\d)")
+_MONTH_BEFORE = re.compile(
+    r"(?i)(?:\d(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?|\b(?:in|since|until|till|during|last|next|early|late|mid|"
+    r"this|every)[ \t]+)$"
+)
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*'?")
 _A_OR_I_BEFORE = re.compile(r"(?<![^\W_])([AI][ \t])$")
 _TITLE_BEFORE = re.compile(r"(?<![^\W_])([A-Za-z]{2,13})\.?[ \t]{1,2}$")
@@ -632,6 +639,10 @@ class Pseudonymiser:
             return None
         if not word[0].isupper():
             return "in lower case, read as the everyday word"
+        if word.lower() in _MONTH_NUMBER and (
+            _YEAR_AFTER.match(text, end, end + 8) or _MONTH_BEFORE.search(text, max(0, start - 12), start)
+        ):
+            return "part of a date, read as the month"
         if not _sentence_start(text, start):
             return None
         after = text[end : end + 12]
