@@ -165,7 +165,6 @@ _EXTRA_FOLDS = {
     "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
     "Þ": "Th", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ı": "i", "ħ": "h",
 }  # fmt: skip
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -183,23 +182,23 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> tuple[str, list[int] | None]:
     """The text with accents, apostrophes and compatibility forms evened out, and where each
-    folded character came from in ``text`` (None when nothing changed position)."""
+    folded character came from in ``text`` (None when every character kept its place)."""
     if text.isascii():
         return text.replace("`", "'"), None
-    pieces: list[str] = []
+    table = {ord(c): _fold_char(c) for c in set(text) if not c.isascii()}
+    folded = text.translate(table).replace("`", "'")
+    odd = [chr(c) for c, f in table.items() if len(f) != 1]  # dropped marks, ligatures
+    if not odd:
+        return folded, None
     starts: list[int] = []
     done = 0
-    for run in _NON_ASCII.finditer(text):
-        pieces.append(text[done : run.start()])
-        starts.extend(range(done, run.start()))
-        for index in range(run.start(), run.end()):
-            folded = _fold_char(text[index])
-            pieces.append(folded)
-            starts.extend([index] * len(folded))
-        done = run.end()
-    pieces.append(text[done:])
+    for match in re.finditer(f"[{re.escape(''.join(odd))}]", text):
+        index = match.start()
+        starts.extend(range(done, index))
+        starts.extend([index] * len(table[ord(text[index])]))
+        done = index + 1
     starts.extend(range(done, len(text)))
-    return "".join(pieces).replace("`", "'"), starts
+    return folded, starts
 
 
 # --------------------------------------------------------------------------- patterns
