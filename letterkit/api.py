@@ -887,7 +887,8 @@ def check(files: Sequence[PathLike], jargon: Sequence[PathLike] = (), format: st
 
 def redact(path: PathLike, names: Sequence[str] = ()) -> Redaction:
     """A pseudonymised copy of a letter for supervision: the redaction (``data``,
-    ``replaced`` counts by category, the ``names`` mapping), checked to be a valid letter."""
+    ``replaced`` counts by category, the ``names`` mapping, what was ``kept`` though it looked
+    like an identifier, and ``report()``), checked to be a valid letter."""
     from letterkit.review.redact import load_key, redact_data
 
     opened = open_letter(path)
@@ -899,11 +900,14 @@ def redact(path: PathLike, names: Sequence[str] = ()) -> Redaction:
 
 @dataclass(frozen=True)
 class RedactedFile:
-    """A pseudonymised copy: its text (in the letter's own format), where it went, what was replaced."""
+    """A pseudonymised copy: its text (in the letter's own format), where it went, what was
+    replaced (by kind), and the redaction report (what was replaced, and what was kept though
+    it looked like an identifier; it quotes the original letter)."""
 
     text: str
     output: str | None
     replaced: tuple[str, ...] = field(default_factory=tuple)
+    report: str = ""
 
 
 def redact_file(spec: PathLike, out: PathLike | None = None, names: Sequence[str] = ()) -> RedactedFile:
@@ -914,7 +918,7 @@ def redact_file(spec: PathLike, out: PathLike | None = None, names: Sequence[str
     text = to_letter_file(result.data, os.fspath(out) if out else os.fspath(spec).split("@")[0])
     if out is not None:
         _refuse_overwriting_letter(os.fspath(out), os.fspath(spec).split("@")[0])
-    return RedactedFile(text, _write_output(out, text), tuple(result.summary()))
+    return RedactedFile(text, _write_output(out, text), tuple(result.summary()), result.report())
 
 
 # --------------------------------------------------------------------------- archival copies

@@ -357,21 +357,29 @@ def extract(archived: str, output: str | None) -> None:
     "-o", "--output", type=click.Path(path_type=str), help="Write the copy here (default: the screen)."
 )
 @click.option("--name", "names", multiple=True, help="Another person's name to replace (repeatable).")
+@click.option(
+    "--report",
+    is_flag=True,
+    help="Also list what was replaced, by kind, and what looked like an identifier but was kept.",
+)
 @handle_errors()
-def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
+def redact(file: str, output: str | None, names: tuple[str, ...], report: bool) -> None:
     """Make a pseudonymised copy of a letter for supervision or teaching.
 
-    Names become stable pseudonyms (the same in every draft); NHS numbers, dates of birth,
-    phone numbers, e-mail addresses and postcodes are removed; dates become month and year.
-    The copy is still personal data: read it before you share it.
+    Names become stable pseudonyms (the same in every draft); NHS and National Insurance
+    numbers, dates of birth, phone numbers, e-mail addresses and postcodes are removed; dates
+    become month and year. The copy is still personal data: read it before you share it.
 
     \b
     Example:
-      letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml
+      letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml --report
     """
     copy = letterkit.redact_file(file, output, names)
     _show(copy.text, copy.output)
-    say("Replaced: " + ("; ".join(copy.replaced) or "nothing"), err=True)
+    if report:
+        say(copy.report, err=True, nl=False)
+    else:
+        say("Replaced: " + ("; ".join(copy.replaced) or "nothing"), err=True)
     say("This is pseudonymised, not anonymous: review it before sharing.", err=True)
 
 

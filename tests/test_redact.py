@@ -14,6 +14,7 @@ import copy
 import io
 import re
 import stat
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ import letterkit.api as api
 from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.drafts.importing import to_yaml
+from letterkit.review.redact import COMMON_WORDS, TITLES, fold
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -57,7 +59,10 @@ def _template_words() -> set[str]:
 
 
 FORBIDDEN = _template_words()
-NAME = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True).filter(lambda w: w.lower() not in FORBIDDEN)
+# Names that are also everyday words are kept where they read as the word (tested below).
+NAME = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True).filter(
+    lambda w: w.lower() not in FORBIDDEN and w.lower() not in COMMON_WORDS
+)
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -506,3 +511,492 @@ def test_a_name_that_is_a_month_does_not_hide_a_date_of_birth(tmp_path: Path, ke
 def test_a_lower_case_postcode_is_removed(tmp_path: Path, key_dir: Path) -> None:
     text = _redacted_text(tmp_path, "Olwen moved to ne1 4st last year.")
     assert "ne1 4st" not in text.lower(), text
+
+
+# --------------------------------------------------------------------------- tokens, not substrings
+# Issue 12, item 10: with patient William Grace (preferred name Will) the copy read "I hope you
+# Riley find this helpful… with Stone and patience"; `people: [Aunt Gwen]` replaced every
+# "Aunt"; names without diacritics, decomposed, with other apostrophes, surnames alone and
+# initials were left behind.
+
+WILL_GRACE = {
+    **copy.deepcopy(GOODBYE_DATA),
+    "patient": {"name": "William Grace", "preferred_name": "Will"},
+    "people": ["Aunt Gwen", "Zoë O'Brien", "Rose Marsh"],
+}
+
+
+def _redact_background(tmp_path: Path, background: str, **extra: Any) -> Any:
+    data = {**copy.deepcopy(WILL_GRACE), "background": background, **extra}
+    return api.redact(_write(tmp_path / uuid.uuid4().hex, data))
+
+
+def test_common_words_that_are_names_stay_words(tmp_path: Path, key_dir: Path) -> None:
+    text = "I hope you will find this helpful. We met with grace and patience, and a rose."
+    result = _redact_background(tmp_path, text)
+    assert result.data["background"] == text
+    assert result.data["patient"]["preferred_name"] != "Will"
+    assert "William" not in result.data["patient"]["name"] and "Grace" not in result.data["patient"]["name"]
+
+
+def test_common_word_names_used_as_names_are_replaced(tmp_path: Path, key_dir: Path) -> None:
+    result = _redact_background(
+        tmp_path,
+        "Will came alone. You told me that Grace was your mother's name, and that Will Grace "
+        "is what your father called you. Later, Mr Grace rang, and Rose said it mattered.",
+    )
+    text = result.data["background"]
+    assert not re.search(r"\b(Will|Grace|Rose)\b", text), text
+    assert result.names["Will"] in text and "Mr " in text
+
+
+def test_a_surname_at_the_start_of_a_sentence_is_kept_and_reported(tmp_path: Path, key_dir: Path) -> None:
+    # "Grace" is listed only as part of "William Grace": at a sentence start it can be the word.
+    result = _redact_background(tmp_path, "Grace under pressure was what you wanted.")
+    assert result.data["background"].startswith("Grace under pressure")
+    assert any(k.text == "Grace" and k.kind == "name" for k in result.kept), result.kept
+
+
+def test_where_a_sentence_starts(tmp_path: Path, key_dir: Path) -> None:
+    result = _redact_background(
+        tmp_path,
+        "Dr. Grace and W. Grace wrote, and you met\nGrace at the fair.\n\nWill you come? A O'Brien rang.",
+    )
+    text = result.data["background"]
+    assert "Grace" not in text and "Brien" not in text and "A " not in text, text
+    assert "Dr. " in text and "\n\nWill you come?" in text, text
+    assert [k.text for k in result.kept] == ["Will"], result.kept
+
+
+def test_a_name_that_is_a_month_stays_a_month_in_a_date(tmp_path: Path, key_dir: Path) -> None:
+    data = {**copy.deepcopy(WILL_GRACE), "patient": {"name": "April Tregarth", "preferred_name": "April"}}
+    text = "April came in April 2020; since April, and on the 3rd of April, April has felt lighter."
+    result = api.redact(_write(tmp_path, data | {"background": text}))
+    pseudonym = result.names["April"]
+    assert result.data["background"] == (
+        f"{pseudonym} came in April 2020; since April, and on the 3rd of April, {pseudonym} has felt lighter."
+    )
+    assert [k.reason for k in result.kept] == ["part of a date, read as the month"] * 3
+
+
+def test_a_relation_in_a_persons_entry_is_not_a_name(tmp_path: Path, key_dir: Path) -> None:
+    result = _redact_background(tmp_path, "Your Aunt Gwen visited. Every aunt you had was kind; Gwen most.")
+    text = result.data["background"]
+    assert "Gwen" not in text and text.count("Aunt ") == 1 and "Every aunt" in text, text
+    assert result.data["people"][0].startswith("Aunt ") and "Gwen" not in result.data["people"][0]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Zoe's",
+        "Zoë's",
+        "Zoë’s",
+        "Zoe\u0308's",  # decomposed (NFD) diaeresis
+        "ZOË",
+        "O’Brien",
+        "O'Brien",
+        "OBrien",
+        "Zoe O’Brien",
+        "Z. O'Brien",
+        "Z O’Brien",
+        "Ms O'Brien",
+        "o'brien",
+    ],
+)
+def test_name_variants_are_replaced(tmp_path: Path, key_dir: Path, variant: str) -> None:
+    text = _redact_background(tmp_path, f"You talked about {variant} friend at length.").data["background"]
+    assert not re.search(r"(?i)zo[eë]|o.?brien", text), text
+    assert not re.search(r"\bZ\.? ", text), text
+    assert text.startswith("You talked about ") and text.endswith(" friend at length.")
+
+
+def test_an_initial_before_a_surname_is_replaced_too(tmp_path: Path, key_dir: Path) -> None:
+    data = {
+        **copy.deepcopy(WILL_GRACE),
+        "people": ["Helen Marsh"],
+        "background": "H. Marsh wrote. So did H Marsh.",
+    }
+    result = api.redact(_write(tmp_path, data))
+    text = result.data["background"]
+    first, last = result.names["Helen Marsh"].split()
+    assert text == f"{first[0]}. {last} wrote. So did {first[0]} {last}.", text
+    assert first[0] != "H"
+
+
+def test_names_inside_other_words_and_quotes(tmp_path: Path, key_dir: Path) -> None:
+    text = _redact_background(
+        tmp_path, "O Brien, Smith-O'Brien and ‘Gwen’ came; Marsh' cat and Grace's dog. Gwenllian stayed."
+    ).data["background"]
+    assert "Brien" not in text and "Gwen’" not in text and "Marsh'" not in text and "Grace" not in text, text
+    assert "Smith-" in text and "Gwenllian stayed" in text, text
+
+
+def test_a_surname_alone_is_replaced(tmp_path: Path, key_dir: Path) -> None:
+    text = _redact_background(tmp_path, "You said O'Brien had never understood. Grace's letter came.")
+    text = text.data["background"]
+    assert "Brien" not in text and "Grace" not in text, text
+
+
+# --------------------------------------------------------------------------- identifiers in every format
+
+
+def _identifier_cases() -> list[tuple[str, str, str]]:
+    """(kind counted, text planted, what must not survive as a pattern)."""
+    nhs = ["943 476 5919", "943-476-5919", "943.476.5919", "943  476  5919", "943 476 591 9", "9434765919"]
+    dates = ["3rd of March 1987", "March 3rd, 1987", "03-03-1987", "3/3/87", "3 Mar 87", "3 March 1987"]
+    phones = ["+44-7700-900-123", "07700.900.123", "(0113) 496 0000", "+44 (0)113 496 0000"]
+    postcodes = ["GIR 0AA", "LS6 2QT", "ls6 2qt"]
+    emails = [
+        "zoe [at] example [dot] com",
+        "zoe(at)example.com",
+        "zoe.o@example.org",
+        "zoe at example dot com",
+    ]
+    ni = ["QQ 12 34 56 C", "QQ123456C", "qq123456c"]
+    return (
+        [("NHS numbers", v, v) for v in nhs]
+        + [("dates generalised", v, v) for v in dates]
+        + [("phone numbers", v, v) for v in phones]
+        + [("postcodes", v, v) for v in postcodes]
+        + [("e-mail addresses", v, v) for v in emails]
+        + [("National Insurance numbers", v, v) for v in ni]
+    )
+
+
+@pytest.mark.parametrize(("kind", "planted", "gone"), _identifier_cases())
+def test_identifiers_in_every_format_are_removed(
+    tmp_path: Path, key_dir: Path, kind: str, planted: str, gone: str
+) -> None:
+    base = _redact_background(tmp_path, "Noted on the form: nothing more.").replaced
+    result = _redact_background(tmp_path, f"Noted on the form: {planted}, then nothing more.")
+    text = result.data["background"]
+    assert gone.lower() not in text.lower(), text
+    assert result.replaced[kind] == base[kind] + 1, (result.replaced, text)
+    digits = re.sub(r"\D", "", planted)
+    if kind != "dates generalised" and len(digits) >= 6:
+        assert digits not in re.sub(r"\D", "", text), text
+
+
+@pytest.mark.parametrize(
+    ("planted", "month_year"),
+    [
+        ("3rd of March 1987", "March 1987"),
+        ("March 3rd, 1987", "March 1987"),
+        ("03-03-1987", "March 1987"),
+        ("3/3/87", "March 1987"),
+        ("3 Mar 87", "March 1987"),
+        ("Tuesday 3 March 1987", "March 1987"),
+    ],
+)
+def test_dates_become_month_and_year(tmp_path: Path, key_dir: Path, planted: str, month_year: str) -> None:
+    text = _redact_background(tmp_path, f"We first met on {planted}.").data["background"]
+    assert text == f"We first met on {month_year}.", text
+
+
+@pytest.mark.parametrize(
+    "dob", ["born on 3rd of March 1987", "DOB March 3rd, 1987", "date of birth: 3 Mar 87"]
+)
+def test_dates_of_birth_in_more_formats_are_removed(tmp_path: Path, key_dir: Path, dob: str) -> None:
+    text = _redact_background(tmp_path, f"You were {dob}, in Leeds.").data["background"]
+    assert "[date of birth removed]" in text and "1987" not in text and "87" not in text, text
+
+
+@pytest.mark.parametrize(
+    "address", ["Headingley, LS6", "Leeds LS6", "moved to LS6 last year", "LS6, Leeds", "in EC1A"]
+)
+def test_an_outward_postcode_in_an_address_is_removed(tmp_path: Path, key_dir: Path, address: str) -> None:
+    result = _redact_background(tmp_path, f"You live in {address}.")
+    assert not re.search(r"\b(LS6|EC1A)\b", result.data["background"]), result.data["background"]
+    assert result.replaced["postcodes"] == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You took vitamin B12 daily.", "The drive up the M62 was long.", "It was an MP3.", "The M62 was long."],
+)
+def test_a_code_that_is_not_an_address_is_kept_and_reported(tmp_path: Path, key_dir: Path, text: str) -> None:
+    result = _redact_background(tmp_path, text)
+    assert result.data["background"] == text
+    code = re.search(r"[A-Z]+\d+", text)
+    assert code is not None
+    if code.group() != "MP3":  # MP isn't a postcode area: not even worth reporting
+        assert any(k.kind == "postcode" and k.text == code.group() for k in result.kept), result.kept
+
+
+def test_an_nhs_like_number_failing_the_check_digit_is_kept_and_reported(
+    tmp_path: Path, key_dir: Path
+) -> None:
+    result = _redact_background(tmp_path, "The form said 943 476 5910.")
+    assert "943 476 5910" in result.data["background"]
+    assert [k.kind for k in result.kept] == ["NHS number"], result.kept
+    # After "NHS number" it goes either way: a mistyped NHS number still points at someone.
+    result = _redact_background(tmp_path, "NHS number: 943 476 5910.")
+    assert "5910" not in result.data["background"] and result.replaced["NHS numbers"] == 1
+
+
+# --------------------------------------------------------------------------- linear time
+
+
+def _redact_seconds(folder: Path, text: str) -> float:
+    import time
+
+    data = {**copy.deepcopy(WILL_GRACE), "background": f"You wrote {text} once."}
+    path = _write(folder / uuid.uuid4().hex, data)
+    started = time.perf_counter()
+    result = api.redact(path)
+    elapsed = time.perf_counter() - started
+    assert result.data["background"].startswith("You wrote ")
+    return elapsed
+
+
+# Issue 12, item 5: one 100,000-character word took 16.7 s (the e-mail pattern tried every
+# position of the word and scanned to its end from each).
+@pytest.mark.parametrize("length", [100_000, 500_000])
+@pytest.mark.parametrize("alphabet", ["a", "a.", "a@", "1-", "0.", "a'", "Zoë"])
+def test_a_very_long_word_is_redacted_quickly(
+    tmp_path: Path, key_dir: Path, length: int, alphabet: str
+) -> None:
+    word = (alphabet * (length // len(alphabet) + 1))[:length]
+    assert _redact_seconds(tmp_path, word) < 2.0
+
+
+@pytest.mark.parametrize("alphabet", ["0 ", "Aa ", "a dot ", "a at a dot ", "3 March ", "Will "])
+def test_many_short_words_take_linear_time(tmp_path: Path, key_dir: Path, alphabet: str) -> None:
+    """Not one word but tens of thousands: five times the text takes about five times as long
+    (a pattern that backtracked across words would take 25 times)."""
+    short, long = ((alphabet * (n // len(alphabet) + 1))[:n] for n in (50_000, 250_000))
+    small = _redact_seconds(tmp_path, short)
+    assert small < 2.0
+    assert _redact_seconds(tmp_path, long) < max(12 * small, 1.0)
+
+
+def test_many_listed_names_do_not_slow_redaction_down(tmp_path: Path, key_dir: Path) -> None:
+    """Names are looked up word by word, not tried one by one at every position."""
+    import random
+    import time
+
+    rnd = random.Random(12)
+    people = [
+        f"{''.join(rnd.choice('bcdfghklmnp') + rnd.choice('aeiou') for _ in range(3)).title()} "
+        f"{''.join(rnd.choice('rstvwxz') + rnd.choice('aeiou') for _ in range(4)).title()}"
+        for _ in range(1000)
+    ]
+    words = [
+        rnd.choice(["you", "said", "that", people[rnd.randrange(1000)].split()[0]]) for _ in range(40_000)
+    ]
+    data = {**copy.deepcopy(WILL_GRACE), "people": people, "background": " ".join(words) + "."}
+    path = _write(tmp_path, data)
+    started = time.perf_counter()
+    result = api.redact(path)
+    assert time.perf_counter() - started < 4.0
+    assert not set(result.data["background"].split()) & {p.split()[0] for p in people}
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_report_lists_replacements_by_kind_and_what_was_kept(tmp_path: Path, key_dir: Path) -> None:
+    data = {
+        **copy.deepcopy(WILL_GRACE),
+        "background": "Will said 943 476 5919 was his number; the form said 943 476 5910. "
+        "I hope you will find this helpful. Grace under pressure, he said.",
+    }
+    path = _write(tmp_path, data)
+    result = api.redact(path)
+    report = result.report()
+    assert report == (
+        "Replaced, by kind:\n"
+        f"  NHS numbers: 1\n  dates generalised: 2\n  names: {result.replaced['names']}\n"
+        "Kept, though it looked like an identifier (check each one in the copy):\n"
+        '  NHS number "943 476 5910" in background: ten digits laid out like an NHS number, '
+        "but the check digit is wrong\n"
+        '  name "will" in background: in lower case, read as the everyday word\n'
+        '  name "Grace" in background: at the start of a sentence, where it can be the everyday '
+        "word (only part of a listed name)\n"
+        "This report quotes the original letter: keep it with the original, not the copy.\n"
+    )
+    out = CliRunner().invoke(main, ["redact", str(path), "--report", "-o", str(tmp_path / "c.yaml")])
+    assert out.exit_code == 0, out.output
+    assert report.strip() in out.stderr
+    plain = CliRunner().invoke(main, ["redact", str(path), "-o", str(tmp_path / "d.yaml")])
+    assert "check digit" not in plain.stderr and "Replaced:" in plain.stderr
+
+
+# --------------------------------------------------------------------------- every variant, generated
+# Hypothesis plants each identifier in each of its written forms and checks that none survives
+# in the copy (as written, folded, or as its digits), and that the copy is still a valid letter.
+
+_ACCENTS = {"a": "áà", "e": "éëè", "i": "ïí", "o": "öó", "u": "üú"}
+COMMON_NAMES = sorted(
+    w.capitalize() for w in COMMON_WORDS if w not in FORBIDDEN and len(w) > 3 and w.lower() not in MONTHS
+)
+PLAIN_NAME = st.from_regex(r"[A-Z][a-z]{3,8}", fullmatch=True).filter(
+    lambda w: w.lower() not in FORBIDDEN and w.lower() not in COMMON_WORDS and w.lower() not in TITLES
+)
+
+
+@st.composite
+def accented(draw: Any) -> str:
+    """A name, sometimes with an accent on one vowel (the plain form is the folded one)."""
+    name = draw(PLAIN_NAME)
+    vowels = [i for i, c in enumerate(name) if c in _ACCENTS]
+    if vowels and draw(st.booleans()):
+        i = draw(st.sampled_from(vowels))
+        name = name[:i] + draw(st.sampled_from(_ACCENTS[name[i]])) + name[i + 1 :]
+    return name
+
+
+def plain(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+
+
+def name_forms(name: str) -> list[str]:
+    """How a letter might write a name: as listed, without accents, decomposed, in capitals."""
+    return [name, plain(name), unicodedata.normalize("NFD", name), name.upper()]
+
+
+@st.composite
+def nhs_any_layout(draw: Any) -> str:
+    digits = re.sub(r"\D", "", draw(nhs_numbers()))
+    layout = draw(st.sampled_from(["{} {} {}", "{}-{}-{}", "{}.{}.{}", "{}  {}  {}", "{}{}{}", "3331"]))
+    if layout == "3331":
+        return f"{digits[:3]} {digits[3:6]} {digits[6:9]} {digits[9]}"
+    return layout.format(digits[:3], digits[3:6], digits[6:])
+
+
+def _date_forms(day: int, month: int, year: int) -> list[str]:
+    name, nth = MONTHS[month - 1], {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd"}.get(day, "th")
+    return [
+        f"{day}{nth} of {name} {year}",
+        f"{name} {day}{nth}, {year}",
+        f"{day:02d}-{month:02d}-{year}",
+        f"{day}/{month}/{year % 100:02d}",
+        f"{day} {name[:3]} {year % 100:02d}",
+        f"{day} {name} {year}",
+    ]
+
+
+UK_PHONE = st.one_of(
+    st.integers(0, 999).map(lambda n: f"+44-7700-900-{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"07700.900.{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"(0113) 496 0{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"+44 (0)113 496 0{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"0044 20 7946 0{n:03d}"),
+    PHONE,
+)
+OUTWARD = st.builds(
+    lambda area, district: f"{area}{district}",
+    st.sampled_from(["LS", "BD", "NE", "EH", "CF", "TR", "SW", "M", "B"]),
+    st.integers(1, 29),
+)
+NI_NUMBER = st.builds(
+    lambda d, suffix, style: {
+        "spaced": f"QQ {d[:2]} {d[2:4]} {d[4:]} {suffix}",
+        "compact": f"QQ{d}{suffix}",
+        "lower": f"qq{d}{suffix.lower()}",
+    }[style],
+    st.from_regex(r"[0-9]{6}", fullmatch=True),
+    st.sampled_from("ABCD"),
+    st.sampled_from(["spaced", "compact", "lower"]),
+)
+EMAIL_ANY = st.builds(
+    lambda user, host, style: {
+        "plain": f"{user}@{host}.org",
+        "brackets": f"{user} [at] {host} [dot] com",
+        "parens": f"{user}(at){host}.co.uk",
+        "words": f"{user} at {host} dot com",
+    }[style],
+    st.from_regex(r"[a-z]{3,8}", fullmatch=True).filter(lambda w: w not in FORBIDDEN),
+    st.from_regex(r"[a-z]{3,8}", fullmatch=True).filter(lambda w: w not in FORBIDDEN),
+    st.sampled_from(["plain", "brackets", "parens", "words"]),
+)
+
+
+@dataclass(frozen=True)
+class Planted:
+    first: str  # the patient, as listed (maybe accented)
+    last: str  # maybe O'… or double-barrelled
+    friend: str  # listed as "Aunt <friend>"
+    common: str  # a name that is also a word, listed in full with a surname
+    common_last: str
+    identifiers: tuple[str, ...]  # every non-name identifier, as written
+    dates: tuple[str, ...]  # dates (day, month and year) that must lose their day
+    outward: str
+
+
+@st.composite
+def planted_letters(draw: Any) -> tuple[Planted, dict[str, Any]]:
+    first, friend, common_last = draw(st.lists(accented(), min_size=3, max_size=3, unique_by=plain))
+    base_last = draw(accented().filter(lambda n: plain(n) not in {plain(first), plain(friend)}))
+    last = draw(st.sampled_from([base_last, f"O'{base_last}", f"{base_last}-{plain(common_last)}"]))
+    common = draw(st.sampled_from(COMMON_NAMES))
+    day, month, year = draw(st.integers(1, 28)), draw(st.integers(1, 12)), draw(st.integers(1931, 1999))
+    dob = draw(st.sampled_from(_date_forms(day, month, year)))
+    met = draw(st.sampled_from(_date_forms(draw(st.integers(1, 28)), draw(st.integers(1, 12)), 2024)))
+    nhs, phone, ni, email = (
+        draw(nhs_any_layout()),
+        draw(UK_PHONE),
+        draw(NI_NUMBER),
+        draw(EMAIL_ANY),
+    )
+    postcode = draw(st.one_of(POSTCODE, st.just("GIR 0AA")))
+    outward = draw(OUTWARD)
+    apostrophe = draw(st.sampled_from(["'", "’"]))
+    f_forms, l_forms = name_forms(first), name_forms(last.replace("'", apostrophe))
+    pick = lambda forms: draw(st.sampled_from(forms))  # noqa: E731
+    initial = plain(first)[0]
+    data = copy.deepcopy(GOODBYE_DATA)
+    data["patient"] = {"name": f"{first} {last}", "preferred_name": first}
+    data["people"] = [f"Aunt {friend}", f"{common} {common_last}"]
+    data["background"] = (
+        f"{pick(f_forms)}{apostrophe}s aunt, {pick(name_forms(friend))}, came with {pick(l_forms)} "
+        f"and {initial}. {pick(l_forms)}. Your aunt {friend} was kind, and {common} {common_last} too; "
+        f"later you told me {common} helped.\n\n"
+        f"You were born on {dob}. We met on {met}. NHS number {nhs}. Phone {phone}. "
+        f"NI {ni}. Write to {email}. You live at {postcode}, near Leeds {outward}."
+    )
+    data["changes"] = [
+        f"You rang Ms {pick(l_forms)} on {phone}, and {pick(name_forms(friend))}{apostrophe}s friend too.",
+        f"{initial} {pick(l_forms)} wrote; {plain(first).lower()} is how you sign notes.",
+    ]
+    return Planted(
+        first, last, friend, common, common_last, (nhs, phone, ni, email, postcode, dob), (met,), outward
+    ), data
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s\-/.()+]", "", text).lower()
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=planted_letters())
+def test_no_identifier_survives_in_any_written_form(
+    tmp_path: Path, key_dir: Path, case: tuple[Planted, dict[str, Any]]
+) -> None:
+    planted, data = case
+    path = _write(tmp_path / uuid.uuid4().hex, data)
+    result, copy_yaml, md, _ = redact_all(path)  # the copy validates, and so does its file
+    for where, text in (("yaml", copy_yaml), ("markdown", md)):
+        folded = fold(" ".join(text.split()))[0]
+        parts = {plain(planted.first), plain(planted.friend), plain(planted.common_last)}
+        parts |= {p for p in re.split(r"[-' ]", plain(planted.last)) if len(p) > 1}
+        for part in parts:
+            assert not re.search(rf"(?i)(?<![^\W_]){re.escape(part)}(?![^\W_])", folded), (where, part)
+        assert not re.search(rf"(?<![^\W_]){planted.common}(?![^\W_])", folded), (where, planted.common)
+        assert f"{plain(planted.first)[0]}. " + result.names[planted.last].split()[-1] not in folded
+        squeezed = _squeezed(folded)
+        for value in planted.identifiers:
+            assert value.lower() not in folded.lower(), (where, value)
+            if sum(c.isdigit() for c in value) >= 6:
+                assert _squeezed(value) not in squeezed, (where, value)
+        for value in planted.dates:
+            assert value.lower() not in folded.lower(), (where, value)
+        assert not re.search(rf"\b{planted.outward}\b", folded), (where, planted.outward)
+    assert result.replaced["NHS numbers"] == 1 and result.replaced["National Insurance numbers"] == 1
+    assert result.replaced["dates of birth"] == 1 and result.replaced["e-mail addresses"] == 1
+    assert result.replaced["phone numbers"] == 2 and result.replaced["postcodes"] == 2
