@@ -121,6 +121,7 @@ if TYPE_CHECKING:  # the names for type checkers; at run time they load on first
         Finding,
     )
     from letterkit.review.redact import (
+        Kept,
         Redaction,
     )
     from letterkit.writers import (
@@ -150,6 +151,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "HistoryError": ("errors", "HistoryError"),
     "HistoryKeyError": ("errors", "HistoryKeyError"),
     "Imported": ("api", "Imported"),
+    "Kept": ("review.redact", "Kept"),
     "Kind": ("model.kinds", "Kind"),
     "Letter": ("api", "Letter"),
     "LetterBase": ("model.schema", "LetterBase"),
@@ -260,6 +262,7 @@ __all__ = [
     "HistoryError",
     "HistoryKeyError",
     "Imported",
+    "Kept",
     "Kind",
     "Letter",
     "LetterBase",
