@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
-from letterkit.compose.styling import STANDARD, get_style, one_sentence_per_line
+from letterkit.compose.pattern import compose_pattern
+from letterkit.compose.prose import coping_item, referral_sentence
+from letterkit.compose.styling import STANDARD, get_style
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -88,14 +90,12 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
     if letter.help:
         help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
     referral = letter.referral
-    easy_read = get_style(ctx.style).sentence_per_line
+    easy_read = get_style(ctx.style).sentence_per_line  # a glossary of hard words
 
     def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
         spans = ctx.marks.get(path)
         if spans is not None:
             return md_block_spans(spans, indent)
-        if easy_read and value:
-            value = one_sentence_per_line(value)
         return md_block(value or "", indent)
 
     def items(name: str, values: Sequence[str], indent: str = "    ") -> list[str]:
@@ -103,6 +103,12 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             return [md_block_spans(spans, indent) for spans in ctx.list_marks[name]]
         return [block((name, i), value, indent) for i, value in enumerate(values)]
 
+    pattern = compose_pattern(ipaf, block, _letter_text(letter))
+    referral_md = (
+        referral_sentence(referral.by, month_year(referral.date), referral.reason, block).markdown
+        if referral
+        else []
+    )
     return {
         "kind": letter.kind,
         "status": letter.status,
@@ -127,14 +133,16 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "email": md_inline(settings.service.email or ""),
             "website": md_inline(settings.service.website or ""),
         },
-        "sign_off": md_inline(settings.sign_off),
+        "sign_off": "" if closing_signs_off(letter.closing) else md_inline(settings.sign_off),
         "background": block(("background",), letter.background),
         "referral": {
             "by": md_inline(referral.by or "") if referral else "",
             "by_sentence": md_inline(_sentence_subject(referral.by)) if referral and referral.by else "",
             "reason": block(("referral", "reason"), referral.reason) if referral else "",
             "when": month_year(referral.date) if referral else "",
+            "sentence": "".join(referral_md),
         },
+        "pattern": pattern.markdown,
         "ipaf": {
             "self": block(("ipaf", "self"), ipaf.self_),
             "other": block(("ipaf", "other"), ipaf.other),
@@ -142,6 +150,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "tentative": [md_inline(_some(a.feeling)) for a in tentative],
             "reversal": block(("ipaf", "reversal"), ipaf.reversal),
             "internalised": block(("ipaf", "internalised"), ipaf.internalised),
+            "protects": block(("ipaf", "protects"), ipaf.protects),
             "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
         },
         "goals": items("goals", letter.goals),
@@ -149,6 +158,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             {
                 "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
                 "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
+                "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block)),
             }
             for i, c in enumerate(letter.coping_strategies)
         ],
@@ -165,6 +175,51 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
+
+
+_SIGN_OFFS = re.compile(
+    r"(?i)^(?:with\s+)?(?:(?:very\s+)?(?:best|warm|warmest|kind|kindest|good)\s+(?:wishes|regards)"
+    r"|all\s+(?:the|my)\s+(?:very\s+)?best|take\s+care|yours(?:\s+(?:sincerely|truly|faithfully))?"
+    r"|warmly|warm\s+regards|regards|best|thank\s+you|thanks|with\s+thanks|good\s+luck"
+    r"|with\s+(?:warmth|love|care))\b"
+)
+
+
+def closing_signs_off(closing: str | None) -> bool:
+    """Whether the letter's closing ends with a sign-off of its own ("All the best,"), which
+    then replaces the service's: a letter signs off once."""
+    if not closing or not closing.strip():
+        return False
+    last = re.split(r"\n\s*\n|\n", closing.strip())[-1].strip().strip("*_")
+    if len(last.split()) > 8:
+        return False
+    return bool(_SIGN_OFFS.match(last)) or last.endswith(",")
+
+
+def _letter_text(letter: LetterBase) -> str:
+    """Everything the letter prints from its fields, but the images: to find the images it
+    already uses."""
+    data = letter.model_dump(by_alias=True, exclude=set(_NOT_PRINTED))
+    ipaf = data.get("ipaf") or {}
+    for key in ("imagery", "defensive_function", "labels", "affect"):
+        ipaf.pop(key, None)
+    texts: list[str] = []
+    _walk(data, texts)
+    return "\n".join(texts)
+
+
+_NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")
+
+
+def _walk(value: Any, texts: list[str]) -> None:
+    if isinstance(value, str):
+        texts.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _walk(item, texts)
+    elif isinstance(value, list):
+        for item in value:
+            _walk(item, texts)
 
 
 def _glossary(letter: LetterBase) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
-from letterkit.compose.styling import get_style, style_css
+from letterkit.compose.styling import easy_read_markdown, get_style, style_css
 from letterkit.compose.templating import Templates
 from letterkit.model import kinds
 from letterkit.resources import styles_dir
@@ -131,6 +131,9 @@ def to_html(
     body_md = render(kind.template_name, variables, template_dir)
     signature_md = render("signature.md.j2", variables, template_dir)
     help_md = render("help.md.j2", variables, template_dir)
+    closing_md = variables["closing"]
+    if get_style(ctx.style).sentence_per_line:
+        body_md, help_md, closing_md = (easy_read_markdown(md) for md in (body_md, help_md, closing_md))
     letter = ctx.letter
     title = f"{kind.title}: {letter.patient.name}"
     page = {
@@ -139,6 +142,7 @@ def to_html(
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
         "body_html": _sections(markdown_to_html(body_md, dropped)).replace(f"<p>{placeholder}</p>", svg),
         "signature_html": markdown_to_html(signature_md, dropped),
+        "closing_html": markdown_to_html(closing_md, dropped) if closing_md.strip() else "",
         "help_html": markdown_to_html(help_md, dropped),
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,

@@ -145,14 +145,70 @@ def style_css(style: str) -> str:
     return f":root {{ --body-size: {size:g}pt; }}\nhtml {{ font-size: {size:g}pt; }}\n"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')]*\s+(?=[A-Z‘“\"'(0-9])")
+_SENTENCE_END = re.compile(r"[.!?…][”’\"')]*(?=\s+[*]?[A-Z‘“\"'(0-9])")
+_LIST_ITEM = re.compile(r"^([-+*]|\d+[.)])\s+")
+_MARKUP_START = re.compile(r"^(?:(\d+)([.)])(?=\s)|([-+*#>])(?=\s|$))")
+_KEEP_WHOLE = re.compile(r"<(?:ins|del|mark|div|figure|svg)\b|^letterkit-diagram-|^#")
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence's closing punctuation (and any closing quote)."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def _unmarked(sentence: str) -> str:
+    """A sentence that now starts a line must not start a list, heading or quote."""
+    match = _MARKUP_START.match(sentence)
+    if not match:
+        return sentence
+    if match.group(1):
+        return f"{match.group(1)}\\{match.group(2)}{sentence[match.end() :]}"
+    return "\\" + sentence
 
 
 def one_sentence_per_line(text: str) -> str:
-    """Easy read: every sentence starts a new paragraph."""
+    """Easy read: every sentence of plain text starts a new paragraph."""
     paragraphs = re.split(r"\n\s*\n", text.strip())
-    out = []
-    for paragraph in paragraphs:
-        joined = " ".join(paragraph.split())
-        out.append("\n\n".join(s for s in _SENTENCE_END.split(joined) if s))
+    return "\n\n".join("\n\n".join(split_sentences(" ".join(p.split()))) for p in paragraphs)
+
+
+def easy_read_markdown(markdown: str) -> str:
+    """Easy read: every sentence of the letter's Markdown on a line of its own.
+
+    A paragraph becomes one paragraph per sentence; a list item keeps all its sentences, one
+    per line (hard line breaks), so that no item runs into the next. Headings, marked-up text
+    (redlines) and the diagram are left as they are.
+    """
+    blocks = re.split(r"\n[ \t]*\n", markdown)
+    out: list[str] = []
+    for block in blocks:
+        lines = block.split("\n")
+        if not block.strip() or any(_KEEP_WHOLE.search(line.strip()) for line in lines):
+            out.append(block)
+            continue
+        if _LIST_ITEM.match(lines[0]) or all(line.startswith("    ") for line in lines if line.strip()):
+            items: list[tuple[str, list[str]]] = []
+            for line in lines:
+                match = _LIST_ITEM.match(line)
+                if match or not items:
+                    marker = match.group(0) if match else "    "
+                    items.append((marker, [line[len(marker) :] if match else line.strip()]))
+                else:
+                    items[-1][1].append(line.strip())
+            rendered = []
+            for marker, parts in items:
+                sentences = split_sentences(" ".join(" ".join(parts).split()))
+                rendered.append(
+                    marker + "  \n    ".join(_unmarked(s) if i else s for i, s in enumerate(sentences))
+                )
+            out.append("\n".join(rendered))
+            continue
+        sentences = split_sentences(" ".join(block.split()))
+        out.append("\n\n".join(_unmarked(s) if i else s for i, s in enumerate(sentences)))
     return "\n\n".join(out)

@@ -15,6 +15,7 @@ TEXT_FIELDS: tuple[str, ...] = (
     "referral.reason",
     "ipaf.self",
     "ipaf.other",
+    "ipaf.protects",
     "ipaf.reversal",
     "ipaf.internalised",
     "goals[]",

@@ -75,6 +75,17 @@ class Affect(Model):
     )
 
 
+class DiagramLabels(Model):
+    """Short labels for the diagram's boxes, drawn only when a part is too long to draw whole."""
+
+    self_: Text | None = Field(
+        None, alias="self", description="A short label for 'How you see yourself', in the patient's words."
+    )
+    other: Text | None = Field(None, description="A short label for 'How you experience others'.")
+    reversal: Text | None = Field(None, description="A short label for 'Sometimes it turns round'.")
+    internalised: Text | None = Field(None, description="A short label for 'Inside you'.")
+
+
 class Ipaf(Model):
     self_: Text = Field(
         alias="self",
@@ -91,6 +102,12 @@ class Ipaf(Model):
         description="What does the pattern protect the patient from knowing? "
         "A note for the record; it is not printed in the letter.",
     )
+    protects: Text | None = Field(
+        None,
+        description="What might the pattern protect the patient from, in plain words they can hear "
+        "now? Printed tentatively: 'Perhaps the pattern also protects you from …'. Leave it out "
+        "until they are ready.",
+    )
     reversal: Text | None = Field(
         None, description="How does the pattern turn round, when the patient takes the other's part?"
     )
@@ -100,6 +117,11 @@ class Ipaf(Model):
     imagery: list[Text] = Field(
         default_factory=list,
         description="Which words and images of the patient's own capture the pattern? Kept verbatim.",
+    )
+    labels: DiagramLabels | None = Field(
+        None,
+        description="Short labels for the diagram's boxes (self, other, reversal, internalised), "
+        "used only when a part is too long to draw in full.",
     )
 
 
