@@ -199,9 +199,11 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
 
     # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
     # text alternative, not just a name.
+    style = get_style(ctx.style)
     svg = ipaf_svg(
         ctx.letter.ipaf,
-        scale=get_style(ctx.style).diagram_scale,
+        scale=style.diagram_scale,
+        width_mm=style.diagram_mm,
         title=ipaf_text_alternative(ctx.letter.ipaf),
     )
     return placeholder, f'<figure class="diagram">{svg}</figure>'

@@ -24,6 +24,8 @@ class Style:
     """A file in styles/ layered over letter.css."""
     sentence_per_line: bool = False
     """Easy read: each sentence on a line of its own, and a glossary of hard words."""
+    diagram_mm: float = 170.0
+    """The diagram's width: the text column of the style's A4 page (its stylesheet's margins)."""
 
 
 STANDARD = "standard"
@@ -33,7 +35,14 @@ STYLE_TABLE: dict[str, Style] = {
     s.name: s
     for s in (
         Style(STANDARD, min_pt=12.0, body_pt=12.0),
-        Style("large-print", min_pt=16.0, body_pt=18.0, diagram_scale=1.4, stylesheet="large-print.css"),
+        Style(
+            "large-print",
+            min_pt=16.0,
+            body_pt=18.0,
+            diagram_scale=1.4,
+            stylesheet="large-print.css",
+            diagram_mm=168.0,
+        ),
         Style(
             EASY_READ,
             min_pt=14.0,
@@ -41,6 +50,7 @@ STYLE_TABLE: dict[str, Style] = {
             diagram_scale=1.34,
             stylesheet="easy-read.css",
             sentence_per_line=True,
+            diagram_mm=140.0,
         ),
     )
 }

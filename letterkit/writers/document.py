@@ -83,7 +83,8 @@ class RenderOptions(BaseModel):
         if self.format is None:
             if named and PurePath(named).suffix and by_suffix is None:
                 raise OptionsError(
-                    f"cannot tell the format from {named!r}: choose one of {', '.join(writers.FORMATS)}", "format"
+                    f"cannot tell the format from {named!r}: choose one of {', '.join(writers.FORMATS)}",
+                    "format",
                 )
             chosen = by_suffix.name if by_suffix else writers.DEFAULT_FORMAT
             if self.archive and chosen != writers.PDF:
