@@ -69,6 +69,11 @@ class RenderContext:
     """Text fields to show marked up (redline, contributions), by field path."""
     list_marks: Mapping[str, Sequence[Sequence[Span]]] = field(default_factory=dict)
     """Whole lists to show marked up, by field name: removed items appear struck through."""
+    diagram_first: bool = True
+    """A formulation shows its diagram after the opening (so it sits on page 1); False puts it
+    at the top of the pattern section, for a diagram too tall for page 1."""
+    diagram_scale: float | None = None
+    """The diagram's scale, when not the style's (a PDF shrinks it to keep it on page 1)."""
 
 
 def template_vars(ctx: RenderContext) -> dict[str, Any]:
@@ -172,6 +177,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
         "diagram": "",
+        "diagram_first": ctx.diagram_first,
         "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
