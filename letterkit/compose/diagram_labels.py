@@ -43,6 +43,8 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 
 _MAX_FEELINGS = 8
 """Most feelings drawn; a real pattern has two or three (the text alternative names them all)."""
+_MAX_SAID_FEELINGS = 20
+"""Most feelings the text alternative names; a real pattern has two or three."""
 _MAX_FIELD = 4000
 """Characters of a field looked at: bounds the work on absurd input."""
 LONG_PART = 320
@@ -174,6 +176,8 @@ def ipaf_text_alternative(ipaf: Ipaf, part: Part = "all") -> str:
     ]
     plain = list(parts.plain_feelings)
     tentative = [f.label for f in parts.feelings if f.tentative]
+    if len(plain) > _MAX_SAID_FEELINGS:  # absurd input: name the first ones
+        plain = [*plain[: _MAX_SAID_FEELINGS - 1], f"{len(plain) - _MAX_SAID_FEELINGS + 1} more"]
     if len(plain) == 1:
         said.append(f"Between them is the feeling that links the two: {plain[0]}.")
     elif plain:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from letterkit.compose.diagram_labels import (
-    Part,
     INTERNALISED_HEADING,
     OTHER_HEADING,
     REVERSAL_HEADING,
     SELF_HEADING,
     Feeling,
+    Part,
     Parts,
     clean,
     ipaf_text_alternative,
@@ -327,7 +327,7 @@ def _side_by_side(
     canvas = _Canvas()
     feelings = parts.feelings
     margin = s._pt(8.0)  # between a box and the feelings
-    extra = 2 * s.pill_x + 2 * margin
+    extra = 2 * s.pill_x + 2 * margin + 1.0  # + 1pt: a feeling exactly as wide as its room still fits
     natural = max((_text_width(f.label, s.feeling) for f in feelings), default=0.0)
     longest_word = max((_text_width(w, s.feeling) for f in feelings for w in f.label.split()), default=0.0)
     middle = min(max(natural + extra, 0.16 * width), 0.36 * width)
