@@ -101,8 +101,8 @@ class Parts:
             too = bool(self.plain_feelings) or i > 0
             # The typed word is drawn as typed: "some" only goes before a noun.
             words = understand(feeling)
-            shown = words.after_some if words.after_some and words.noun == words.typed else feeling
-            label = ("perhaps, too, " if too else "perhaps ") + shown
+            said = words.after_some if words.after_some and words.noun == words.typed else feeling
+            label = ("perhaps, too, " if too else "perhaps ") + said
             shown.append(Feeling(label, True))
         if len(shown) > _MAX_FEELINGS:
             more = len(shown) - _MAX_FEELINGS + 1
