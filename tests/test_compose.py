@@ -98,8 +98,7 @@ def test_dear_falls_back_to_the_full_name(goodbye_data):
 def test_therapist_signs_with_name_role_and_service(goodbye_data):
     text = md(goodbye_data)
     assert (
-        "With warm wishes,\n\nNell Arbuthnot  \nCounselling psychologist  \nEastwick Talking Service\n"
-        in text
+        "With warm wishes,\n\nNell Arbuthnot  \nCounselling psychologist, Eastwick Talking Service\n" in text
     )
 
 
@@ -132,8 +131,12 @@ def test_background(goodbye_data):
 
 def test_referral_by_reason_and_date(goodbye_data):
     part = section(md(goodbye_data), "What brought you here")
-    assert "Your GP, Dr Lena Moss, referred you to us in January 2026." in part
-    assert "**Why you were referred:** Worry that kept you awake at night." in part
+    # one sentence; a reason typed as a sentence of its own follows it as written
+    assert (
+        "Your GP, Dr Lena Moss, referred you to us in January 2026. Worry that kept you awake at night."
+        in part
+    )
+    assert "**" not in part
 
 
 def test_referral_month_date(goodbye_data):
@@ -156,7 +159,7 @@ def test_referral_with_only_a_date(goodbye_data):
 def test_pattern_self_and_other(goodbye_data):
     part = section(md(goodbye_data), "The pattern we have been working on")
     assert part.startswith(
-        "You often feel like the spare wheel in every room you enter.\n\n"
+        "You often feel like the spare wheel in every room you enter. "
         "You expect others to look past you to someone brighter and louder.\n"
     )
 
@@ -167,6 +170,8 @@ def test_pattern_self_and_other(goodbye_data):
         (["tiredness"], "This leaves you with feelings of tiredness."),
         (["sadness", "loneliness"], "This leaves you with feelings of sadness and loneliness."),
         (["sadness", "loneliness", "fear"], "This leaves you with feelings of sadness, loneliness and fear."),
+        (["anxious", "ashamed"], "This leaves you feeling anxious and ashamed."),
+        (["anxious", "shame"], "This leaves you feeling anxious and ashamed."),
     ],
 )
 def test_affects_are_joined_in_words(goodbye_data, feelings, sentence):
@@ -176,10 +181,7 @@ def test_affects_are_joined_in_words(goodbye_data, feelings, sentence):
 
 def test_less_conscious_affect_is_offered_tentatively(goodbye_data):
     part = section(md(goodbye_data), "The pattern we have been working on")
-    assert (
-        "This leaves you with feelings of sadness and loneliness. Perhaps, too, there is some anger.\n"
-        in part
-    )
+    assert "This leaves you with feelings of sadness and loneliness. Perhaps, too, some anger.\n" in part
 
 
 def test_less_conscious_affects_alone(goodbye_data):
@@ -188,7 +190,7 @@ def test_less_conscious_affects_alone(goodbye_data):
         {"feeling": "a fear of being left", "less_conscious": True},
     ]
     text = md(goodbye_data)
-    assert "\nPerhaps there is some anger, and perhaps a fear of being left.\n" in text
+    assert "\nPerhaps there is some anger and a fear of being left.\n" in text
     assert "This leaves you with feelings" not in text
 
 
@@ -196,19 +198,25 @@ def test_no_affects_no_feelings_sentence(goodbye_data):
     goodbye_data["ipaf"]["affect"] = []
     text = md(goodbye_data)
     assert "feelings of" not in text
-    assert "Perhaps" not in text
+    assert "This leaves you" not in text
+    assert "Perhaps there is" not in text and "Perhaps, too" not in text
 
 
 def test_imagery_is_quoted_verbatim(goodbye_data):
     goodbye_data["ipaf"]["imagery"] = ["the spare wheel", "Nobody's Sam"]
     part = section(md(goodbye_data), "The pattern we have been working on")
-    assert "\nIn your own words: “the spare wheel”, “Nobody's Sam”.\n" in part
+    # "the spare wheel" is already in the pattern; the other image is quoted once, in a sentence
+    assert "In your own words, you have felt like ‘Nobody's Sam’." in part
+    assert part.count("spare wheel") == 1
 
 
 def test_reversal_and_internalised(goodbye_data):
     part = section(md(goodbye_data), "The pattern we have been working on")
     assert "\nSometimes you become the one who looks past other people.\n" in part
-    assert "\nYou can look past your own needs in just the same way." in part
+    assert (
+        "\nPerhaps the pattern also plays out inside you. You can look past your own needs in just the same way."
+        in part
+    )
 
 
 def test_goals_in_a_goodbye_letter(goodbye_data):
@@ -233,7 +241,7 @@ def test_coping_strategy_and_cost(goodbye_data):
     part = section(md(goodbye_data), "How you have coped, and what it has cost you")
     assert part.strip() == (
         "- Keeping busy with other people's problems all week.\n\n"
-        "    **What it costs you:** You had no time left over for your own life."
+        "    You had no time left over for your own life."
     )
 
 
@@ -597,7 +605,7 @@ def test_sample_settings_appear_in_the_letter(samples_dir):
     assert "Email: talking.therapies@northbridge.example" in out
     assert "You do not need to wait until things are very bad." in out
     page = api.render(letter, "html", settings=settings)
-    assert "Riverside Health Centre<br>14 Mill Lane<br>Northbridge<br>" in page
+    assert "Riverside Health Centre, 14 Mill Lane, Northbridge<br>" in page
     assert "Phone: 01632 960 123" in page
 
 

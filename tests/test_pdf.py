@@ -104,7 +104,7 @@ def field_texts(letter: Any) -> dict[str, str]:
         if coping.cost:
             out[f"coping_strategies[{i}].cost"] = coping.cost
     for i, phrase in enumerate(letter.ipaf.imagery):
-        out[f"ipaf.imagery[{i}]"] = f"“{phrase}”"
+        out[f"ipaf.imagery[{i}]"] = phrase  # quoted where the letter uses it
     return out
 
 

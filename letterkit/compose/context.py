@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
-from letterkit.compose.styling import STANDARD, get_style, one_sentence_per_line
+from letterkit.compose.pattern import compose_pattern
+from letterkit.compose.prose import coping_item, referral_sentence
+from letterkit.compose.styling import STANDARD, get_style
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -67,6 +69,11 @@ class RenderContext:
     """Text fields to show marked up (redline, contributions), by field path."""
     list_marks: Mapping[str, Sequence[Sequence[Span]]] = field(default_factory=dict)
     """Whole lists to show marked up, by field name: removed items appear struck through."""
+    diagram_first: bool = True
+    """A formulation shows its diagram after the opening (so it sits on page 1); False puts it
+    at the top of the pattern section, for a diagram too tall for page 1."""
+    diagram_scale: float | None = None
+    """The diagram's scale, when not the style's (a PDF shrinks it to keep it on page 1)."""
 
 
 def template_vars(ctx: RenderContext) -> dict[str, Any]:
@@ -87,15 +94,11 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         )
     if letter.help:
         help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
-    referral = letter.referral
-    easy_read = get_style(ctx.style).sentence_per_line
 
     def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
         spans = ctx.marks.get(path)
         if spans is not None:
             return md_block_spans(spans, indent)
-        if easy_read and value:
-            value = one_sentence_per_line(value)
         return md_block(value or "", indent)
 
     def items(name: str, values: Sequence[str], indent: str = "    ") -> list[str]:
@@ -103,6 +106,14 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             return [md_block_spans(spans, indent) for spans in ctx.list_marks[name]]
         return [block((name, i), value, indent) for i, value in enumerate(values)]
 
+    referral = letter.referral
+    easy_read = get_style(ctx.style).sentence_per_line  # short sentences, a glossary of hard words
+    pattern = compose_pattern(ipaf, block, _letter_text(letter), short=easy_read)
+    referral_md = (
+        referral_sentence(referral.by, month_year(referral.date), referral.reason, block).markdown
+        if referral
+        else []
+    )
     return {
         "kind": letter.kind,
         "status": letter.status,
@@ -127,14 +138,16 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "email": md_inline(settings.service.email or ""),
             "website": md_inline(settings.service.website or ""),
         },
-        "sign_off": md_inline(settings.sign_off),
+        "sign_off": "" if closing_signs_off(letter.closing) else md_inline(settings.sign_off),
         "background": block(("background",), letter.background),
         "referral": {
             "by": md_inline(referral.by or "") if referral else "",
             "by_sentence": md_inline(_sentence_subject(referral.by)) if referral and referral.by else "",
             "reason": block(("referral", "reason"), referral.reason) if referral else "",
             "when": month_year(referral.date) if referral else "",
+            "sentence": "".join(referral_md),
         },
+        "pattern": pattern.markdown,
         "ipaf": {
             "self": block(("ipaf", "self"), ipaf.self_),
             "other": block(("ipaf", "other"), ipaf.other),
@@ -142,6 +155,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "tentative": [md_inline(_some(a.feeling)) for a in tentative],
             "reversal": block(("ipaf", "reversal"), ipaf.reversal),
             "internalised": block(("ipaf", "internalised"), ipaf.internalised),
+            "protects": block(("ipaf", "protects"), ipaf.protects),
             "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
         },
         "goals": items("goals", letter.goals),
@@ -149,6 +163,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             {
                 "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
                 "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
+                "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block, short=easy_read)),
             }
             for i, c in enumerate(letter.coping_strategies)
         ],
@@ -162,9 +177,61 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
         "diagram": "",
+        "diagram_first": ctx.diagram_first,
         "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
+
+
+_SIGN_OFFS = re.compile(
+    r"(?i)^(?:with\s+)?(?:(?:very\s+)?(?:best|warm|warmest|kind|kindest|good)\s+(?:wishes|regards)"
+    r"|all\s+(?:the|my)\s+(?:very\s+)?best|take\s+care|yours(?:\s+(?:sincerely|truly|faithfully))?"
+    r"|warmly|warm\s+regards|regards|best|thank\s+you|thanks|with\s+thanks|good\s+luck"
+    r"|with\s+(?:warmth|love|care))\b"
+)
+
+
+def closing_signs_off(closing: str | None) -> bool:
+    """Whether the letter's closing ends with a sign-off of its own ("All the best,"), which
+    then replaces the service's: a letter signs off once."""
+    if not closing or not closing.strip():
+        return False
+    last = re.split(r"\n\s*\n|\n", closing.strip())[-1].strip().strip("*_")
+    if len(last.split()) > 8:
+        return False
+    return bool(_SIGN_OFFS.match(last)) or last.endswith(",")
+
+
+def printed_texts(letter: LetterBase, imagery: bool = True) -> list[str]:
+    """The text of every field the letter prints (not the notes for the record)."""
+    data = letter.model_dump(by_alias=True, exclude=set(_NOT_PRINTED))
+    ipaf = data.get("ipaf") or {}
+    for key in ("defensive_function", "labels", "affect", *(() if imagery else ("imagery",))):
+        ipaf.pop(key, None)
+    (data.get("referral") or {}).pop("date", None)
+    texts: list[str] = []
+    _walk(data, texts)
+    return texts
+
+
+def _letter_text(letter: LetterBase) -> str:
+    """Everything the letter prints from its fields, but the images: to find the images it
+    already uses."""
+    return "\n".join(printed_texts(letter, imagery=False))
+
+
+_NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")
+
+
+def _walk(value: Any, texts: list[str]) -> None:
+    if isinstance(value, str):
+        texts.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _walk(item, texts)
+    elif isinstance(value, list):
+        for item in value:
+            _walk(item, texts)
 
 
 def _glossary(letter: LetterBase) -> list[dict[str, str]]:

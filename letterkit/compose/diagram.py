@@ -6,14 +6,14 @@ in between. Feelings the patient is less aware of are offered tentatively ("perh
 resentment") in a dashed outline, so nothing relies on colour. When the pattern turns round, or
 is turned inwards, a row below says so.
 
-The boxes hold short labels: the patient's own words where they appear in that part of the
-pattern, otherwise the first clause of the therapist's sentence, cut to a few words. The full
-sentences are in the letter next to the diagram.
+The boxes hold each part of the pattern whole, in the words of the letter, and grow to fit;
+only a very long part with a short label from the therapist (``ipaf.labels``) is drawn by that
+label.
 
 The SVG is self-contained and safe to inline into HTML: no scripts, links, images, external
 fonts or CSS, and every piece of text is XML-escaped. One user unit is one point, and font
 sizes are in points: at ``scale=1`` the smallest text is 12pt (clear print); at ``scale=1.4``
-it is 16.8pt (large print). The diagram keeps the width of the page's text column (160mm by
+it is 16.8pt (large print). The diagram keeps the width of the page's text column (170mm by
 default) at every scale: larger text wraps onto more lines and the boxes grow taller.
 
 ``diagram_labels`` decides what the diagram says, ``diagram_svg`` how it looks.

@@ -1,8 +1,9 @@
-"""What the pattern diagram says: short labels for its boxes, its feelings, its text alternative.
+"""What the pattern diagram says: the words in its boxes, its feelings, its text alternative.
 
-``parts_of(ipaf)`` picks, for each part of the pattern, the patient's own words where they
-appear there, otherwise the first clause of the therapist's sentence cut to a few words.
-Everything here is plain text; ``diagram_svg`` escapes it when it draws.
+The diagram never changes the patient's words: each box holds its part of the pattern whole,
+hedges and all ("You tend to expect …" stays), and the box grows to fit. Only a part too long
+to draw well, for which the therapist has given a short label (``ipaf.labels``), is drawn by
+that label. Everything here is plain text; ``diagram_svg`` escapes it when it draws.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from letterkit.compose.feelings import understand
 from letterkit.model.schema import Affect, Ipaf
 
 __all__ = [
@@ -19,209 +22,51 @@ __all__ = [
     "REVERSAL_HEADING",
     "SELF_HEADING",
     "Feeling",
+    "Part",
     "Parts",
     "clean",
     "ipaf_text_alternative",
     "parts_of",
 ]
+# The diagram's words are drawn whole; nothing here shortens them.
 
 SELF_HEADING = "How you see yourself"
 OTHER_HEADING = "How you experience others"
 REVERSAL_HEADING = "Sometimes it turns round"
 INTERNALISED_HEADING = "Inside you"
 
-_BOX_WORDS = 8
-"""Longest label in the two main boxes, in words."""
-_ROW_WORDS = 16
-"""Longest label in the full-width rows (turning round, inside you), in words."""
-_FEELING_WORDS = 10
-"""Longest feeling drawn, in words (the text alternative has it whole)."""
-_MAX_FEELINGS = 8
-"""Most feelings drawn; a real pattern has two or three."""
-_MAX_LABEL = 140
-"""Longest label drawn, in characters."""
-_MAX_SAID = 600
-"""Longest sentence of the text alternative, in characters."""
-_MAX_FIELD = 4000
-"""Characters of a field looked at: the diagram needs its first sentence or two."""
-
-
-# --------------------------------------------------------------------------- short labels
+# --------------------------------------------------------------------------- the words drawn
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][’”\"')]))\s+(?=[‘“\"'(]?[A-Z0-9])")
-_SUBORDINATE = {
-    "when", "whenever", "if", "as", "although", "though", "because", "while", "whilst",
-    "after", "before", "once", "since", "until", "unless",
-}  # fmt: skip
-_HEDGE = re.compile(r"(?i)\b(?:tend to|tends to|often|usually|really|just|also|probably)\s+")
-_DANGLING = {
-    "a", "an", "the", "and", "or", "but", "nor", "to", "of", "in", "on", "at", "for", "with",
-    "by", "from", "as", "that", "which", "who", "whom", "your", "you", "is", "are", "be", "so",
-    "than", "into", "about", "like", "when", "if", "very", "most", "more", "own", "just", "all",
-    "before", "after", "until", "unless", "because", "while", "whilst", "since", "once", "though",
-    "although", "where", "what", "how", "can", "could", "will", "would", "must", "should", "may",
-    "might", "have", "has", "had", "was", "were", "not", "it", "they", "them", "their", "my", "his",
-    "her", "our", "its", "me", "we", "i", "yourself", "even", "such", "some", "any", "every",
-}  # fmt: skip
-_ABOUT_TURNING = re.compile(
-    r"(?i)\b(?:turns?|turned|turning|flips?|swaps?|switch(?:es)?)\s+(?:a)?round\b|\breverses?\b"
-    r"|\bthe other way\b"
-)
-_ABOUT_SAME_WAY = re.compile(r"(?i)\b(?:this|that|the same|a similar|similar) (?:way|ways)\b|\blike this\b")
-_SOMETIMES = re.compile(r"(?i)^(?:sometimes|at times)\b,?\s*")
-_LOWER_AFTER_COLON = {
-    "you", "your", "when", "whenever", "sometimes", "perhaps", "at", "if", "a", "an", "the",
-    "it", "this", "then", "there", "others", "other", "people", "as", "while", "often",
-}  # fmt: skip
+
+_MAX_FEELINGS = 8
+"""Most feelings drawn; a real pattern has two or three (the text alternative names them all)."""
+_MAX_SAID_FEELINGS = 20
+"""Most feelings the text alternative names; a real pattern has two or three."""
+_MAX_FIELD = 4000
+"""Characters of a field looked at: bounds the work on absurd input."""
+LONG_PART = 320
+"""A part longer than this (in characters) is drawn by its short label, when it has one."""
 
 
 def clean(text: str) -> str:
-    """One line of plain text: no XML-illegal characters, Markdown emphasis marks or escapes.
-
-    Only the start of a very long text is kept: the diagram shows a few words of each part.
-    """
+    """One line of plain text: no XML-illegal characters, Markdown emphasis marks or escapes."""
     text = _NOT_XML.sub("", text[:_MAX_FIELD])
     text = _EMPHASIS.sub(r"\2", text)
     text = _MD_ESCAPE.sub(r"\1", text)
     return " ".join(text.split())
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_BREAK.split(clean(text)) if s.strip()]
-
-
-def _quote_depth(text: str) -> int:
-    """How many ‘ or “ quotes are still open at the end of ``text``."""
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "‘“":
-            depth += 1
-        elif ch == "”" and depth:
-            depth -= 1
-        elif ch == "’" and depth and not (i + 1 < len(text) and text[i + 1].isalpha()):
-            depth -= 1
-    return depth
-
-
-def _clauses(sentence: str) -> list[str]:
-    """A sentence split at commas, semicolons, colons and dashes, but not inside quotes."""
-    sentence = sentence.replace(" - ", " – ")
-    clauses: list[str] = []
-    start = depth = 0
-    for i, ch in enumerate(sentence):
-        if ch in "‘“":
-            depth += 1
-        elif ch == "”" and depth:
-            depth -= 1
-        elif ch == "’" and depth and not (i + 1 < len(sentence) and sentence[i + 1].isalpha()):
-            depth -= 1
-        elif ch in ",;:—–(" and depth == 0:
-            clauses.append(sentence[start:i])
-            start = i + 1
-    clauses.append(sentence[start:])
-    return [c.strip(" )") for c in clauses if c.strip(" )")]
-
-
-def _key_sentence(text: str, skip: re.Pattern[str] | None = None) -> str:
-    """The first sentence of ``text`` that says something, passing over a short one matching
-    ``skip`` ("Sometimes the pattern turns around.") when more follow."""
-    sentences = _sentences(text)
-    if not sentences:
-        return clean(text)
-    for sentence in sentences[:-1]:
-        if skip is None or not (skip.search(sentence) and len(sentence.split()) <= 8):
-            return sentence
-    return sentences[-1]
-
-
-def _key_clause(sentence: str) -> str:
-    """The main clause a sentence starts with: past a leading 'When …,' and at least 3 words."""
-    clauses = _clauses(sentence)
-    if not clauses:
-        return sentence
-    index = 0
-    if len(clauses) > 1 and clauses[0].split()[0].lower() in _SUBORDINATE:
-        index = 1
-    clause = clauses[index]
-    while len(clause.split()) < 3 and index + 1 < len(clauses):
-        index += 1
-        clause = f"{clause}, {clauses[index]}"
-    return clause
-
-
-def _limit(text: str, max_words: int, max_chars: int = _MAX_LABEL) -> str:
-    """``text`` cut to ``max_words`` words, dropping hedges first and ending on '…'."""
-    if len(text) > max_chars:
-        cut = text[:max_chars]
-        cut = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut
-        text = cut.rstrip(",;:—– ") + "…"
-    words = text.split()
-    if len(words) <= max_words:
-        return text
-    words = _HEDGE.sub("", text).split()
-    if len(words) <= max_words:
-        return " ".join(words)
-    words = words[:max_words]
-    while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING:
-        words.pop()
-    short = " ".join(words).rstrip(",;:—– ")
-    return short + "…" + ("’" * _quote_depth(short))
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    return text[:1].lower() + text[1:] if first.lower() in _LOWER_AFTER_COLON else text
-
-
-def _full_stop(text: str) -> str:
-    text = text.rstrip()
-    return text if re.search(r"[.!?…][’”\"')]?$", text) else text + "."
-
-
-def _label(sentence: str, max_words: int, lead: re.Pattern[str] | None = None) -> str:
-    clause = _key_clause(sentence)
-    if lead is not None:
-        clause = lead.sub("", clause) or clause
-    clause = clause.rstrip(" .,;:")
-    return _upper_first(_limit(clause, max_words))
-
-
-def _plain_phrase(phrase: str) -> str:
-    return " ".join(re.sub(r"[‘’“”\"']", " ", phrase.lower()).split())
-
-
-def _quoted(phrase: str) -> str:
-    phrase = clean(phrase).strip("‘’“”\"' ")
-    return f"‘{phrase}’"
-
-
-def _imagery_in(text: str, imagery: Sequence[str], taken: set[str]) -> str | None:
-    """The first of the patient's own phrases that ``text`` uses, quoted."""
-    plain_text = _plain_phrase(clean(text))
-    for phrase in imagery:
-        plain = _plain_phrase(clean(phrase))
-        if plain and plain not in taken and re.search(rf"(?<!\w){re.escape(plain)}(?!\w)", plain_text):
-            taken.add(plain)
-            return _quoted(phrase)
-    return None
-
-
-def _some(feeling: str) -> str:
-    """'some anger', but 'a fear of …' stays as it is."""
-    return feeling if re.match(r"(?i)(a|an|the|some|your|perhaps)\s", feeling) else "some " + feeling
-
-
 def _join_words(items: Sequence[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+Part = Literal["all", "main", "rows"]
+"""The whole diagram, its main row (the two boxes and the feelings), or its lower rows."""
 
 
 @dataclass(frozen=True)
@@ -232,13 +77,15 @@ class Feeling:
 
 @dataclass(frozen=True)
 class Parts:
-    """What the diagram says, in plain text (not yet escaped)."""
+    """What the diagram says, in plain text (not yet escaped).
+
+    ``*_label`` is what a box shows: the part's whole text, or the therapist's short label for
+    a very long part; ``*_sentence`` is always the whole text (for the text alternative).
+    """
 
     self_label: str
-    self_imagery: bool
     self_sentence: str
     other_label: str
-    other_imagery: bool
     other_sentence: str
     plain_feelings: tuple[str, ...]
     tentative_feelings: tuple[str, ...]
@@ -249,10 +96,13 @@ class Parts:
 
     @property
     def feelings(self) -> list[Feeling]:
-        shown = [Feeling(_limit(f, _FEELING_WORDS), False) for f in self.plain_feelings]
+        shown = [Feeling(f, False) for f in self.plain_feelings]
         for i, feeling in enumerate(self.tentative_feelings):
             too = bool(self.plain_feelings) or i > 0
-            label = ("perhaps, too, " if too else "perhaps ") + _some(_limit(feeling, _FEELING_WORDS))
+            # The typed word is drawn as typed: "some" only goes before a noun.
+            words = understand(feeling)
+            said = words.after_some if words.after_some and words.noun == words.typed else feeling
+            label = ("perhaps, too, " if too else "perhaps ") + said
             shown.append(Feeling(label, True))
         if len(shown) > _MAX_FEELINGS:
             more = len(shown) - _MAX_FEELINGS + 1
@@ -260,78 +110,89 @@ class Parts:
         return shown
 
 
+def _drawn(text: str, label: str | None) -> str:
+    """The words a box shows: the whole text, or the short label when the text is very long."""
+    whole = clean(text)
+    if label and clean(label) and len(whole) > LONG_PART:
+        return clean(label)
+    return whole
+
+
 def parts_of(ipaf: Ipaf) -> Parts:
     """What the diagram says about ``ipaf``."""
-    taken: set[str] = set()
-    self_sentence = _key_sentence(ipaf.self_)
-    other_sentence = _key_sentence(ipaf.other)
-    self_imagery = _imagery_in(ipaf.self_, ipaf.imagery, taken)
-    other_imagery = _imagery_in(ipaf.other, ipaf.imagery, taken)
+    labels = ipaf.labels
     plain: list[str] = []
     tentative: list[str] = []
     for affect in ipaf.affect:
         feeling = clean(affect.feeling if isinstance(affect, Affect) else affect)
         if feeling:
             (tentative if isinstance(affect, Affect) and affect.less_conscious else plain).append(feeling)
-    reversal = internalised = None
-    if ipaf.reversal:
-        reversal = _SOMETIMES.sub("", _key_sentence(ipaf.reversal, _ABOUT_TURNING)) or clean(ipaf.reversal)
-        reversal = _upper_first(reversal)
-    if ipaf.internalised:
-        internalised = _key_sentence(ipaf.internalised, _ABOUT_SAME_WAY)
+    reversal = clean(ipaf.reversal) if ipaf.reversal else None
+    internalised = clean(ipaf.internalised) if ipaf.internalised else None
     return Parts(
-        self_label=self_imagery or _label(self_sentence, _BOX_WORDS),
-        self_imagery=self_imagery is not None,
-        self_sentence=self_sentence,
-        other_label=other_imagery or _label(other_sentence, _BOX_WORDS),
-        other_imagery=other_imagery is not None,
-        other_sentence=other_sentence,
+        self_label=_drawn(ipaf.self_, labels.self_ if labels else None),
+        self_sentence=clean(ipaf.self_),
+        other_label=_drawn(ipaf.other, labels.other if labels else None),
+        other_sentence=clean(ipaf.other),
         plain_feelings=tuple(plain),
         tentative_feelings=tuple(tentative),
-        reversal_label=_label(reversal, _ROW_WORDS) if reversal else None,
-        reversal_sentence=reversal,
-        internalised_label=_label(internalised, _ROW_WORDS) if internalised else None,
-        internalised_sentence=internalised,
+        reversal_label=_drawn(ipaf.reversal or "", labels.reversal if labels else None) if reversal else None,
+        reversal_sentence=reversal or None,
+        internalised_label=(
+            _drawn(ipaf.internalised or "", labels.internalised if labels else None) if internalised else None
+        ),
+        internalised_sentence=internalised or None,
     )
 
 
 # --------------------------------------------------------------------------- text alternative
 
 
-def ipaf_text_alternative(ipaf: Ipaf) -> str:
+def _says(where: str, text: str) -> str:
+    """'The first box, how you see yourself, says: “…”.' — grammatical whatever was typed."""
+    ends = re.search(r"[.!?…][’”\"')]*$", text)
+    return f"{where} says: “{text}”" + ("" if ends else ".")
+
+
+def ipaf_text_alternative(ipaf: Ipaf, part: Part = "all") -> str:
     """A plain-English account of the diagram, for its ``<desc>`` and for screen readers.
 
-    >>> ipaf_text_alternative(Ipaf(self="You feel second best.", other="You expect criticism.",
+    >>> ipaf_text_alternative(Ipaf(self="You feel second best.", other="critical",
     ...                            affect=["anger"]))  # doctest: +NORMALIZE_WHITESPACE
-    'A diagram of the pattern. Arrows go both ways between how you see yourself and how you
-    experience others. How you see yourself: you feel second best. How you experience others:
-    you expect criticism. The feeling that links them is anger.'
+    'A diagram of the pattern, with arrows going both ways between two boxes. The first box,
+    how you see yourself, says: “You feel second best.” The second box, how you experience
+    others, says: “critical”. Between them is the feeling that links the two: anger.'
     """
     parts = parts_of(ipaf)
+    if part == "rows":
+        rows = []
+        if parts.reversal_sentence:
+            rows.append(_says(f"One box, “{REVERSAL_HEADING}”,", parts.reversal_sentence))
+        if parts.internalised_sentence:
+            rows.append(_says(f"One box, “{INTERNALISED_HEADING}”,", parts.internalised_sentence))
+        return " ".join(["More of the diagram of the pattern.", *rows])
     said = [
-        "A diagram of the pattern.",
-        "Arrows go both ways between how you see yourself and how you experience others.",
+        "A diagram of the pattern, with arrows going both ways between two boxes.",
+        _says("The first box, how you see yourself,", parts.self_sentence),
+        _says("The second box, how you experience others,", parts.other_sentence),
     ]
-    if parts.self_imagery:
-        said.append(f"You see yourself as {parts.self_label}.")
-    else:
-        said.append(f"How you see yourself: {_lower_first(_full_stop(parts.self_sentence))}")
-    if parts.other_imagery:
-        said.append(f"You experience others as {parts.other_label}.")
-    else:
-        said.append(f"How you experience others: {_lower_first(_full_stop(parts.other_sentence))}")
-    plain, tentative = parts.plain_feelings, [_some(f) for f in parts.tentative_feelings]
+    plain = list(parts.plain_feelings)
+    tentative = [f.label for f in parts.feelings if f.tentative]
+    if len(plain) > _MAX_SAID_FEELINGS:  # absurd input: name the first ones
+        plain = [*plain[: _MAX_SAID_FEELINGS - 1], f"{len(plain) - _MAX_SAID_FEELINGS + 1} more"]
     if len(plain) == 1:
-        said.append(f"The feeling that links them is {plain[0]}.")
+        said.append(f"Between them is the feeling that links the two: {plain[0]}.")
     elif plain:
-        said.append(f"The feelings that link them are {_join_words(plain)}.")
+        said.append(f"Between them are the feelings that link the two: {_join_words(plain)}.")
     if tentative:
-        if plain:
-            said.append(f"Perhaps, too, there is {_join_words(tentative)}.")
-        else:
-            said.append(f"Perhaps {_join_words(tentative)} links them.")
+        lead = "Drawn dashed, as less certain" if plain else "Between them, drawn dashed, as less certain"
+        said.append(f"{lead}: {_join_words(tentative)}.")
+    if part == "main":
+        if parts.reversal_sentence or parts.internalised_sentence:
+            said.append("More of the pattern follows in a second picture.")
+        return " ".join(said)
     if parts.reversal_sentence:
-        said.append(f"{REVERSAL_HEADING}: {_lower_first(_full_stop(parts.reversal_sentence))}")
+        said.append(_says(f"A row below, “{REVERSAL_HEADING}”,", parts.reversal_sentence))
     if parts.internalised_sentence:
-        said.append(f"{INTERNALISED_HEADING}: {_lower_first(_full_stop(parts.internalised_sentence))}")
-    return " ".join(_limit(sentence, len(sentence), _MAX_SAID) for sentence in said)
+        said.append(_says(f"A row below, “{INTERNALISED_HEADING}”,", parts.internalised_sentence))
+    return " ".join(said)

@@ -20,6 +20,7 @@ from letterkit.compose.diagram_labels import (
     REVERSAL_HEADING,
     SELF_HEADING,
     Feeling,
+    Part,
     Parts,
     clean,
     ipaf_text_alternative,
@@ -30,7 +31,7 @@ from letterkit.model.schema import Ipaf
 __all__ = ["DEFAULT_TITLE", "FONT_FAMILY", "MAX_SCALE", "MIN_TEXT_PT", "WIDTH_MM", "ipaf_svg"]
 
 DEFAULT_TITLE = "The pattern we are working on"
-WIDTH_MM = 160.0
+WIDTH_MM = 170.0
 """The diagram's width at every scale: the text column of an A4 letter."""
 MIN_TEXT_PT = 12.0
 """No text is ever drawn smaller than this (UKAAF clear print), whatever the scale."""
@@ -43,7 +44,7 @@ ACCENT = "#1f5566"
 PAPER = "#ffffff"
 
 _PT_PER_MM = 72 / 25.4
-_LINE_HEIGHT = 1.3
+_LINE_HEIGHT = 1.25
 
 
 # --------------------------------------------------------------------------- text width
@@ -148,7 +149,7 @@ class _Sizes:
 
     @property
     def label(self) -> float:
-        return self._text(14.0)
+        return self._text(12.0)
 
     @property
     def feeling(self) -> float:
@@ -156,11 +157,11 @@ class _Sizes:
 
     @property
     def pad(self) -> float:
-        return self._pt(10.0)
+        return self._pt(8.0)
 
     @property
     def gap(self) -> float:
-        return self._pt(4.0)
+        return self._pt(3.0)
 
     @property
     def pill_x(self) -> float:
@@ -326,18 +327,29 @@ def _side_by_side(
     canvas = _Canvas()
     feelings = parts.feelings
     margin = s._pt(8.0)  # between a box and the feelings
-    extra = 2 * s.pill_x + 2 * margin
+    extra = 2 * s.pill_x + 2 * margin + 1.0  # + 1pt: a feeling exactly as wide as its room still fits
     natural = max((_text_width(f.label, s.feeling) for f in feelings), default=0.0)
     longest_word = max((_text_width(w, s.feeling) for f in feelings for w in f.label.split()), default=0.0)
-    middle = min(max(natural + extra, 0.22 * width), 0.36 * width)
+    middle = min(max(natural + extra, 0.16 * width), 0.36 * width)
     middle = min(max(middle, longest_word + extra), 0.5 * width)
-    box_w = (width - middle) / 2
-    inner = box_w - 2 * s.pad
-    blocks = [
-        _Block.wrap(SELF_HEADING, parts.self_label, inner, s),
-        _Block.wrap(OTHER_HEADING, parts.other_label, inner, s),
-    ]
-    content = max(b.height() for b in blocks)
+    # The box with more words gets more of the width, so that neither grows much taller
+    # than the other.
+    boxes = width - middle
+    best: tuple[float, float, list[_Block]] | None = None
+    for step in range(13):
+        share = 0.5 + (step // 2) * 0.025 * (1 if step % 2 else -1)
+        widths = (boxes * share, boxes * (1 - share))
+        wrapped = [
+            _Block.wrap(SELF_HEADING, parts.self_label, widths[0] - 2 * s.pad, s),
+            _Block.wrap(OTHER_HEADING, parts.other_label, widths[1] - 2 * s.pad, s),
+        ]
+        tallest = max(b.height() for b in wrapped)
+        if best is None or tallest < best[0] - 0.01:
+            best = (tallest, share, wrapped)
+    assert best is not None
+    content, share, blocks = best
+    box_ws = (boxes * share, boxes * (1 - share))
+    inner = min(box_ws) - 2 * s.pad
 
     pills = [_Pill.wrap(f, middle - 2 * margin, s) for f in feelings]
     pill_gap = s._pt(7.0)
@@ -346,18 +358,18 @@ def _side_by_side(
     middle_h = 2 * arrow_off + (2 * clearance + stack if pills else s._pt(24.0))
     height = max(content + 2 * s.pad, middle_h)
 
-    right = left + width - box_w
-    for x, block in zip((left, right), blocks, strict=True):
+    right = left + width - box_ws[1]
+    for x, box_w, block in zip((left, right), box_ws, blocks, strict=True):
         canvas.rect(x, top, box_w, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
         block.draw(canvas, x + s.pad, top + s.pad)
 
-    start, end = left + box_w + s.stroke, right - s.stroke
+    start, end = left + box_ws[0] + s.stroke, right - s.stroke
     canvas.arrow(start, top + arrow_off, end, top + arrow_off, s.arrow, s.head)
     canvas.arrow(end, top + height - arrow_off, start, top + height - arrow_off, s.arrow, s.head)
 
     y = top + (height - stack) / 2
     for pill in pills:
-        pill.draw(canvas, left + width / 2, y)
+        pill.draw(canvas, left + box_ws[0] + middle / 2, y)
         y += pill.height + pill_gap
     return canvas, height, inner
 
@@ -411,7 +423,9 @@ def _main_row(canvas: _Canvas, parts: Parts, left: float, top: float, width: flo
     beside, beside_h, box_inner = _side_by_side(parts, left, top, width, s)
     stacked, stacked_h = _stacked(parts, left, top, width, s)
     roomy = box_inner >= 8.5 * s.label  # about 15 characters a line in the boxes
-    chosen = beside if roomy and beside_h <= stacked_h * 1.1 else stacked
+    # The whole text is drawn, so the boxes can be long: side by side only when that is no
+    # taller than one above the other.
+    chosen = beside if roomy and beside_h <= stacked_h else stacked
     canvas.items.extend(chosen.items)
     return beside_h if chosen is beside else stacked_h
 
@@ -444,23 +458,75 @@ def _loop_icon(canvas: _Canvas, x: float, y: float, size: float, s: _Sizes) -> N
     canvas.head(tip_x, tip_y, math.atan2(tip_y - y1, tip_x - x1), head)
 
 
-def _wide_row(
-    canvas: _Canvas, heading: str, label: str, icon: str, left: float, top: float, width: float, s: _Sizes
+def _rows(
+    canvas: _Canvas,
+    rows: Sequence[tuple[str, str, str]],
+    left: float,
+    top: float,
+    width: float,
+    s: _Sizes,
+    gap: float,
 ) -> float:
-    """A full-width box with an icon and a short label; return its height."""
-    icon_size = s._pt(34.0)
-    text_x = left + s.pad + icon_size + s.pad * 1.2
-    block = _Block.wrap(heading, label, left + width - s.pad - text_x, s)
-    height = max(block.height(), icon_size) + 2 * s.pad
+    """The turning round and the inner form: side by side when that is shorter and each box
+    keeps room for its words, else one above the other. Returns the height."""
+    stacked = sum(_row_height(h, label, width, s) for h, label, _ in rows) + gap * (len(rows) - 1)
+    half = (width - gap) / 2
+    if len(rows) == 2 and half - 2 * s.pad >= 12 * s.label:
+        paired = max(_row_height(h, label, half, s) for h, label, _ in rows)
+        if paired < stacked * 0.85:
+            for index, (heading, label, icon) in enumerate(rows):
+                _wide_row(canvas, heading, label, icon, left + index * (half + gap), top, half, s, paired)
+            return paired
+    y = top
+    for index, (heading, label, icon) in enumerate(rows):
+        y += gap if index else 0
+        y += _wide_row(canvas, heading, label, icon, left, y, width, s)
+    return y - top
+
+
+def _icon_size(s: _Sizes) -> float:
+    """The icon sits beside the heading, at about the heading's height."""
+    return s.heading * _LINE_HEIGHT * 1.15
+
+
+def _row_block(heading: str, label: str, width: float, s: _Sizes) -> _Block:
+    inner = width - 2 * s.pad
+    heading_lines = _wrap(heading, inner - _icon_size(s) - s.gap * 2, s.heading, bold=True)
+    return _Block(heading_lines, _wrap(label, inner, s.label), s)
+
+
+def _row_height(heading: str, label: str, width: float, s: _Sizes) -> float:
+    return _row_block(heading, label, width, s).height() + 2 * s.pad
+
+
+def _wide_row(
+    canvas: _Canvas,
+    heading: str,
+    label: str,
+    icon: str,
+    left: float,
+    top: float,
+    width: float,
+    s: _Sizes,
+    height: float | None = None,
+) -> float:
+    """A box with its heading beside an icon and its words below; return its height
+    (``height`` makes it taller, to line up with its neighbour)."""
+    icon_size = _icon_size(s)
+    block = _row_block(heading, label, width, s)
+    height = max(height or 0.0, block.height() + 2 * s.pad)
     canvas.rect(left, top, width, height, fill=FILL, stroke=ACCENT, width=s.stroke, radius=s.radius)
-    icon_y = top + (height - icon_size) / 2
+    icon_y = top + s.pad + (len(block.heading) * s.heading * _LINE_HEIGHT - icon_size) / 2
     (_turn_icon if icon == "turn" else _loop_icon)(canvas, left + s.pad, icon_y, icon_size, s)
-    block.draw(canvas, text_x, top + (height - block.height()) / 2)
+    text_x = left + s.pad + icon_size + s.gap * 2
+    top += s.pad
+    top += canvas.text(block.heading, text_x, top, s.heading, bold=True) + s.gap
+    canvas.text(block.label, left + s.pad, top, s.label)
     return height
 
 
-def _svg_id(ipaf: Ipaf, scale: float, title: str) -> str:
-    digest = hashlib.sha256(repr((ipaf.model_dump(by_alias=True), scale, title)).encode()).hexdigest()
+def _svg_id(ipaf: Ipaf, scale: float, title: str, part: str) -> str:
+    digest = hashlib.sha256(repr((ipaf.model_dump(by_alias=True), scale, title, part)).encode()).hexdigest()
     return f"ipaf-{digest[:10]}"
 
 
@@ -471,11 +537,16 @@ def ipaf_svg(
     title: str = DEFAULT_TITLE,
     width_mm: float = WIDTH_MM,
     id_prefix: str | None = None,
+    part: Part = "all",
 ) -> str:
     """The pattern as a self-contained inline SVG, ready to put into the letter's HTML.
 
+    ``part`` draws the whole pattern (``all``), or only the two boxes and the feelings
+    (``main``) or only the turning round and the inner form (``rows``; an empty string when
+    the pattern has neither), so that a letter can lay the two out as separate figures.
+
     ``scale`` sizes the text: 1.0 for clear print (smallest text 12pt), 1.4 for large print
-    (16.8pt); text never goes below 12pt. The width stays ``width_mm`` (160mm, an A4 text
+    (16.8pt); text never goes below 12pt. The width stays ``width_mm`` (170mm, an A4 text
     column) at every scale, so larger text wraps and the boxes grow taller. ``title`` is the
     diagram's accessible name; the ``<desc>`` is :func:`ipaf_text_alternative`. ``id_prefix``
     names the ``<title>`` and ``<desc>`` ids (default: a hash of the content, so it is stable
@@ -485,7 +556,7 @@ def ipaf_svg(
         raise ValueError(f"scale must be above 0 and at most {MAX_SCALE:g}, not {scale!r}")
     if not (math.isfinite(width_mm) and 80 <= width_mm <= 400):
         raise ValueError(f"width_mm must be between 80 and 400, not {width_mm!r}")
-    prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix or "") or _svg_id(ipaf, scale, title)
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix or "") or _svg_id(ipaf, scale, title, part)
     if not prefix[0].isalpha():
         prefix = "ipaf-" + prefix
     parts = parts_of(ipaf)
@@ -495,18 +566,26 @@ def ipaf_svg(
     inner = width - 2 * edge
     canvas = _Canvas()
     y = edge
-    y += _main_row(canvas, parts, edge, y, inner, s)
-    row_gap = s._pt(14.0)
-    if parts.reversal_label:
-        y += row_gap
-        y += _wide_row(canvas, REVERSAL_HEADING, parts.reversal_label, "turn", edge, y, inner, s)
-    if parts.internalised_label:
-        y += row_gap
-        y += _wide_row(canvas, INTERNALISED_HEADING, parts.internalised_label, "loop", edge, y, inner, s)
+    if part != "rows":
+        y += _main_row(canvas, parts, edge, y, inner, s)
+    row_gap = s._pt(8.0)
+    rows = [
+        (heading, label, icon)
+        for heading, label, icon in (
+            (REVERSAL_HEADING, parts.reversal_label, "turn"),
+            (INTERNALISED_HEADING, parts.internalised_label, "loop"),
+        )
+        if label
+    ]
+    if part == "rows" and not rows:
+        return ""
+    if rows and part != "main":
+        y += row_gap if part == "all" else 0
+        y += _rows(canvas, rows, edge, y, inner, s, row_gap)
     height = y + edge
 
     title_text = clean(title) or DEFAULT_TITLE
-    desc = ipaf_text_alternative(ipaf)
+    desc = ipaf_text_alternative(ipaf, part)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" class="ipaf-diagram" '

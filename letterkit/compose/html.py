@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
-from letterkit.compose.styling import get_style, style_css
+from letterkit.compose.styling import easy_read_markdown, get_style, style_css
 from letterkit.compose.templating import Templates
 from letterkit.model import kinds
 from letterkit.resources import styles_dir
@@ -131,6 +131,9 @@ def to_html(
     body_md = render(kind.template_name, variables, template_dir)
     signature_md = render("signature.md.j2", variables, template_dir)
     help_md = render("help.md.j2", variables, template_dir)
+    closing_md = variables["closing"]
+    if get_style(ctx.style).sentence_per_line:
+        body_md, help_md, closing_md = (easy_read_markdown(md) for md in (body_md, help_md, closing_md))
     letter = ctx.letter
     title = f"{kind.title}: {letter.patient.name}"
     page = {
@@ -139,6 +142,7 @@ def to_html(
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
         "body_html": _sections(markdown_to_html(body_md, dropped)).replace(f"<p>{placeholder}</p>", svg),
         "signature_html": markdown_to_html(signature_md, dropped),
+        "closing_html": markdown_to_html(closing_md, dropped) if closing_md.strip() else "",
         "help_html": markdown_to_html(help_md, dropped),
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
@@ -192,15 +196,27 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
 
     placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
     from letterkit.compose.diagram import ipaf_text_alternative
+    from letterkit.compose.diagram_labels import Part
 
     # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
     # text alternative, not just a name.
-    svg = ipaf_svg(
-        ctx.letter.ipaf,
-        scale=get_style(ctx.style).diagram_scale,
-        title=ipaf_text_alternative(ctx.letter.ipaf),
-    )
-    return placeholder, f'<figure class="diagram">{svg}</figure>'
+    style = get_style(ctx.style)
+    scale = ctx.diagram_scale or style.diagram_scale
+    # Two figures, so that the lower rows (the pattern turning round, and inside you) can go
+    # to the next page without taking the main picture with them.
+    figures = []
+    drawn: tuple[Part, ...] = ("main", "rows")
+    for part in drawn:
+        svg = ipaf_svg(
+            ctx.letter.ipaf,
+            scale=scale,
+            width_mm=style.diagram_mm,
+            title=ipaf_text_alternative(ctx.letter.ipaf, part),
+            part=part,
+        )
+        if svg:
+            figures.append(f'<figure class="diagram diagram-{part}">{svg}</figure>')
+    return placeholder, "\n".join(figures)
 
 
 def style_sheets(style: str) -> list[str]:

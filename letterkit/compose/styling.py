@@ -8,6 +8,7 @@ reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -24,6 +25,8 @@ class Style:
     """A file in styles/ layered over letter.css."""
     sentence_per_line: bool = False
     """Easy read: each sentence on a line of its own, and a glossary of hard words."""
+    diagram_mm: float = 170.0
+    """The diagram's width: the text column of the style's A4 page (its stylesheet's margins)."""
 
 
 STANDARD = "standard"
@@ -33,7 +36,14 @@ STYLE_TABLE: dict[str, Style] = {
     s.name: s
     for s in (
         Style(STANDARD, min_pt=12.0, body_pt=12.0),
-        Style("large-print", min_pt=16.0, body_pt=18.0, diagram_scale=1.4, stylesheet="large-print.css"),
+        Style(
+            "large-print",
+            min_pt=16.0,
+            body_pt=18.0,
+            diagram_scale=1.4,
+            stylesheet="large-print.css",
+            diagram_mm=168.0,
+        ),
         Style(
             EASY_READ,
             min_pt=14.0,
@@ -41,6 +51,7 @@ STYLE_TABLE: dict[str, Style] = {
             diagram_scale=1.34,
             stylesheet="easy-read.css",
             sentence_per_line=True,
+            diagram_mm=140.0,
         ),
     )
 }
@@ -145,14 +156,100 @@ def style_css(style: str) -> str:
     return f":root {{ --body-size: {size:g}pt; }}\nhtml {{ font-size: {size:g}pt; }}\n"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')]*\s+(?=[A-Z‘“\"'(0-9])")
+_SENTENCE_END = re.compile(r"[.!?…][”’\"')]*(?=\s+[*]?[A-Z‘“\"'(0-9])")
+_LIST_ITEM = re.compile(r"^([-+*]|\d+[.)])\s+")
+_MARKUP_START = re.compile(r"^(?:(\d+)([.)])(?=\s)|([-+*#>])(?=\s|$))")
+_KEEP_WHOLE = re.compile(r"<(?:ins|del|mark|div|figure|svg)\b|^letterkit-diagram-|^#")
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence's closing punctuation (and any closing quote)."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def _unmarked(sentence: str) -> str:
+    """A sentence that now starts a line must not start a list, heading or quote."""
+    match = _MARKUP_START.match(sentence)
+    if not match:
+        return sentence
+    if match.group(1):
+        return f"{match.group(1)}\\{match.group(2)}{sentence[match.end() :]}"
+    return "\\" + sentence
 
 
 def one_sentence_per_line(text: str) -> str:
-    """Easy read: every sentence starts a new paragraph."""
+    """Easy read: every sentence of plain text starts a new paragraph."""
     paragraphs = re.split(r"\n\s*\n", text.strip())
-    out = []
-    for paragraph in paragraphs:
-        joined = " ".join(paragraph.split())
-        out.append("\n\n".join(s for s in _SENTENCE_END.split(joined) if s))
+    return "\n\n".join("\n\n".join(split_sentences(" ".join(p.split()))) for p in paragraphs)
+
+
+def easy_read_markdown(markdown: str) -> str:
+    """Easy read: every sentence of the letter's Markdown on a line of its own.
+
+    A paragraph becomes one paragraph per sentence; a list item keeps all its sentences, one
+    per line (hard line breaks), so that no item runs into the next. Headings, marked-up text
+    (redlines) and the diagram are left as they are.
+    """
+    blocks = re.split(r"\n[ \t]*\n", markdown)
+    out: list[str] = []
+    for block in blocks:
+        lines = block.split("\n")
+        if not block.strip() or any(_KEEP_WHOLE.search(line.strip()) for line in lines):
+            out.append(block)
+            continue
+        if _LIST_ITEM.match(lines[0]) or all(line.startswith("    ") for line in lines if line.strip()):
+            items: list[tuple[str, list[str]]] = []
+            for line in lines:
+                match = _LIST_ITEM.match(line)
+                if match or not items:
+                    marker = match.group(0) if match else "    "
+                    items.append((marker, [line[len(marker) :] if match else line.strip()]))
+                else:
+                    items[-1][1].append(line.strip())
+            rendered = []
+            for marker, parts in items:
+                sentences = split_sentences(" ".join(" ".join(parts).split()))
+                rendered.append(
+                    marker + "  \n    ".join(_unmarked(s) if i else s for i, s in enumerate(sentences))
+                )
+            out.append("\n".join(rendered))
+            continue
+        sentences = split_sentences(" ".join(block.split()))
+        out.append("\n\n".join(_unmarked(s) if i else s for i, s in enumerate(sentences)))
     return "\n\n".join(out)
+
+
+EASY_READ_WORDS = 15
+"""The longest sentence easy read allows, in words (UK easy-read guidance)."""
+
+
+def easy_read_warnings(texts: Iterable[str]) -> list[str]:
+    """What tells a therapist that the letter's own words are not yet written for easy read.
+
+    Splitting sentences onto lines of their own is all letterkit can do; sentences longer
+    than ``EASY_READ_WORDS`` words need rewriting by a person.
+    """
+    long = [
+        s
+        for text in texts
+        for s in split_sentences(" ".join(text.split()))
+        if len(s.split()) > EASY_READ_WORDS
+    ]
+    if not long:
+        return []
+    longest = max(long, key=lambda s: len(s.split()))
+    start = " ".join(longest.split()[:8])
+    count = f"{len(long)} sentence{'s' if len(long) != 1 else ''}"
+    return [
+        f"easy read: the letter's own text is not yet written for easy read — {count} "
+        f"{'are' if len(long) != 1 else 'is'} longer than {EASY_READ_WORDS} words (the longest, "
+        f"{len(longest.split())} words, starts “{start} …”). letterkit puts each sentence on a line "
+        "of its own, but easy read also needs short sentences with one idea each, and pictures: "
+        "rewrite the text for easy read, or choose large print."
+    ]

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from letterkit.compose.context import RenderContext, template_vars
+from letterkit.compose.styling import easy_read_markdown, get_style
 from letterkit.errors import TemplateError
 from letterkit.model import kinds
 from letterkit.resources import templates_dir
@@ -100,5 +101,8 @@ def to_markdown(
     variables["body"] = render(kinds.get(ctx.letter.kind).template_name, variables, template_dir).strip()
     variables["signature"] = render("signature.md.j2", variables, template_dir).strip()
     variables["help_section"] = render("help.md.j2", variables, template_dir).strip()
+    if get_style(ctx.style).sentence_per_line:
+        for key in ("body", "help_section", "closing"):
+            variables[key] = easy_read_markdown(variables[key])
     text = render("letter.md.j2", variables, template_dir)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

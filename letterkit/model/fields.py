@@ -18,6 +18,7 @@ TEXT_FIELDS: tuple[str, ...] = (
     "referral.reason",
     "ipaf.self",
     "ipaf.other",
+    "ipaf.protects",
     "ipaf.reversal",
     "ipaf.internalised",
     "goals[]",

@@ -64,7 +64,11 @@ class Therapist(Model):
 
 class Referral(Model):
     by: Text | None = Field(None, description="Who referred the patient (e.g. 'your GP')?")
-    reason: Text | None = Field(None, description="Why were they referred, in plain words?")
+    reason: Text | None = Field(
+        None,
+        description="Why were they referred, in plain words? It follows 'because of …' "
+        "(e.g. 'low mood since the spring'), or write a sentence of its own.",
+    )
     date: LetterDate | None = Field(None, description="When were they referred (YYYY-MM-DD)?")
 
 
@@ -73,6 +77,17 @@ class Affect(Model):
     less_conscious: bool = Field(
         False, description="Is the patient less aware of it? It is then offered tentatively."
     )
+
+
+class DiagramLabels(Model):
+    """Short labels for the diagram's boxes, drawn only when a part is too long to draw whole."""
+
+    self_: Text | None = Field(
+        None, alias="self", description="A short label for 'How you see yourself', in the patient's words."
+    )
+    other: Text | None = Field(None, description="A short label for 'How you experience others'.")
+    reversal: Text | None = Field(None, description="A short label for 'Sometimes it turns round'.")
+    internalised: Text | None = Field(None, description="A short label for 'Inside you'.")
 
 
 class Ipaf(Model):
@@ -91,6 +106,12 @@ class Ipaf(Model):
         description="What does the pattern protect the patient from knowing? "
         "A note for the record; it is not printed in the letter.",
     )
+    protects: Text | None = Field(
+        None,
+        description="What might the pattern protect the patient from, in plain words they can hear "
+        "now? Printed tentatively: 'Perhaps the pattern also protects you from …'. Leave it out "
+        "until they are ready.",
+    )
     reversal: Text | None = Field(
         None, description="How does the pattern turn round, when the patient takes the other's part?"
     )
@@ -100,6 +121,11 @@ class Ipaf(Model):
     imagery: list[Text] = Field(
         default_factory=list,
         description="Which words and images of the patient's own capture the pattern? Kept verbatim.",
+    )
+    labels: DiagramLabels | None = Field(
+        None,
+        description="Short labels for the diagram's boxes (self, other, reversal, internalised), "
+        "used only when a part is too long to draw in full.",
     )
 
 
