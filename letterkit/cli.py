@@ -55,6 +55,7 @@ STYLES = LazyChoice(lambda: letterkit.styles())
 ROLES = LazyChoice(lambda: letterkit.roles())
 DIFF_FORMATS = LazyChoice(lambda: letterkit.diff_formats())
 CONTRIBUTIONS_FORMATS = LazyChoice(lambda: letterkit.contributions_formats())
+READERS = LazyChoice(lambda: letterkit.readers())
 
 HINTS: dict[type[LetterkitError], str] = {
     UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
@@ -540,8 +541,16 @@ def _styler(role: str, text: str) -> str:
     help="Write to FILE (default: the screen; pdf and docx are written beside B as NAME.redline.pdf).",
 )
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option(
+    "--for",
+    "reader",
+    type=READERS,
+    default="therapist",
+    show_default=True,
+    help="Who the html, pdf or docx copy is for: the patient's copy says 'your words', 'your changes'.",
+)
 @handle_errors(2)
-def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
+def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None, reader: str) -> None:
     """Show what changed between two letters, or two drafts of one (FILE@1 FILE@latest).
 
     Changes are listed by section and field, word by word. Exit status as diff(1):
@@ -552,9 +561,10 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
       letterkit diff peter.yaml@1 peter.yaml@latest
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
       letterkit diff peter.yaml@1 peter.yaml@latest -f docx -o changes.docx   # Word tracked changes
+      letterkit diff peter.yaml@2 peter.yaml@3 -f pdf --for patient          # the patient's copy
     """
     colored = sys.stdout.isatty() if color is None else color
-    result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None)
+    result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None, reader=reader)
     _show(result.content, result.output, color)
     sys.exit(1 if result.diff else 0)
 
@@ -568,16 +578,25 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
     type=click.Path(path_type=str),
     help="Write to FILE (default: the screen; pdf and docx are written beside FILE as NAME.contributions.pdf).",
 )
+@click.option(
+    "--for",
+    "reader",
+    type=READERS,
+    default="therapist",
+    show_default=True,
+    help="Who the html, pdf or docx copy is for: the patient's copy says 'your words', 'your changes'.",
+)
 @handle_errors()
-def contributions_command(file: str, fmt: str, output: str | None) -> None:
+def contributions_command(file: str, fmt: str, output: str | None, reader: str) -> None:
     """Show who wrote which words of the latest draft, and what the patient changed.
 
     \b
     Examples:
       letterkit contributions peter.yaml
       letterkit contributions peter.yaml -f pdf -o peter-words.pdf
+      letterkit contributions peter.yaml -f pdf --for patient     # "your words"
     """
-    report = letterkit.contributions_report(file, fmt, output)
+    report = letterkit.contributions_report(file, fmt, output, reader=reader)
     _show(report.content, report.output)
 
 

@@ -103,7 +103,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             return [md_block_spans(spans, indent) for spans in ctx.list_marks[name]]
         return [block((name, i), value, indent) for i, value in enumerate(values)]
 
-    pattern = compose_pattern(ipaf, block, _letter_text(letter))
+    pattern = compose_pattern(ipaf, block, _letter_text(letter), ctx.list_marks.get("ipaf.imagery"))
     referral_md = (
         referral_sentence(referral.by, month_year(referral.date), referral.reason, block).markdown
         if referral

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from letterkit.compose.escaping import md_inline
+from letterkit.compose.escaping import Span, md_block_spans, md_inline
 from letterkit.compose.feelings import feeling_sentences
 from letterkit.compose.prose import Block, Passage, Piece, shape_of
 from letterkit.model.fields import FieldPath
@@ -150,11 +150,41 @@ def _imagery_sentence(imagery: Sequence[str], indexes: Sequence[int]) -> list[Pi
     return [Piece("You have put it in your own words, too: "), *quoted, Piece(".")]
 
 
-def compose_pattern(ipaf: Ipaf, block: Block, letter_text: str = "") -> Passage:
+_QUOTES = "‘’“”\"' "
+
+
+def _marked_imagery_sentence(marked: Sequence[Sequence[Span]], used: str) -> list[Piece]:
+    """A redline's or contributions view's images: every image that changed (an image taken
+    out struck through, an image added marked as inserted) and any the letter does not use."""
+    shown: list[Piece] = []
+    for spans in marked:
+        text = "".join(t for t, _ in spans)
+        changed = any(tag for _, tag in spans)
+        if not text.strip() or not (changed or unused_imagery([text], used)):
+            continue
+        if shown:
+            shown.append(Piece(", "))
+        runs = [[run, tag] for run, tag in spans]
+        runs[0][0] = str(runs[0][0]).lstrip(_QUOTES)
+        runs[-1][0] = str(runs[-1][0]).rstrip(_QUOTES)
+        trimmed: list[Span] = [(str(run), tag if tag is None else str(tag)) for run, tag in runs]
+        shown += [Piece("‘"), Piece(md_block_spans(trimmed)), Piece("’")]
+    if not shown:
+        return []
+    return [Piece("In your own words: "), *shown, Piece(".")]
+
+
+def compose_pattern(
+    ipaf: Ipaf,
+    block: Block,
+    letter_text: str = "",
+    imagery_marks: Sequence[Sequence[Span]] | None = None,
+) -> Passage:
     """The pattern section's paragraphs, each piece traced to a field or to letterkit.
 
     ``letter_text`` is the rest of the letter's text: an image the letter already uses is not
-    repeated.
+    repeated. ``imagery_marks`` (redlines, contributions) are the images marked up, removed
+    ones included: each changed image is shown, so that taking one out leaves a trace.
     """
     paragraphs: list[tuple[Piece, ...]] = []
 
@@ -178,7 +208,11 @@ def compose_pattern(ipaf: Ipaf, block: Block, letter_text: str = "") -> Passage:
         pieces = [*_close(first, open_self), Piece(" "), *other]
     pieces = _close(pieces, open_other)
     wanted = unused_imagery(ipaf.imagery, " ".join([letter_text, ipaf.self_, ipaf.other]))
-    if wanted:
+    if imagery_marks is not None:
+        marked = _marked_imagery_sentence(imagery_marks, " ".join([letter_text, ipaf.self_, ipaf.other]))
+        if marked:
+            pieces += [Piece(" "), *marked]
+    elif wanted:
         pieces += [Piece(" "), *_imagery_sentence(ipaf.imagery, wanted)]
     paragraphs.append(tuple(pieces))
 
