@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates
-from letterkit.compose.styling import STANDARD
+from letterkit.compose.context import printed_texts
+from letterkit.compose.styling import STANDARD, easy_read_warnings, get_style
 from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
@@ -114,6 +115,8 @@ class Renderer:
             marks=marks,
         )
         content = output.writer()(document)
+        if get_style(style).sentence_per_line:
+            document.warnings.extend(easy_read_warnings(printed_texts(letter)))
         for warning in document.warnings:
             log.warning(warning)
         return Rendered(content, output.name, list(document.warnings))

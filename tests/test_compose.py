@@ -98,7 +98,7 @@ def test_dear_falls_back_to_the_full_name(goodbye_data):
 def test_therapist_signs_with_name_role_and_service(goodbye_data):
     text = md(goodbye_data)
     assert (
-        "With warm wishes,\n\nNell Arbuthnot  \nCounselling psychologist  \nEastwick Talking Service\n"
+        "With warm wishes,\n\nNell Arbuthnot  \nCounselling psychologist, Eastwick Talking Service\n"
         in text
     )
 
@@ -603,7 +603,7 @@ def test_sample_settings_appear_in_the_letter(samples_dir):
     assert "Email: talking.therapies@northbridge.example" in out
     assert "You do not need to wait until things are very bad." in out
     page = api.render(letter, "html", settings=settings)
-    assert "Riverside Health Centre<br>14 Mill Lane<br>Northbridge<br>" in page
+    assert "Riverside Health Centre, 14 Mill Lane, Northbridge<br>" in page
     assert "Phone: 01632 960 123" in page
 
 

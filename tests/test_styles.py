@@ -179,6 +179,8 @@ def test_the_diagram_has_its_text_alternative_in_the_tagged_pdf() -> None:
                 walk(kid)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    assert len(alts) == 1
+    # the pattern, then its turning round and inner form: two figures, each with its words
+    assert len(alts) == 2
     assert alts[0].startswith("A diagram of the pattern")
     assert "second best" in alts[0] and "anger" in alts[0] and "shame" in alts[0]
+    assert "turns around" in alts[1] and "harsh voice" in alts[1]

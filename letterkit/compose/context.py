@@ -69,6 +69,11 @@ class RenderContext:
     """Text fields to show marked up (redline, contributions), by field path."""
     list_marks: Mapping[str, Sequence[Sequence[Span]]] = field(default_factory=dict)
     """Whole lists to show marked up, by field name: removed items appear struck through."""
+    diagram_first: bool = True
+    """A formulation shows its diagram after the opening (so it sits on page 1); False puts it
+    at the top of the pattern section, for a diagram too tall for page 1."""
+    diagram_scale: float | None = None
+    """The diagram's scale, when not the style's (a PDF shrinks it to keep it on page 1)."""
 
 
 def template_vars(ctx: RenderContext) -> dict[str, Any]:
@@ -89,8 +94,6 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         )
     if letter.help:
         help_text.update({k: v for k, v in letter.help.model_dump().items() if v})
-    referral = letter.referral
-    easy_read = get_style(ctx.style).sentence_per_line  # a glossary of hard words
 
     def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
         spans = ctx.marks.get(path)
@@ -103,7 +106,11 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             return [md_block_spans(spans, indent) for spans in ctx.list_marks[name]]
         return [block((name, i), value, indent) for i, value in enumerate(values)]
 
-    pattern = compose_pattern(ipaf, block, _letter_text(letter), ctx.list_marks.get("ipaf.imagery"))
+    referral = letter.referral
+    easy_read = get_style(ctx.style).sentence_per_line  # short sentences, a glossary of hard words
+    pattern = compose_pattern(
+        ipaf, block, _letter_text(letter), ctx.list_marks.get("ipaf.imagery"), short=easy_read
+    )
     referral_md = (
         referral_sentence(referral.by, month_year(referral.date), referral.reason, block).markdown
         if referral
@@ -172,6 +179,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
         "diagram": "",
+        "diagram_first": ctx.diagram_first,
         "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
@@ -196,16 +204,22 @@ def closing_signs_off(closing: str | None) -> bool:
     return bool(_SIGN_OFFS.match(last)) or last.endswith(",")
 
 
+def printed_texts(letter: LetterBase, imagery: bool = True) -> list[str]:
+    """The text of every field the letter prints (not the notes for the record)."""
+    data = letter.model_dump(by_alias=True, exclude=set(_NOT_PRINTED))
+    ipaf = data.get("ipaf") or {}
+    for key in ("defensive_function", "labels", "affect", *(() if imagery else ("imagery",))):
+        ipaf.pop(key, None)
+    (data.get("referral") or {}).pop("date", None)
+    texts: list[str] = []
+    _walk(data, texts)
+    return texts
+
+
 def _letter_text(letter: LetterBase) -> str:
     """Everything the letter prints from its fields, but the images: to find the images it
     already uses."""
-    data = letter.model_dump(by_alias=True, exclude=set(_NOT_PRINTED))
-    ipaf = data.get("ipaf") or {}
-    for key in ("imagery", "defensive_function", "labels", "affect"):
-        ipaf.pop(key, None)
-    texts: list[str] = []
-    _walk(data, texts)
-    return "\n".join(texts)
+    return "\n".join(printed_texts(letter, imagery=False))
 
 
 _NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from letterkit.compose.feelings import understand
 from letterkit.model.schema import Affect, Ipaf
@@ -21,6 +22,7 @@ __all__ = [
     "REVERSAL_HEADING",
     "SELF_HEADING",
     "Feeling",
+    "Part",
     "Parts",
     "clean",
     "ipaf_text_alternative",
@@ -41,6 +43,8 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 
 _MAX_FEELINGS = 8
 """Most feelings drawn; a real pattern has two or three (the text alternative names them all)."""
+_MAX_SAID_FEELINGS = 20
+"""Most feelings the text alternative names; a real pattern has two or three."""
 _MAX_FIELD = 4000
 """Characters of a field looked at: bounds the work on absurd input."""
 LONG_PART = 320
@@ -59,6 +63,10 @@ def _join_words(items: Sequence[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+Part = Literal["all", "main", "rows"]
+"""The whole diagram, its main row (the two boxes and the feelings), or its lower rows."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,7 @@ def _says(where: str, text: str) -> str:
     return f"{where} says: “{text}”" + ("" if ends else ".")
 
 
-def ipaf_text_alternative(ipaf: Ipaf) -> str:
+def ipaf_text_alternative(ipaf: Ipaf, part: Part = "all") -> str:
     """A plain-English account of the diagram, for its ``<desc>`` and for screen readers.
 
     >>> ipaf_text_alternative(Ipaf(self="You feel second best.", other="critical",
@@ -154,6 +162,13 @@ def ipaf_text_alternative(ipaf: Ipaf) -> str:
     others, says: “critical”. Between them is the feeling that links the two: anger.'
     """
     parts = parts_of(ipaf)
+    if part == "rows":
+        rows = []
+        if parts.reversal_sentence:
+            rows.append(_says(f"One box, “{REVERSAL_HEADING}”,", parts.reversal_sentence))
+        if parts.internalised_sentence:
+            rows.append(_says(f"One box, “{INTERNALISED_HEADING}”,", parts.internalised_sentence))
+        return " ".join(["More of the diagram of the pattern.", *rows])
     said = [
         "A diagram of the pattern, with arrows going both ways between two boxes.",
         _says("The first box, how you see yourself,", parts.self_sentence),
@@ -161,6 +176,8 @@ def ipaf_text_alternative(ipaf: Ipaf) -> str:
     ]
     plain = list(parts.plain_feelings)
     tentative = [f.label for f in parts.feelings if f.tentative]
+    if len(plain) > _MAX_SAID_FEELINGS:  # absurd input: name the first ones
+        plain = [*plain[: _MAX_SAID_FEELINGS - 1], f"{len(plain) - _MAX_SAID_FEELINGS + 1} more"]
     if len(plain) == 1:
         said.append(f"Between them is the feeling that links the two: {plain[0]}.")
     elif plain:
@@ -168,6 +185,10 @@ def ipaf_text_alternative(ipaf: Ipaf) -> str:
     if tentative:
         lead = "Drawn dashed, as less certain" if plain else "Between them, drawn dashed, as less certain"
         said.append(f"{lead}: {_join_words(tentative)}.")
+    if part == "main":
+        if parts.reversal_sentence or parts.internalised_sentence:
+            said.append("More of the pattern follows in a second picture.")
+        return " ".join(said)
     if parts.reversal_sentence:
         said.append(_says(f"A row below, “{REVERSAL_HEADING}”,", parts.reversal_sentence))
     if parts.internalised_sentence:

@@ -20,6 +20,7 @@ from letterkit.compose.diagram_labels import (
     REVERSAL_HEADING,
     SELF_HEADING,
     Feeling,
+    Part,
     Parts,
     clean,
     ipaf_text_alternative,
@@ -326,7 +327,7 @@ def _side_by_side(
     canvas = _Canvas()
     feelings = parts.feelings
     margin = s._pt(8.0)  # between a box and the feelings
-    extra = 2 * s.pill_x + 2 * margin
+    extra = 2 * s.pill_x + 2 * margin + 1.0  # + 1pt: a feeling exactly as wide as its room still fits
     natural = max((_text_width(f.label, s.feeling) for f in feelings), default=0.0)
     longest_word = max((_text_width(w, s.feeling) for f in feelings for w in f.label.split()), default=0.0)
     middle = min(max(natural + extra, 0.16 * width), 0.36 * width)
@@ -524,8 +525,8 @@ def _wide_row(
     return height
 
 
-def _svg_id(ipaf: Ipaf, scale: float, title: str) -> str:
-    digest = hashlib.sha256(repr((ipaf.model_dump(by_alias=True), scale, title)).encode()).hexdigest()
+def _svg_id(ipaf: Ipaf, scale: float, title: str, part: str) -> str:
+    digest = hashlib.sha256(repr((ipaf.model_dump(by_alias=True), scale, title, part)).encode()).hexdigest()
     return f"ipaf-{digest[:10]}"
 
 
@@ -536,8 +537,13 @@ def ipaf_svg(
     title: str = DEFAULT_TITLE,
     width_mm: float = WIDTH_MM,
     id_prefix: str | None = None,
+    part: Part = "all",
 ) -> str:
     """The pattern as a self-contained inline SVG, ready to put into the letter's HTML.
+
+    ``part`` draws the whole pattern (``all``), or only the two boxes and the feelings
+    (``main``) or only the turning round and the inner form (``rows``; an empty string when
+    the pattern has neither), so that a letter can lay the two out as separate figures.
 
     ``scale`` sizes the text: 1.0 for clear print (smallest text 12pt), 1.4 for large print
     (16.8pt); text never goes below 12pt. The width stays ``width_mm`` (170mm, an A4 text
@@ -550,7 +556,7 @@ def ipaf_svg(
         raise ValueError(f"scale must be above 0 and at most {MAX_SCALE:g}, not {scale!r}")
     if not (math.isfinite(width_mm) and 80 <= width_mm <= 400):
         raise ValueError(f"width_mm must be between 80 and 400, not {width_mm!r}")
-    prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix or "") or _svg_id(ipaf, scale, title)
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix or "") or _svg_id(ipaf, scale, title, part)
     if not prefix[0].isalpha():
         prefix = "ipaf-" + prefix
     parts = parts_of(ipaf)
@@ -560,7 +566,8 @@ def ipaf_svg(
     inner = width - 2 * edge
     canvas = _Canvas()
     y = edge
-    y += _main_row(canvas, parts, edge, y, inner, s)
+    if part != "rows":
+        y += _main_row(canvas, parts, edge, y, inner, s)
     row_gap = s._pt(8.0)
     rows = [
         (heading, label, icon)
@@ -570,13 +577,15 @@ def ipaf_svg(
         )
         if label
     ]
-    if rows:
-        y += row_gap
+    if part == "rows" and not rows:
+        return ""
+    if rows and part != "main":
+        y += row_gap if part == "all" else 0
         y += _rows(canvas, rows, edge, y, inner, s, row_gap)
     height = y + edge
 
     title_text = clean(title) or DEFAULT_TITLE
-    desc = ipaf_text_alternative(ipaf)
+    desc = ipaf_text_alternative(ipaf, part)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" class="ipaf-diagram" '

@@ -196,17 +196,27 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
 
     placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
     from letterkit.compose.diagram import ipaf_text_alternative
+    from letterkit.compose.diagram_labels import Part
 
     # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
     # text alternative, not just a name.
     style = get_style(ctx.style)
-    svg = ipaf_svg(
-        ctx.letter.ipaf,
-        scale=style.diagram_scale,
-        width_mm=style.diagram_mm,
-        title=ipaf_text_alternative(ctx.letter.ipaf),
-    )
-    return placeholder, f'<figure class="diagram">{svg}</figure>'
+    scale = ctx.diagram_scale or style.diagram_scale
+    # Two figures, so that the lower rows (the pattern turning round, and inside you) can go
+    # to the next page without taking the main picture with them.
+    figures = []
+    drawn: tuple[Part, ...] = ("main", "rows")
+    for part in drawn:
+        svg = ipaf_svg(
+            ctx.letter.ipaf,
+            scale=scale,
+            width_mm=style.diagram_mm,
+            title=ipaf_text_alternative(ctx.letter.ipaf, part),
+            part=part,
+        )
+        if svg:
+            figures.append(f'<figure class="diagram diagram-{part}">{svg}</figure>')
+    return placeholder, "\n".join(figures)
 
 
 def style_sheets(style: str) -> list[str]:

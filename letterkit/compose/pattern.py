@@ -179,12 +179,15 @@ def compose_pattern(
     block: Block,
     letter_text: str = "",
     imagery_marks: Sequence[Sequence[Span]] | None = None,
+    short: bool = False,
 ) -> Passage:
     """The pattern section's paragraphs, each piece traced to a field or to letterkit.
 
     ``letter_text`` is the rest of the letter's text: an image the letter already uses is not
     repeated. ``imagery_marks`` (redlines, contributions) are the images marked up, removed
     ones included: each changed image is shown, so that taking one out leaves a trace.
+    ``short`` (easy read) keeps one idea to a sentence: how you see yourself and how you
+    experience others are never joined into one.
     """
     paragraphs: list[tuple[Piece, ...]] = []
 
@@ -192,7 +195,10 @@ def compose_pattern(
     # were typed as notes.
     first, open_self = _framed(_SELF, ("ipaf", "self"), ipaf.self_, block)
     other_shape = shape_of(ipaf.other)
-    if open_self and other_shape.kind == "phrase" and not other_shape.upper:
+    if short:
+        other, open_other = _framed(_OTHER, ("ipaf", "other"), ipaf.other, block)
+        pieces = [*_close(first, open_self), Piece(" "), *other]
+    elif open_self and other_shape.kind == "phrase" and not other_shape.upper:
         other = [
             Piece(", and you tend to experience other people as "),
             Piece(block(("ipaf", "other"), ipaf.other), "field", ("ipaf", "other")),

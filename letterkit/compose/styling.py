@@ -8,6 +8,7 @@ reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -222,3 +223,33 @@ def easy_read_markdown(markdown: str) -> str:
         sentences = split_sentences(" ".join(block.split()))
         out.append("\n\n".join(_unmarked(s) if i else s for i, s in enumerate(sentences)))
     return "\n\n".join(out)
+
+
+EASY_READ_WORDS = 15
+"""The longest sentence easy read allows, in words (UK easy-read guidance)."""
+
+
+def easy_read_warnings(texts: Iterable[str]) -> list[str]:
+    """What tells a therapist that the letter's own words are not yet written for easy read.
+
+    Splitting sentences onto lines of their own is all letterkit can do; sentences longer
+    than ``EASY_READ_WORDS`` words need rewriting by a person.
+    """
+    long = [
+        s
+        for text in texts
+        for s in split_sentences(" ".join(text.split()))
+        if len(s.split()) > EASY_READ_WORDS
+    ]
+    if not long:
+        return []
+    longest = max(long, key=lambda s: len(s.split()))
+    start = " ".join(longest.split()[:8])
+    count = f"{len(long)} sentence{'s' if len(long) != 1 else ''}"
+    return [
+        f"easy read: the letter's own text is not yet written for easy read — {count} "
+        f"{'are' if len(long) != 1 else 'is'} longer than {EASY_READ_WORDS} words (the longest, "
+        f"{len(longest.split())} words, starts “{start} …”). letterkit puts each sentence on a line "
+        "of its own, but easy read also needs short sentences with one idea each, and pictures: "
+        "rewrite the text for easy read, or choose large print."
+    ]

@@ -152,11 +152,7 @@ class Document:
         """The whole letter as HTML: for print when the format is printed."""
         with self._lock:
             if self._html is None:
-                css = []
-                for path in self.options.css:
-                    clamped = clamp_css(_read_css(path), self.style, path)
-                    self.warnings.extend(clamped.warnings)
-                    css.append(clamped.css.replace("</", "<\\/"))
+                css = self._css(self.warnings)
                 self._html = to_html(
                     self.context,
                     self.options.template_dir,
@@ -167,6 +163,48 @@ class Document:
                     templates=self.templates,
                 )
             return self._html
+
+    def _css(self, warnings: list[str] | None = None) -> list[str]:
+        css = []
+        for path in self.options.css:
+            clamped = clamp_css(_read_css(path), self.style, path)
+            if warnings is not None:
+                warnings.extend(clamped.warnings)
+            css.append(clamped.css.replace("</", "<\\/"))
+        return css
+
+    def diagram_alternatives(self) -> list[str]:
+        """Other ways to lay out the letter when its diagram will not sit on page 1: the
+        diagram shrunk to the style's smallest text, then at the top of the pattern section.
+        Empty when the letter draws no diagram (or is marked up, which never draws one)."""
+        from dataclasses import replace
+
+        from letterkit.compose.diagram import MIN_TEXT_PT
+        from letterkit.compose.styling import get_style
+        from letterkit.model import kinds
+
+        letter = self.letter
+        drawn = letter.diagram if letter.diagram is not None else kinds.get(letter.kind).diagram
+        if not drawn or self.marks.fields or self.marks.lists:
+            return []
+        style = get_style(self.style)
+        smallest = style.min_pt / MIN_TEXT_PT
+        contexts = []
+        if smallest < style.diagram_scale:
+            contexts.append(replace(self.context, diagram_scale=smallest))
+        contexts.append(replace(self.context, diagram_first=False))
+        return [self._compose_html(context) for context in contexts]
+
+    def _compose_html(self, context: RenderContext) -> str:
+        return to_html(
+            context,
+            self.options.template_dir,
+            self._css(),
+            for_print=self.format.for_print,
+            legend_html=self.marks.legend_html,
+            warnings=[],
+            templates=self.templates,
+        )
 
     def letter_time(self) -> dt.datetime:
         """Midnight UTC on the letter's date (the first of its month for a month), else a fixed date."""

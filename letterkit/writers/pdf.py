@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,8 +119,13 @@ def html_to_pdf(
     timeout: float | None = DEFAULT_TIMEOUT,
     attachment_time: Any = None,
     fonts: FontPool | None = None,
+    alternatives: Callable[[], Sequence[str]] | None = None,
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch.
+
+    When the layout leaves the diagram off page 1, ``alternatives`` gives other versions of
+    the letter (the diagram shrunk, or moved): the first that puts it on page 1 is used, else
+    the one with the fewest pages (the last of them on a tie).
 
     A layout running past ``timeout`` seconds is stopped with a RenderError. This works on any
     thread: a watchdog timer raises an exception in the rendering thread (CPython's
@@ -130,9 +135,13 @@ def html_to_pdf(
     pool = fonts or FontPool()
     with pool.borrow() as loaded:
         if not timeout:
-            return _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded)
+            return _layout(
+                html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
+            )
         return _with_deadline(
-            lambda: _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded),
+            lambda: _layout(
+                html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
+            ),
             timeout,
         )
 
@@ -225,12 +234,32 @@ def _layout(
     attachments: Sequence[tuple[str, bytes]],
     attachment_time: Any,
     loaded: tuple[Any, Any],
+    alternatives: Callable[[], Sequence[str]] | None = None,
 ) -> tuple[bytes, list[str]]:
     weasyprint = _import_weasyprint()
     fetcher = fetcher or make_fetcher(assets)
     fonts, stylesheet = loaded
+    options = {
+        "stylesheets": [stylesheet],
+        "font_config": fonts,
+        "pdf_tags": tagged,
+        "pdf_variant": variant,
+        "presentational_hints": False,
+    }
     try:
-        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+
+        def lay_out(source: str) -> Any:
+            return weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher).render(**options)
+
+        document = lay_out(html)
+        if alternatives is not None and _diagram_page(document) not in (None, 0):
+            tried = [document]
+            for source in alternatives():
+                tried.append(lay_out(source))
+                if _diagram_page(tried[-1]) == 0:
+                    break
+            on_first = [d for d in tried if _diagram_page(d) == 0]
+            document = on_first[0] if on_first else min(reversed(tried), key=lambda d: len(d.pages))
         files = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(data),
@@ -244,14 +273,7 @@ def _layout(
             )
             for name, data in attachments
         ]
-        pdf = document.write_pdf(
-            stylesheets=[stylesheet],
-            font_config=fonts,
-            pdf_tags=tagged,
-            pdf_variant=variant,
-            attachments=files or None,
-            presentational_hints=False,
-        )
+        pdf = document.write_pdf(**options, attachments=files or None)
     except RecursionError:
         raise RenderError("the letter is nested too deeply to lay out") from None
     except Exception as error:  # WeasyPrint raises many kinds; the caller needs one.
@@ -262,6 +284,23 @@ def _layout(
         for url in fetcher.refused
     ]
     return bytes(pdf), warnings
+
+
+def _diagram_page(document: Any) -> int | None:
+    """The page (from 0) the letter's diagram is laid out on, or None when it has none."""
+
+    def boxes(box: Any) -> Iterator[Any]:
+        yield box
+        for child in getattr(box, "children", None) or ():
+            yield from boxes(child)
+
+    for number, page in enumerate(document.pages):
+        for box in boxes(page._page_box):
+            if getattr(box, "element_tag", None) == "figure" and "diagram" in (
+                (box.element.get("class") or "").split() if box.element is not None else []
+            ):
+                return number
+    return None
 
 
 def write(document: Document) -> bytes:
@@ -277,6 +316,7 @@ def write(document: Document) -> bytes:
     marked = bool(document.marks.fields or document.marks.lists)
     pdf, warnings = html_to_pdf(
         document.html(),
+        alternatives=document.diagram_alternatives,
         assets=document.settings.files,
         tagged=options.tagged,
         variant="pdf/a-3a" if options.archive else ("pdf/ua-1" if options.tagged else None),
