@@ -482,6 +482,7 @@ def import_edited(
     edited: PathLike, into: PathLike, role: str, name: str = "", note: str = ""
 ) -> tuple[ImportResult, SaveResult | None]:
     """As ``import_edits``, returning the import result and the draft saved (None if no change)."""
+    from letterkit.compose.context import composed_passages
     from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
     from letterkit.drafts.store import drafts, save
 
@@ -498,9 +499,10 @@ def import_edited(
     if ref and not ref[1]:
         base_draft = next((d for d in saved if d.short == ref[0]), saved[-1])
     base = open_letter(f"{target}@{base_draft.number}")
-    original = compose.to_markdown(compose.RenderContext(base.letter, settings_for(target)))
+    context = compose.RenderContext(base.letter, settings_for(target))
+    original = compose.to_markdown(context)
     base_data = loading.parse(loading.decode(base.content, target), target).data
-    result = import_markdown(base_data, original, edited_text)
+    result = import_markdown(base_data, original, edited_text, composed_passages(context))
     if not result.changed and not result.unplaced:
         return result, None
     merged = result.data

@@ -10,7 +10,7 @@ from typing import Any
 
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
-from letterkit.compose.prose import coping_item, referral_sentence
+from letterkit.compose.prose import Passage, coping_item, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
@@ -191,6 +191,23 @@ _SIGN_OFFS = re.compile(
     r"|warmly|warm\s+regards|regards|best|thank\s+you|thanks|with\s+thanks|good\s+luck"
     r"|with\s+(?:warmth|love|care))\b"
 )
+
+
+def composed_passages(ctx: RenderContext) -> tuple[Passage, ...]:
+    """The passages letterkit writes around the fields, as ``template_vars`` composes them
+    (the pattern, the referral), each piece traced to a field or to letterkit: ``draft
+    import`` finds a patient's edit to a framed phrase, a feeling or an image through them."""
+    letter = ctx.letter
+
+    def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
+        return md_block(value or "", indent)
+
+    short = get_style(ctx.style).sentence_per_line
+    out = [compose_pattern(letter.ipaf, block, _letter_text(letter), short=short)]
+    if letter.referral:
+        referral = letter.referral
+        out.append(referral_sentence(referral.by, month_year(referral.date), referral.reason, block))
+    return tuple(out)
 
 
 def closing_signs_off(closing: str | None) -> bool:
