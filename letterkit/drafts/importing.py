@@ -250,6 +250,12 @@ def import_markdown(
             cut_from, cut_to = max(position, start), min(end, stop)
             text = inserted if number == 0 else ""
             edits.setdefault(path, []).append((cut_from - start, cut_to - cut_from, text))
+        uncovered = _uncovered(original_md, position, end, hit)
+        if hit and uncovered.strip(" \t\n.,;:"):
+            # partly letterkit's own wording: the field took its part; keep the line too
+            line = _line_at(edited_md, edited_at)
+            if line and line not in unplaced:
+                unplaced.append(line)
         if hit or not (original_md[position:end].strip() or inserted.strip()):
             continue  # placed, or only spacing changed
         if length or (inserted.strip() and "\n" not in inserted.strip()):
@@ -309,6 +315,13 @@ def _set_converted(result: ImportResult, path: Path_, kind: str, text: str) -> N
             _set(result.data, path, {**current, "feeling": text} if text else None)
             return
     _set(result.data, path, text or None)
+
+
+def _uncovered(text: str, start: int, end: int, spans: Sequence[Span_]) -> str:
+    """The characters of ``text[start:end]`` outside every one of ``spans``."""
+    return "".join(
+        ch for i, ch in enumerate(text[start:end], start) if not any(s[0] <= i < s[1] for s in spans)
+    )
 
 
 def _line_at(markdown: str, position: int) -> str:
