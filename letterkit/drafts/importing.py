@@ -126,7 +126,7 @@ def _converted(
     from letterkit.compose.feelings import understand
 
     out: list[tuple[int, int, Path_, str, str]] = []
-    ipaf = data.get("ipaf") if isinstance(data.get("ipaf"), dict) else {}
+    ipaf: dict[str, Any] = data["ipaf"] if isinstance(data.get("ipaf"), dict) else {}
     for passage in passages:
         for paragraph in passage.paragraphs:
             text = "".join(piece.text for piece in paragraph)
