@@ -904,16 +904,37 @@ class CheckReport:
         return any(f.severity == "error" for f in self.findings)
 
 
-def check(files: Sequence[PathLike], jargon: Sequence[PathLike] = (), format: str = "text") -> CheckReport:
+def check(
+    files: Sequence[PathLike],
+    jargon: Sequence[PathLike] = (),
+    format: str = "text",
+    *,
+    style: str | None = None,
+    settings_file: str | None = None,
+) -> CheckReport:
     """Check how letters read: reading age, long sentences, jargon, "you" not "he/she",
-    missing sections, and whether the patient's own words are used."""
+    missing sections, the patient's own words, notes typed where sentences are needed, a
+    double sign-off, and a way to contact the service. ``style`` (else each letter's
+    ``accessibility.format``) easy-read checks for easy read; the settings are
+    ``settings_file``, else the letterkit.toml beside each letter."""
     from letterkit.review.check import check_file, report_json, report_text
 
     if format not in writers.REPORT_FORMATS:
         raise OptionsError(
             f"unknown report format {format!r}: choose one of {', '.join(writers.REPORT_FORMATS)}"
         )
-    findings = [f for file in files for f in check_file(file, [os.fspath(j) for j in jargon])]
+    if style is not None:
+        from letterkit.compose.styling import STYLES
+        from letterkit.errors import UnknownStyleError
+
+        if style not in STYLES:
+            raise UnknownStyleError(style, STYLES)
+    settings = settings_for(None, settings_file) if settings_file else None
+    findings = [
+        f
+        for file in files
+        for f in check_file(file, [os.fspath(j) for j in jargon], style=style, settings=settings)
+    ]
     content = report_json(findings) if format == "json" else report_text(findings)
     return CheckReport(tuple(findings), content if content.endswith("\n") else content + "\n")
 

@@ -379,19 +379,38 @@ def redact(file: str, output: str | None, names: tuple[str, ...]) -> None:
     type=click.Path(path_type=str),
     help="A service's own list of words to avoid (repeatable).",
 )
+@click.option(
+    "--style", type=STYLES, help="Check for this print format (default: the letter's accessibility.format)."
+)
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(path_type=str),
+    help="The service settings (default: letterkit.toml beside each letter).",
+)
 @handle_errors()
-def check(files: tuple[str, ...], fmt: str, jargon_files: tuple[str, ...]) -> None:
+def check(
+    files: tuple[str, ...],
+    fmt: str,
+    jargon_files: tuple[str, ...],
+    style: str | None,
+    settings_file: str | None,
+) -> None:
     """Check how a letter reads: reading age, long sentences, jargon, "you" not "he/she",
-    missing sections, and whether the patient's own words are used.
+    missing sections, whether the patient's own words are used, notes typed where sentences
+    are needed, a double sign-off, and a way to contact the service.
 
     Missing or empty sections are errors (exit 1); everything else is a warning (exit 0).
+    Easy read (--style easy-read, or the letter's accessibility.format) allows 15 words a
+    sentence and says when the text is not yet written for easy read.
 
     \b
     Example:
       letterkit check peter.yaml
       letterkit check peter.yaml -f json
+      letterkit check peter.yaml --style easy-read
     """
-    report = letterkit.check(files, jargon_files, fmt)
+    report = letterkit.check(files, jargon_files, fmt, style=style, settings_file=settings_file)
     say(report.content, nl=False)
     if report.has_errors:
         sys.exit(1)
