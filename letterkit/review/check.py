@@ -183,7 +183,8 @@ def check_letter(
 
     ``text`` is the file's text, if there is one: with it, a finding inside a multi-line
     field points at the exact line; without it, at the field's first line. ``settings`` are
-    the service's (default: none, as with no letterkit.toml); ``style`` overrides the
+    the service's (``check_file`` reads the letterkit.toml beside the letter; without them,
+    ``no-contact`` is not checked); ``style`` overrides the
     letter's ``accessibility.format`` (easy read has its own sentence limit);
     ``patients_own`` are the spans the patient wrote (see ``patients_own``).
     """
@@ -192,6 +193,7 @@ def check_letter(
     data = source.data if isinstance(source.data, Mapping) else {}
     if isinstance(jargon_files, (str, Path)):
         jargon_files = [jargon_files]
+    service = settings
     settings = settings or Settings()
     own = patients_own or {}
     where = Locator(source, text)
@@ -207,12 +209,13 @@ def check_letter(
         findings += long_sentences(path, value, where, limit, easy_read)
         findings += jargon(path, value, terms, where)
         findings += third_person(path, value, patient, where, own.get(path, ()))
-        if path[0] not in ("closing", "patient_comments"):
+        if path[0] not in ("closing", "patient_comments", "referral"):
             findings += notes_style(path, value, where, patient.called, own.get(path, ()))
     printed = _printed(data, settings)
     findings += unused_imagery(data, fields, where, printed)
     findings += double_sign_off(data, settings, where)
-    findings += no_contact(data, settings, where, patient.called)
+    if service is not None:  # only a service's settings say whether it can be contacted
+        findings += no_contact(data, service, where, patient.called)
     if easy_read:
         findings += _easy_read_content(fields, where)
     return sorted(findings, key=lambda f: f.line or 0)

@@ -1,10 +1,12 @@
 """``notes-style``: a field typed as notes ("inadequate, a disappointment", "rows with Dana")
 rather than as sentences to the patient.
 
-A text reads as notes when at least two of these hold: it has no verb, it starts in lower
-case, and it never speaks to the patient or from the therapist (no you, your, I, we…). A
-sentence to the patient ("You often feel second best.") has all three; a capitalised note
-with a verb ("Went back to work.") has one, and passes.
+A text reads as notes when at least two of these hold: it has no verb (a text that starts
+with one, "Keeping busy …", has one), it starts in lower case, and it never speaks to the
+patient or from the therapist (no you, your, I, we…). A sentence to the patient ("You often
+feel second best.") has none of them; a capitalised note with a verb ("Went back to work.")
+has one, and passes. The referral's reason is not checked: it is a phrase by nature, and
+letterkit always frames it ("… because of low mood").
 
 The pattern, the referral's reason and the coping strategies are framed by letterkit ("You
 often see yourself as …"), so notes there are only ``info``: the letter reads, but the
@@ -29,7 +31,6 @@ FRAMED: tuple[FieldPath, ...] = (
     ("ipaf", "protects"),
     ("ipaf", "reversal"),
     ("ipaf", "internalised"),
-    ("referral", "reason"),
 )
 """Fields letterkit frames in a sentence of its own when they are typed as notes (the coping
 strategies and their costs too)."""
@@ -59,7 +60,8 @@ def looks_like_notes(text: str) -> list[str]:
     if not words:
         return []
     reasons = []
-    if not any(w.lower() in _VERBS or _PASSING.match(w) for w in words):
+    gerund = words[0].lower().endswith("ing") and len(words[0]) > 4  # "Keeping busy"
+    if not gerund and not any(w.lower() in _VERBS or _PASSING.match(w) for w in words):
         reasons.append("it has no verb")
     first = stripped.lstrip(_LEAD)[:1]
     if first.islower():

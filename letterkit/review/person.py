@@ -40,7 +40,7 @@ _STARTERS = set(
 _NOT_NAMES = set(
     """i dr mr mrs ms mx miss gp nhs monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
-    christmas easter english british""".split()
+    christmas easter english british he she him her his hers they them their it we you""".split()
 )
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
