@@ -70,4 +70,6 @@ def double_sign_off(data: Mapping[str, Any], settings: Settings, where: Locator)
                 f"the closing ends with '{last}', and the signature prints {therapist.strip()} "
                 "below it — take the name out of the closing"
             )
-    return [Finding(where.file, line, "closing", "warning", "double-sign-off", m) for m in messages]
+    if not messages:
+        return []
+    return [Finding(where.file, line, "closing", "warning", "double-sign-off", "; and ".join(messages))]
