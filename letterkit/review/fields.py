@@ -1,12 +1,13 @@
 """The letter's fields as the checks see them: the two tables, values by path, and line numbers.
 
-``REQUIRED`` and ``TEXT_FIELDS`` are the only copies of those tables in the checker.
+``REQUIRED`` (the kind registry's sections) and ``TEXT_FIELDS`` are the only copies of those
+tables in the checker.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from letterkit.model.loading import Source, line_of
@@ -16,21 +17,30 @@ __all__ = ["REQUIRED", "TEXT_FIELDS", "FieldPath", "Locator", "has_field", "text
 FieldPath = tuple[str | int, ...]
 
 
-REQUIRED: Mapping[str, tuple[FieldPath, ...]] = {
-    "goodbye-letter": (
-        ("background",),
-        ("referral",),
-        ("ipaf", "self"),
-        ("ipaf", "other"),
-        ("coping_strategies",),
-        ("course_of_therapy",),
-        ("changes",),
-        ("unfinished_business",),
-        ("ending",),
-        ("transference",),
-    ),
-    "formulation": (("ipaf", "self"), ("ipaf", "other"), ("goals",)),
-}
+class _Required(Mapping[str, tuple[FieldPath, ...]]):
+    """The kind registry's ``sections``, read at each use, so a kind registered later counts."""
+
+    def __getitem__(self, kind: str) -> tuple[FieldPath, ...]:
+        from letterkit.errors import LetterkitError
+        from letterkit.model import kinds
+
+        try:
+            return kinds.get(kind).sections
+        except (LetterkitError, LookupError):
+            raise KeyError(kind) from None
+
+    def __iter__(self) -> Iterator[str]:
+        from letterkit.model import kinds
+
+        return iter(kinds.names())
+
+    def __len__(self) -> int:
+        from letterkit.model import kinds
+
+        return len(kinds.names())
+
+
+REQUIRED: Mapping[str, tuple[FieldPath, ...]] = _Required()
 """The sections each kind of document needs, with some text in them."""
 
 TEXT_FIELDS = (
