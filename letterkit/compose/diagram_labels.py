@@ -99,8 +99,10 @@ class Parts:
         shown = [Feeling(f, False) for f in self.plain_feelings]
         for i, feeling in enumerate(self.tentative_feelings):
             too = bool(self.plain_feelings) or i > 0
+            # The typed word is drawn as typed: "some" only goes before a noun.
             words = understand(feeling)
-            label = ("perhaps, too, " if too else "perhaps ") + (words.after_some or feeling)
+            said = words.after_some if words.after_some and words.noun == words.typed else feeling
+            label = ("perhaps, too, " if too else "perhaps ") + said
             shown.append(Feeling(label, True))
         if len(shown) > _MAX_FEELINGS:
             more = len(shown) - _MAX_FEELINGS + 1

@@ -64,7 +64,11 @@ class Therapist(Model):
 
 class Referral(Model):
     by: Text | None = Field(None, description="Who referred the patient (e.g. 'your GP')?")
-    reason: Text | None = Field(None, description="Why were they referred, in plain words?")
+    reason: Text | None = Field(
+        None,
+        description="Why were they referred, in plain words? It follows 'because of …' "
+        "(e.g. 'low mood since the spring'), or write a sentence of its own.",
+    )
     date: LetterDate | None = Field(None, description="When were they referred (YYYY-MM-DD)?")
 
 

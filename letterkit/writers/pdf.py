@@ -241,7 +241,6 @@ def _layout(
     fonts, stylesheet = loaded
     options = {
         "stylesheets": [stylesheet],
-        "font_config": fonts,
         "pdf_tags": tagged,
         "pdf_variant": variant,
         "presentational_hints": False,
@@ -249,7 +248,8 @@ def _layout(
     try:
 
         def lay_out(source: str) -> Any:
-            return weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher).render(**options)
+            page = weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher)
+            return page.render(font_config=fonts, **options)
 
         document = lay_out(html)
         if alternatives is not None and _diagram_page(document) not in (None, 0):
