@@ -177,7 +177,8 @@ def pdf_text(data: bytes) -> str:
 def test_pdf_views_name_sections_and_show_the_removed_image(zoe: Path) -> None:
     redline = pdf_text(bytes(api.render_redline(f"{zoe}@1", f"{zoe}@2", "pdf", reader="patient").content))
     assert "What has changed, item 2: you changed this (draft 2)" in redline
-    assert "spare part" in redline.split("In your own words:")[-2]
+    # the image she took out, still in the pattern section, struck through
+    assert "in your own words, too: ‘spare part’ and ‘the family's scaffolding’." in redline
     words = pdf_text(bytes(api.render_contributions(zoe, "pdf", reader="patient").content))
     assert "The pattern we have been working on: you took out ‘spare part’ (draft 2)" in words
     assert COMMENT in words

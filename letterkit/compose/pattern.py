@@ -154,24 +154,29 @@ _QUOTES = "‘’“”\"' "
 
 
 def _marked_imagery_sentence(marked: Sequence[Sequence[Span]], used: str) -> list[Piece]:
-    """A redline's or contributions view's images: every image that changed (an image taken
-    out struck through, an image added marked as inserted) and any the letter does not use."""
-    shown: list[Piece] = []
+    """A redline's or contributions view's images, worded as ``_imagery_sentence``: every
+    image that changed (one taken out struck through, one added marked as inserted) and any
+    the letter does not use."""
+    shown: list[list[Span]] = []
     for spans in marked:
         text = "".join(t for t, _ in spans)
         changed = any(tag for _, tag in spans)
         if not text.strip() or not (changed or unused_imagery([text], used)):
             continue
-        if shown:
-            shown.append(Piece(", "))
         runs = [[run, tag] for run, tag in spans]
         runs[0][0] = str(runs[0][0]).lstrip(_QUOTES)
         runs[-1][0] = str(runs[-1][0]).rstrip(_QUOTES)
-        trimmed: list[Span] = [(str(run), tag if tag is None else str(tag)) for run, tag in runs]
-        shown += [Piece("‘"), Piece(md_block_spans(trimmed)), Piece("’")]
+        shown.append([(str(run), tag if tag is None else str(tag)) for run, tag in runs])
     if not shown:
         return []
-    return [Piece("In your own words: "), *shown, Piece(".")]
+    quoted: list[Piece] = []
+    for number, spans in enumerate(shown):
+        if number:
+            quoted.append(Piece(" and " if number == len(shown) - 1 else ", "))
+        quoted += [Piece("‘"), Piece(md_block_spans(spans)), Piece("’")]
+    if all(_NOUN_LIKE.search("".join(t for t, _ in spans)) for spans in shown):
+        return [Piece("In your own words, you have felt like "), *quoted, Piece(".")]
+    return [Piece("You have put it in your own words, too: "), *quoted, Piece(".")]
 
 
 def compose_pattern(
