@@ -483,6 +483,7 @@ def import_edited(
 ) -> tuple[ImportResult, SaveResult | None]:
     """As ``import_edits``, returning the import result and the draft saved (None if no change)."""
     from letterkit.compose.context import composed_passages
+    from letterkit.compose.styling import STANDARD
     from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
     from letterkit.drafts.store import drafts, save
 
@@ -499,7 +500,12 @@ def import_edited(
     if ref and not ref[1]:
         base_draft = next((d for d in saved if d.short == ref[0]), saved[-1])
     base = open_letter(f"{target}@{base_draft.number}")
-    context = compose.RenderContext(base.letter, settings_for(target))
+    # The copy the patient edited was rendered in the letter's own print style (easy read
+    # puts every sentence on a line of its own): compare with the same.
+    access = base.letter.accessibility
+    context = compose.RenderContext(
+        base.letter, settings_for(target), style=access.format if access else STANDARD
+    )
     original = compose.to_markdown(context)
     base_data = loading.parse(loading.decode(base.content, target), target).data
     result = import_markdown(base_data, original, edited_text, composed_passages(context))

@@ -151,3 +151,36 @@ def test_deleting_letterkits_wording_is_reported_not_dropped(letter: Path) -> No
     assert after["ipaf"]["reversal"] == "You can become the one who moves on"
     assert after["patient_comments"] == ["You can become the one who moves on."]
     assert "kept as a comment" in result.stderr
+
+
+# --------------------------------------------------------------------------- easy read
+
+
+@pytest.fixture
+def easy(tmp_path: Path) -> Path:
+    """The letter in easy read: every sentence on a line of its own in the copy the patient edits."""
+    path = tmp_path / "idris.yaml"
+    text = NOTES.replace("We met for sixteen weeks.", "We met for sixteen weeks. It was hard at first.")
+    path.write_text(text + "accessibility: {format: easy-read}\n", encoding="utf-8")
+    assert run("draft", "save", str(path), "--author", "therapist", "--name", "Maren Holt").exit_code == 0
+    return path
+
+
+def test_an_easy_read_copy_keeps_the_fields_spacing(easy: Path) -> None:
+    md = run("render", str(easy)).stdout
+    assert "We met for sixteen weeks.\n\nIt was hard at first." in md  # split for easy read
+    result, before, after = import_edit(easy, "It was hard at first.", "It was very hard at first.")
+    assert after["course_of_therapy"] == "We met for sixteen weeks. It was very hard at first."
+    assert "patient_comments" not in after  # easy read's own wording is not taken for edits
+    assert {k: v for k, v in after.items() if k != "course_of_therapy"} == {
+        k: v for k, v in before.items() if k != "course_of_therapy"
+    }
+    assert result.stderr == ""
+
+
+def test_an_easy_read_copy_sends_a_feeling_home(easy: Path) -> None:
+    md = run("render", str(easy)).stdout
+    assert "ashamed" in md
+    _, _, after = import_edit(easy, "ashamed", "embarrassed")
+    assert after["ipaf"]["affect"][1] == "embarrassed"
+    assert "patient_comments" not in after

@@ -94,9 +94,18 @@ def _without_ref(markdown: str) -> str:
     return _REF_LINE.sub("", markdown)
 
 
-def _locate(data: dict[str, Any], original_md: str, passages: Sequence[Passage] = ()) -> list[Span_]:
+def _locate(
+    data: dict[str, Any],
+    original_md: str,
+    passages: Sequence[Passage] = (),
+    respaced: set[Path_] | None = None,
+) -> list[Span_]:
     """Where each free-text field's Markdown sits in the rendered letter, and each piece
-    letterkit made from a field in its composed passages (``_converted``)."""
+    letterkit made from a field in its composed passages (``_converted``).
+
+    A field found only with its spacing changed (easy read puts every sentence on a line of
+    its own) is added to ``respaced``.
+    """
     spans: list[Span_] = []
 
     def free(at: int, end: int) -> bool:
@@ -116,7 +125,42 @@ def _locate(data: dict[str, Any], original_md: str, passages: Sequence[Passage] 
                 spans.append((at, end, path, value, indent))
                 break
             start = at + 1
+        else:
+            pattern = r"\s+".join(re.escape(word) for word in rendered.split())
+            for match in re.finditer(pattern, original_md):
+                if free(match.start(), match.end()):
+                    spans.append((match.start(), match.end(), path, value, indent))
+                    if respaced is not None:
+                        respaced.add(path)
+                    break
     return sorted(spans)
+
+
+def _respace(standard: str, shown: str, edited: str) -> str:
+    """``edited`` is ``shown`` (``standard`` with only its spacing changed) with a person's
+    edits: the same edits made to ``standard``, so the field keeps its own spacing."""
+    runs = [m.group() for m in re.finditer(r"\s+", standard)]
+    shown_runs = [(m.start(), m.end()) for m in re.finditer(r"\s+", shown)]
+    if len(runs) != len(shown_runs):
+        return edited
+    run_at = {i: k for k, (s, e) in enumerate(shown_runs) for i in range(s, e)}
+    out: list[str] = []
+    position = 0
+    done: set[int] = set()
+    for op, text in word_diff(shown, edited):
+        if op == "+":
+            out.append(text)
+            continue
+        if op == "=":
+            for i in range(position, position + len(text)):
+                k = run_at.get(i)
+                if k is None:
+                    out.append(shown[i])
+                elif k not in done:
+                    out.append(runs[k])
+                    done.add(k)
+        position += len(text)
+    return "".join(out)
 
 
 def _converted(
@@ -129,22 +173,30 @@ def _converted(
     ipaf: dict[str, Any] = data["ipaf"] if isinstance(data.get("ipaf"), dict) else {}
     for passage in passages:
         for paragraph in passage.paragraphs:
-            text = "".join(piece.text for piece in paragraph)
-            base = original_md.find(text) if text.strip() else -1
-            if base < 0:
+            if not "".join(piece.text for piece in paragraph).strip():
                 continue
-            at = base
-            for piece in paragraph:
-                start, at = at, at + len(piece.text)
+            # Each piece a group; spacing may differ (easy read splits sentences onto lines).
+            pattern = "".join(f"({_loose(piece.text)})" for piece in paragraph)
+            match = re.search(pattern, original_md)
+            if match is None:
+                continue
+            for number, piece in enumerate(paragraph, start=1):
+                start, at = match.start(number), match.end(number)
+                printed = original_md[start:at]
                 path = piece.path or ()
                 if piece.kind == "field" and path[:2] == ("ipaf", "imagery"):
-                    out.append((start, at, path, piece.text, "image"))
+                    out.append((start, at, path, printed, "image"))
                 elif piece.kind == "converted" and path == ("referral", "by"):
-                    lead = piece.text.rsplit(" referred you", 1)[0]
+                    lead = re.split(r"\s+referred you", printed, maxsplit=1)[0]
                     out.append((start, start + len(lead), path, lead, "referrer"))
                 elif piece.kind == "converted" and path == ("ipaf", "affect"):
-                    out += _feeling_words(piece.text, start, ipaf.get("affect") or [], understand)
+                    out += _feeling_words(printed, start, ipaf.get("affect") or [], understand)
     return out
+
+
+def _loose(text: str) -> str:
+    """A pattern for ``text`` that allows any spacing where it has some."""
+    return "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", text) if part)
 
 
 def _feeling_words(
@@ -237,7 +289,8 @@ def import_markdown(
     words, quoted images and the referrer find their fields.
     """
     original_md, edited_md = _without_ref(original_md), _without_ref(edited_md)
-    spans = _locate(data, original_md, passages)
+    respaced: set[Path_] = set()
+    spans = _locate(data, original_md, passages, respaced)
     edits: dict[Path_, list[tuple[int, int, str]]] = {}
     unplaced: list[str] = []
     for position, length, inserted, edited_at in _replacements(original_md, edited_md):
@@ -272,9 +325,11 @@ def import_markdown(
         if path not in edits:
             continue
         converted = indent in CONVERTED
-        new_md = original_md[start:end] if converted else md_block(value, indent)
+        new_md = original_md[start:end] if converted or path in respaced else md_block(value, indent)
         for offset, length, inserted in sorted(edits[path], reverse=True):
             new_md = new_md[:offset] + inserted + new_md[offset + length :]
+        if path in respaced:
+            new_md = _respace(md_block(value, indent), original_md[start:end], new_md)
         if converted:
             if new_md != original_md[start:end]:
                 _set_converted(result, path, indent, unescape(new_md, "").strip())
