@@ -191,3 +191,24 @@ def test_docx_contributions_are_tracked_changes_by_the_patient(zoe: Path) -> Non
     assert deleted and set(deleted) == {"patient Zoë Marsh"}
     assert re.search(r"<w:del [^>]*>.*?spare part.*?</w:del>", xml, re.S)
     assert re.search(r'<w:ins [^>]*w:author="patient Zoë Marsh"', xml)
+
+
+def test_places_name_fields_as_printed() -> None:
+    from letterkit.diffs.places import Places
+
+    markdown = (
+        "## What brought you here\n\nYou came when you were sad.\n\n"
+        "## The pattern we have been working on\n\nYou often see yourself as a spare part. "
+        "This leaves you feeling sad.\n\n## What has changed\n\n- You sleep.\n- You swim.\n"
+    )
+    data = {
+        "background": "You came when you were sad.",
+        "ipaf": {"self": "a spare part", "affect": ["sad"]},
+        "changes": ["You sleep.", "You swim."],
+    }
+    places = Places.of((markdown, data))
+    assert places.place(("changes", 1)) == "What has changed, item 2"
+    assert places.place(("ipaf", "self")) == "The pattern we have been working on"
+    # a feeling is named by its section, not by where else its word happens to appear
+    assert places.place(("ipaf", "affect", 0)) == "The pattern we have been working on, the feelings"
+    assert places.place(("closing",)) == "The closing words"

@@ -41,6 +41,9 @@ _NOT_IN_BODY: Mapping[str, str] = {
 """Fields with no heading of their own in the body: named in plain words."""
 
 _NOTES = {("ipaf", "defensive_function"), ("ipaf", "labels")}
+_CONVERTED = {("ipaf", "affect"), ("referral", "by")}
+"""Printed in another form than typed ("ashamed" for "shame"): found by their section's other
+fields, never by searching for the word (which may be printed elsewhere too)."""
 
 
 def _leaves(value: Any, path: FieldPath, out: list[tuple[FieldPath, str]]) -> None:
@@ -61,7 +64,7 @@ def printed_headings(markdown: str, data: Mapping[str, Any]) -> dict[FieldPath, 
     _leaves(data, (), leaves)
     found: dict[FieldPath, str] = {}
     for path, value in leaves:
-        if path[:1] in (("closing",), ("help",)) or path[:2] in _NOTES or not value.strip():
+        if path[:1] in (("closing",), ("help",)) or path[:2] in _NOTES | _CONVERTED or not value.strip():
             continue
         at = -1
         for indent in ("", "    "):
