@@ -30,6 +30,7 @@ ipaf:
   imagery: [spare part, the family's scaffolding]
 coping_strategies:
   - {strategy: keeping busy for everyone else, cost: no time for yourself}
+  - {strategy: saying yes to everything, cost: tiredness}
 course_of_therapy: We met for sixteen weeks, always on a Thursday.
 changes:
   - You asked your brother to take a turn.
@@ -212,3 +213,14 @@ def test_places_name_fields_as_printed() -> None:
     # a feeling is named by its section, not by where else its word happens to appear
     assert places.place(("ipaf", "affect", 0)) == "The pattern we have been working on, the feelings"
     assert places.place(("closing",)) == "The closing words"
+
+
+def test_a_removed_coping_strategy_is_named_in_plain_words(zoe: Path) -> None:
+    edit(zoe, "  - {strategy: saying yes to everything, cost: tiredness}\n", "")
+    assert run("draft", "save", str(zoe), "--author", "patient", "--name", "Zoë Marsh").exit_code == 0
+    html = str(api.render_contributions(zoe, "html", reader="patient").content)
+    assert (
+        "How you have coped, and what it has cost you, item 2: you took out "
+        "‘saying yes to everything — tiredness’ (draft 3)"
+    ) in legend_of(html)
+    assert "{" not in " ".join(legend_of(html))

@@ -321,6 +321,9 @@ def contributions(file: str, history: Sequence[tuple[DraftInfo, dict[str, Any]]]
 
 def _as_texts(value: Any) -> list[str]:
     """A value as the texts a person wrote: a list of texts item by item, else as JSON."""
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
+    if isinstance(value, list) and all(isinstance(item, (str, dict)) for item in value):
+        return [text for item in value for text in _as_texts(item)]
+    if isinstance(value, dict) and value and all(isinstance(v, (str, bool)) for v in value.values()):
+        # a coping strategy as "strategy — cost", a feeling as its word
+        return [" — ".join(v for v in value.values() if isinstance(v, str))]
     return [value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)]
