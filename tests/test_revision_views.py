@@ -224,3 +224,9 @@ def test_a_removed_coping_strategy_is_named_in_plain_words(zoe: Path) -> None:
         "‘saying yes to everything — tiredness’ (draft 3)"
     ) in legend_of(html)
     assert "{" not in " ".join(legend_of(html))
+    # and in the body, struck through where it was, in both views
+    struck = r"<del\b[^>]*>saying yes to everything — tiredness</del>"
+    assert re.search(struck, body_of(html))
+    redline = str(api.render_redline(f"{zoe}@2", f"{zoe}@3", "html").content)
+    assert re.search(struck, body_of(redline))
+    assert "You have coped by keeping busy for everyone else" in body_of(redline)

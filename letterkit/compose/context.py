@@ -161,14 +161,17 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
         },
         "goals": items("goals", letter.goals),
-        "coping": [
-            {
-                "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
-                "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
-                "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block)),
-            }
-            for i, c in enumerate(letter.coping_strategies)
-        ],
+        "coping": _with_removed(
+            [
+                {
+                    "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
+                    "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
+                    "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block)),
+                }
+                for i, c in enumerate(letter.coping_strategies)
+            ],
+            ctx.list_marks.get("coping_strategies"),
+        ),
         "course_of_therapy": block(("course_of_therapy",), letter.course_of_therapy),
         "changes": items("changes", letter.changes),
         "unfinished_business": items("unfinished_business", letter.unfinished_business),
@@ -191,6 +194,25 @@ _SIGN_OFFS = re.compile(
     r"|warmly|warm\s+regards|regards|best|thank\s+you|thanks|with\s+thanks|good\s+luck"
     r"|with\s+(?:warmth|love|care))\b"
 )
+
+
+def _with_removed(
+    coping: list[dict[str, str]], marked: Sequence[Sequence[Span]] | None
+) -> list[dict[str, str]]:
+    """A redline's or contributions view's coping strategies: ``marked`` has one entry per
+    item in order, empty for an item of the letter, the struck-through words for one taken out."""
+    if not marked:
+        return coping
+    out: list[dict[str, str]] = []
+    kept = iter(coping)
+    for spans in marked:
+        if spans:
+            shown = md_block_spans(spans, "    ")
+            out.append({"strategy": shown, "cost": "", "item": shown})
+        else:
+            out.extend(item for item in [next(kept, None)] if item is not None)
+    out.extend(kept)
+    return out
 
 
 def composed_passages(ctx: RenderContext) -> tuple[Passage, ...]:

@@ -52,6 +52,8 @@ def redline_marks(
             for j, item in enumerate(value):
                 previous = old[source[j]] if isinstance(old, list) and j in source else None
                 text_marks((key, j), previous, item)
+            if isinstance(old, list) and len(set(source.values())) < len(old):
+                lists[key] = removed_records(old, value, source)
         elif key not in ("kind", "status", "date", "session"):
             text_marks((key,), old, value)
     for key in REDLINE_LISTS:
@@ -61,6 +63,19 @@ def redline_marks(
     if isinstance(ipaf_a.get("imagery"), list) and "imagery" not in ipaf_b:
         lists[IMAGERY] = _merged_list(ipaf_a["imagery"], [])
     return marks, lists
+
+
+def removed_records(
+    old: list[Any], new: list[Any], source: Mapping[int, int], tag: str = "del"
+) -> list[list[tuple[str, str | None]]]:
+    """One entry per item of ``new`` (empty: shown as it is) with each item of ``old`` that is
+    gone put back where it was, as its words ("strategy — cost") struck through."""
+    out: list[list[tuple[str, str | None]]] = [[] for _ in new]
+    for i in sorted(set(range(len(old))) - set(source.values()), reverse=True):
+        at = sum(1 for j in range(len(new)) if source.get(j, len(old)) < i)
+        words = " — ".join(str(v) for v in old[i].values()) if isinstance(old[i], dict) else str(old[i])
+        out.insert(at, [(words, tag)])
+    return out
 
 
 def _merged_list(a: list[Any], b: list[Any]) -> list[list[tuple[str, str | None]]]:

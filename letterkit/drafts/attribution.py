@@ -105,14 +105,17 @@ class Contributions:
         for list_path in sorted(list_paths, key=dotted):
             if not all(isinstance(p, str) for p in list_path):
                 continue  # items inside items (a coping strategy's words) are fields
-            count = sum(1 for p in self.shown if p[:-1] == list_path and isinstance(p[-1], int))
-            items = [fields.get((*list_path, i), []) for i in range(count)]
-            if any(not isinstance(fields.get((*list_path, i)), list) for i in range(count)):
-                continue  # a list of records, not of texts
-            placed = list(items)
-            for at, number, runs in sorted(self.removed_items.get(list_path, ()), key=lambda g: -g[0]):
-                if self.role_of(number) == role:
-                    placed.insert(min(at, len(placed)), [(text, f"del.d{number}") for text, _, _ in runs])
+            depth = len(list_path)
+            indexes = {p[depth] for p in self.shown if p[:depth] == list_path and len(p) > depth}
+            count = max((i for i in indexes if isinstance(i, int)), default=-1) + 1
+            records = any(len(p) > depth + 1 for p in self.shown if p[:depth] == list_path)
+            # texts: each item's marks; records (coping strategies): an empty entry, shown as it is
+            placed = [[] if records else fields.get((*list_path, i), []) for i in range(count)]
+            ghosts = [g for g in self.removed_items.get(list_path, ()) if self.role_of(g[1]) == role]
+            if records and not ghosts:
+                continue
+            for at, number, runs in sorted(ghosts, key=lambda g: -g[0]):
+                placed.insert(min(at, len(placed)), [(text, f"del.d{number}") for text, _, _ in runs])
             lists[".".join(str(p) for p in list_path)] = placed
         return fields, lists
 
@@ -222,10 +225,15 @@ def _credit(
         if ghosts is not None:
             kept = sorted(source.values())
             for i, item in enumerate(prev):
-                if i not in kept and isinstance(item, str):
-                    at = sum(1 for j, s in source.items() if s < i)  # where it was, in the new list
+                if i in kept:
+                    continue
+                at = sum(1 for j, s in source.items() if s < i)  # where it was, in the new list
+                if isinstance(item, str):
                     gone = [(token, author, removed or number) for token, author, removed in prev_credit[i]]
                     ghosts.setdefault(path, []).append((at, number, gone))
+                elif isinstance(item, dict) and all(isinstance(v, str) for v in item.values()):
+                    words = " — ".join(item.values())  # a coping strategy: "strategy — cost"
+                    ghosts.setdefault(path, []).append((at, number, [(words, number, number)]))
         return [
             _credit(prev[source[j]], prev_credit[source[j]], item, number, (*path, j), ghosts)
             if j in source
