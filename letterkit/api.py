@@ -858,8 +858,11 @@ def render_contributions(
             parts.append(f"{who} took out {plain_list(removed)}")
         said = "; ".join(parts) or f"{who} {_OP_WORDS.get(change['op'], change['op'])} this"
         lines.append(f"{where}: {said} (draft {change['draft']})")
-    patient_drafts = [f"draft {d.number}" for d in credit.drafts if d.role == "patient"]
-    when = f" in {', '.join(patient_drafts)}" if patient_drafts else ""
+    patient_drafts = [str(d.number) for d in credit.drafts if d.role == "patient"]
+    when = ""
+    if patient_drafts:
+        numbers = compose.join_words(patient_drafts)
+        when = f" in draft{'s' if len(patient_drafts) > 1 else ''} {numbers}"
     if reader == "patient":
         title = "Your words in this letter"
         key = [

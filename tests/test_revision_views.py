@@ -230,3 +230,10 @@ def test_a_removed_coping_strategy_is_named_in_plain_words(zoe: Path) -> None:
     redline = str(api.render_redline(f"{zoe}@2", f"{zoe}@3", "html").content)
     assert re.search(struck, body_of(redline))
     assert "You have coped by keeping busy for everyone else" in body_of(redline)
+
+
+def test_the_key_names_the_patients_drafts(zoe: Path) -> None:
+    edit(zoe, "Ending may feel like being left once more.", "Ending may feel like being left again.")
+    assert run("draft", "save", str(zoe), "--author", "patient", "--name", "Zoë Marsh").exit_code == 0
+    html = str(api.render_contributions(zoe, "html", reader="patient").content)
+    assert "Words you wrote in drafts 2 and 3 are bold, in a box." in html
