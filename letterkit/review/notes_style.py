@@ -2,7 +2,7 @@
 rather than as sentences to the patient.
 
 A text reads as notes when at least two of these hold: it has no verb (a text that starts
-with one, "Keeping busy …", has one), it starts in lower case, and it never speaks to the
+with one, "Keeping busy …", "To rest …", has one), it starts in lower case, and it never speaks to the
 patient or from the therapist (no you, your, I, we…). A sentence to the patient ("You often
 feel second best.") has none of them; a capitalised note with a verb ("Went back to work.")
 has one, and passes. The referral's reason is not checked: it is a phrase by nature, and
@@ -61,7 +61,8 @@ def looks_like_notes(text: str) -> list[str]:
         return []
     reasons = []
     gerund = words[0].lower().endswith("ing") and len(words[0]) > 4  # "Keeping busy"
-    if not gerund and not any(w.lower() in _VERBS or _PASSING.match(w) for w in words):
+    infinitive = words[0].lower() == "to" and len(words) > 1  # a goal: "To rest without …"
+    if not (gerund or infinitive) and not any(w.lower() in _VERBS or _PASSING.match(w) for w in words):
         reasons.append("it has no verb")
     first = stripped.lstrip(_LEAD)[:1]
     if first.islower():
