@@ -237,3 +237,10 @@ def test_the_key_names_the_patients_drafts(zoe: Path) -> None:
     assert run("draft", "save", str(zoe), "--author", "patient", "--name", "Zoë Marsh").exit_code == 0
     html = str(api.render_contributions(zoe, "html", reader="patient").content)
     assert "Words you wrote in drafts 2 and 3 are bold, in a box." in html
+
+
+def test_the_patients_copy_names_an_unnamed_therapist_by_role(zoe: Path) -> None:
+    edit(zoe, "Ending may feel like being left once more.", "Ending may feel like being left again.")
+    assert run("draft", "save", str(zoe), "--author", "therapist").exit_code == 0
+    html = str(api.render_redline(f"{zoe}@2", f"{zoe}@3", "html", reader="patient").content)
+    assert legend_of(html) == ["Looking ahead to our ending: changed by your therapist (draft 3)"]

@@ -163,7 +163,11 @@ def describe(
     if reader == "patient":
         if role == "patient":
             return f"{where}: {_PATIENT_VERBS.get(op, op)}{when}"
-        who = f" by {name}" if name else ""
+        who = (
+            f" by {name}"
+            if name
+            else {"joint": " by us together", "therapist": " by your therapist"}.get(role or "", "")
+        )
         return f"{where}: {what}{who}{when}"
     who = f" by {name} ({role})" if name and role else (f" by {role}" if role else "")
     return f"{where}: {what}{who}" + (f" in draft {draft}" if draft is not None else "")
