@@ -98,8 +98,7 @@ def test_dear_falls_back_to_the_full_name(goodbye_data):
 def test_therapist_signs_with_name_role_and_service(goodbye_data):
     text = md(goodbye_data)
     assert (
-        "With warm wishes,\n\nNell Arbuthnot  \nCounselling psychologist, Eastwick Talking Service\n"
-        in text
+        "With warm wishes,\n\nNell Arbuthnot  \nCounselling psychologist, Eastwick Talking Service\n" in text
     )
 
 
@@ -133,7 +132,10 @@ def test_background(goodbye_data):
 def test_referral_by_reason_and_date(goodbye_data):
     part = section(md(goodbye_data), "What brought you here")
     # one sentence; a reason typed as a sentence of its own follows it as written
-    assert "Your GP, Dr Lena Moss, referred you to us in January 2026. Worry that kept you awake at night." in part
+    assert (
+        "Your GP, Dr Lena Moss, referred you to us in January 2026. Worry that kept you awake at night."
+        in part
+    )
     assert "**" not in part
 
 
@@ -179,10 +181,7 @@ def test_affects_are_joined_in_words(goodbye_data, feelings, sentence):
 
 def test_less_conscious_affect_is_offered_tentatively(goodbye_data):
     part = section(md(goodbye_data), "The pattern we have been working on")
-    assert (
-        "This leaves you with feelings of sadness and loneliness. Perhaps, too, some anger.\n"
-        in part
-    )
+    assert "This leaves you with feelings of sadness and loneliness. Perhaps, too, some anger.\n" in part
 
 
 def test_less_conscious_affects_alone(goodbye_data):
@@ -214,7 +213,10 @@ def test_imagery_is_quoted_verbatim(goodbye_data):
 def test_reversal_and_internalised(goodbye_data):
     part = section(md(goodbye_data), "The pattern we have been working on")
     assert "\nSometimes you become the one who looks past other people.\n" in part
-    assert "\nPerhaps the pattern also plays out inside you. You can look past your own needs in just the same way." in part
+    assert (
+        "\nPerhaps the pattern also plays out inside you. You can look past your own needs in just the same way."
+        in part
+    )
 
 
 def test_goals_in_a_goodbye_letter(goodbye_data):

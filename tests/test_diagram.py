@@ -352,7 +352,9 @@ def test_only_less_conscious_feelings() -> None:
     assert "perhaps some rage" in drawn(root) and "perhaps, too, some envy" in drawn(root)
     assert dashed(root) == 2
     said = ipaf_text_alternative(ipaf)
-    assert "Between them, drawn dashed, as less certain: perhaps some rage and perhaps, too, some envy." in said
+    assert (
+        "Between them, drawn dashed, as less certain: perhaps some rage and perhaps, too, some envy." in said
+    )
 
 
 def test_no_feelings_still_draws_the_arrows() -> None:

@@ -324,6 +324,11 @@ def test_the_closing_is_apart_from_the_patients_comments() -> None:
 # --------------------------------------------------------------------------- easy read
 
 
+def test_easy_read_coping_is_two_short_sentences() -> None:
+    text = md(api.load(LETTERS / "notes-jordan.yaml"), "easy-read")
+    assert "- You have coped by working late, keeping busy.\n\n    It has cost you rows with Dana.\n" in text
+
+
 def test_easy_read_keeps_list_items_whole() -> None:
     letter = api.load(LETTERS / "notes-jordan.yaml")
     html = compose.to_html(compose.RenderContext(letter, Settings(), style="easy-read"))

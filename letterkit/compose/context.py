@@ -166,7 +166,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
                 {
                     "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
                     "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
-                    "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block)),
+                    "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block, short=easy_read)),
                 }
                 for i, c in enumerate(letter.coping_strategies)
             ],

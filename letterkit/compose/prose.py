@@ -195,11 +195,16 @@ _HAS_VERB = re.compile(
 
 
 def coping_item(
-    strategy: str, cost: str | None, index: int, block: Callable[[FieldPath, str, str], str]
+    strategy: str,
+    cost: str | None,
+    index: int,
+    block: Callable[[FieldPath, str, str], str],
+    short: bool = False,
 ) -> list[str]:
     """A coping strategy and its cost as one list item, no label: "You have coped by keeping
     busy — and it has cost you time with Dana." Sentences are kept as written; the cost then
-    follows in the same item. Returns the item's paragraphs (Markdown, list-indented)."""
+    follows in the same item. ``short`` (easy read) keeps the two in sentences of their own.
+    Returns the item's paragraphs (Markdown, list-indented)."""
     indent = "    "
     s_path: FieldPath = ("coping_strategies", index, "strategy")
     c_path: FieldPath = ("coping_strategies", index, "cost")
@@ -227,9 +232,9 @@ def coping_item(
     cost_words = (
         "the cost is that " if c_shape.kind == "clause" or _HAS_VERB.search(cost) else "it has cost you "
     )
-    if open_end:
+    if open_end and not short:
         return [f"{first} — and {cost_words}{c_text}{tail}"]
-    return [first, f"{first_upper(cost_words)}{c_text}{tail}"]
+    return [first + ("." if open_end else ""), f"{first_upper(cost_words)}{c_text}{tail}"]
 
 
 def join_words(items: Sequence[str]) -> str:
