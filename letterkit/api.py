@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from letterkit.diffs.core import Change, Diff
+    from letterkit.diffs.places import Places
     from letterkit.diffs.views import Styler
     from letterkit.drafts.attribution import Contributions
     from letterkit.drafts.importing import ImportResult
@@ -509,6 +510,8 @@ def import_edited(
     edited: PathLike, into: PathLike, role: str, name: str = "", note: str = "", *, base: str | None = None
 ) -> tuple[ImportResult, SaveResult | None]:
     """As ``import_edits``, returning the import result and the draft saved (None if no change)."""
+    from letterkit.compose.context import composed_passages
+    from letterkit.compose.styling import STANDARD
     from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
     from letterkit.drafts.store import drafts, save
 
@@ -527,9 +530,15 @@ def import_edited(
     else:
         base_draft = _referenced_draft(edited, target, saved, reference_in(edited_text))
     opened_base = open_letter(f"{target}@{base_draft.number}", allow_placeholders=True)
-    original = compose.to_markdown(compose.RenderContext(opened_base.letter, settings_for(target)))
+    # The copy the patient edited was rendered in the letter's own print style (easy read
+    # puts every sentence on a line of its own): compare with the same.
+    access = opened_base.letter.accessibility
+    context = compose.RenderContext(
+        opened_base.letter, settings_for(target), style=access.format if access else STANDARD
+    )
+    original = compose.to_markdown(context)
     base_data = loading.parse(loading.decode(opened_base.content, target), target).data
-    result = import_markdown(base_data, original, edited_text)
+    result = import_markdown(base_data, original, edited_text, composed_passages(context))
     if not result.changed and not result.unplaced:
         return result, None
     merged = result.data
@@ -623,12 +632,14 @@ def compare(
     out: PathLike | None = None,
     *,
     styler: Styler | None = None,
+    reader: str = "therapist",
 ) -> Comparison:
     """Compare two letters or drafts and make the view asked for.
 
     ``text`` (word-diff style; ``styler`` may colour it), ``md`` (CriticMarkup) and ``json``
-    are views of the changes; the letter formats that can show marks (html, pdf, docx) give
-    the whole letter as a redline. Without ``out``, a file format is written beside ``b``'s
+    are views of the changes, by field path; the letter formats that can show marks (html,
+    pdf, docx) give the whole letter as a redline, its changes named by the sections the
+    letter prints, for ``reader`` (``therapist``, or ``patient`` for the patient's copy). Without ``out``, a file format is written beside ``b``'s
     letter as ``<name>.redline<suffix>``.
     """
     from letterkit.diffs.views import to_json, to_markdown, to_text
@@ -641,7 +652,7 @@ def compare(
     elif format == "text":
         content = to_text(changes, styler)
     elif format in writers.names(marked=True):
-        content = render_redline(a, b, format).content
+        content = render_redline(a, b, format, reader=reader).content
         out = out or _beside(b, "redline", format)
     else:
         raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(diff_formats())}")
@@ -745,10 +756,10 @@ class ContributionsReport:
 
 
 def contributions_report(
-    path: PathLike, format: str = "text", out: PathLike | None = None
+    path: PathLike, format: str = "text", out: PathLike | None = None, *, reader: str = "therapist"
 ) -> ContributionsReport:
     """The contributions report: ``text``, ``json``, or the letter with the patient's words
-    highlighted (html, pdf, docx). Without ``out``, a file format is written beside the letter
+    marked and what they took out struck through (html, pdf, docx; ``reader`` as ``compare``). Without ``out``, a file format is written beside the letter
     as ``<name>.contributions<suffix>``."""
     credit = contributions(path)
     if format == "json":
@@ -756,7 +767,7 @@ def contributions_report(
     elif format == "text":
         content = credit.to_text()
     elif format in writers.names(marked=True):
-        content = render_contributions(path, format).content
+        content = render_contributions(path, format, reader=reader).content
         out = out or _beside(path, "contributions", format)
     else:
         raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(contributions_formats())}")
@@ -769,16 +780,29 @@ def contributions_formats() -> tuple[str, ...]:
 
 
 def render_redline(
-    a: PathLike, b: PathLike, format: str = writers.PDF, *, settings: Settings | None = None
+    a: PathLike,
+    b: PathLike,
+    format: str = writers.PDF,
+    *,
+    settings: Settings | None = None,
+    reader: str = "therapist",
 ) -> Rendered:
-    """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each."""
+    """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each.
+
+    The legend names each change as the letter prints it (its section heading, list items
+    counted from 1). ``reader="patient"`` makes the patient's copy: their own changes are
+    "you …"; the therapist's copy names every author and role.
+    """
     from letterkit.diffs.core import letter_data
+    from letterkit.diffs.places import describe
     from letterkit.diffs.redline import redline_marks
     from letterkit.model.fields import dotted
 
+    reader = _reader(reader)
     first, second = open_letter(a), open_letter(b)
     changes = diff(a, b)
-    marks, lists = redline_marks(letter_data(first.letter), letter_data(second.letter))
+    data_a, data_b = letter_data(first.letter), letter_data(second.letter)
+    marks, lists = redline_marks(data_a, data_b)
     # Tag each marked field with the draft that changed it, so Word can name the author.
     by_path = {c.path: c for c in changes.changes if c.draft is not None}
     marks = {path: _tag_spans(spans, _change_for(dotted(path), by_path)) for path, spans in marks.items()}
@@ -787,16 +811,64 @@ def render_redline(
         for name, items in lists.items()
     }
     authors = {f"d{c.draft}": (c.author or "", _draft_time(second, c.draft)) for c in by_path.values()}
+    places = _places((second, data_b), (first, data_a), settings=settings)
+    roles = _draft_roles(second)
     lines = [
-        f"{c.path}: {c.op}" + (f" by {c.author} in draft {c.draft}" if c.author else "")
+        describe(
+            c.path,
+            c.op,
+            places,
+            reader,
+            role=roles.get(c.draft or 0, (None, ""))[0],
+            name=roles.get(c.draft or 0, (None, ""))[1],
+            draft=c.draft,
+            value=c.new if c.op != "removed" else c.old,
+            moved_from=c.moved_from,
+        )
         for c in changes.changes
     ]
-    legend = compose.legend_html(
-        f"Changes from {first.label} to {second.label}",
-        lines or ["No changes."],
-        ["<ins>Inserted words are bold, in a box.</ins>", "<del>Deleted words are struck through.</del>"],
-    )
+    if reader == "patient":
+        title = f"What changed from {_draft_name(first)} to {_draft_name(second)}"
+        key = ["<ins>Words added are bold, in a box.</ins>", "<del>Words taken out are struck through.</del>"]
+    else:
+        title = f"Changes from {first.label} to {second.label}"
+        key = [
+            "<ins>Inserted words are bold, in a box.</ins>",
+            "<del>Deleted words are struck through.</del>",
+        ]
+    legend = compose.legend_html(title, lines or ["No changes."], key)
     return _render_marked(second, format, Marks(marks, lists, legend, authors), settings)
+
+
+def _reader(reader: str) -> str:
+    from letterkit.diffs.places import READERS
+
+    if reader not in READERS:
+        raise OptionsError(f"unknown reader {reader!r}: choose one of {', '.join(READERS)}", "for")
+    return reader
+
+
+def _places(*letters: tuple[Opened, Mapping[str, Any]], settings: Settings | None = None) -> Places:
+    """The section headings each field is printed under, read from the letters as rendered."""
+    from letterkit.diffs.places import Places
+
+    renderings = []
+    for opened, data in letters:
+        context = compose.RenderContext(opened.letter, settings or settings_for(opened.file))
+        renderings.append((compose.to_markdown(context), data))
+    return Places.of(*renderings)
+
+
+def _draft_roles(opened: Opened) -> dict[int, tuple[str, str]]:
+    """Each saved draft's (role, name), by number."""
+    from letterkit.drafts.store import drafts
+
+    return {d.number: (d.role, d.name) for d in drafts(opened.revision.file)}
+
+
+def _draft_name(opened: Opened) -> str:
+    draft = opened.revision.draft
+    return f"draft {draft.number}" if draft is not None else "the letter as it is now"
 
 
 def _change_for(path: str, by_path: Mapping[str, Change]) -> Change | None:
@@ -826,22 +898,64 @@ def _draft_time(opened: Opened, number: int | None) -> dt.datetime:
     return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
+_OP_WORDS = {"added": "added", "removed": "took out", "changed": "changed", "moved": "moved"}
+
+
 def render_contributions(
-    path: PathLike, format: str = "html", *, settings: Settings | None = None
+    path: PathLike, format: str = "html", *, settings: Settings | None = None, reader: str = "therapist"
 ) -> Rendered:
-    """The latest draft with the patient's own words highlighted."""
+    """The latest draft with the patient's own words marked as insertions, and what they took
+    out struck through where it was; the legend lists their changes section by section, as
+    the letter prints them. ``reader="patient"`` speaks to the patient ("your words")."""
+    from letterkit.diffs.core import letter_data
+    from letterkit.diffs.places import parse_path, plain_list
+
+    reader = _reader(reader)
     credit = contributions(path)
     latest = open_letter(f"{os.fspath(path)}@latest")
-    patient_drafts = [f"draft {d.number} ({d.name or d.role})" for d in credit.drafts if d.role == "patient"]
-    legend = compose.legend_html(
-        "Your words in this letter",
-        [],
-        [
-            "<mark>Words marked like this were written by the patient</mark>"
-            + (f" in {', '.join(patient_drafts)}." if patient_drafts else ": none yet."),
-        ],
-    )
-    return _render_marked(latest, format, Marks(credit.marks("patient"), {}, legend), settings)
+    places = _places((latest, letter_data(latest.letter)), settings=settings)
+    fields, lists = credit.view_marks("patient")
+    patient = latest.letter.patient
+    called = patient.preferred_name or patient.name
+    lines = []
+    for change in credit.patient_changes:
+        where = places.place(parse_path(change["path"]))
+        added = [t for t in change["added"] if t.strip()]
+        removed = [t for t in change["removed"] if t.strip()]
+        who = "you" if reader == "patient" else called
+        parts = []
+        if added:
+            parts.append(f"{who} added {plain_list(added)}")
+        if removed:
+            parts.append(f"{who} took out {plain_list(removed)}")
+        said = "; ".join(parts) or f"{who} {_OP_WORDS.get(change['op'], change['op'])} this"
+        lines.append(f"{where}: {said} (draft {change['draft']})")
+    patient_drafts = [str(d.number) for d in credit.drafts if d.role == "patient"]
+    when = ""
+    if patient_drafts:
+        numbers = compose.join_words(patient_drafts)
+        when = f" in draft{'s' if len(patient_drafts) > 1 else ''} {numbers}"
+    if reader == "patient":
+        title = "Your words in this letter"
+        key = [
+            f"<ins>Words you wrote{when} are bold, in a box.</ins>",
+            "<del>Words you took out are struck through.</del>",
+        ]
+    else:
+        title = f"{called}'s words in this letter"
+        key = [
+            f"<ins>Words {called} wrote{when} are bold, in a box.</ins>",
+            f"<del>Words {called} took out are struck through.</del>",
+        ]
+    if not patient_drafts:
+        lines = ["No changes yet."]
+    legend = compose.legend_html(title, lines, key)
+    authors = {
+        f"d{d.number}": (f"{d.role} {d.name}".strip(), _draft_time(latest, d.number))
+        for d in credit.drafts
+        if d.role == "patient"
+    }
+    return _render_marked(latest, format, Marks(fields, lists, legend, authors), settings)
 
 
 def _render_marked(opened: Opened, format: str, marks: Marks, settings: Settings | None) -> Rendered:
@@ -871,16 +985,37 @@ class CheckReport:
         return any(f.severity == "error" for f in self.findings)
 
 
-def check(files: Sequence[PathLike], jargon: Sequence[PathLike] = (), format: str = "text") -> CheckReport:
+def check(
+    files: Sequence[PathLike],
+    jargon: Sequence[PathLike] = (),
+    format: str = "text",
+    *,
+    style: str | None = None,
+    settings_file: str | None = None,
+) -> CheckReport:
     """Check how letters read: reading age, long sentences, jargon, "you" not "he/she",
-    missing sections, and whether the patient's own words are used."""
+    missing sections, the patient's own words, notes typed where sentences are needed, a
+    double sign-off, and a way to contact the service. ``style`` (else each letter's
+    ``accessibility.format``) easy-read checks for easy read; the settings are
+    ``settings_file``, else the letterkit.toml beside each letter."""
     from letterkit.review.check import check_file, report_json, report_text
 
     if format not in writers.REPORT_FORMATS:
         raise OptionsError(
             f"unknown report format {format!r}: choose one of {', '.join(writers.REPORT_FORMATS)}"
         )
-    findings = [f for file in files for f in check_file(file, [os.fspath(j) for j in jargon])]
+    if style is not None:
+        from letterkit.compose.styling import STYLES
+        from letterkit.errors import UnknownStyleError
+
+        if style not in STYLES:
+            raise UnknownStyleError(style, STYLES)
+    settings = settings_for(None, settings_file) if settings_file else None
+    findings = [
+        f
+        for file in files
+        for f in check_file(file, [os.fspath(j) for j in jargon], style=style, settings=settings)
+    ]
     content = report_json(findings) if format == "json" else report_text(findings)
     return CheckReport(tuple(findings), content if content.endswith("\n") else content + "\n")
 
@@ -966,6 +1101,13 @@ def roles() -> tuple[str, ...]:
     from letterkit.drafts.store import ROLES
 
     return ROLES
+
+
+def readers() -> tuple[str, ...]:
+    """Who a revision view (``compare``, ``contributions_report`` as html, pdf or docx) is for."""
+    from letterkit.diffs.places import READERS
+
+    return READERS
 
 
 def styles() -> tuple[str, ...]:

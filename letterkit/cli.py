@@ -57,6 +57,7 @@ STYLES = LazyChoice(lambda: letterkit.styles())
 ROLES = LazyChoice(lambda: letterkit.roles())
 DIFF_FORMATS = LazyChoice(lambda: letterkit.diff_formats())
 CONTRIBUTIONS_FORMATS = LazyChoice(lambda: letterkit.contributions_formats())
+READERS = LazyChoice(lambda: letterkit.readers())
 
 HINTS: dict[type[LetterkitError], str] = {
     UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
@@ -393,19 +394,38 @@ def redact(file: str, output: str | None, names: tuple[str, ...], report: bool) 
     type=click.Path(path_type=str),
     help="A service's own list of words to avoid (repeatable).",
 )
+@click.option(
+    "--style", type=STYLES, help="Check for this print format (default: the letter's accessibility.format)."
+)
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(path_type=str),
+    help="The service settings (default: letterkit.toml beside each letter).",
+)
 @handle_errors()
-def check(files: tuple[str, ...], fmt: str, jargon_files: tuple[str, ...]) -> None:
+def check(
+    files: tuple[str, ...],
+    fmt: str,
+    jargon_files: tuple[str, ...],
+    style: str | None,
+    settings_file: str | None,
+) -> None:
     """Check how a letter reads: reading age, long sentences, jargon, "you" not "he/she",
-    missing sections, and whether the patient's own words are used.
+    missing sections, whether the patient's own words are used, notes typed where sentences
+    are needed, a double sign-off, and a way to contact the service.
 
     Missing or empty sections are errors (exit 1); everything else is a warning (exit 0).
+    Easy read (--style easy-read, or the letter's accessibility.format) allows 15 words a
+    sentence and says when the text is not yet written for easy read.
 
     \b
     Example:
       letterkit check peter.yaml
       letterkit check peter.yaml -f json
+      letterkit check peter.yaml --style easy-read
     """
-    report = letterkit.check(files, jargon_files, fmt)
+    report = letterkit.check(files, jargon_files, fmt, style=style, settings_file=settings_file)
     say(report.content, nl=False)
     if report.has_errors:
         sys.exit(1)
@@ -576,8 +596,16 @@ def _styler(role: str, text: str) -> str:
     help="Write to FILE (default: the screen; pdf and docx are written beside B as NAME.redline.pdf).",
 )
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option(
+    "--for",
+    "reader",
+    type=READERS,
+    default="therapist",
+    show_default=True,
+    help="Who the html, pdf or docx copy is for: the patient's copy says 'your words', 'your changes'.",
+)
 @handle_errors(2)
-def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None) -> None:
+def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | None, reader: str) -> None:
     """Show what changed between two letters, or two drafts of one (FILE@1 FILE@latest).
 
     Changes are listed by section and field, word by word. Exit status as diff(1):
@@ -588,9 +616,10 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
       letterkit diff peter.yaml@1 peter.yaml@latest
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf -o changes.pdf
       letterkit diff peter.yaml@1 peter.yaml@latest -f docx -o changes.docx   # Word tracked changes
+      letterkit diff peter.yaml@2 peter.yaml@3 -f pdf --for patient          # the patient's copy
     """
     colored = sys.stdout.isatty() if color is None else color
-    result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None)
+    result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None, reader=reader)
     _show(result.content, result.output, color)
     sys.exit(1 if result.diff else 0)
 
@@ -604,16 +633,25 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
     type=click.Path(path_type=str),
     help="Write to FILE (default: the screen; pdf and docx are written beside FILE as NAME.contributions.pdf).",
 )
+@click.option(
+    "--for",
+    "reader",
+    type=READERS,
+    default="therapist",
+    show_default=True,
+    help="Who the html, pdf or docx copy is for: the patient's copy says 'your words', 'your changes'.",
+)
 @handle_errors()
-def contributions_command(file: str, fmt: str, output: str | None) -> None:
+def contributions_command(file: str, fmt: str, output: str | None, reader: str) -> None:
     """Show who wrote which words of the latest draft, and what the patient changed.
 
     \b
     Examples:
       letterkit contributions peter.yaml
       letterkit contributions peter.yaml -f pdf -o peter-words.pdf
+      letterkit contributions peter.yaml -f pdf --for patient     # "your words"
     """
-    report = letterkit.contributions_report(file, fmt, output)
+    report = letterkit.contributions_report(file, fmt, output, reader=reader)
     _show(report.content, report.output)
 
 

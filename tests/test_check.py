@@ -22,6 +22,7 @@ from conftest import GOODBYE_DATA, GOODBYE_LINES, GOODBYE_YAML, SAMPLES
 import letterkit.review.check as check
 from letterkit.errors import SettingsError
 from letterkit.model.loading import Source, parse
+from letterkit.model.settings import Settings
 from letterkit.review.check import Finding, check_file, check_letter, report_json, report_text
 
 THIRTY_WORDS = (
@@ -246,22 +247,33 @@ def test_pronouns_are_flagged_only_when_they_are_the_patients(goodbye_data: dict
     he = _coded(check_letter(Source("x.yaml", goodbye_data)), "third-person")
     assert [_quoted(f) for f in he] == ["He", "his"]
     assert he[0].message == "'He' — if this means Sam, write 'you' or 'your' instead"
+    # "she" comes straight after "Your mother": it is about her, not about Sam.
     goodbye_data["patient"]["pronouns"] = "she/her"
+    assert _coded(check_letter(Source("x.yaml", goodbye_data)), "third-person") == []
+    goodbye_data["transference"] = "She was proud. Your mother said so."
     she = _coded(check_letter(Source("x.yaml", goodbye_data)), "third-person")
-    assert [_quoted(f) for f in she] == ["she"]
+    assert [_quoted(f) for f in she] == ["She"]
 
 
 # --------------------------------------------------------------------------- imagery
 
 
-def test_unused_imagery_is_flagged(jargon_findings: list[Finding]) -> None:
-    # "a spare part" is quoted with curly quotes in ipaf.self; "the last in line" is nowhere.
-    (unused,) = _coded(jargon_findings, "unused-imagery")
-    assert (unused.section, unused.line, unused.severity) == ("ipaf.imagery[1]", 26, "warning")
-    assert "'the last in line'" in unused.message
+def test_imagery_the_letter_prints_counts_as_used(jargon_findings: list[Finding]) -> None:
+    # "a spare part" is quoted in ipaf.self; "the last in line" is in no field, but the letter
+    # quotes it in the pattern section: both are printed, so neither is flagged.
+    assert _coded(jargon_findings, "unused-imagery") == []
+
+
+def test_unused_imagery_is_flagged_when_the_letter_cannot_be_printed(goodbye_data: dict[str, Any]) -> None:
+    # An invalid letter is not rendered: its images are looked for in its text fields only.
+    goodbye_data["ipaf"]["imagery"].append("the last in line")
+    del goodbye_data["ipaf"]["other"]
+    (unused,) = _coded(check_letter(Source("x.yaml", goodbye_data)), "unused-imagery")
+    assert unused.section == "ipaf.imagery[1]" and "'the last in line'" in unused.message
 
 
 def test_imagery_matching_ignores_case_quotes_and_punctuation(goodbye_data: dict[str, Any]) -> None:
+    del goodbye_data["ipaf"]["other"]  # not printable: only the text fields count
     goodbye_data["ipaf"]["imagery"] = ["“On hold.”", "*a wallflower*", "second  best"]
     goodbye_data["closing"] = (
         "Your life is no longer ‘on hold’, nor are you 'A Wallflower' or *second\nbest*."
@@ -272,11 +284,9 @@ def test_imagery_matching_ignores_case_quotes_and_punctuation(goodbye_data: dict
     assert [f.section for f in found] == ["ipaf.imagery[0]", "ipaf.imagery[1]", "ipaf.imagery[2]"]
 
 
-def test_imagery_only_in_the_imagery_list_counts_as_unused(goodbye_data: dict[str, Any]) -> None:
-    # GOODBYE_DATA's "the spare wheel" appears in ipaf.self, so it is used; another phrase is not.
+def test_an_image_quoted_only_by_the_pattern_section_is_used(goodbye_data: dict[str, Any]) -> None:
     goodbye_data["ipaf"]["imagery"].append("a ghost")
-    found = _coded(check_letter(Source("x.yaml", goodbye_data)), "unused-imagery")
-    assert [f.section for f in found] == ["ipaf.imagery[1]"]
+    assert _coded(check_letter(Source("x.yaml", goodbye_data)), "unused-imagery") == []
 
 
 # --------------------------------------------------------------------------- required sections
@@ -671,7 +681,7 @@ def test_findings_are_in_line_order_and_check_letter_matches_check_file(tmp_path
     assert lines == sorted(lines)
     # Without the text, findings point at each field's first line; with it, at the exact line.
     source = parse(JARGON_YAML, str(path))
-    assert check_letter(source, text=JARGON_YAML) == from_file
+    assert check_letter(source, text=JARGON_YAML, settings=Settings()) == from_file
     coarse = {(f.section, f.line) for f in _coded(check_letter(source), "jargon")}
     assert ("background", 10) in coarse and ("ending", 41) in coarse
 

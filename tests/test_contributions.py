@@ -170,13 +170,14 @@ def test_html_marks_exactly_the_patients_words(letter: Path) -> None:
     result = run("contributions", str(letter), "-f", "html")
     assert result.exit_code == 0, result.output
     page = result.stdout
-    marked = [html_lib.unescape(m) for m in re.findall(r"<mark\b[^>]*>(.*?)</mark>", page, re.S)]
-    legend = [m for m in marked if m.startswith("Words marked like this")]
-    assert len(legend) == 1 and "draft 2 (Peter Hale)" in page
-    body = sorted(re.sub(r"\\(.)", r"\1", m) for m in marked if m not in legend)
+    body_html = page[page.index('<main class="letter-body">') :]
+    marked = [html_lib.unescape(m) for m in re.findall(r"<ins\b[^>]*>(.*?)</ins>", body_html, re.S)]
+    assert "Words Peter wrote in draft 2" in page
+    body = sorted(re.sub(r"\\(.)", r"\1", m) for m in marked)
     assert body == sorted([PATIENT_BACKGROUND, PATIENT_CHANGES])
+    assert "<mark" not in body_html and "<del" not in body_html  # the patient took nothing out
     # and the words around them are there, unmarked
-    assert re.search(rf"You came to see me<mark\b[^>]*>{re.escape(PATIENT_BACKGROUND)}</mark> because", page)
+    assert re.search(rf"You came to see me<ins\b[^>]*>{re.escape(PATIENT_BACKGROUND)}</ins> because", page)
 
 
 def test_pdf_without_output_is_written_beside_the_letter(letter: Path) -> None:
@@ -195,8 +196,10 @@ def test_pdf_highlights_the_patients_words(letter: Path, tmp_path: Path) -> None
     result = run("contributions", str(letter), "-f", "pdf", "-o", str(out))
     assert result.exit_code == 0, result.output
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(out).pages).split())
-    assert "Your words in this letter" in text
-    assert "You came to see me, nervous and unsure, because" in text
+    assert "Peter's words in this letter" in text
+    assert "What brought you here: Peter added ‘, nervous and unsure,’ (draft 2)" in text
+    # An insertion's box gives the text extractor a space before the comma.
+    assert "You came to see me, nervous and unsure, because" in text.replace(" ,", ",")
     assert "which gives me breathing space" in text
 
 

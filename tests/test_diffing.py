@@ -515,8 +515,10 @@ def test_cli_diff_pdf_redline(history: Path, tmp_path: Path, monkeypatch: pytest
     assert "stuck and angry" in flat
     assert "I started drawing again." in flat
     assert "Changes from peter.yaml@1 to peter.yaml@2" in flat
-    assert "background: changed by patient Peter Hale in draft 2" in flat
-    assert "changes[4]: added by patient Peter Hale in draft 2" in flat
+    # Named as the letter prints them, items counted from 1: never a field path.
+    assert "What brought you here: changed by Peter Hale (patient) in draft 2" in flat
+    assert "What has changed, item 5: added by Peter Hale (patient) in draft 2" in flat
+    assert "changes[4]" not in flat and "background:" not in flat
 
 
 def test_redline_html_marks_insertions_and_deletions(history: Path) -> None:

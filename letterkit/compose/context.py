@@ -10,7 +10,7 @@ from typing import Any
 
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
-from letterkit.compose.prose import coping_item, referral_sentence
+from letterkit.compose.prose import Passage, coping_item, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
@@ -108,7 +108,9 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
 
     referral = letter.referral
     easy_read = get_style(ctx.style).sentence_per_line  # short sentences, a glossary of hard words
-    pattern = compose_pattern(ipaf, block, _letter_text(letter), short=easy_read)
+    pattern = compose_pattern(
+        ipaf, block, _letter_text(letter), ctx.list_marks.get("ipaf.imagery"), short=easy_read
+    )
     referral_md = (
         referral_sentence(referral.by, month_year(referral.date), referral.reason, block).markdown
         if referral
@@ -159,14 +161,17 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
             "imagery": [md_inline(phrase) for phrase in ipaf.imagery],
         },
         "goals": items("goals", letter.goals),
-        "coping": [
-            {
-                "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
-                "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
-                "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block, short=easy_read)),
-            }
-            for i, c in enumerate(letter.coping_strategies)
-        ],
+        "coping": _with_removed(
+            [
+                {
+                    "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
+                    "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
+                    "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block, short=easy_read)),
+                }
+                for i, c in enumerate(letter.coping_strategies)
+            ],
+            ctx.list_marks.get("coping_strategies"),
+        ),
         "course_of_therapy": block(("course_of_therapy",), letter.course_of_therapy),
         "changes": items("changes", letter.changes),
         "unfinished_business": items("unfinished_business", letter.unfinished_business),
@@ -189,6 +194,42 @@ _SIGN_OFFS = re.compile(
     r"|warmly|warm\s+regards|regards|best|thank\s+you|thanks|with\s+thanks|good\s+luck"
     r"|with\s+(?:warmth|love|care))\b"
 )
+
+
+def _with_removed(
+    coping: list[dict[str, str]], marked: Sequence[Sequence[Span]] | None
+) -> list[dict[str, str]]:
+    """A redline's or contributions view's coping strategies: ``marked`` has one entry per
+    item in order, empty for an item of the letter, the struck-through words for one taken out."""
+    if not marked:
+        return coping
+    out: list[dict[str, str]] = []
+    kept = iter(coping)
+    for spans in marked:
+        if spans:
+            shown = md_block_spans(spans, "    ")
+            out.append({"strategy": shown, "cost": "", "item": shown})
+        else:
+            out.extend(item for item in [next(kept, None)] if item is not None)
+    out.extend(kept)
+    return out
+
+
+def composed_passages(ctx: RenderContext) -> tuple[Passage, ...]:
+    """The passages letterkit writes around the fields, as ``template_vars`` composes them
+    (the pattern, the referral), each piece traced to a field or to letterkit: ``draft
+    import`` finds a patient's edit to a framed phrase, a feeling or an image through them."""
+    letter = ctx.letter
+
+    def block(path: tuple[str | int, ...], value: str | None, indent: str = "") -> str:
+        return md_block(value or "", indent)
+
+    short = get_style(ctx.style).sentence_per_line
+    out = [compose_pattern(letter.ipaf, block, _letter_text(letter), short=short)]
+    if letter.referral:
+        referral = letter.referral
+        out.append(referral_sentence(referral.by, month_year(referral.date), referral.reason, block))
+    return tuple(out)
 
 
 def closing_signs_off(closing: str | None) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from letterkit.compose.escaping import md_inline
+from letterkit.compose.escaping import Span, md_block_spans, md_inline
 from letterkit.compose.feelings import feeling_sentences
 from letterkit.compose.prose import Block, Passage, Piece, shape_of
 from letterkit.model.fields import FieldPath
@@ -150,12 +150,49 @@ def _imagery_sentence(imagery: Sequence[str], indexes: Sequence[int]) -> list[Pi
     return [Piece("You have put it in your own words, too: "), *quoted, Piece(".")]
 
 
-def compose_pattern(ipaf: Ipaf, block: Block, letter_text: str = "", short: bool = False) -> Passage:
+_QUOTES = "‘’“”\"' "
+
+
+def _marked_imagery_sentence(marked: Sequence[Sequence[Span]], used: str) -> list[Piece]:
+    """A redline's or contributions view's images, worded as ``_imagery_sentence``: every
+    image that changed (one taken out struck through, one added marked as inserted) and any
+    the letter does not use."""
+    shown: list[list[Span]] = []
+    for spans in marked:
+        text = "".join(t for t, _ in spans)
+        changed = any(tag for _, tag in spans)
+        if not text.strip() or not (changed or unused_imagery([text], used)):
+            continue
+        runs = [[run, tag] for run, tag in spans]
+        runs[0][0] = str(runs[0][0]).lstrip(_QUOTES)
+        runs[-1][0] = str(runs[-1][0]).rstrip(_QUOTES)
+        shown.append([(str(run), tag if tag is None else str(tag)) for run, tag in runs])
+    if not shown:
+        return []
+    quoted: list[Piece] = []
+    for number, spans in enumerate(shown):
+        if number:
+            quoted.append(Piece(" and " if number == len(shown) - 1 else ", "))
+        quoted += [Piece("‘"), Piece(md_block_spans(spans)), Piece("’")]
+    if all(_NOUN_LIKE.search("".join(t for t, _ in spans)) for spans in shown):
+        return [Piece("In your own words, you have felt like "), *quoted, Piece(".")]
+    return [Piece("You have put it in your own words, too: "), *quoted, Piece(".")]
+
+
+def compose_pattern(
+    ipaf: Ipaf,
+    block: Block,
+    letter_text: str = "",
+    imagery_marks: Sequence[Sequence[Span]] | None = None,
+    short: bool = False,
+) -> Passage:
     """The pattern section's paragraphs, each piece traced to a field or to letterkit.
 
     ``letter_text`` is the rest of the letter's text: an image the letter already uses is not
-    repeated. ``short`` (easy read) keeps one idea to a sentence: how you see yourself and how
-    you experience others are never joined into one.
+    repeated. ``imagery_marks`` (redlines, contributions) are the images marked up, removed
+    ones included: each changed image is shown, so that taking one out leaves a trace.
+    ``short`` (easy read) keeps one idea to a sentence: how you see yourself and how you
+    experience others are never joined into one.
     """
     paragraphs: list[tuple[Piece, ...]] = []
 
@@ -182,7 +219,11 @@ def compose_pattern(ipaf: Ipaf, block: Block, letter_text: str = "", short: bool
         pieces = [*_close(first, open_self), Piece(" "), *other]
     pieces = _close(pieces, open_other)
     wanted = unused_imagery(ipaf.imagery, " ".join([letter_text, ipaf.self_, ipaf.other]))
-    if wanted:
+    if imagery_marks is not None:
+        marked = _marked_imagery_sentence(imagery_marks, " ".join([letter_text, ipaf.self_, ipaf.other]))
+        if marked:
+            pieces += [Piece(" "), *marked]
+    elif wanted:
         pieces += [Piece(" "), *_imagery_sentence(ipaf.imagery, wanted)]
     paragraphs.append(tuple(pieces))
 

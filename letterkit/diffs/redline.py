@@ -9,7 +9,11 @@ from typing import Any
 from letterkit.diffs.core import Segment, item_key, match_items, word_diff
 from letterkit.model.fields import FieldPath
 
-REDLINE_LISTS = ("goals", "changes", "unfinished_business")
+REDLINE_LISTS = ("goals", "changes", "unfinished_business", "patient_comments")
+"""Lists shown whole, removed items struck through where they were (``ipaf.imagery`` too)."""
+
+IMAGERY = "ipaf.imagery"
+"""The key of the patient's images among a redline's lists."""
 
 
 def _spans(segments: Iterable[Segment]) -> list[tuple[str, str | None]]:
@@ -32,7 +36,12 @@ def redline_marks(
             marks[path] = _spans(word_diff(old, new)) if isinstance(old, str) else [(new, "ins")]
         elif isinstance(new, dict):
             for key, value in new.items():
-                text_marks(path + (key,), old.get(key) if isinstance(old, dict) else None, value)
+                previous = old.get(key) if isinstance(old, dict) else None
+                if path + (key,) == ("ipaf", "imagery") and isinstance(value, list):
+                    if previous != value:
+                        lists[IMAGERY] = _merged_list(previous if isinstance(previous, list) else [], value)
+                    continue
+                text_marks(path + (key,), previous, value)
 
     for key, value in b.items():
         old = a.get(key)
@@ -43,9 +52,30 @@ def redline_marks(
             for j, item in enumerate(value):
                 previous = old[source[j]] if isinstance(old, list) and j in source else None
                 text_marks((key, j), previous, item)
+            if isinstance(old, list) and len(set(source.values())) < len(old):
+                lists[key] = removed_records(old, value, source)
         elif key not in ("kind", "status", "date", "session"):
             text_marks((key,), old, value)
+    for key in REDLINE_LISTS:
+        if key not in b and isinstance(a.get(key), list):
+            lists[key] = _merged_list(a[key], [])
+    ipaf_a, ipaf_b = a.get("ipaf") or {}, b.get("ipaf") or {}
+    if isinstance(ipaf_a.get("imagery"), list) and "imagery" not in ipaf_b:
+        lists[IMAGERY] = _merged_list(ipaf_a["imagery"], [])
     return marks, lists
+
+
+def removed_records(
+    old: list[Any], new: list[Any], source: Mapping[int, int], tag: str = "del"
+) -> list[list[tuple[str, str | None]]]:
+    """One entry per item of ``new`` (empty: shown as it is) with each item of ``old`` that is
+    gone put back where it was, as its words ("strategy — cost") struck through."""
+    out: list[list[tuple[str, str | None]]] = [[] for _ in new]
+    for i in sorted(set(range(len(old))) - set(source.values()), reverse=True):
+        at = sum(1 for j in range(len(new)) if source.get(j, len(old)) < i)
+        words = " — ".join(str(v) for v in old[i].values()) if isinstance(old[i], dict) else str(old[i])
+        out.insert(at, [(words, tag)])
+    return out
 
 
 def _merged_list(a: list[Any], b: list[Any]) -> list[list[tuple[str, str | None]]]:

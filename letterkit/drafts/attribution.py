@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.diffs.core import diff_data, match_items, tokens, word_diff
-from letterkit.model.fields import NOT_WORDS, dotted
+from letterkit.model.fields import NOT_WORDS, FieldPath, dotted
 
 """Fields that hold settings rather than anyone's words."""
 
-Credit = list[tuple[str, int]]
-"""(token, draft number) for each token of a text."""
+Credit = list[tuple[str, int, int]]
+"""(token, the draft that wrote it, the draft that took it out or 0) for each token of a text."""
+
+Ghosts = dict[FieldPath, list[tuple[int, int, Credit]]]
+"""Per list: items taken out, as (where they were in the new list, the draft that took them
+out, their credit)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,13 @@ class Contributions:
     """Per text field path: runs of (text, draft number) in the latest draft."""
     patient_changes: tuple[dict[str, Any], ...]
     """Per patient draft and section: the words they added and removed."""
+    shown: Mapping[FieldPath, list[tuple[str, int, int]]] = field(default_factory=dict)
+    """Per text field path: runs of (text, draft that wrote it, draft that took it out or 0),
+    the words taken out kept where they were."""
+    removed_items: Mapping[FieldPath, tuple[tuple[int, int, tuple[tuple[str, int, int], ...]], ...]] = field(
+        default_factory=dict
+    )
+    """Per list: the items taken out, as (where they were, the draft that took them out, runs)."""
 
     def draft(self, number: int) -> DraftInfo:
         """The draft with this number (by number: a history may lack a draft)."""
@@ -71,6 +82,46 @@ class Contributions:
             path: [(text, "mark" if self.role_of(number) == role else None) for text, number in runs]
             for path, runs in self.fields.items()
         }
+
+    def view_marks(
+        self, role: str = "patient"
+    ) -> tuple[dict[FieldPath, list[tuple[str, str | None]]], dict[str, list[list[tuple[str, str | None]]]]]:
+        """Marks for the letter view: ``role``'s words as insertions (``ins.dN``, N the draft
+        that wrote them), and what ``role`` took out struck through where it was (``del.dN``):
+        words inside a text, and whole list items (an image, a point in a list)."""
+
+        def spans(runs: Sequence[tuple[str, int, int]]) -> list[tuple[str, str | None]]:
+            out: list[tuple[str, str | None]] = []
+            for text, number, gone in runs:
+                if gone:
+                    if self.role_of(gone) == role:
+                        out.append((text, f"del.d{gone}"))
+                elif self.role_of(number) == role:
+                    out.append((text, f"ins.d{number}"))
+                else:
+                    out.append((text, None))
+            return out
+
+        fields = {path: spans(runs) for path, runs in self.shown.items()}
+        lists: dict[str, list[list[tuple[str, str | None]]]] = {}
+        list_paths = {path[:-1] for path in self.shown if isinstance(path[-1], int)}
+        list_paths |= set(self.removed_items)
+        for list_path in sorted(list_paths, key=dotted):
+            if not all(isinstance(p, str) for p in list_path):
+                continue  # items inside items (a coping strategy's words) are fields
+            depth = len(list_path)
+            indexes = {p[depth] for p in self.shown if p[:depth] == list_path and len(p) > depth}
+            count = max((i for i in indexes if isinstance(i, int)), default=-1) + 1
+            records = any(len(p) > depth + 1 for p in self.shown if p[:depth] == list_path)
+            # texts: each item's marks; records (coping strategies): an empty entry, shown as it is
+            placed = [[] if records else fields.get((*list_path, i), []) for i in range(count)]
+            ghosts = [g for g in self.removed_items.get(list_path, ()) if self.role_of(g[1]) == role]
+            if records and not ghosts:
+                continue
+            for at, number, runs in sorted(ghosts, key=lambda g: -g[0]):
+                placed.insert(min(at, len(placed)), [(text, f"del.d{number}") for text, _, _ in runs])
+            lists[".".join(str(p) for p in list_path)] = placed
+        return fields, lists
 
     def to_text(self) -> str:
         """The plain-text report `letterkit contributions` prints."""
@@ -129,34 +180,68 @@ class Contributions:
         }
 
 
-def _credit(prev: Any, prev_credit: Any, cur: Any, number: int) -> Any:
-    """The credit structure for ``cur``, carrying over what survives from ``prev``."""
+def _credit(
+    prev: Any, prev_credit: Any, cur: Any, number: int, path: FieldPath = (), ghosts: Ghosts | None = None
+) -> Any:
+    """The credit structure for ``cur``, carrying over what survives from ``prev``.
+
+    Words taken out stay in a text's credit as ``(token, draft, removed_by)`` with
+    ``removed_by`` the draft that took them out (0 while they are in the text), so that a view
+    can show them struck through where they were. List items taken out go to ``ghosts``.
+    """
     if isinstance(cur, str):
         if isinstance(prev, str) and isinstance(prev_credit, list):
             out: Credit = []
             old = iter(prev_credit)
+
+            def live() -> tuple[str, int, int]:
+                entry: tuple[str, int, int]
+                for entry in old:
+                    if entry[2]:
+                        out.append(entry)  # already taken out earlier: keep its place
+                        continue
+                    return entry
+                raise ValueError("the credit does not fit the text")
+
             for op, text in word_diff(prev, cur):
                 if op == "-":
                     for _ in tokens(text):
-                        next(old)
+                        token, author, _gone = live()
+                        out.append((token, author, number))
                 elif op == "=":
-                    out.extend(next(old) for _ in tokens(text))
+                    out.extend(live() for _ in tokens(text))
                 else:
-                    out.extend((t, number) for t in tokens(text))
+                    out.extend((t, number, 0) for t in tokens(text))
+            out.extend(old)
             return out
-        return [(t, number) for t in tokens(cur)]
+        return [(t, number, 0) for t in tokens(cur)]
     if isinstance(cur, dict):
         prev_map = prev if isinstance(prev, dict) else {}
         credit_map = prev_credit if isinstance(prev_credit, dict) else {}
-        return {k: _credit(prev_map.get(k), credit_map.get(k), v, number) for k, v in cur.items()}
+        return {
+            k: _credit(prev_map.get(k), credit_map.get(k), v, number, (*path, k), ghosts)
+            for k, v in cur.items()
+        }
     if isinstance(cur, list):
         if not isinstance(prev, list) or not isinstance(prev_credit, list):
-            return [_credit(None, None, item, number) for item in cur]
+            return [_credit(None, None, item, number, (*path, j), ghosts) for j, item in enumerate(cur)]
         source = match_items(prev, cur)
+        if ghosts is not None:
+            kept = sorted(source.values())
+            for i, item in enumerate(prev):
+                if i in kept:
+                    continue
+                at = sum(1 for j, s in source.items() if s < i)  # where it was, in the new list
+                if isinstance(item, str):
+                    gone = [(token, author, removed or number) for token, author, removed in prev_credit[i]]
+                    ghosts.setdefault(path, []).append((at, number, gone))
+                elif isinstance(item, dict) and all(isinstance(v, str) for v in item.values()):
+                    words = " — ".join(item.values())  # a coping strategy: "strategy — cost"
+                    ghosts.setdefault(path, []).append((at, number, [(words, number, number)]))
         return [
-            _credit(prev[source[j]], prev_credit[source[j]], item, number)
+            _credit(prev[source[j]], prev_credit[source[j]], item, number, (*path, j), ghosts)
             if j in source
-            else _credit(None, None, item, number)
+            else _credit(None, None, item, number, (*path, j), ghosts)
             for j, item in enumerate(cur)
         ]
     return number
@@ -165,29 +250,45 @@ def _credit(prev: Any, prev_credit: Any, cur: Any, number: int) -> Any:
 def _flatten(
     value: Any,
     credit: Any,
-    path: tuple[str | int, ...],
-    out: dict[tuple[str | int, ...], list[tuple[str, int]]],
+    path: FieldPath,
+    out: dict[FieldPath, list[tuple[str, int]]],
+    shown: dict[FieldPath, list[tuple[str, int, int]]],
 ) -> None:
     if isinstance(value, str):
         runs: list[tuple[str, int]] = []
-        for token, number in credit:
+        for token, number, gone in credit:
+            if gone:
+                continue
             if runs and runs[-1][1] == number:
                 runs[-1] = (runs[-1][0] + token, number)
             else:
                 runs.append((token, number))
         out[path] = runs
+        shown[path] = _runs(credit)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _flatten(item, credit[key], path + (key,), out)
+            _flatten(item, credit[key], path + (key,), out, shown)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _flatten(item, credit[index], path + (index,), out)
+            _flatten(item, credit[index], path + (index,), out, shown)
+
+
+def _runs(credit: Credit) -> list[tuple[str, int, int]]:
+    """Tokens joined into runs of one author and one state (in the text, or taken out by one draft)."""
+    runs: list[tuple[str, int, int]] = []
+    for token, number, gone in credit:
+        if runs and runs[-1][1:] == (number, gone):
+            runs[-1] = (runs[-1][0] + token, number, gone)
+        else:
+            runs.append((token, number, gone))
+    return runs
 
 
 def contributions(file: str, history: Sequence[tuple[DraftInfo, dict[str, Any]]]) -> Contributions:
     """Credit every word of the latest draft; summarise what each patient draft changed."""
     credit: Any = None
     prev: Any = None
+    ghosts: Ghosts = {}
     patient_changes: list[dict[str, Any]] = []
     for info, data in history:
         if prev is not None and info.role == "patient":
@@ -196,9 +297,9 @@ def contributions(file: str, history: Sequence[tuple[DraftInfo, dict[str, Any]]]
                 removed = [t for op, t in change.words if op == "-"] if change.words else []
                 if not change.words:
                     if change.op in ("added", "changed"):
-                        added = [_as_text(change.new)]
+                        added = _as_texts(change.new)
                     if change.op in ("removed", "changed"):
-                        removed = [_as_text(change.old)]
+                        removed = _as_texts(change.old)
                 patient_changes.append(
                     {
                         "draft": info.number,
@@ -210,16 +311,31 @@ def contributions(file: str, history: Sequence[tuple[DraftInfo, dict[str, Any]]]
                         "removed": removed,
                     }
                 )
-        credit = _credit(prev, credit, data, info.number)
+        credit = _credit(prev, credit, data, info.number, (), ghosts)
         prev = data
-    fields: dict[tuple[str | int, ...], list[tuple[str, int]]] = {}
+    fields: dict[FieldPath, list[tuple[str, int]]] = {}
+    shown: dict[FieldPath, list[tuple[str, int, int]]] = {}
     if prev is not None:
         for key in prev:
             if key not in NOT_WORDS:
-                _flatten(prev[key], credit[key], (key,), fields)
+                _flatten(prev[key], credit[key], (key,), fields, shown)
         fields = {path: runs for path, runs in fields.items() if path[-1] != "date"}
-    return Contributions(file, tuple(info for info, _ in history), fields, tuple(patient_changes))
+        shown = {path: runs for path, runs in shown.items() if path in fields}
+    removed_items = {
+        path: tuple((at, number, tuple(_runs(gone))) for at, number, gone in items)
+        for path, items in ghosts.items()
+        if path and path[0] not in NOT_WORDS
+    }
+    return Contributions(
+        file, tuple(info for info, _ in history), fields, tuple(patient_changes), shown, removed_items
+    )
 
 
-def _as_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+def _as_texts(value: Any) -> list[str]:
+    """A value as the texts a person wrote: a list of texts item by item, else as JSON."""
+    if isinstance(value, list) and all(isinstance(item, (str, dict)) for item in value):
+        return [text for item in value for text in _as_texts(item)]
+    if isinstance(value, dict) and value and all(isinstance(v, (str, bool)) for v in value.values()):
+        # a coping strategy as "strategy — cost", a feeling as its word
+        return [" — ".join(v for v in value.values() if isinstance(v, str))]
+    return [value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)]

@@ -5,17 +5,29 @@ that ``letterkit render`` printed. We render the letter again, diff that Markdow
 edited copy word by word, and send each change to the field whose text it falls in. A change
 outside any field (a new paragraph after the signature, a rewritten heading) cannot be placed:
 it is kept, word for word, in ``patient_comments`` and reported. Nothing is dropped.
+
+The pattern and the referral are passages letterkit composes around the fields ("You often see
+yourself as …", "This leaves you feeling anxious and ashamed."). Their pieces are traced
+(``compose.prose.Passage``), so an edit inside a framed phrase goes to its field, an edit to a
+feeling word (which letterkit may have put in another form) to that feeling in ``ipaf.affect``,
+an edit to a quoted image to ``ipaf.imagery``, and an edit to the referrer to ``referral.by``.
+An edit to letterkit's own wording (a lead-in, a frame, a heading) fits no field: the edited
+line is kept in ``patient_comments``, word for word, and reported.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from letterkit.compose import md_block
+from letterkit.compose import md_block, md_inline
 from letterkit.diffs.core import word_diff
 from letterkit.model.fields import TEXT_LISTS, dotted
+
+if TYPE_CHECKING:
+    from letterkit.compose.prose import Passage
 
 Path_ = tuple[str | int, ...]
 _UNESCAPE = re.compile(r"\\([\\`\[\]*_#>+\-.!=()])")
@@ -63,6 +75,11 @@ def unescape(markdown: str, indent: str) -> str:
 
 
 Span_ = tuple[int, int, Path_, str, str]
+"""(start, end, path, value, indent) of a field's text in the rendered letter."""
+
+CONVERTED = ("feeling", "image", "referrer")
+"""Pieces letterkit made from a field rather than printing it as typed: a feeling word (in
+the form the sentence needs), a quoted image, the referrer at the start of a sentence."""
 _REF_LINE = re.compile(r"(?m)^Ref: ([0-9a-f]{8})(, changed since)?[ \t]*$")
 
 
@@ -77,9 +94,26 @@ def _without_ref(markdown: str) -> str:
     return _REF_LINE.sub("", markdown)
 
 
-def _locate(data: dict[str, Any], original_md: str) -> list[Span_]:
-    """Where each free-text field's Markdown sits in the rendered letter."""
+def _locate(
+    data: dict[str, Any],
+    original_md: str,
+    passages: Sequence[Passage] = (),
+    respaced: set[Path_] | None = None,
+) -> list[Span_]:
+    """Where each free-text field's Markdown sits in the rendered letter, and each piece
+    letterkit made from a field in its composed passages (``_converted``).
+
+    A field found only with its spacing changed (easy read puts every sentence on a line of
+    its own) is added to ``respaced``.
+    """
     spans: list[Span_] = []
+
+    def free(at: int, end: int) -> bool:
+        return all(end <= s[0] or at >= s[1] for s in spans)
+
+    for at, end, path, value, kind in _converted(data, original_md, passages):
+        if end > at and free(at, end):
+            spans.append((at, end, path, value, kind))
     for path, value, indent in _block_fields(data):
         rendered = md_block(value, indent)
         if not rendered:
@@ -87,17 +121,125 @@ def _locate(data: dict[str, Any], original_md: str) -> list[Span_]:
         start = 0
         while (at := original_md.find(rendered, start)) >= 0:
             end = at + len(rendered)
-            if all(end <= s[0] or at >= s[1] for s in spans):
+            if free(at, end):
                 spans.append((at, end, path, value, indent))
                 break
             start = at + 1
+        else:
+            pattern = r"\s+".join(re.escape(word) for word in rendered.split())
+            for match in re.finditer(pattern, original_md):
+                if free(match.start(), match.end()):
+                    spans.append((match.start(), match.end(), path, value, indent))
+                    if respaced is not None:
+                        respaced.add(path)
+                    break
     return sorted(spans)
 
 
-def _replacements(original: str, edited: str) -> list[tuple[int, int, str]]:
-    """The word diff as (position in original, characters removed, text inserted)."""
-    out: list[tuple[int, int, str]] = []
+def _respace(standard: str, shown: str, edited: str) -> str:
+    """``edited`` is ``shown`` (``standard`` with only its spacing changed) with a person's
+    edits: the same edits made to ``standard``, so the field keeps its own spacing."""
+    runs = [m.group() for m in re.finditer(r"\s+", standard)]
+    shown_runs = [(m.start(), m.end()) for m in re.finditer(r"\s+", shown)]
+    if len(runs) != len(shown_runs):
+        return edited
+    run_at = {i: k for k, (s, e) in enumerate(shown_runs) for i in range(s, e)}
+    out: list[str] = []
     position = 0
+    done: set[int] = set()
+    for op, text in word_diff(shown, edited):
+        if op == "+":
+            out.append(text)
+            continue
+        if op == "=":
+            for i in range(position, position + len(text)):
+                k = run_at.get(i)
+                if k is None:
+                    out.append(shown[i])
+                elif k not in done:
+                    out.append(runs[k])
+                    done.add(k)
+        position += len(text)
+    return "".join(out)
+
+
+def _converted(
+    data: dict[str, Any], original_md: str, passages: Sequence[Passage]
+) -> list[tuple[int, int, Path_, str, str]]:
+    """(start, end, path, value, kind) of each converted piece of the composed passages."""
+    from letterkit.compose.feelings import understand
+
+    out: list[tuple[int, int, Path_, str, str]] = []
+    ipaf: dict[str, Any] = data["ipaf"] if isinstance(data.get("ipaf"), dict) else {}
+    for passage in passages:
+        for paragraph in passage.paragraphs:
+            if not "".join(piece.text for piece in paragraph).strip():
+                continue
+            # Each piece a group; spacing may differ (easy read splits sentences onto lines).
+            pattern = "".join(f"({_loose(piece.text)})" for piece in paragraph)
+            match = re.search(pattern, original_md)
+            if match is None:
+                continue
+            for number, piece in enumerate(paragraph, start=1):
+                start, at = match.start(number), match.end(number)
+                printed = original_md[start:at]
+                path = piece.path or ()
+                if piece.kind == "field" and path[:2] == ("ipaf", "imagery"):
+                    out.append((start, at, path, printed, "image"))
+                elif piece.kind == "converted" and path == ("referral", "by"):
+                    lead = re.split(r"\s+referred you", printed, maxsplit=1)[0]
+                    out.append((start, start + len(lead), path, lead, "referrer"))
+                elif piece.kind == "converted" and path == ("ipaf", "affect"):
+                    out += _feeling_words(printed, start, ipaf.get("affect") or [], understand)
+    return out
+
+
+def _loose(text: str) -> str:
+    """A pattern for ``text`` that allows any spacing where it has some."""
+    return "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", text) if part)
+
+
+def _feeling_words(
+    sentence: str, offset: int, affect: list[Any], understand: Callable[[str], Any]
+) -> list[tuple[int, int, Path_, str, str]]:
+    """Each feeling's word in the feelings sentence, in whatever form the sentence put it."""
+    out: list[tuple[int, int, Path_, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for index, item in enumerate(affect):
+        typed = item if isinstance(item, str) else item.get("feeling") if isinstance(item, dict) else None
+        if not isinstance(typed, str) or not typed.strip():
+            continue
+        feeling = understand(typed)
+        forms = sorted(
+            {f for f in (feeling.typed, feeling.adjective, feeling.noun, typed.strip()) if f}, key=len
+        )
+        for form in reversed(forms):
+            found = None
+            for match in re.finditer(rf"(?<!\w){re.escape(md_inline(form))}(?!\w)", sentence, re.IGNORECASE):
+                if all(match.end() <= s or match.start() >= e for s, e in taken):
+                    found = match
+                    break
+            if found:
+                taken.append((found.start(), found.end()))
+                out.append(
+                    (
+                        offset + found.start(),
+                        offset + found.end(),
+                        ("ipaf", "affect", index),
+                        found.group(),
+                        "feeling",
+                    )
+                )
+                break
+    return out
+
+
+def _replacements(original: str, edited: str) -> list[tuple[int, int, str, int]]:
+    """The word diff as (position in original, characters removed, text inserted, position
+    in the edited text)."""
+    out: list[tuple[int, int, str, int]] = []
+    position = 0
+    shift = 0
     segments = word_diff(original, edited)
     index = 0
     while index < len(segments):
@@ -111,8 +253,9 @@ def _replacements(original: str, edited: str) -> list[tuple[int, int, str]]:
                 inserted = segments[index + 1][1]
                 index += 1
             at = _line_aligned(original, position, len(removed)) if removed and not inserted else position
-            out.append((at, len(removed), inserted))
+            out.append((at, len(removed), inserted, at + shift))
             position += len(removed)
+            shift += len(inserted) - len(removed)
         index += 1
     return out
 
@@ -133,18 +276,24 @@ def _line_aligned(text: str, position: int, length: int) -> int:
     return position
 
 
-def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> ImportResult:
+def import_markdown(
+    data: dict[str, Any], original_md: str, edited_md: str, passages: Sequence[Passage] = ()
+) -> ImportResult:
     """Apply the edits between ``original_md`` and ``edited_md`` to the letter ``data``.
 
     A deletion is applied to every field it overlaps (so deleting a whole list item or
-    paragraph works); inserted text goes to the field it was typed in, or next to; text typed
-    outside every field is kept in ``patient_comments``.
+    paragraph works); inserted text goes to the field it was typed in, or next to. An edit
+    to letterkit's own wording keeps the edited line in ``patient_comments``; new text typed
+    outside every field is kept there as typed. ``passages`` are the composed passages the
+    letter was rendered with (``compose.composed_passages``): with them, edits to feeling
+    words, quoted images and the referrer find their fields.
     """
     original_md, edited_md = _without_ref(original_md), _without_ref(edited_md)
-    spans = _locate(data, original_md)
+    respaced: set[Path_] = set()
+    spans = _locate(data, original_md, passages, respaced)
     edits: dict[Path_, list[tuple[int, int, str]]] = {}
     unplaced: list[str] = []
-    for position, length, inserted in _replacements(original_md, edited_md):
+    for position, length, inserted, edited_at in _replacements(original_md, edited_md):
         end = position + length
         if length:
             hit = [s for s in spans if s[0] < end and s[1] > position]
@@ -154,17 +303,37 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
             cut_from, cut_to = max(position, start), min(end, stop)
             text = inserted if number == 0 else ""
             edits.setdefault(path, []).append((cut_from - start, cut_to - cut_from, text))
-        if not hit and inserted.strip():
+        uncovered = _uncovered(original_md, position, end, hit)
+        if hit and uncovered.strip(" \t\n.,;:"):
+            # partly letterkit's own wording: the field took its part; keep the line too
+            line = _line_at(edited_md, edited_at)
+            if line and line not in unplaced:
+                unplaced.append(line)
+        if hit or not (original_md[position:end].strip() or inserted.strip()):
+            continue  # placed, or only spacing changed
+        if length or (inserted.strip() and "\n" not in inserted.strip()):
+            # letterkit's own wording was changed: keep the line as the patient left it
+            line = _line_at(edited_md, edited_at)
+            if line and line not in unplaced:
+                unplaced.append(line)
+        elif inserted.strip():
             unplaced.append(_plain(inserted))
 
     result = ImportResult(data=_copy(data), unplaced=unplaced)
     # Last field first, so that new list items do not shift the items still to be edited.
-    for _start, _end, path, value, indent in reversed(spans):
+    for start, end, path, value, indent in reversed(spans):
         if path not in edits:
             continue
-        new_md = md_block(value, indent)
+        converted = indent in CONVERTED
+        new_md = original_md[start:end] if converted or path in respaced else md_block(value, indent)
         for offset, length, inserted in sorted(edits[path], reverse=True):
             new_md = new_md[:offset] + inserted + new_md[offset + length :]
+        if path in respaced:
+            new_md = _respace(md_block(value, indent), original_md[start:end], new_md)
+        if converted:
+            if new_md != original_md[start:end]:
+                _set_converted(result, path, indent, unescape(new_md, "").strip())
+            continue
         extra_items: list[str] = []
         if path[0] in TEXT_LISTS and isinstance(path[-1], int):
             new_md, extra_items = _split_new_items(new_md)
@@ -184,6 +353,37 @@ def import_markdown(data: dict[str, Any], original_md: str, edited_md: str) -> I
         result.data["patient_comments"].extend(unplaced)
     result.changed.reverse()
     return result
+
+
+def _set_converted(result: ImportResult, path: Path_, kind: str, text: str) -> None:
+    """A converted piece edited: the feeling, image or referrer as the patient wrote it."""
+    text = text.strip("‘’“” ") if kind == "image" else text
+    if kind == "referrer":
+        text = text.rstrip(",").strip()
+        old = result.data["referral"].get("by") or ""
+        if text[:1].lower() == old[:1] and text[:1] != old[:1]:
+            text = text[:1].lower() + text[1:]  # the capital was only the sentence's
+    result.changed.append(dotted(path))
+    if kind == "feeling":
+        current = result.data["ipaf"]["affect"][path[-1]]
+        if isinstance(current, dict):
+            _set(result.data, path, {**current, "feeling": text} if text else None)
+            return
+    _set(result.data, path, text or None)
+
+
+def _uncovered(text: str, start: int, end: int, spans: Sequence[Span_]) -> str:
+    """The characters of ``text[start:end]`` outside every one of ``spans``."""
+    return "".join(
+        ch for i, ch in enumerate(text[start:end], start) if not any(s[0] <= i < s[1] for s in spans)
+    )
+
+
+def _line_at(markdown: str, position: int) -> str:
+    """The line of ``markdown`` at ``position``, as plain text."""
+    start = markdown.rfind("\n", 0, position) + 1
+    end = markdown.find("\n", position)
+    return _plain(markdown[start : end if end >= 0 else len(markdown)])
 
 
 def merge(
@@ -237,6 +437,11 @@ def _set(data: Any, path: Path_, value: Any) -> None:
 
 def _drop_removed(data: dict[str, Any]) -> None:
     """Items a person deleted entirely (set to None above) leave their list."""
+    ipaf = data.get("ipaf")
+    if isinstance(ipaf, dict):
+        for key in ("affect", "imagery"):
+            if isinstance(ipaf.get(key), list):
+                ipaf[key] = [item for item in ipaf[key] if item is not None]
     for key in ("goals", "changes", "unfinished_business", "patient_comments"):
         if isinstance(data.get(key), list):
             data[key] = [item for item in data[key] if item is not None]

@@ -27,8 +27,24 @@ nor the notes that are not printed, nor the patient's own words in ``ipaf.imager
   subject of a verb ("Peter feels") or as a possessive ("Peter's"), and he/him/his or
   she/her/hers when ``patient.pronouns`` says those are the patient's pronouns (they/them is
   not flagged: it is far more often about other people).
+  A he/she pronoun after another person is mentioned, by name or by relation ("your mother
+  often said you were her rock"), is about them and is not flagged; nor is anything the
+  patient wrote themselves (from the draft history's attribution, when there is one).
 - ``unused-imagery`` (warning): a phrase from ``ipaf.imagery`` that appears nowhere in the
-  letter's text, ignoring case, curly or straight quotes and surrounding punctuation.
+  letter as printed (the letter quotes images its text does not use, so this is rare),
+  ignoring case, curly or straight quotes and surrounding punctuation.
+- ``notes-style`` (warning; info where letterkit frames the field in a sentence of its
+  own): a field that reads as notes rather than sentences to the patient (no verb, starts in
+  lower case, no you/your/I/we: two of the three); never for the patient's own words.
+- ``double-sign-off`` (warning): the letter signs off twice — a sign-off in the closing that
+  the settings' sign-off is printed below, two in the closing, or the therapist's name at
+  the end of the closing above the signature.
+- ``no-contact`` (warning): the help box asks the patient to come back but gives no phone
+  number, address or email (no letterkit.toml with them, and no ``help.come_back`` of the
+  letter's own with one).
+- Easy read (``accessibility.format: easy-read``, or ``style="easy-read"``): the sentence
+  limit is 15 words, not 25, and ``easy-read-content`` (warning) says when the letter's
+  text is not yet written for easy read.
 
 Reading figures come from textstat, which never touches the network here
 (``letterkit.review.readability`` says how). The findings and the JSON report are described in
@@ -40,13 +56,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from letterkit.model.fields import FieldPath
 from letterkit.model.loading import Source, parse, read_text
-from letterkit.review.fields import TEXT_FIELDS, Locator, text_fields
+from letterkit.model.settings import Settings
+from letterkit.review.contact import no_contact
+from letterkit.review.fields import TEXT_FIELDS, Locator, text_fields, value_at
 from letterkit.review.findings import FORMAT, VERSION, Finding, Severity, report_json, report_text
 from letterkit.review.imagery import unused_imagery
 from letterkit.review.jargon import glossary, jargon_terms
 from letterkit.review.jargon_check import jargon
+from letterkit.review.notes_style import notes_style
 from letterkit.review.person import patient_of, third_person
 from letterkit.review.readability import (
     LETTER_READING_AGE,
@@ -59,6 +80,7 @@ from letterkit.review.readability import (
 )
 from letterkit.review.sections import missing_sections
 from letterkit.review.sentences import MAX_SENTENCE_WORDS, long_sentences
+from letterkit.review.sign_off import double_sign_off
 from letterkit.review.unfinished import unfinished
 
 __all__ = [
@@ -82,43 +104,144 @@ __all__ = [
 ]
 
 
-def check_file(path: str | os.PathLike[str], jargon_files: Sequence[str | Path] = ()) -> list[Finding]:
+PatientsOwn = Mapping[FieldPath, Sequence[tuple[int, int]]]
+"""Per field path, the spans of its text the patient wrote themselves."""
+
+
+def check_file(
+    path: str | os.PathLike[str],
+    jargon_files: Sequence[str | Path] = (),
+    *,
+    style: str | None = None,
+    settings: Settings | None = None,
+) -> list[Finding]:
     """Read, parse and check one letter file. It need not be valid.
 
+    The service's settings are the ``letterkit.toml`` beside the letter, unless given; the
+    draft history, if the letter has one, tells which words the patient wrote.
     Raises ``LetterFileError`` if the file cannot be read or parsed, and ``SettingsError`` if a
-    jargon list is missing or wrong.
+    jargon list (or the settings file) is missing or wrong.
     """
     from letterkit.drafts.store import resolve
     from letterkit.model.loading import decode
+    from letterkit.model.settings import settings_for
 
     revision = resolve(os.fspath(path))  # FILE, or a saved draft FILE@N
     name = revision.label
     text = read_text(name) if revision.draft is None else decode(revision.content(), name)
-    return check_letter(parse(text, name), jargon_files, text=text)
+    source = parse(text, name)
+    data = source.data if isinstance(source.data, Mapping) else {}
+    return check_letter(
+        source,
+        jargon_files,
+        text=text,
+        settings=settings or settings_for(revision.file),
+        style=style,
+        patients_own=patients_own(revision.file, data),
+    )
+
+
+def patients_own(file: str, data: Mapping[str, Any]) -> dict[FieldPath, list[tuple[int, int]]]:
+    """The spans of each field's text that the patient wrote, from the letter's draft history
+    (empty when it has none)."""
+    from letterkit.drafts.store import drafts
+    from letterkit.errors import LetterkitError
+
+    try:
+        if not drafts(file):
+            return {}
+        from letterkit.api import contributions
+
+        credit = contributions(file)
+    except LetterkitError:
+        return {}
+    out: dict[FieldPath, list[tuple[int, int]]] = {}
+    for path, runs in credit.fields.items():
+        value = value_at(data, path)
+        if not isinstance(value, str):
+            continue
+        same = "".join(text for text, _ in runs) == value
+        at = 0
+        for text, number in runs:
+            if credit.role_of(number) == "patient" and text.strip():
+                if same:
+                    out.setdefault(path, []).append((at, at + len(text)))
+                elif (found := value.find(text.strip())) >= 0:
+                    out.setdefault(path, []).append((found, found + len(text.strip())))
+            at += len(text)
+    return out
 
 
 def check_letter(
-    source: Source, jargon_files: Sequence[str | Path] = (), *, text: str | None = None
+    source: Source,
+    jargon_files: Sequence[str | Path] = (),
+    *,
+    text: str | None = None,
+    settings: Settings | None = None,
+    style: str | None = None,
+    patients_own: PatientsOwn | None = None,
 ) -> list[Finding]:
     """Check a parsed letter; the findings are in order of line.
 
     ``text`` is the file's text, if there is one: with it, a finding inside a multi-line
-    field points at the exact line; without it, at the field's first line.
+    field points at the exact line; without it, at the field's first line. ``settings`` are
+    the service's (``check_file`` reads the letterkit.toml beside the letter; without them,
+    ``no-contact`` is not checked); ``style`` overrides the
+    letter's ``accessibility.format`` (easy read has its own sentence limit);
+    ``patients_own`` are the spans the patient wrote (see ``patients_own``).
     """
+    from letterkit.compose.styling import EASY_READ_WORDS
+
     data = source.data if isinstance(source.data, Mapping) else {}
     if isinstance(jargon_files, (str, Path)):
         jargon_files = [jargon_files]
+    service = settings
+    settings = settings or Settings()
+    own = patients_own or {}
     where = Locator(source, text)
     terms = jargon_terms(tuple(str(p) for p in jargon_files))
     fields = text_fields(data)
     patient = patient_of(data)
+    easy_read = (style or value_at(data, ("accessibility", "format"))) == "easy-read"
+    limit = EASY_READ_WORDS if easy_read else MAX_SENTENCE_WORDS
     findings: list[Finding] = []
     findings += missing_sections(data, where)
     findings += reading_age(fields, where)
     for path, value in fields:
-        findings += long_sentences(path, value, where)
+        findings += long_sentences(path, value, where, limit, easy_read)
         findings += jargon(path, value, terms, where)
-        findings += third_person(path, value, patient, where)
-    findings += unused_imagery(data, fields, where)
+        findings += third_person(path, value, patient, where, own.get(path, ()))
+        if path[0] not in ("closing", "patient_comments", "referral"):
+            findings += notes_style(path, value, where, patient.called, own.get(path, ()))
+    printed = _printed(data, settings)
+    findings += unused_imagery(data, fields, where, printed)
+    findings += double_sign_off(data, settings, where)
+    if service is not None:  # only a service's settings say whether it can be contacted
+        findings += no_contact(data, service, where, patient.called)
+    if easy_read:
+        findings += _easy_read_content(fields, where)
     findings += unfinished(source)
     return sorted(findings, key=lambda f: f.line or 0)
+
+
+def _printed(data: Mapping[str, Any], settings: Settings) -> str:
+    """The letter as printed (Markdown), if it is valid; else nothing."""
+    from letterkit.compose import RenderContext, to_markdown
+    from letterkit.errors import LetterkitError
+    from letterkit.model.loading import load_data
+
+    try:
+        return to_markdown(RenderContext(load_data(data), settings))
+    except (LetterkitError, ValueError):
+        return ""
+
+
+def _easy_read_content(fields: Sequence[tuple[FieldPath, str]], where: Locator) -> list[Finding]:
+    from letterkit.compose.styling import easy_read_warnings
+
+    return [
+        Finding(
+            where.file, None, "letter", "warning", "easy-read-content", message.removeprefix("easy read: ")
+        )
+        for message in easy_read_warnings([value for _, value in fields])
+    ]

@@ -24,12 +24,15 @@ def _normalised(text: str) -> str:
 
 
 def unused_imagery(
-    data: Mapping[str, Any], fields: list[tuple[FieldPath, str]], where: Locator
+    data: Mapping[str, Any], fields: list[tuple[FieldPath, str]], where: Locator, printed: str = ""
 ) -> list[Finding]:
+    """The patient's images found nowhere in the letter: not in its text fields, and not in
+    ``printed``, the letter as rendered (which quotes images the fields do not use)."""
     imagery = value_at(data, ("ipaf", "imagery"))
     if not isinstance(imagery, list):
         return []
     haystack = "\n".join(_normalised(value) for _, value in fields)
+    haystack += "\n" + _normalised(printed.replace("\\", ""))
     called = patient_of(data).called
     findings = []
     for index, phrase in enumerate(imagery):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,63 @@ from letterkit.review.fields import FieldPath, Locator, value_at
 from letterkit.review.findings import Finding
 
 __all__ = ["Patient", "patient_of", "third_person"]
+
+_FEMALE = set(
+    """mother mum mom mummy mam sister wife daughter aunt auntie gran granny grandmother nan nana
+    girlfriend niece stepmother stepsister stepdaughter grandma woman girl lady fiancee""".split()
+)
+_MALE = set(
+    """father dad daddy brother husband son uncle grandfather grandad granddad grandpa boyfriend
+    nephew stepfather stepbrother stepson man boy fiance""".split()
+)
+_ANYONE = set(
+    """partner friend boss manager colleague teacher gp doctor nurse neighbour neighbor child
+    parent sibling cousin ex carer counsellor landlord landlady tutor coach supervisor
+    flatmate housemate roommate classmate baby spouse mentor employer""".split()
+)
+"""People a letter mentions by relation: a pronoun after one of them is likely about them."""
+
+_STARTERS = set(
+    """the this that these those you your yours we our it its in at on when whenever if
+    sometimes perhaps maybe after before since because and but so there then as my a an one
+    last next every over during with without though although while what how why who where
+    thank thanks all some many most no not now later today yesterday tomorrow often even
+    still also just only i i'm i've i'd i'll dear here let together both each""".split()
+)
+"""Words that often start a sentence with a capital and are not names."""
+
+_NOT_NAMES = set(
+    """i dr mr mrs ms mx miss gp nhs monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    christmas easter english british he she him her his hers they them their it we you""".split()
+)
+
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
+
+
+def _others_before(value: str, start: int, patient: Patient, gender: str) -> bool:
+    """Whether another person of a fitting gender is mentioned before ``start``, in the same
+    sentence or the one before it: the pronoun is then most likely about them."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(value)]
+    here = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
+    lo = sentences[max(here - 1, 0)][0] if sentences else 0
+    for match in _WORD.finditer(value, lo, start):
+        raw = re.sub(r"['’]s$", "", match.group())
+        word = raw.lower()
+        if word in _ANYONE or word in patient.people:
+            return True
+        if (gender == "she" and word in _FEMALE) or (gender == "he" and word in _MALE):
+            return True
+        if not raw[:1].isupper() or word in _NOT_NAMES or word in patient.names:
+            continue
+        starts_sentence = not value[lo : match.start()].strip() or re.search(
+            r"[.!?…:;\"“‘(]\s*$", value[: match.start()]
+        )
+        if not starts_sentence or word not in _STARTERS:
+            return True  # a name: "Dana", "Mrs Okafor"
+    return False
+
 
 _VERBS = set(
     """is was has had does did can could will would may might must should shall feels felt says
@@ -43,6 +100,10 @@ class Patient:
     called: str
     by_name: re.Pattern[str] | None
     pronouns: tuple[re.Pattern[str], ...]
+    names: frozenset[str] = frozenset()
+    """The patient's own names, in lower case: never "another person"."""
+    people: frozenset[str] = frozenset()
+    """Other people the letter names (``people:``), in lower case."""
 
 
 def patient_of(data: Mapping[str, Any]) -> Patient:
@@ -66,7 +127,14 @@ def patient_of(data: Mapping[str, Any]) -> Patient:
     )
     said = set(re.findall(r"[a-z]+", pronouns.lower()))
     flagged = tuple(pattern for forms, pattern in _PRONOUNS if said & forms)
-    return Patient(preferred or (tokens[0] if tokens else "the patient"), by_name, flagged)
+    own = frozenset(w.lower() for n in names for w in n.split())
+    listed = data.get("people")
+    people = frozenset(
+        w.lower()
+        for person in (listed if isinstance(listed, list) else [])
+        for w in (person.split() if isinstance(person, str) else [])
+    )
+    return Patient(preferred or (tokens[0] if tokens else "the patient"), by_name, flagged, own, people)
 
 
 def _looks_like_verb(word: str) -> bool:
@@ -80,7 +148,19 @@ def _looks_like_verb(word: str) -> bool:
     )
 
 
-def third_person(path: FieldPath, value: str, patient: Patient, where: Locator) -> list[Finding]:
+def third_person(
+    path: FieldPath,
+    value: str,
+    patient: Patient,
+    where: Locator,
+    patients_own: Sequence[tuple[int, int]] = (),
+) -> list[Finding]:
+    """Talk about the patient where the letter should talk to them.
+
+    A he/she pronoun after another person is mentioned (by name or relation, in the same
+    sentence or the one before) is about them, and is not flagged; nor is anything in
+    ``patients_own``, the spans of ``value`` the patient wrote themselves.
+    """
     called = patient.called
     hits: list[tuple[int, int, str]] = []
     for match in _THE_PATIENT.finditer(value):
@@ -105,7 +185,10 @@ def third_person(path: FieldPath, value: str, patient: Patient, where: Locator) 
             )
         )
     for pattern in patient.pronouns:
+        gender = "he" if pattern is _PRONOUNS[0][1] else "she"
         for match in pattern.finditer(value):
+            if _others_before(value, match.start(), patient, gender):
+                continue
             message = f"'{match.group()}' — if this means {called}, write 'you' or 'your' instead"
             hits.append((match.start(), match.end(), message))
     return [
@@ -118,4 +201,5 @@ def third_person(path: FieldPath, value: str, patient: Patient, where: Locator) 
             message,
         )
         for start, end, message in sorted(hits)
+        if not any(s <= start and end <= e for s, e in patients_own)
     ]

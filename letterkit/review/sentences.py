@@ -42,11 +42,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-def long_sentences(path: FieldPath, value: str, where: Locator) -> list[Finding]:
+def long_sentences(
+    path: FieldPath, value: str, where: Locator, limit: int = MAX_SENTENCE_WORDS, easy_read: bool = False
+) -> list[Finding]:
+    """Sentences of more than ``limit`` words (15 for easy read, 25 otherwise)."""
     findings = []
     for start, end in sentences(value):
         words = list(_WORD.finditer(value, start, end))
-        if len(words) <= MAX_SENTENCE_WORDS:
+        if len(words) <= limit:
             continue
         opening = EMPHASIS.sub("", " ".join(value[start : words[5].end()].split()))
         findings.append(
@@ -57,7 +60,7 @@ def long_sentences(path: FieldPath, value: str, where: Locator) -> list[Finding]
                 "warning",
                 "long-sentence",
                 f"long sentence ({len(words)} words): '{opening} …' — "
-                f"try two shorter ones ({MAX_SENTENCE_WORDS} words at most)",
+                f"try two shorter ones ({limit} words at most" + (" in easy read)" if easy_read else ")"),
             )
         )
     return findings
