@@ -572,10 +572,12 @@ def _referenced_draft(
     edited: PathLike, target: str, saved: Sequence[Draft], ref: tuple[str, bool] | None
 ) -> Draft:
     """The draft an edited copy's "Ref:" line names; UnknownBaseError if it names none."""
-    numbers = (
-        f"drafts {saved[0].number} to {saved[-1].number}" if len(saved) > 1 else f"draft {saved[0].number}"
+    saved_now = (
+        f"drafts {saved[0].number} to {saved[-1].number} are saved"
+        if len(saved) > 1
+        else f"draft {saved[0].number} is saved"
     )
-    how = f"name the draft the copy was made from as its base ({numbers} are saved)"
+    how = f"name the draft the copy was made from as its base ({saved_now})"
     if ref is None:
         raise UnknownBaseError(
             f'{edited}: has no "Ref:" line, so letterkit cannot tell which draft it was made from and '

@@ -182,9 +182,9 @@ def test_an_edit_inside_a_framed_phrase_goes_back_to_its_field(tmp_path: Path) -
     path = tmp_path / "jordan.yaml"
     path.write_text((LETTERS / "notes-jordan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     api.save_draft(path, "therapist", "Ruth Okonjo")
-    rendered = api.render(api.load(path), "md")
-    assert isinstance(rendered, str)
-    edited = rendered.replace("critical, always keeping score", "critical, always counting")
+    rendered = api.render_file(path, api.RenderOptions(format="md")).rendered  # with its Ref: line
+    assert rendered is not None and isinstance(rendered.content, str)
+    edited = rendered.content.replace("critical, always keeping score", "critical, always counting")
     (tmp_path / "jordan.md").write_text(edited, encoding="utf-8")
     api.import_edits(tmp_path / "jordan.md", path, "patient", "Jordan Pike")
     assert api.load(path).ipaf.other == "critical, always counting"
