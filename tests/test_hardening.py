@@ -112,3 +112,101 @@ def test_replacing_keeps_the_letter_files_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     fresh = files.write_atomic(tmp_path / "fresh.md", "new")
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+# --------------------------------------------------------------------------- 6. bounded reads
+
+
+def cli(*args: str, timeout: float = 60) -> Any:
+    """The real command line in a subprocess, so that a read that blocks fails the test."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "letterkit", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def test_a_huge_sparse_letter_is_refused_without_reading(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with open(huge, "wb") as handle:
+        handle.truncate(1500 * 1024 * 1024)
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    problems = api.validate([str(huge)])
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert len(problems) == 1
+    assert "too large for a letter" in problems[0].message
+    assert grown < 100 * 1024, f"validate grew by {grown} KiB"
+    result = cli("validate", str(huge), timeout=30)
+    assert result.returncode == 1
+    assert "too large for a letter" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "{fifo}"),
+        ("render", "{fifo}"),
+        ("check", "{fifo}"),
+        ("draft", "save", "{fifo}", "--author", "therapist"),
+        ("render", "{letter}", "--settings", "{fifo}"),
+        ("render", "{letter}", "-f", "html", "--css", "{fifo}"),
+        ("check", "{letter}", "--jargon", "{fifo}"),
+        ("render", "{letter}", "-f", "html", "--css", "/dev/zero"),
+        ("check", "{letter}", "--jargon", "/dev/zero"),
+        ("render", "{letter}", "--settings", "/dev/zero"),
+        ("draft", "import", "{fifo}", "--into", "{letter}", "--author", "patient"),
+    ],
+)
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path, args: tuple[str, ...]) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    letter = letter_file(tmp_path)
+    if args[:2] == ("draft", "import"):
+        assert cli("draft", "save", str(letter), "--author", "therapist").returncode == 0
+    argv = [a.format(fifo=fifo, letter=letter) for a in args]
+    result = cli(*argv, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "not a regular file" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+
+
+def test_a_font_that_is_a_fifo_fails_the_render(tmp_path: Path) -> None:
+    """A settings font pointing at a device was read for gigabytes, and the PDF still written."""
+    service = tmp_path / "service"
+    service.mkdir()
+    os.mkfifo(service / "font.ttf")
+    (service / "letterkit.toml").write_text('[files]\nfont = "font.ttf"\n', encoding="utf-8")
+    letter = letter_file(service)
+    css = tmp_path / "font.css"
+    css.write_text(
+        '@font-face { font-family: "House"; src: url("letterkit-asset:font"); }\n'
+        'body { font-family: "House"; }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "letter.pdf"
+    result = cli("render", str(letter), "--css", str(css), "-o", str(out), timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "font.ttf: cannot be used" in result.stderr
+    assert "not a regular file" in result.stderr
+    assert not out.exists()
+
+
+def test_settings_files_must_stay_in_the_settings_folder(tmp_path: Path) -> None:
+    service = tmp_path / "service"
+    service.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Ada Quill's notes", encoding="utf-8")
+    (service / "logo.png").symlink_to(secret)
+    (service / "letterkit.toml").write_text('[files]\nlogo = "logo.png"\n', encoding="utf-8")
+    from letterkit.errors import SettingsError
+    from letterkit.model.settings import load_settings
+
+    with pytest.raises(SettingsError, match="is outside the settings file's folder"):
+        load_settings(service / "letterkit.toml")
+    (service / "letterkit.toml").write_text('[files]\nlogo = "../secret.txt"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="files.logo: '../secret.txt' is outside"):
+        load_settings(service / "letterkit.toml")

@@ -150,14 +150,14 @@ def save(
     """
     from filelock import FileLock, Timeout
 
-    from letterkit.model.loading import decode, load_text
+    from letterkit.model.loading import decode, load_text, read_letter_bytes
 
     if role not in ROLES:
         raise UnknownRoleError(str(role), ROLES)
     path = Path(letter)
     if content is None:
         try:
-            content = path.read_bytes()
+            content = read_letter_bytes(path)
         except FileNotFoundError:
             raise LetterNotFoundError(str(path), "no such file — check the name and folder") from None
         except OSError as error:
@@ -272,14 +272,9 @@ class Revision:
 
     def content(self) -> bytes:
         if self.draft is None:
-            try:
-                return Path(self.file).read_bytes()
-            except FileNotFoundError:
-                raise LetterNotFoundError(self.file, "no such file — check the name and folder") from None
-            except IsADirectoryError:
-                raise LetterFileError(self.file, "is a folder, not a letter file") from None
-            except OSError as error:
-                raise LetterFileError(self.file, f"cannot be read: {error.strerror or error}") from None
+            from letterkit.model.loading import read_letter_bytes
+
+            return read_letter_bytes(self.file)  # bounded: no device, FIFO or huge file
         return draft_content(self.file, self.draft)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letterkit.errors import RenderError
+from letterkit.files import read_bytes
 from letterkit.resources import styles_dir
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ def _fetcher_class() -> type:
             self.assets = dict(assets)
             self.refused: list[str] = []
             self.served: list[str] = []
+            self.failed: list[str] = []
+            """Files named in the settings that could not be read: these fail the render."""
             self._lock = threading.Lock()
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -68,11 +71,15 @@ def _fetcher_class() -> type:
                 with self._lock:
                     self.refused.append(url)
                 raise ValueError(f"letterkit refuses to fetch {url!r}")
+            try:
+                body = read_bytes(path, what="file a letter uses")  # bounded: no device or FIFO
+            except OSError as error:
+                with self._lock:
+                    self.failed.append(f"{path}: cannot be used: {error.strerror or error}")
+                raise ValueError(f"letterkit cannot read {url!r}") from None
             with self._lock:
                 self.served.append(url)
-            return URLFetcherResponse(
-                url, body=Path(path).read_bytes(), headers={"Content-Type": _mime(path)}
-            )
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(path)})
 
     return LockedFetcher
 
@@ -257,6 +264,9 @@ def _layout(
     except Exception as error:  # WeasyPrint raises many kinds; the caller needs one.
         log.debug("WeasyPrint failed", exc_info=True)
         raise RenderError(f"the PDF could not be laid out: {error}") from None
+    failed = getattr(fetcher, "failed", None)
+    if failed:
+        raise RenderError(f"{failed[0]} (a file named in the settings' [files])")
     warnings = [
         f"refused to fetch {url!r}: a letter can only use letterkit's fonts and the files named in the settings"
         for url in fetcher.refused
