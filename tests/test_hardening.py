@@ -210,3 +210,101 @@ def test_settings_files_must_stay_in_the_settings_folder(tmp_path: Path) -> None
     (service / "letterkit.toml").write_text('[files]\nlogo = "../secret.txt"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="files.logo: '../secret.txt' is outside"):
         load_settings(service / "letterkit.toml")
+
+
+# --------------------------------------------------------------------------- 1. links in a template folder
+
+SECRET = "Ophelia Brackwater's private notes 7f3c"
+
+
+def _secret_file(tmp_path: Path) -> Path:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir(exist_ok=True)
+    secret = outside / "secret.txt"
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    return secret
+
+
+def _pack_linking_a_file(tmp_path: Path) -> Path:
+    secret = _secret_file(tmp_path)
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "goodbye-letter.md.j2").symlink_to(secret)
+    return pack
+
+
+def _pack_including_through_root(tmp_path: Path) -> Path:
+    secret = _secret_file(tmp_path)
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "root").symlink_to("/")
+    (pack / "help.md.j2").write_text('{% include "root' + str(secret) + '" %}\n', encoding="utf-8")
+    return pack
+
+
+def _pack_extending_a_linked_folder(tmp_path: Path) -> Path:
+    secret = _secret_file(tmp_path)
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "dirlink").symlink_to(secret.parent)
+    (pack / "signature.md.j2").write_text('{% extends "dirlink/secret.txt" %}\n', encoding="utf-8")
+    return pack
+
+
+@pytest.mark.parametrize(
+    ("make_pack", "template"),
+    [
+        (_pack_linking_a_file, "goodbye-letter.md.j2"),
+        (_pack_including_through_root, "root"),
+        (_pack_extending_a_linked_folder, "dirlink/secret.txt"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf", "docx"])
+def test_a_link_out_of_the_template_folder_is_refused(
+    tmp_path: Path, goodbye_data: dict[str, Any], make_pack: Any, template: str, fmt: str
+) -> None:
+    from letterkit.errors import TemplateError
+
+    pack = make_pack(tmp_path)
+    letter = api.load(goodbye_data)
+    with pytest.raises(TemplateError) as caught:
+        output = api.render_letter(letter, api.RenderOptions(format=fmt, template_dir=str(pack)))
+        assert SECRET not in output.data.decode("latin-1")  # reached only if not refused
+    message = str(caught.value)
+    assert "leads outside the template folder" in message
+    assert template in message
+    assert SECRET not in message
+
+
+def test_the_cli_names_the_template_and_writes_nothing(tmp_path: Path) -> None:
+    pack = _pack_linking_a_file(tmp_path)
+    letter = letter_file(tmp_path)
+    out = tmp_path / "out.md"
+    result = run("render", str(letter), "--template-dir", str(pack), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("letterkit: template 'goodbye-letter.md.j2': ")
+    assert "leads outside the template folder" in result.stderr
+    assert SECRET not in result.output
+    assert not out.exists()
+
+
+def test_links_inside_the_template_folder_still_work(tmp_path: Path, goodbye_data: dict[str, Any]) -> None:
+    pack = tmp_path / "pack"
+    (pack / "parts").mkdir(parents=True)
+    (pack / "parts" / "real-help.md.j2").write_text("## Help\n\nCall Wren House on 01632 960 000.\n")
+    (pack / "help.md.j2").symlink_to(pack / "parts" / "real-help.md.j2")
+    (pack / "more").symlink_to(pack / "parts")
+    (pack / "signature.md.j2").write_text('{% include "more/real-help.md.j2" %}\n')
+    text = api.render(api.load(goodbye_data), "md", template_dir=str(pack))
+    assert isinstance(text, str)
+    assert text.count("Call Wren House on 01632 960 000.") == 2
+
+
+def test_a_fifo_in_the_template_folder_does_not_block(tmp_path: Path, goodbye_data: dict[str, Any]) -> None:
+    from letterkit.errors import TemplateError
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    os.mkfifo(pack / "help.md.j2")
+    with pytest.raises(TemplateError, match="help.md.j2.*not a regular file"):
+        api.render(api.load(goodbye_data), "md", template_dir=str(pack))

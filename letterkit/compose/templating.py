@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from typing import Any
@@ -25,7 +26,7 @@ def _environment(template_dir: str | None) -> Any:
     except (OSError, RuntimeError):
         cache = None
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=_confined_loader(search),
         bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
@@ -33,6 +34,62 @@ def _environment(template_dir: str | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+MAX_TEMPLATE = 1024 * 1024
+"""Largest template file read (letterkit's own are a few KiB)."""
+
+
+def _confined_loader(search: list[str]) -> Any:
+    """A FileSystemLoader that reads only regular files whose real path (every link resolved)
+    is inside the folder they were found in, so a link in a template pack — to a file, or to a
+    folder such as ``/`` — cannot bring any other file on the disk into a letter."""
+    import posixpath
+
+    import jinja2
+    from jinja2.loaders import split_template_path
+
+    from letterkit.files import read_bytes
+
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)
+            for folder in self.searchpath:
+                filename = posixpath.join(folder, *pieces)
+                if not os.path.lexists(filename):
+                    continue
+                root = os.path.realpath(folder)
+                real = os.path.realpath(filename)
+                if os.path.commonpath([root, real]) != root:
+                    raise TemplateError(
+                        f"template {template!r}: {filename} leads outside the template folder "
+                        f"{folder} (through a link), so it is not used; a template and everything "
+                        "it includes or extends must be a file inside the folder"
+                    )
+                if os.path.isdir(real) or not os.path.lexists(real):
+                    continue
+                try:
+                    source = read_bytes(real, what="template", max_bytes=MAX_TEMPLATE).decode("utf-8")
+                except UnicodeDecodeError:
+                    raise TemplateError(
+                        f"template {template!r}: {filename} is not UTF-8 text — save it as UTF-8"
+                    ) from None
+                except OSError as error:
+                    raise TemplateError(
+                        f"template {template!r}: {filename} cannot be read: {error.strerror or error}"
+                    ) from None
+                mtime = os.path.getmtime(real)
+
+                def uptodate(real: str = real, mtime: float = mtime) -> bool:
+                    try:
+                        return os.path.getmtime(real) == mtime
+                    except OSError:
+                        return False
+
+                return source, os.path.normpath(filename), uptodate
+            raise jinja2.TemplateNotFound(template)
+
+    return ConfinedLoader(search)
 
 
 class Templates:
@@ -70,6 +127,8 @@ def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | 
 
     try:
         return str(env.get_template(name).render(variables))
+    except TemplateError:
+        raise
     except jinja2.TemplateNotFound as error:
         raise TemplateError(
             f"template {error.name!r} not found in {template_dir or 'the built-in templates'}"
