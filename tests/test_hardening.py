@@ -308,3 +308,70 @@ def test_a_fifo_in_the_template_folder_does_not_block(tmp_path: Path, goodbye_da
     os.mkfifo(pack / "help.md.j2")
     with pytest.raises(TemplateError, match="help.md.j2.*not a regular file"):
         api.render(api.load(goodbye_data), "md", template_dir=str(pack))
+
+
+# --------------------------------------------------------------------------- 12. templates within bounds
+
+BOMBS = {
+    "multiply": '{{ "x" * 2000000000 }}',
+    "multiply a list": "{{ ([1] * 2000000000) | length }}",
+    "power": "{{ 7 ** 900000000 }}",
+    "center": '{{ "x" | center(2000000000) }}',
+    "method": '{{ "x".ljust(2000000000) }}',
+    "format": '{{ "%2000000000s" | format("x") }}',
+    "nested loops": "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "quiet loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+}
+
+
+@pytest.fixture
+def short_template_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import letterkit.compose.templating as templating
+
+    monkeypatch.setattr(templating, "TEMPLATE_TIMEOUT", 2.0)
+
+
+@pytest.mark.parametrize("bomb", list(BOMBS))
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_a_template_bomb_is_stopped(
+    tmp_path: Path, goodbye_data: dict[str, Any], short_template_limit: None, bomb: str, fmt: str
+) -> None:
+    from letterkit.errors import TemplateError
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "help.md.j2").write_text(BOMBS[bomb] + "\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        api.render_letter(api.load(goodbye_data), api.RenderOptions(format=fmt, template_dir=str(pack)))
+    assert time.monotonic() - started < 20
+    message = str(caught.value)
+    assert message.startswith("help.md.j2: ")
+    assert any(
+        words in message
+        for words in ("would be larger than", "was stopped", "more than 16,777,216 characters")
+    ), message
+
+
+def test_a_template_bomb_in_a_pdf_is_stopped_on_the_command_line(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "letter.html.j2").write_text(BOMBS["nested loops"], encoding="utf-8")
+    letter = letter_file(tmp_path)
+    result = run("render", str(letter), "--template-dir", str(pack), "-f", "pdf")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("letterkit: letter.html.j2: the template made more than")
+    assert not (tmp_path / "letter.pdf").exists()
+
+
+def test_ordinary_template_arithmetic_still_works(tmp_path: Path, goodbye_data: dict[str, Any]) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "help.md.j2").write_text(
+        '{{ "=" * 3 }} {{ 2 ** 10 }} {{ "ab" + "cd" }} {{ "x" | center(5) }}|'
+        ' {{ "%05d" | format(42) }} {% for i in range(3) %}{{ i }}{% endfor %}\n',
+        encoding="utf-8",
+    )
+    text = api.render(api.load(goodbye_data), "md", template_dir=str(pack))
+    assert "\\=\\=\\=" in str(text) or "=== 1024 abcd   x  | 00042 012" in str(text)
+    assert "1024 abcd" in str(text) and "00042 012" in str(text)

@@ -16,7 +16,6 @@ from letterkit.resources import templates_dir
 def _environment(template_dir: str | None) -> Any:
     """A sandboxed Jinja2 environment over the service's templates, then the built-in ones."""
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     search = ([template_dir] if template_dir else []) + [str(templates_dir())]
     try:
@@ -25,7 +24,7 @@ def _environment(template_dir: str | None) -> Any:
         cache: Any = jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):
         cache = None
-    return ImmutableSandboxedEnvironment(
+    return _bounded_sandbox()(
         loader=_confined_loader(search),
         bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
@@ -34,6 +33,78 @@ def _environment(template_dir: str | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+MAX_OUTPUT = 16 * 1024 * 1024
+"""Most characters one template may produce (a long letter makes well under 1 MiB)."""
+TEMPLATE_TIMEOUT = 20.0
+"""Seconds one template may run before it is stopped (a letter's take milliseconds)."""
+_HUGE_WIDTH = re.compile(r"\d{8,}")
+
+
+def _bounded_sandbox() -> type:
+    """Jinja's immutable sandbox, with the ways a template could make a huge value refused
+    before the value is made: ``*`` and ``+`` on text and lists, ``**``, and widths
+    (``center``, ``indent``, ``"%2000000000s"``) over ``MAX_OUTPUT``. Endless loops are
+    stopped by the time limit and the output limit (``_render``)."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def too_big(what: str) -> SecurityError:
+        return SecurityError(f"{what} would be larger than {MAX_OUTPUT:,} characters")
+
+    def check_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and abs(value) > MAX_OUTPUT:
+                raise too_big(f"a width or count of {value:,}")
+            if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
+                raise too_big("a formatted value")
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+"})
+
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            for name in ("center", "indent", "format", "wordwrap", "truncate"):
+                self.filters[name] = _checked(self.filters[name], check_args)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            sized = (str, bytes, list, tuple)
+            if operator == "*":
+                for seq, count in ((left, right), (right, left)):
+                    if isinstance(seq, sized) and isinstance(count, int) and len(seq) * count > MAX_OUTPUT:
+                        raise too_big("the repeated value")
+            elif operator == "+":
+                if (
+                    isinstance(left, sized)
+                    and isinstance(right, sized)
+                    and len(left) + len(right) > MAX_OUTPUT
+                ):
+                    raise too_big("the joined value")
+            elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+                if abs(left) > 1 and right > 4096:
+                    raise too_big("the power")
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            check_args(args, kwargs)
+            receiver = getattr(__obj, "__self__", None)
+            if isinstance(receiver, str) and _HUGE_WIDTH.search(receiver):
+                raise too_big("a formatted value")
+            return super().call(__context, __obj, *args, **kwargs)
+
+    return BoundedSandbox
+
+
+def _checked(function: Any, check: Any) -> Any:
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check(args, kwargs)
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 MAX_TEMPLATE = 1024 * 1024
@@ -125,8 +196,30 @@ def render_template(
 def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | None) -> str:
     import jinja2
 
+    from letterkit.deadline import run_with_deadline
+
+    def generate(template: Any) -> str:
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(variables):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise TemplateError(
+                    f"{name}: the template made more than {MAX_OUTPUT:,} characters and was stopped "
+                    "— does it repeat something without end?"
+                )
+            parts.append(chunk)
+        return "".join(parts)
+
+    def too_long() -> TemplateError:
+        return TemplateError(
+            f"{name}: the template ran longer than {TEMPLATE_TIMEOUT:g} seconds and was stopped "
+            "— does it loop without end?"
+        )
+
     try:
-        return str(env.get_template(name).render(variables))
+        template = env.get_template(name)
+        return run_with_deadline(lambda: generate(template), TEMPLATE_TIMEOUT, too_long)
     except TemplateError:
         raise
     except jinja2.TemplateNotFound as error:
@@ -145,7 +238,15 @@ def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | 
         raise TemplateError(f"{name}: the template cannot be read: {error.strerror or error}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{name}: template error: {error}") from None
-    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError) as error:
+    except (
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+        MemoryError,
+    ) as error:
         # A service's template can compute; whatever it gets wrong is reported, not raised.
         raise TemplateError(f"{name}: template error: {type(error).__name__}: {error}") from None
 

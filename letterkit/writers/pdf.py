@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from letterkit.deadline import run_with_deadline
 from letterkit.errors import RenderError
 from letterkit.files import read_bytes
 from letterkit.resources import styles_dir
@@ -106,11 +107,6 @@ def make_fetcher(extra_assets: Mapping[str, str | os.PathLike[str]] | None = Non
     return _fetcher_class()(assets)
 
 
-class _TimeUp(BaseException):
-    """Raised inside the layout when time is up; a BaseException so that no ``except
-    Exception`` in the layout code can swallow it."""
-
-
 DEFAULT_TIMEOUT = 60.0
 """Seconds a PDF may take to lay out before it is stopped (a letter takes well under one)."""
 
@@ -138,9 +134,10 @@ def html_to_pdf(
     with pool.borrow() as loaded:
         if not timeout:
             return _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded)
-        return _with_deadline(
+        return run_with_deadline(
             lambda: _layout(html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded),
             timeout,
+            lambda: RenderError(_too_long(timeout)),
         )
 
 
@@ -173,38 +170,6 @@ def _load_fonts() -> tuple[Any, Any]:
     fonts = weasyprint.text.fonts.FontConfiguration()
     stylesheet = weasyprint.CSS(string=_FONT_FACES, url_fetcher=make_fetcher(), font_config=fonts)
     return fonts, stylesheet
-
-
-def _with_deadline(work: Any, timeout: float) -> tuple[bytes, list[str]]:
-    import ctypes
-
-    target = threading.get_ident()
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_TimeUp))
-
-    timer = threading.Timer(timeout, fire)
-    timer.daemon = True
-    try:
-        try:
-            timer.start()
-            result: tuple[bytes, list[str]] = work()
-        finally:
-            with lock:
-                state["done"] = True
-                if state["fired"]:  # clear an exception that has not been delivered yet
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
-            timer.cancel()
-    except _TimeUp:
-        raise RenderError(_too_long(timeout)) from None
-    if state["fired"]:
-        raise RenderError(_too_long(timeout))
-    return result
 
 
 def _import_weasyprint() -> Any:
