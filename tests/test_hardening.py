@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -375,3 +374,60 @@ def test_ordinary_template_arithmetic_still_works(tmp_path: Path, goodbye_data: 
     text = api.render(api.load(goodbye_data), "md", template_dir=str(pack))
     assert "\\=\\=\\=" in str(text) or "=== 1024 abcd   x  | 00042 012" in str(text)
     assert "1024 abcd" in str(text) and "00042 012" in str(text)
+
+
+# --------------------------------------------------------------------------- 5. long words
+
+
+def test_the_sentence_splitter_is_linear_on_a_long_word() -> None:
+    """`re.search(r"[A-Za-z.]+$")` before each full stop was quadratic: minutes at 100k."""
+    from letterkit.review.sentences import sentences
+
+    text = "You came. " + "a" * 100_000 + ", then. Next time. See e.g. this. Dr. Wren came."
+    started = time.monotonic()
+    spans = sentences(text)
+    assert time.monotonic() - started < 2
+    assert [text[a:b] for a, b in spans][-3:] == ["Next time.", "See e.g. this.", "Dr. Wren came."]
+
+
+def test_check_on_a_letter_with_a_100k_word_is_quick(tmp_path: Path) -> None:
+    data = yaml.safe_load(GOODBYE_YAML)
+    data["background"] = "You came. " + "a" * 100_000 + ", then. Next time it was easier."
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(data, width=10**9), encoding="utf-8")
+    api.check([str(path)])  # the first check loads the pronunciation dictionary
+    started = time.monotonic()
+    api.check([str(path)])
+    assert time.monotonic() - started < 5
+
+
+def test_long_words_get_break_opportunities_in_print_html_only() -> None:
+    from letterkit.compose.html import break_long_words
+
+    word = "x" * 95 + "&amp;" + "y" * 10
+    html = f'<p class="a">Short words stay. {word}</p><a href="https://example.org/{"z" * 80}">k</a>'
+    broken = break_long_words(html)
+    assert broken.replace("\u200b", "") == html
+    assert "z" * 80 in broken  # never inside a tag
+    assert "&amp;" in broken and "Short words stay." in broken
+    pieces = broken.split("Short words stay. ")[1].split("</p>")[0].split("\u200b")
+    assert all(len(piece) <= 14 for piece in pieces) and len(pieces) == 11
+
+
+def test_a_pdf_with_a_long_word_wraps_and_markdown_is_unchanged(goodbye_data: dict[str, Any]) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    goodbye_data["background"] = "You came. " + "q" * 20_000 + " Then more."
+    letter = api.load(goodbye_data)
+    markdown = api.render(letter, "md")
+    assert isinstance(markdown, str) and "q" * 20_000 in markdown and "\u200b" not in markdown
+    html = api.render(letter, "html")
+    assert isinstance(html, str) and "q" * 20_000 in html
+    started = time.monotonic()
+    pdf = api.render(letter, "pdf")
+    assert time.monotonic() - started < 45
+    assert isinstance(pdf, bytes)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("q") >= 20_000

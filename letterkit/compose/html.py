@@ -117,10 +117,12 @@ def to_html(
     legend_html: str = "",
     warnings: list[str] | None = None,
     templates: Templates | None = None,
+    break_words: bool = False,
 ) -> str:
     """The whole letter as one self-contained HTML page (CSS inline, nothing fetched).
 
     Anything the sanitiser removes from the templates' output is added to ``warnings``.
+    ``break_words`` puts a break opportunity into very long words (for PDF layout).
     """
     render = (templates or Templates()).render
     kind = kinds.get(ctx.letter.kind)
@@ -133,13 +135,16 @@ def to_html(
     help_md = render("help.md.j2", variables, template_dir)
     letter = ctx.letter
     title = f"{kind.title}: {letter.patient.name}"
+    breakable = break_long_words if break_words else str
     page = {
         "title": title,
         "author": letter.therapist.name,
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
-        "body_html": _sections(markdown_to_html(body_md, dropped)).replace(f"<p>{placeholder}</p>", svg),
-        "signature_html": markdown_to_html(signature_md, dropped),
-        "help_html": markdown_to_html(help_md, dropped),
+        "body_html": breakable(_sections(markdown_to_html(body_md, dropped))).replace(
+            f"<p>{placeholder}</p>", svg
+        ),
+        "signature_html": breakable(markdown_to_html(signature_md, dropped)),
+        "help_html": breakable(markdown_to_html(help_md, dropped)),
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
         "legend_html": legend_html,
@@ -161,6 +166,30 @@ def to_html(
             for what in dict.fromkeys(dropped)
         )
     return render("letter.html.j2", {**variables, **page}, template_dir)
+
+
+LONG_WORD = 60
+"""Characters without a space after which a word gets break opportunities (for PDF)."""
+_BREAK_EVERY = 10
+_TAG = re.compile(r"(<[^<>]*>)")
+_LONG_RUN = re.compile(rf"[^\s<>]{{{LONG_WORD},}}")
+_UNIT = re.compile(r"&#?[0-9A-Za-z]{1,32};|.", re.S)
+
+
+def break_long_words(html: str) -> str:
+    """``html`` with a zero-width space every 10 characters of any word over 60 characters
+    long, in text only (never inside a tag or an entity). A long unbroken string then wraps
+    at once, where a layout engine would otherwise try every break point: quadratic."""
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):  # the even parts are text between tags
+        if len(parts[i]) >= LONG_WORD:
+            parts[i] = _LONG_RUN.sub(_with_breaks, parts[i])
+    return "".join(parts)
+
+
+def _with_breaks(match: re.Match[str]) -> str:
+    units = _UNIT.findall(match.group())
+    return "\u200b".join("".join(units[i : i + _BREAK_EVERY]) for i in range(0, len(units), _BREAK_EVERY))
 
 
 def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:

@@ -165,6 +165,7 @@ class Document:
                     legend_html=self.marks.legend_html,
                     warnings=self.warnings,
                     templates=self.templates,
+                    break_words=self.format.name == writers.PDF,
                 )
             return self._html
 
