@@ -431,3 +431,134 @@ def test_a_pdf_with_a_long_word_wraps_and_markdown_is_unchanged(goodbye_data: di
     assert isinstance(pdf, bytes)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert text.count("q") >= 20_000
+
+
+# --------------------------------------------------------------------------- 11. terminal escapes
+
+ESCAPES = "\x1b[2J\x1b]0;PWNED-TITLE\x07\x9b31m\r\u202e"
+
+
+def assert_harmless(text: str) -> None:
+    for ch in "\x1b\x07\x9b\r\u202e":
+        assert ch not in text, repr(text)
+
+
+def test_names_and_notes_never_reach_the_terminal_raw(tmp_path: Path) -> None:
+    letter = letter_file(tmp_path)
+    saved = run(
+        "draft",
+        "save",
+        str(letter),
+        "--author",
+        "therapist",
+        "--name",
+        "Iris" + ESCAPES,
+        "--note",
+        "first" + ESCAPES,
+    )
+    assert saved.exit_code == 0, saved.output
+    edited = tmp_path / ("copy" + "\x1b]0;x\x07" + ".md")
+    rendered = run("render", str(letter), "-o", str(edited))
+    assert rendered.exit_code == 0
+    edited.write_text(edited.read_text(encoding="utf-8").replace("endless", "long"), encoding="utf-8")
+    imported = run(
+        "draft",
+        "import",
+        str(edited),
+        "--into",
+        str(letter),
+        "--author",
+        "patient",
+        "--name",
+        "Sam" + ESCAPES,
+    )
+    assert imported.exit_code == 0, imported.output
+    for args in (
+        ("draft", "log", str(letter)),
+        ("contributions", str(letter)),
+        ("diff", f"{letter}@1", f"{letter}@2", "--color"),
+        ("diff", f"{letter}@1", f"{letter}@2"),
+    ):
+        result = run(*args)
+        assert result.exit_code in (0, 1), result.output
+        assert "Iris" in result.output or "Sam" in result.output or args[0] == "diff"
+        assert_harmless(
+            result.output.replace("\x1b[31m", "")
+            .replace("\x1b[32m", "")
+            .replace("\x1b[36m", "")
+            .replace("\x1b[0m", "")
+        )
+    for result in (saved, imported):
+        assert_harmless(result.output)
+
+
+def test_error_messages_and_warnings_are_harmless(tmp_path: Path) -> None:
+    missing = tmp_path / ("nope" + ESCAPES + ".yaml")
+    result = run("validate", str(missing))
+    assert result.exit_code == 1
+    assert "nope" in result.stderr
+    assert_harmless(result.output)
+
+
+def _pdf_with_attachment(name: str, data: bytes, subtype: str | None = None) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    attached = writer.add_attachment(name, data)
+    from pypdf.generic import NameObject
+
+    if subtype:
+        attached.subtype = NameObject(subtype)
+    import zlib
+
+    stream = attached._embedded_file  # compressed, as an archival PDF's is
+    stream._data = zlib.compress(data, 9)
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "subtype"),
+    [
+        ("payload.txt", b"\x1b]0;PWNED-TITLE\x07 hello", None),
+        ("letter.yaml", b"\x1b]0;PWNED-TITLE\x07 hello\n", None),
+        ("letter.yaml", GOODBYE_YAML.encode(), "/image#2Fpng"),
+        ("letter.yaml", b"a: " + b"x" * (64 * 1024 * 1024) + b"\n", None),
+        ("letter.json", b"\x00\x01\x02binary", None),
+    ],
+    ids=["not a letter's name", "not a letter", "media type", "64 MiB bomb", "binary"],
+)
+def test_extract_takes_only_a_letterkit_letter(
+    tmp_path: Path, name: str, data: bytes, subtype: str | None
+) -> None:
+    pdf = tmp_path / "odd.pdf"
+    pdf.write_bytes(_pdf_with_attachment(name, data, subtype))
+    assert pdf.stat().st_size < 200 * 1024
+    result = run("extract", str(pdf))
+    assert result.exit_code == 1, result.output[:200]
+    assert "has no attached letter" in result.stderr
+    assert result.stdout == ""
+    assert_harmless(result.output)
+
+
+def test_extract_finds_the_letter_among_other_attachments(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_attachment("notes.txt", b"\x1b[2J not a letter")
+    writer.add_attachment("peter.yaml", GOODBYE_YAML.encode())
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = tmp_path / "two.pdf"
+    pdf.write_bytes(out.getvalue())
+    result = run("extract", str(pdf))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == GOODBYE_YAML

@@ -264,14 +264,76 @@ def write(document: Document) -> bytes:
     return pdf
 
 
+LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+LETTER_MEDIA_TYPES = {
+    "application/octet-stream",  # what WeasyPrint records
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+    "application/json",
+    "text/plain",
+}
+
+
 def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
-    """The letter source attached to an archival PDF: its file name and exact bytes."""
+    """The letter source attached to an archival PDF: its file name and exact bytes.
+
+    Only an attachment that letterkit would have made is taken: named like a letter file
+    (.yaml, .yml, .json), with a letter's media type, inflating to no more than a letter's
+    size limit (checked while inflating), and parsing as a valid letter. Any other attachment
+    is passed over, never returned.
+    """
     from pypdf import PdfReader
 
+    from letterkit.errors import LetterkitError
+    from letterkit.model.loading import MAX_BYTES, decode, load_text
+
+    problems: list[str] = []
     try:
-        for filename, contents in PdfReader(io.BytesIO(pdf)).attachments.items():
-            if contents:
-                return filename, bytes(contents[0])
+        embedded = list(PdfReader(io.BytesIO(pdf)).attachment_list)
+        for item in embedded:
+            filename = str(item.name)
+            if not filename.lower().endswith(LETTER_SUFFIXES):
+                problems.append(f"{filename!r} is not named like a letter file")
+                continue
+            media = str(item.subtype or "/application/octet-stream").lstrip("/").replace("#2F", "/").lower()
+            if media not in LETTER_MEDIA_TYPES:
+                problems.append(f"{filename!r} is {media}, not a letter file")
+                continue
+            data = _inflate(item._embedded_file, MAX_BYTES)
+            if data is None:
+                problems.append(f"{filename!r} is larger than a letter can be, or compressed oddly")
+                continue
+            try:
+                load_text(decode(data, filename), filename)
+            except LetterkitError:
+                problems.append(f"{filename!r} is not a valid letter")
+                continue
+            return filename, data
     except Exception as error:  # pypdf raises many kinds on a damaged file
         raise RenderError(f"{name}: is not a readable PDF, or its attachment is damaged ({error})") from None
+    if problems:
+        raise RenderError(f"{name}: has no attached letter from letterkit ({'; '.join(problems)})")
     raise RenderError(f"{name}: has no attached letter; only archival PDFs do")
+
+
+def _inflate(stream: Any, limit: int) -> bytes | None:
+    """An embedded file's bytes, or None if they would be over ``limit`` (checked while
+    inflating, so a small PDF cannot unpack gigabytes) or use another compression."""
+    import zlib
+
+    raw = bytes(stream._data)
+    filters = stream.get("/Filter")
+    if isinstance(filters, list) and len(filters) == 1:
+        filters = filters[0]
+    if filters is None:
+        return raw if len(raw) <= limit else None
+    if str(filters) != "/FlateDecode" or stream.get("/DecodeParms"):
+        return None
+    inflater = zlib.decompressobj()
+    try:
+        data = inflater.decompress(raw, limit + 1)
+    except zlib.error:
+        return None
+    return data if len(data) <= limit else None
