@@ -562,3 +562,86 @@ def test_extract_finds_the_letter_among_other_attachments(tmp_path: Path) -> Non
     result = run("extract", str(pdf))
     assert result.exit_code == 0, result.output
     assert result.stdout == GOODBYE_YAML
+
+
+# --------------------------------------------------------------------------- 13. smaller
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['"status": final', "'status': final", '"status": "final"', "status: 'final'", "status : final # done"],
+)
+def test_a_quoted_status_key_still_reopens_a_final_letter(tmp_path: Path, line: str) -> None:
+    text = GOODBYE_YAML.replace("status: draft", line)
+    assert text != GOODBYE_YAML
+    letter = letter_file(tmp_path, text=text)
+    letter.chmod(0o644)
+    first = run("draft", "save", str(letter), "--author", "therapist")
+    assert first.exit_code == 0, first.output
+    letter.write_text(text.replace("endless", "long"), encoding="utf-8")
+    second = run("draft", "save", str(letter), "--author", "therapist")
+    assert second.exit_code == 0, second.output
+    assert "starts a new draft" in second.stdout
+    assert api.load(letter).status == "draft"
+    assert stat.S_IMODE(letter.stat().st_mode) == 0o644  # the rewrite keeps the file's mode
+
+
+def test_draft_import_keeps_the_letter_files_mode(tmp_path: Path) -> None:
+    letter = letter_file(tmp_path)
+    letter.chmod(0o644)
+    assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
+    copy = tmp_path / "copy.md"
+    assert run("render", str(letter), "-o", str(copy)).exit_code == 0
+    copy.write_text(copy.read_text(encoding="utf-8").replace("endless", "long"), encoding="utf-8")
+    result = run("draft", "import", str(copy), "--into", str(letter), "--author", "patient")
+    assert result.exit_code == 0, result.output
+    assert "long" in letter.read_text(encoding="utf-8")
+    assert stat.S_IMODE(letter.stat().st_mode) == 0o644
+
+
+CSP = "default-src 'none'"
+
+
+def test_html_output_has_a_content_security_policy_first(goodbye_data: dict[str, Any]) -> None:
+    html = str(api.render(api.load(goodbye_data), "html"))
+    head = html.split("<head>", 1)[1]
+    assert head.lstrip().split("\n")[1].startswith('<meta http-equiv="Content-Security-Policy"')
+    assert CSP in head and html.count("Content-Security-Policy") == 1
+
+
+def test_a_custom_letter_template_cannot_make_the_html_fetch(
+    tmp_path: Path, goodbye_data: dict[str, Any]
+) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "letter.html.j2").write_text(
+        '<html><head><meta http-equiv="refresh" content="0;url=https://evil.example/">'
+        '<link rel="stylesheet" href="https://evil.example/x.css"><base href="https://evil.example/">'
+        '</head><body><img src="https://evil.example/pixel.png">{{ body_html | safe }}</body></html>',
+        encoding="utf-8",
+    )
+    rendered = api.render_letter(
+        api.load(goodbye_data), api.RenderOptions(format="html", template_dir=str(pack))
+    )
+    html = str(rendered.content)
+    assert html.index("Content-Security-Policy") < html.index("evil.example/pixel.png")
+    assert "refresh" not in html and "<link" not in html and "<base" not in html
+    assert sum("fetches nothing" in w for w in rendered.warnings) == 3
+
+
+def test_a_service_css_url_is_removed_from_html_with_a_warning(tmp_path: Path) -> None:
+    letter = letter_file(tmp_path)
+    css = tmp_path / "house.css"
+    css.write_text(
+        "body { background: url(https://evil.example/a.png) no-repeat; }\n"
+        'h2 { background-image: url("http://evil.example/b.png"); }\n'
+        "p { background: \\75 rl(https://evil.example/c.png); }\n"
+        "@font-face { font-family: X; src: url(//evil.example/d.woff); }\n"
+        "em { background: url(data:image/png;base64,iVBORw0KGgo=); color: #123456; }\n",
+        encoding="utf-8",
+    )
+    result = run("render", str(letter), "-f", "html", "--css", str(css))
+    assert result.exit_code == 0, result.output
+    assert "evil.example" not in result.stdout
+    assert "data:image/png;base64,iVBORw0KGgo=" in result.stdout and "#123456" in result.stdout
+    assert result.stderr.count("a letter's HTML fetches nothing") == 4

@@ -121,7 +121,10 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-_STATUS_LINE = re.compile(rb"""(?m)^(status:[ \t]*)(['"]?)final\2|("status"\s*:\s*")final(")""")
+# YAML's top-level status line, its key bare or quoted ("status": final), or JSON's.
+_STATUS_LINE = re.compile(
+    rb"""(?m)^((['"]?)status\2[ \t]*:[ \t]*)(['"]?)final\3(?=[ \t]*(?:#.*)?\r?$)|("status"\s*:\s*")final(")"""
+)
 
 
 def _reopen(content: bytes) -> bytes:
@@ -129,8 +132,8 @@ def _reopen(content: bytes) -> bytes:
 
     def swap(match: re.Match[bytes]) -> bytes:
         if match.group(1) is not None:
-            return match.group(1) + b"draft"
-        return match.group(3) + b"draft" + match.group(4)
+            return match.group(1) + match.group(3) + b"draft" + match.group(3)
+        return match.group(4) + b"draft" + match.group(5)
 
     return _STATUS_LINE.sub(swap, content, count=1)
 
@@ -181,6 +184,11 @@ def save(
                 # A final letter is never edited in place: the change starts a new draft.
                 content = _reopen(content)
                 status = load_text(decode(content, str(path)), str(path)).status
+                if status == "final":  # never save a changed final letter as final
+                    raise HistoryError(
+                        f"{path}: the letter was final and has changed, so it must go back to "
+                        "draft, but its status line could not be found; set status: draft and save again"
+                    )
                 digest = hashlib.sha256(content).hexdigest()
                 write_atomic(path, content)
             event = "status" if latest and latest.status != status else "save"

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates, to_html, to_markdown
 from letterkit.compose.escaping import Span
-from letterkit.compose.styling import STYLES, clamp_css
+from letterkit.compose.styling import STYLES, clamp_css, remove_urls
 from letterkit.errors import OptionsError, RenderError, UnknownStyleError
 from letterkit.files import read_bytes
 from letterkit.model.fields import FieldPath
@@ -156,6 +156,9 @@ class Document:
                 for path in self.options.css:
                     clamped = clamp_css(_read_css(path), self.style, path)
                     self.warnings.extend(clamped.warnings)
+                    if self.format.name == writers.HTML:  # a browser would fetch what PDF refuses
+                        clamped = remove_urls(clamped.css, path)
+                        self.warnings.extend(clamped.warnings)
                     css.append(clamped.css.replace("</", "<\\/"))
                 self._html = to_html(
                     self.context,
