@@ -645,3 +645,32 @@ def test_a_service_css_url_is_removed_from_html_with_a_warning(tmp_path: Path) -
     assert "evil.example" not in result.stdout
     assert "data:image/png;base64,iVBORw0KGgo=" in result.stdout and "#123456" in result.stdout
     assert result.stderr.count("a letter's HTML fetches nothing") == 4
+
+
+@pytest.mark.parametrize("char", ["_", "<", "\\", "[", "&"])
+def test_a_long_word_of_escaped_characters_makes_html_quickly(
+    goodbye_data: dict[str, Any], char: str
+) -> None:
+    """Python-Markdown is quadratic in a paragraph's escapes: 100,000 underscores took minutes."""
+    goodbye_data["background"] = "You came. " + char * 100_000 + " Then more."
+    letter = api.load(goodbye_data)
+    started = time.monotonic()
+    html = str(api.render(letter, "html"))
+    assert time.monotonic() - started < 20
+    expected = {"<": "&lt;", "&": "&amp;"}.get(char, char)
+    assert expected * 1000 in html
+
+
+def test_setting_escapes_aside_gives_the_same_html() -> None:
+    import markdown
+
+    from letterkit.compose.escaping import md_block
+    from letterkit.compose.html import _markdown
+
+    for raw in (
+        "a_b [c] (d) <e> & f\\g *h* #1. " * 300,
+        "1. x\n\n- y\n\n" + "z_" * 2000,
+        "<" * 3000 + "&#61;",
+    ):
+        text = md_block(raw)
+        assert _markdown(text) == markdown.markdown(text, output_format="html")

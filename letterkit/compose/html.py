@@ -60,10 +60,9 @@ def markdown_to_html(text: str, dropped: list[str] | None = None) -> str:
     Letter text is escaped before it gets here, so only a service's own template can bring in
     markup the allow-list refuses; each refusal is described in ``dropped``, never silent.
     """
-    import markdown
     import nh3
 
-    html = markdown.markdown(text, output_format="html")
+    html = _markdown(text)
     if dropped is not None:
         dropped.extend(_refused_markup(html))
     return str(
@@ -75,6 +74,44 @@ def markdown_to_html(text: str, dropped: list[str] | None = None) -> str:
             link_rel="noopener noreferrer",
         )
     )
+
+
+_ESCAPE = re.compile(r"\\[\\`*_{}\[\]()>#+\-.!]|&(?:lt|gt|amp|quot|#\d{1,7});")
+_MANY_ESCAPES = 1000
+"""Above this many, escapes are set aside before Markdown (see ``_markdown``)."""
+
+
+def _markdown(text: str) -> str:
+    """Python-Markdown's HTML for ``text``.
+
+    Python-Markdown takes time quadratic in the number of backslash escapes and entities in a
+    paragraph (each one rebuilds the rest of the text), and escaped text is full of them: a
+    100,000-character word of underscores took minutes. With very many, each escape or entity
+    is swapped for a private character before Markdown and back after it — the same HTML,
+    since an escape only ever stands for its character. Not where a code span (a bare
+    backtick) could hold one literally.
+    """
+    import markdown
+
+    found = _ESCAPE.findall(text) if text.count("\\") + text.count("&") > _MANY_ESCAPES else []
+    if len(found) <= _MANY_ESCAPES or re.search(r"(?<!\\)`", text):
+        return str(markdown.markdown(text, output_format="html"))
+    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    tokens = sorted(set(found))
+    sentinels = dict(zip(tokens, free, strict=False))
+    if len(sentinels) < len(tokens):
+        return str(markdown.markdown(text, output_format="html"))
+    swapped = _ESCAPE.sub(lambda m: sentinels[m.group()], text)
+    html = str(markdown.markdown(swapped, output_format="html"))
+    back = {sentinel: _html_of(token) for token, sentinel in sentinels.items()}
+    return re.sub("[" + "".join(back) + "]", lambda m: back[m.group()], html)
+
+
+def _html_of(token: str) -> str:
+    """What Python-Markdown writes for an escape or an entity."""
+    if token.startswith("&"):
+        return token
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(token[1], token[1])
 
 
 def _refused_markup(html: str) -> list[str]:
