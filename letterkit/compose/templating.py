@@ -21,7 +21,9 @@ def _environment(template_dir: str | None) -> Any:
     try:
         # Compiled templates are cached (owner-only, keyed by each template's source) in the
         # temporary folder, so a command does not compile them again each time it starts.
-        cache: Any = jinja2.FileSystemBytecodeCache()
+        # Its own file names: code compiled by a sandbox without letterkit's bounds (which
+        # are compiled in, e.g. the intercepted operators) must never be loaded.
+        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_%s.cache")
     except (OSError, RuntimeError):
         cache = None
     return _bounded_sandbox()(
