@@ -72,8 +72,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, replace: bo
     """Write ``data`` to ``path`` atomically: mode 0600, or the mode of the file it replaces.
 
     Only a regular file (or nothing) is ever replaced: a folder, a device, a FIFO or a link to
-    one is refused with an ``OutputError``. With ``replace=False`` the name is claimed with a hard link, so an existing file is never
-    replaced (used for stored drafts, which are immutable).
+    one is refused with an ``OutputError``. With ``replace=False`` the name is claimed with a
+    hard link, so an existing file is never replaced (used for stored drafts, which are
+    immutable).
     """
     target = Path(path)
     content = data.encode("utf-8") if isinstance(data, str) else data
