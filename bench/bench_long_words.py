@@ -5,7 +5,8 @@ Run from anywhere:  python bench/bench_long_words.py [--length N]
 
 The letter is samples/peter-goodbye.yaml with a word of N letters (default 100,000) put into
 its background (a second run uses a word of mixed letters, digits and punctuation; a third,
-for comparison, N characters of ordinary words, as many pages). Each time
+characters Markdown must escape; a fourth, for comparison, N characters of ordinary words,
+as many pages). Each time
 is compared with the same step on the unchanged sample, measured the same way in the same
 process: `check` after one warm-up (the pronunciation dictionary is loaded once per process),
 and a PDF with a renderer that has already rendered one letter (fonts loaded), as the command
@@ -55,6 +56,7 @@ def main() -> None:
     words = {
         f"{n:,} letters": "a" * n,
         f"{n:,} mixed": ("Ab3.-'x" * (n // 7 + 1))[:n],
+        f"{n:,} escaped": ("_<&\\*" * (n // 5 + 1))[:n],
         f"{n:,} in words": ("lorem ipsum " * (n // 12 + 1))[:n],
     }
     renderer = Renderer()

@@ -411,7 +411,11 @@ def test_long_words_get_break_opportunities_in_print_html_only() -> None:
     assert "z" * 80 in broken  # never inside a tag
     assert "&amp;" in broken and "Short words stay." in broken
     pieces = broken.split("Short words stay. ")[1].split("</p>")[0].split("\u200b")
-    assert all(len(piece) <= 14 for piece in pieces) and len(pieces) == 11
+    assert len(pieces[0]) == 60 and all(len(piece) <= 14 for piece in pieces[1:]) and len(pieces) == 6
+    # counted across inline tags: emphasis can cut a long string into short pieces
+    emphasised = "<p>" + "<strong>ab&amp;</strong>x" * 100 + "</p>"
+    assert break_long_words(emphasised).count("\u200b") >= 25
+    assert break_long_words("<p>" + "word " * 1000 + "</p>") == "<p>" + "word " * 1000 + "</p>"
 
 
 def test_a_pdf_with_a_long_word_wraps_and_markdown_is_unchanged(goodbye_data: dict[str, Any]) -> None:

@@ -209,24 +209,41 @@ LONG_WORD = 60
 """Characters without a space after which a word gets break opportunities (for PDF)."""
 _BREAK_EVERY = 10
 _TAG = re.compile(r"(<[^<>]*>)")
-_LONG_RUN = re.compile(rf"[^\s<>]{{{LONG_WORD},}}")
+_SPACE = re.compile(r"\s")
+_LONG = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 _UNIT = re.compile(r"&#?[0-9A-Za-z]{1,32};|.", re.S)
 
 
 def break_long_words(html: str) -> str:
-    """``html`` with a zero-width space every 10 characters of any word over 60 characters
-    long, in text only (never inside a tag or an entity). A long unbroken string then wraps
-    at once, where a layout engine would otherwise try every break point: quadratic."""
+    """``html`` with a zero-width space every 10 characters of a word after its first 60, in
+    text only (never inside a tag or an entity); a word is counted across inline tags, as
+    emphasis can cut a long string into short pieces. A long unbroken string then wraps at
+    once, where a layout engine would otherwise try every break point: quadratic."""
     parts = _TAG.split(html)
+    run = 0  # characters since the last space, across tags
     for i in range(0, len(parts), 2):  # the even parts are text between tags
-        if len(parts[i]) >= LONG_WORD:
-            parts[i] = _LONG_RUN.sub(_with_breaks, parts[i])
+        text = parts[i]
+        if not text:
+            continue
+        first = _SPACE.search(text)
+        if first is None and run + len(text) <= LONG_WORD:
+            run += len(text)
+            continue
+        if first is not None and run + first.start() <= LONG_WORD and not _LONG.search(text):
+            run = len(text) - _LAST_SPACE.search(text).end()  # type: ignore[union-attr]
+            continue
+        out: list[str] = []
+        for unit in _UNIT.findall(text):
+            if unit.isspace():
+                run = 0
+            else:
+                if run >= LONG_WORD and (run - LONG_WORD) % _BREAK_EVERY == 0:
+                    out.append("\u200b")
+                run += 1
+            out.append(unit)
+        parts[i] = "".join(out)
     return "".join(parts)
-
-
-def _with_breaks(match: re.Match[str]) -> str:
-    units = _UNIT.findall(match.group())
-    return "\u200b".join("".join(units[i : i + _BREAK_EVERY]) for i in range(0, len(units), _BREAK_EVERY))
 
 
 def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
