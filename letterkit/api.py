@@ -275,14 +275,28 @@ def render_file(
             str(Path(source).with_suffix("")) + (f"-draft{draft.number}" if draft else "") + output.suffix
         )
     if target is not None:
-        _refuse_overwriting_letter(target, source)
+        _refuse_overwriting_letter(target, source, chosen=out is not None)
         write_atomic(target, rendered.data)
     return RenderedFile(os.fspath(spec), target, None, tuple(rendered.warnings), rendered)
 
 
-def _refuse_overwriting_letter(target: str, source: str) -> None:
-    if os.path.abspath(target) == os.path.abspath(source):
+def _refuse_overwriting_letter(target: str, source: str, *, chosen: bool = True) -> None:
+    """Never write an output over the letter file it was made from (by any name for it)."""
+    same = os.path.abspath(target) == os.path.abspath(source)
+    try:
+        same = same or os.path.samefile(target, source)
+    except OSError:
+        pass
+    if not same:
+        return
+    if chosen:
         raise OptionsError(f"{target}: is the letter itself; choose another name for the output", "output")
+    from letterkit.errors import OutputError
+
+    raise OutputError(
+        f"{target}: is the letter file itself, so the output is not written over it; "
+        "choose another name for the output, or rename the letter file (e.g. to .yaml)"
+    )
 
 
 @dataclass(frozen=True)
@@ -658,7 +672,7 @@ def compare(
         out = out or _beside(b, "redline", format)
     else:
         raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(diff_formats())}")
-    return Comparison(changes, content, _write_output(out, content))
+    return Comparison(changes, content, _write_output(out, content, (a, b)))
 
 
 def diff_formats() -> tuple[str, ...]:
@@ -678,9 +692,13 @@ def _beside(spec: PathLike, what: str, format: str) -> str | None:
     return str(Path(file).with_suffix("")) + f".{what}{output.suffix}"
 
 
-def _write_output(out: PathLike | None, content: str | bytes) -> str | None:
+def _write_output(out: PathLike | None, content: str | bytes, inputs: Sequence[PathLike] = ()) -> str | None:
     if out is None or os.fspath(out) == "-":
         return None
+    from letterkit.drafts.store import resolve
+
+    for spec in inputs:  # never over a letter the output was made from
+        _refuse_overwriting_letter(os.fspath(out), resolve(os.fspath(spec)).file)
     write_atomic(out, content)
     return os.fspath(out)
 
@@ -773,7 +791,7 @@ def contributions_report(
         out = out or _beside(path, "contributions", format)
     else:
         raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(contributions_formats())}")
-    return ContributionsReport(credit, content, _write_output(out, content))
+    return ContributionsReport(credit, content, _write_output(out, content, (path,)))
 
 
 def contributions_formats() -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -72,9 +73,21 @@ FLAGS = {"output": "-o", "format": "-f"}
 """The flag for each option the library names in an OptionsError."""
 
 
-def _clean(text: str) -> str:
-    """Text safe to show on a terminal: no escape or other control characters but newlines and tabs."""
-    return "".join(ch if ch in "\n\t" or (ch.isprintable() or ch == " ") else "?" for ch in text)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What a terminal could act on: every control character but newline and tab (ESC, BEL, CR,
+C1 codes), line separators, bidirectional overrides, and unpaired surrogates."""
+_COLOUR = re.compile(r"(\x1b\[[0-9;]{0,32}m)")
+
+
+def _clean(text: str, *, keep_colour: bool = False) -> str:
+    """Text safe to show on a terminal: each character it could act on becomes ``?``.
+
+    ``keep_colour`` keeps colour codes (ESC [ … m, and nothing else), for coloured diffs.
+    """
+    if not keep_colour:
+        return _UNSAFE.sub("?", text)
+    parts = _COLOUR.split(text)
+    return "".join(part if i % 2 else _UNSAFE.sub("?", part) for i, part in enumerate(parts))
 
 
 def say(message: str = "", *, err: bool = False, nl: bool = True) -> None:
@@ -128,13 +141,14 @@ def _fail(message: str, code: int) -> None:
 
 
 def _show(content: str | bytes, output: str | None, color: bool | None = None) -> None:
-    """Print text that was not written to a file; say where a file went."""
+    """Print text that was not written to a file (control characters made harmless; a
+    coloured diff keeps its colours); say where a file went."""
     if output:
         say(f"Wrote {output}", err=True)
     elif isinstance(content, bytes):
         raise click.UsageError("this format is a file: add -o FILE")
     else:
-        click.echo(content, nl=False, color=color)
+        click.echo(_clean(content, keep_colour=bool(color)), nl=False, color=color)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -511,7 +525,11 @@ def draft_show(file: str, rev: str) -> None:
       letterkit draft show peter.yaml 2
     """
     opened = letterkit.open_letter(rev if "@" in rev else f"{file}@{rev}", allow_placeholders=True)
-    click.echo(opened.content, nl=False)
+    if sys.stdout.isatty():
+        say(opened.content.decode("utf-8", "replace"), nl=False)
+    else:  # byte for byte into a file or a pipe
+        sys.stdout.buffer.write(opened.content)
+        sys.stdout.flush()
 
 
 @draft.command("verify")
@@ -620,7 +638,7 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
     """
     colored = sys.stdout.isatty() if color is None else color
     result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None, reader=reader)
-    _show(result.content, result.output, color)
+    _show(result.content, result.output, colored)
     sys.exit(1 if result.diff else 0)
 
 

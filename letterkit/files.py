@@ -69,18 +69,20 @@ def ensure_dir(path: str | os.PathLike[str]) -> Path:
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, replace: bool = True) -> Path:
-    """Write ``data`` to ``path`` atomically with mode 0600.
+    """Write ``data`` to ``path`` atomically: mode 0600, or the mode of the file it replaces.
 
-    With ``replace=False`` the name is claimed with a hard link, so an existing file is never
-    replaced (used for stored drafts, which are immutable).
+    Only a regular file (or nothing) is ever replaced: a folder, a device, a FIFO or a link to
+    one is refused with an ``OutputError``. With ``replace=False`` the name is claimed with a
+    hard link, so an existing file is never replaced (used for stored drafts, which are
+    immutable).
     """
     target = Path(path)
     content = data.encode("utf-8") if isinstance(data, str) else data
     folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise OutputError(f"{target}: is a folder; give a file name for the output")
+    mode = _replaceable_mode(target)
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # The temporary name is kept short, so that any name the file system allows works.
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name[:_TEMP_STEM]}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
         if folder.is_dir():
             raise OutputError(f"{target}: files cannot be created in {folder}") from None
@@ -89,7 +91,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, replace: bo
         raise OutputError(f"{target}: cannot write here: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "wb") as out:
-            os.fchmod(out.fileno(), FILE_MODE)
+            os.fchmod(out.fileno(), mode if replace and mode is not None else FILE_MODE)
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
@@ -113,6 +115,37 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, replace: bo
             f"{target}: could not be written ({reason}); any earlier file is unchanged"
         ) from None
     return target
+
+
+_TEMP_STEM = 40
+"""How much of the target's name a temporary file's name keeps."""
+
+
+def _replaceable_mode(target: Path) -> int | None:
+    """The permissions of the regular file at ``target`` (kept when it is replaced), or None
+    if nothing is there. Anything else there — a folder, a device, a FIFO, a socket, or a
+    link to one — is refused: renaming over it would destroy it."""
+    import stat
+
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write here: {error.strerror or error}") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(target)
+        except OSError:
+            return None  # a dangling link is replaced by the file, as a missing file would be
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{target}: is a folder; give a file name for the output")
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(
+            f"{target}: is not a regular file (a device, a pipe or a socket), so it is not "
+            "replaced; give the name of a file to write"
+        )
+    return stat.S_IMODE(info.st_mode) & 0o777  # never set-user-ID or the like
 
 
 def _discard(temp: str) -> None:

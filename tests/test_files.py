@@ -37,13 +37,13 @@ def test_mode_is_owner_only(tmp_path):
     assert mode(path) == 0o600
 
 
-def test_replacing_a_file_makes_it_owner_only(tmp_path):
+def test_replacing_a_file_keeps_its_permissions(tmp_path):
     path = tmp_path / "letter.md"
     path.write_text("old", encoding="utf-8")
     path.chmod(0o644)
     files.write_atomic(path, "new")
     assert path.read_text(encoding="utf-8") == "new"
-    assert mode(path) == 0o600
+    assert mode(path) == 0o644
 
 
 def test_replace_false_refuses_an_existing_file(tmp_path):

@@ -354,8 +354,12 @@ def test_html_has_no_active_or_fetching_markup(attack: Attack) -> None:
     for forbidden in ("<script", "<img", "<link", "<svg", "<image", "<iframe", "<object", "<embed", "<base"):
         assert forbidden not in html, forbidden
     # Only the template's own, harmless attributes are left on any element.
-    harmless = {"class", "lang", "charset", "name", "content", "aria-hidden", "aria-label"}
+    harmless = {"class", "lang", "charset", "name", "content", "aria-hidden", "aria-label", "http-equiv"}
     assert {name for _, name, _ in attributes(attack.html)} <= harmless
+    # http-equiv only for the Content-Security-Policy that keeps a browser from fetching.
+    assert {value for _, name, value in attributes(attack.html) if name == "http-equiv"} == {
+        "Content-Security-Policy"
+    }
     assert [a[:2] for a in attributes(attack.html)] == [a[:2] for a in attributes(attack.clean_html)]
     # So no element has an href or src at all: no javascript:, file:, http://127… or 169.254… link.
     for tag, name, value in attributes(attack.html):

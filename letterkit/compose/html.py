@@ -60,10 +60,9 @@ def markdown_to_html(text: str, dropped: list[str] | None = None) -> str:
     Letter text is escaped before it gets here, so only a service's own template can bring in
     markup the allow-list refuses; each refusal is described in ``dropped``, never silent.
     """
-    import markdown
     import nh3
 
-    html = markdown.markdown(text, output_format="html")
+    html = _markdown(text)
     if dropped is not None:
         dropped.extend(_refused_markup(html))
     return str(
@@ -75,6 +74,44 @@ def markdown_to_html(text: str, dropped: list[str] | None = None) -> str:
             link_rel="noopener noreferrer",
         )
     )
+
+
+_ESCAPE = re.compile(r"\\[\\`*_{}\[\]()>#+\-.!]|&(?:lt|gt|amp|quot|#\d{1,7});")
+_MANY_ESCAPES = 1000
+"""Above this many, escapes are set aside before Markdown (see ``_markdown``)."""
+
+
+def _markdown(text: str) -> str:
+    """Python-Markdown's HTML for ``text``.
+
+    Python-Markdown takes time quadratic in the number of backslash escapes and entities in a
+    paragraph (each one rebuilds the rest of the text), and escaped text is full of them: a
+    100,000-character word of underscores took minutes. With very many, each escape or entity
+    is swapped for a private character before Markdown and back after it — the same HTML,
+    since an escape only ever stands for its character. Not where a code span (a bare
+    backtick) could hold one literally.
+    """
+    import markdown
+
+    found = _ESCAPE.findall(text) if text.count("\\") + text.count("&") > _MANY_ESCAPES else []
+    if len(found) <= _MANY_ESCAPES or re.search(r"(?<!\\)`", text):
+        return str(markdown.markdown(text, output_format="html"))
+    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    tokens = sorted(set(found))
+    sentinels = dict(zip(tokens, free, strict=False))
+    if len(sentinels) < len(tokens):
+        return str(markdown.markdown(text, output_format="html"))
+    swapped = _ESCAPE.sub(lambda m: sentinels[m.group()], text)
+    html = str(markdown.markdown(swapped, output_format="html"))
+    back = {sentinel: _html_of(token) for token, sentinel in sentinels.items()}
+    return re.sub("[" + "".join(back) + "]", lambda m: back[m.group()], html)
+
+
+def _html_of(token: str) -> str:
+    """What Python-Markdown writes for an escape or an entity."""
+    if token.startswith("&"):
+        return token
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(token[1], token[1])
 
 
 def _refused_markup(html: str) -> list[str]:
@@ -117,10 +154,12 @@ def to_html(
     legend_html: str = "",
     warnings: list[str] | None = None,
     templates: Templates | None = None,
+    break_words: bool = False,
 ) -> str:
     """The whole letter as one self-contained HTML page (CSS inline, nothing fetched).
 
     Anything the sanitiser removes from the templates' output is added to ``warnings``.
+    ``break_words`` puts a break opportunity into very long words (for PDF layout).
     """
     render = (templates or Templates()).render
     kind = kinds.get(ctx.letter.kind)
@@ -136,14 +175,17 @@ def to_html(
         body_md, help_md, closing_md = (easy_read_markdown(md) for md in (body_md, help_md, closing_md))
     letter = ctx.letter
     title = f"{kind.title}: {letter.patient.name}"
+    breakable = break_long_words if break_words else str
     page = {
         "title": title,
         "author": letter.therapist.name,
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
-        "body_html": _sections(markdown_to_html(body_md, dropped)).replace(f"<p>{placeholder}</p>", svg),
-        "signature_html": markdown_to_html(signature_md, dropped),
-        "closing_html": markdown_to_html(closing_md, dropped) if closing_md.strip() else "",
-        "help_html": markdown_to_html(help_md, dropped),
+        "body_html": breakable(_sections(markdown_to_html(body_md, dropped))).replace(
+            f"<p>{placeholder}</p>", svg
+        ),
+        "signature_html": breakable(markdown_to_html(signature_md, dropped)),
+        "closing_html": breakable(markdown_to_html(closing_md, dropped)) if closing_md.strip() else "",
+        "help_html": breakable(markdown_to_html(help_md, dropped)),
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
         "legend_html": legend_html,
@@ -165,6 +207,47 @@ def to_html(
             for what in dict.fromkeys(dropped)
         )
     return render("letter.html.j2", {**variables, **page}, template_dir)
+
+
+LONG_WORD = 60
+"""Characters without a space after which a word gets break opportunities (for PDF)."""
+_BREAK_EVERY = 10
+_TAG = re.compile(r"(<[^<>]*>)")
+_SPACE = re.compile(r"\s")
+_LONG = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+_UNIT = re.compile(r"&#?[0-9A-Za-z]{1,32};|.", re.S)
+
+
+def break_long_words(html: str) -> str:
+    """``html`` with a zero-width space every 10 characters of a word after its first 60, in
+    text only (never inside a tag or an entity); a word is counted across inline tags, as
+    emphasis can cut a long string into short pieces. A long unbroken string then wraps at
+    once, where a layout engine would otherwise try every break point: quadratic."""
+    parts = _TAG.split(html)
+    run = 0  # characters since the last space, across tags
+    for i in range(0, len(parts), 2):  # the even parts are text between tags
+        text = parts[i]
+        if not text:
+            continue
+        first = _SPACE.search(text)
+        if first is None and run + len(text) <= LONG_WORD:
+            run += len(text)
+            continue
+        if first is not None and run + first.start() <= LONG_WORD and not _LONG.search(text):
+            run = len(text) - _LAST_SPACE.search(text).end()  # type: ignore[union-attr]
+            continue
+        out: list[str] = []
+        for unit in _UNIT.findall(text):
+            if unit.isspace():
+                run = 0
+            else:
+                if run >= LONG_WORD and (run - LONG_WORD) % _BREAK_EVERY == 0:
+                    out.append("\u200b")
+                run += 1
+            out.append(unit)
+        parts[i] = "".join(out)
+    return "".join(parts)
 
 
 def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:

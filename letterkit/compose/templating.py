@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from typing import Any
@@ -16,17 +17,18 @@ from letterkit.resources import templates_dir
 def _environment(template_dir: str | None) -> Any:
     """A sandboxed Jinja2 environment over the service's templates, then the built-in ones."""
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     search = ([template_dir] if template_dir else []) + [str(templates_dir())]
     try:
         # Compiled templates are cached (owner-only, keyed by each template's source) in the
         # temporary folder, so a command does not compile them again each time it starts.
-        cache: Any = jinja2.FileSystemBytecodeCache()
+        # Its own file names: code compiled by a sandbox without letterkit's bounds (which
+        # are compiled in, e.g. the intercepted operators) must never be loaded.
+        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_%s.cache")
     except (OSError, RuntimeError):
         cache = None
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
+    return _bounded_sandbox()(
+        loader=_confined_loader(search),
         bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
@@ -34,6 +36,134 @@ def _environment(template_dir: str | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+MAX_OUTPUT = 16 * 1024 * 1024
+"""Most characters one template may produce (a long letter makes well under 1 MiB)."""
+TEMPLATE_TIMEOUT = 20.0
+"""Seconds one template may run before it is stopped (a letter's take milliseconds)."""
+_HUGE_WIDTH = re.compile(r"\d{8,}")
+
+
+def _bounded_sandbox() -> type:
+    """Jinja's immutable sandbox, with the ways a template could make a huge value refused
+    before the value is made: ``*`` and ``+`` on text and lists, ``**``, and widths
+    (``center``, ``indent``, ``"%2000000000s"``) over ``MAX_OUTPUT``. Endless loops are
+    stopped by the time limit and the output limit (``_render``)."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def too_big(what: str) -> SecurityError:
+        return SecurityError(f"{what} would be larger than {MAX_OUTPUT:,} characters")
+
+    def check_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and abs(value) > MAX_OUTPUT:
+                raise too_big(f"a width or count of {value:,}")
+            if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
+                raise too_big("a formatted value")
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+"})
+
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            for name in ("center", "indent", "format", "wordwrap", "truncate"):
+                self.filters[name] = _checked(self.filters[name], check_args)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            sized = (str, bytes, list, tuple)
+            if operator == "*":
+                for seq, count in ((left, right), (right, left)):
+                    if isinstance(seq, sized) and isinstance(count, int) and len(seq) * count > MAX_OUTPUT:
+                        raise too_big("the repeated value")
+            elif operator == "+":
+                if (
+                    isinstance(left, sized)
+                    and isinstance(right, sized)
+                    and len(left) + len(right) > MAX_OUTPUT
+                ):
+                    raise too_big("the joined value")
+            elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+                if abs(left) > 1 and right > 4096:
+                    raise too_big("the power")
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            check_args(args, kwargs)
+            receiver = getattr(__obj, "__self__", None)
+            if isinstance(receiver, str) and _HUGE_WIDTH.search(receiver):
+                raise too_big("a formatted value")
+            return super().call(__context, __obj, *args, **kwargs)
+
+    return BoundedSandbox
+
+
+def _checked(function: Any, check: Any) -> Any:
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check(args, kwargs)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+MAX_TEMPLATE = 1024 * 1024
+"""Largest template file read (letterkit's own are a few KiB)."""
+
+
+def _confined_loader(search: list[str]) -> Any:
+    """A FileSystemLoader that reads only regular files whose real path (every link resolved)
+    is inside the folder they were found in, so a link in a template pack — to a file, or to a
+    folder such as ``/`` — cannot bring any other file on the disk into a letter."""
+    import posixpath
+
+    import jinja2
+    from jinja2.loaders import split_template_path
+
+    from letterkit.files import read_bytes
+
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)
+            for folder in self.searchpath:
+                filename = posixpath.join(folder, *pieces)
+                if not os.path.lexists(filename):
+                    continue
+                root = os.path.realpath(folder)
+                real = os.path.realpath(filename)
+                if os.path.commonpath([root, real]) != root:
+                    raise TemplateError(
+                        f"template {template!r}: {filename} leads outside the template folder "
+                        f"{folder} (through a link), so it is not used; a template and everything "
+                        "it includes or extends must be a file inside the folder"
+                    )
+                if os.path.isdir(real) or not os.path.lexists(real):
+                    continue
+                try:
+                    source = read_bytes(real, what="template", max_bytes=MAX_TEMPLATE).decode("utf-8")
+                except UnicodeDecodeError:
+                    raise TemplateError(
+                        f"template {template!r}: {filename} is not UTF-8 text — save it as UTF-8"
+                    ) from None
+                except OSError as error:
+                    raise TemplateError(
+                        f"template {template!r}: {filename} cannot be read: {error.strerror or error}"
+                    ) from None
+                mtime = os.path.getmtime(real)
+
+                def uptodate(real: str = real, mtime: float = mtime) -> bool:
+                    try:
+                        return os.path.getmtime(real) == mtime
+                    except OSError:
+                        return False
+
+                return source, os.path.normpath(filename), uptodate
+            raise jinja2.TemplateNotFound(template)
+
+    return ConfinedLoader(search)
 
 
 class Templates:
@@ -69,8 +199,32 @@ def render_template(
 def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | None) -> str:
     import jinja2
 
+    from letterkit.deadline import run_with_deadline
+
+    def generate(template: Any) -> str:
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(variables):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise TemplateError(
+                    f"{name}: the template made more than {MAX_OUTPUT:,} characters and was stopped "
+                    "— does it repeat something without end?"
+                )
+            parts.append(chunk)
+        return "".join(parts)
+
+    def too_long() -> TemplateError:
+        return TemplateError(
+            f"{name}: the template ran longer than {TEMPLATE_TIMEOUT:g} seconds and was stopped "
+            "— does it loop without end?"
+        )
+
     try:
-        return str(env.get_template(name).render(variables))
+        template = env.get_template(name)
+        return run_with_deadline(lambda: generate(template), TEMPLATE_TIMEOUT, too_long)
+    except TemplateError:
+        raise
     except jinja2.TemplateNotFound as error:
         raise TemplateError(
             f"template {error.name!r} not found in {template_dir or 'the built-in templates'}"
@@ -87,7 +241,15 @@ def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | 
         raise TemplateError(f"{name}: the template cannot be read: {error.strerror or error}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{name}: template error: {error}") from None
-    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError) as error:
+    except (
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+        MemoryError,
+    ) as error:
         # A service's template can compute; whatever it gets wrong is reported, not raised.
         raise TemplateError(f"{name}: template error: {type(error).__name__}: {error}") from None
 

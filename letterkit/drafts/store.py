@@ -336,7 +336,10 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-_STATUS_LINE = re.compile(rb"""(?m)^(status:[ \t]*)(['"]?)final\2|("status"\s*:\s*")final(")""")
+# YAML's top-level status line, its key bare or quoted ("status": final), or JSON's.
+_STATUS_LINE = re.compile(
+    rb"""(?m)^((['"]?)status\2[ \t]*:[ \t]*)(['"]?)final\3(?=[ \t]*(?:#.*)?\r?$)|("status"\s*:\s*")final(")"""
+)
 
 
 def _reopen(content: bytes) -> bytes:
@@ -344,8 +347,8 @@ def _reopen(content: bytes) -> bytes:
 
     def swap(match: re.Match[bytes]) -> bytes:
         if match.group(1) is not None:
-            return match.group(1) + b"draft"
-        return match.group(3) + b"draft" + match.group(4)
+            return match.group(1) + match.group(3) + b"draft" + match.group(3)
+        return match.group(4) + b"draft" + match.group(5)
 
     return _STATUS_LINE.sub(swap, content, count=1)
 
@@ -533,7 +536,7 @@ def save(
     """
     from filelock import FileLock, Timeout
 
-    from letterkit.model.loading import decode, load_text
+    from letterkit.model.loading import decode, load_text, read_letter_bytes
 
     if role not in ROLES:
         raise UnknownRoleError(str(role), ROLES)
@@ -545,7 +548,7 @@ def save(
     path = Path(letter)
     if content is None:
         try:
-            content = path.read_bytes()
+            content = read_letter_bytes(path)
         except FileNotFoundError:
             raise LetterNotFoundError(str(path), "no such file — check the name and folder") from None
         except OSError as error:
@@ -575,6 +578,11 @@ def save(
                 # A final letter is never edited in place: the change starts a new draft.
                 content = _reopen(content)
                 status = load_text(decode(content, str(path)), str(path), allow_placeholders=True).status
+                if status == "final":  # never save a changed final letter as final
+                    raise HistoryError(
+                        f"{path}: the letter was final and has changed, so it must go back to "
+                        "draft, but its status line could not be found; set status: draft and save again"
+                    )
                 digest = hashlib.sha256(content).hexdigest()
             event = "status" if latest and latest.status != status else "save"
             fields: dict[str, Any] = {
@@ -794,14 +802,9 @@ class Revision:
 
     def content(self) -> bytes:
         if self.draft is None:
-            try:
-                return Path(self.file).read_bytes()
-            except FileNotFoundError:
-                raise LetterNotFoundError(self.file, "no such file — check the name and folder") from None
-            except IsADirectoryError:
-                raise LetterFileError(self.file, "is a folder, not a letter file") from None
-            except OSError as error:
-                raise LetterFileError(self.file, f"cannot be read: {error.strerror or error}") from None
+            from letterkit.model.loading import read_letter_bytes
+
+            return read_letter_bytes(self.file)  # bounded: no device, FIFO or huge file
         return draft_content(self.file, self.draft)
 
 

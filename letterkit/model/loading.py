@@ -50,10 +50,19 @@ class Source:
 
 def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
     """Read a letter file as text, refusing anything that is not a reasonable UTF-8 file."""
+    return decode(read_letter_bytes(path, max_bytes), os.fspath(path), max_bytes)
+
+
+def read_letter_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
+    """A letter file's bytes: a regular file only, its size checked before anything is read,
+    so a huge file, a device or a FIFO is refused at once."""
+    import errno
+
+    from letterkit.files import read_bytes
+
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        return read_bytes(name, what="letter file", max_bytes=max_bytes)
     except FileNotFoundError:
         raise LetterNotFoundError(name, "no such file — check the name and folder") from None
     except IsADirectoryError:
@@ -61,18 +70,17 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
     except PermissionError:
         raise LetterFileError(name, "cannot be read: permission denied") from None
     except OSError as error:
+        if error.errno == errno.EFBIG:
+            raise LetterFileError(name, _too_large(max_bytes)) from None
+        if error.errno == errno.EINVAL and error.strerror:  # not a regular file: read_bytes says so
+            raise LetterFileError(name, error.strerror) from None
         raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
-    return decode(raw, name, max_bytes)
 
 
 def decode(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
     """Check and decode the bytes of a letter file."""
     if len(raw) > max_bytes:
-        raise LetterFileError(
-            name,
-            f"is larger than {max_bytes // 1024} KiB, too large for a letter "
-            "(a real letter is a few KiB) — is this the right file?",
-        )
+        raise LetterFileError(name, _too_large(max_bytes))
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise LetterFileError(name, "looks like a binary file, not a letter", line)
@@ -94,6 +102,13 @@ def decode(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
             line,
         )
     return text
+
+
+def _too_large(max_bytes: int) -> str:
+    return (
+        f"is larger than {max_bytes // 1024} KiB, too large for a letter "
+        "(a real letter is a few KiB) — is this the right file?"
+    )
 
 
 def _check_flow_depth(text: str, name: str) -> None:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from letterkit.errors import SettingsError
 
 SETTINGS_NAME = "letterkit.toml"
+MAX_SETTINGS = 1024 * 1024
+"""Largest settings file read (a real one is a few hundred bytes)."""
 
 
 class _Section(BaseModel):
@@ -66,16 +68,19 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
     """Read a service settings file (TOML)."""
     import tomllib
 
+    from letterkit.files import read_bytes
+
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            raw = tomllib.load(handle)
+        raw = tomllib.loads(read_bytes(name, what="settings file", max_bytes=MAX_SETTINGS).decode("utf-8"))
     except FileNotFoundError:
         raise SettingsError(f"{name}: no such settings file") from None
     except IsADirectoryError:
         raise SettingsError(f"{name}: is a folder, not a settings file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError(f"{name}: cannot be read: {error}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{name}: cannot be read: it is not UTF-8 text — save it as UTF-8") from None
+    except OSError as error:
+        raise SettingsError(f"{name}: cannot be read: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{name}: is not valid TOML: {error}") from None
     from pydantic import ValidationError
@@ -87,7 +92,17 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
         where = ".".join(str(p) for p in first["loc"])
         raise SettingsError(f"{name}: {where}: {first['msg'].lower()}") from None
     base = Path(name).resolve().parent
-    files = {key: str((base / value).resolve()) for key, value in settings.files.items()}
+    files = {}
+    for key, value in settings.files.items():
+        # The real path, links resolved, must stay inside the settings file's folder, so that
+        # a settings file (or a link beside it) cannot hand a letter any file on the disk.
+        real = (base / value).resolve()
+        if not real.is_relative_to(base):
+            raise SettingsError(
+                f"{name}: files.{key}: {value!r} is outside the settings file's folder "
+                f"({base}); keep the files a letter uses in that folder"
+            )
+        files[key] = str(real)
     return settings.model_copy(update={"files": files})
 
 

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from letterkit.errors import SettingsError
+from letterkit.files import read_bytes
 from letterkit.resources import JARGON_FILE
 
 __all__ = ["Term", "glossary", "jargon_terms"]
+
+MAX_JARGON = 1024 * 1024
+"""Largest jargon list read."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def jargon_terms(files: tuple[str, ...]) -> list[Term]:
     terms = list(_builtin_jargon())
     for name in files:
         try:
-            text = Path(name).read_text(encoding="utf-8")
+            text = read_bytes(name, what="jargon list", max_bytes=MAX_JARGON).decode("utf-8")
         except FileNotFoundError:
             raise SettingsError(f"jargon list {name}: no such file — check the name and folder") from None
         except UnicodeDecodeError:

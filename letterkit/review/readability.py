@@ -118,11 +118,17 @@ def _count_faster() -> None:
     syllables.install(counting, lang_root)
 
 
+MAX_WORD = 40
+"""Letters of a word that textstat measures."""
+
+
 def _measurable(text: str) -> str:
     """Text as textstat should see it: no emphasis stars, every paragraph ended."""
     paragraphs = []
     for paragraph in PARAGRAPH.finditer(EMPHASIS.sub("", text)):
-        words = " ".join(paragraph.group().split())
+        # A very long "word" counts as one long word: textstat's syllable counter is
+        # quadratic in a word's length, and a 100,000-letter word is no harder than a 40-letter one.
+        words = " ".join(word[:MAX_WORD] for word in paragraph.group().split())
         if words and not re.search(r"[.!?…][\"'”’)\]]*$", words):
             words += "."
         if words:

@@ -26,8 +26,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for paragraph in PARAGRAPH.finditer(text):
         start = paragraph.start()
         for stop in _SENTENCE_END.finditer(text, paragraph.start(), paragraph.end()):
-            before = re.search(r"[A-Za-z.]+$", text[start : stop.start()])
-            if stop.group().startswith(".") and before and before.group().lower() in _ABBREVIATIONS:
+            if stop.group().startswith(".") and _word_before(text, start, stop.start()) in _ABBREVIATIONS:
                 continue
             spans.append((start, stop.end()))
             start = stop.end()
@@ -40,6 +39,24 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if _WORD.search(text, start, end):
             trimmed.append((start, end))
     return trimmed
+
+
+def _word_before(text: str, start: int, end: int) -> str | None:
+    """The letters and dots just before ``end`` (lower case), if they could be an abbreviation.
+
+    Walks back at most a few characters, so a 100,000-letter word costs no more than a short
+    one (``re.search(r"[A-Za-z.]+$")`` would try every start in the word: quadratic).
+    """
+    at = end
+    while at > start and end - at <= _LONGEST_ABBREVIATION and text[at - 1] in _ABBREVIATION_CHARS:
+        at -= 1
+    if end - at > _LONGEST_ABBREVIATION or at == end:
+        return None
+    return text[at:end].lower()
+
+
+_ABBREVIATION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+_LONGEST_ABBREVIATION = max(len(a) for a in _ABBREVIATIONS)
 
 
 def long_sentences(

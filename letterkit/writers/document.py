@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates, to_html, to_markdown
 from letterkit.compose.escaping import Span
-from letterkit.compose.styling import STYLES, clamp_css
+from letterkit.compose.styling import STYLES, clamp_css, remove_urls
 from letterkit.errors import OptionsError, RenderError, UnknownStyleError
 from letterkit.files import read_bytes
 from letterkit.model.fields import FieldPath
@@ -161,6 +161,7 @@ class Document:
                     legend_html=self.marks.legend_html,
                     warnings=self.warnings,
                     templates=self.templates,
+                    break_words=self.format.name == writers.PDF,
                 )
             return self._html
 
@@ -170,6 +171,10 @@ class Document:
             clamped = clamp_css(_read_css(path), self.style, path)
             if warnings is not None:
                 warnings.extend(clamped.warnings)
+            if self.format.name == writers.HTML:  # a browser would fetch what PDF refuses
+                clamped = remove_urls(clamped.css, path)
+                if warnings is not None:
+                    warnings.extend(clamped.warnings)
             css.append(clamped.css.replace("</", "<\\/"))
         return css
 

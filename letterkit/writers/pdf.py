@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from letterkit.deadline import run_with_deadline
 from letterkit.errors import RenderError
+from letterkit.files import read_bytes
 from letterkit.resources import styles_dir
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ def _fetcher_class() -> type:
             self.assets = dict(assets)
             self.refused: list[str] = []
             self.served: list[str] = []
+            self.failed: list[str] = []
+            """Files named in the settings that could not be read: these fail the render."""
             self._lock = threading.Lock()
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -68,11 +72,15 @@ def _fetcher_class() -> type:
                 with self._lock:
                     self.refused.append(url)
                 raise ValueError(f"letterkit refuses to fetch {url!r}")
+            try:
+                body = read_bytes(path, what="file a letter uses")  # bounded: no device or FIFO
+            except OSError as error:
+                with self._lock:
+                    self.failed.append(f"{path}: cannot be used: {error.strerror or error}")
+                raise ValueError(f"letterkit cannot read {url!r}") from None
             with self._lock:
                 self.served.append(url)
-            return URLFetcherResponse(
-                url, body=Path(path).read_bytes(), headers={"Content-Type": _mime(path)}
-            )
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(path)})
 
     return LockedFetcher
 
@@ -97,11 +105,6 @@ def make_fetcher(extra_assets: Mapping[str, str | os.PathLike[str]] | None = Non
     for name, path in (extra_assets or {}).items():
         assets[name] = Path(path)
     return _fetcher_class()(assets)
-
-
-class _TimeUp(BaseException):
-    """Raised inside the layout when time is up; a BaseException so that no ``except
-    Exception`` in the layout code can swallow it."""
 
 
 DEFAULT_TIMEOUT = 60.0
@@ -138,11 +141,12 @@ def html_to_pdf(
             return _layout(
                 html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
             )
-        return _with_deadline(
+        return run_with_deadline(
             lambda: _layout(
                 html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
             ),
             timeout,
+            lambda: RenderError(_too_long(timeout)),
         )
 
 
@@ -175,38 +179,6 @@ def _load_fonts() -> tuple[Any, Any]:
     fonts = weasyprint.text.fonts.FontConfiguration()
     stylesheet = weasyprint.CSS(string=_FONT_FACES, url_fetcher=make_fetcher(), font_config=fonts)
     return fonts, stylesheet
-
-
-def _with_deadline(work: Any, timeout: float) -> tuple[bytes, list[str]]:
-    import ctypes
-
-    target = threading.get_ident()
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_TimeUp))
-
-    timer = threading.Timer(timeout, fire)
-    timer.daemon = True
-    try:
-        try:
-            timer.start()
-            result: tuple[bytes, list[str]] = work()
-        finally:
-            with lock:
-                state["done"] = True
-                if state["fired"]:  # clear an exception that has not been delivered yet
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
-            timer.cancel()
-    except _TimeUp:
-        raise RenderError(_too_long(timeout)) from None
-    if state["fired"]:
-        raise RenderError(_too_long(timeout))
-    return result
 
 
 def _import_weasyprint() -> Any:
@@ -279,6 +251,9 @@ def _layout(
     except Exception as error:  # WeasyPrint raises many kinds; the caller needs one.
         log.debug("WeasyPrint failed", exc_info=True)
         raise RenderError(f"the PDF could not be laid out: {error}") from None
+    failed = getattr(fetcher, "failed", None)
+    if failed:
+        raise RenderError(f"{failed[0]} (a file named in the settings' [files])")
     warnings = [
         f"refused to fetch {url!r}: a letter can only use letterkit's fonts and the files named in the settings"
         for url in fetcher.refused
@@ -329,14 +304,76 @@ def write(document: Document) -> bytes:
     return pdf
 
 
+LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+LETTER_MEDIA_TYPES = {
+    "application/octet-stream",  # what WeasyPrint records
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+    "application/json",
+    "text/plain",
+}
+
+
 def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
-    """The letter source attached to an archival PDF: its file name and exact bytes."""
+    """The letter source attached to an archival PDF: its file name and exact bytes.
+
+    Only an attachment that letterkit would have made is taken: named like a letter file
+    (.yaml, .yml, .json), with a letter's media type, inflating to no more than a letter's
+    size limit (checked while inflating), and parsing as a valid letter. Any other attachment
+    is passed over, never returned.
+    """
     from pypdf import PdfReader
 
+    from letterkit.errors import LetterkitError
+    from letterkit.model.loading import MAX_BYTES, decode, load_text
+
+    problems: list[str] = []
     try:
-        for filename, contents in PdfReader(io.BytesIO(pdf)).attachments.items():
-            if contents:
-                return filename, bytes(contents[0])
+        embedded = list(PdfReader(io.BytesIO(pdf)).attachment_list)
+        for item in embedded:
+            filename = str(item.name)
+            if not filename.lower().endswith(LETTER_SUFFIXES):
+                problems.append(f"{filename!r} is not named like a letter file")
+                continue
+            media = str(item.subtype or "/application/octet-stream").lstrip("/").replace("#2F", "/").lower()
+            if media not in LETTER_MEDIA_TYPES:
+                problems.append(f"{filename!r} is {media}, not a letter file")
+                continue
+            data = _inflate(item._embedded_file, MAX_BYTES)
+            if data is None:
+                problems.append(f"{filename!r} is larger than a letter can be, or compressed oddly")
+                continue
+            try:
+                load_text(decode(data, filename), filename)
+            except LetterkitError:
+                problems.append(f"{filename!r} is not a valid letter")
+                continue
+            return filename, data
     except Exception as error:  # pypdf raises many kinds on a damaged file
         raise RenderError(f"{name}: is not a readable PDF, or its attachment is damaged ({error})") from None
+    if problems:
+        raise RenderError(f"{name}: has no attached letter from letterkit ({'; '.join(problems)})")
     raise RenderError(f"{name}: has no attached letter; only archival PDFs do")
+
+
+def _inflate(stream: Any, limit: int) -> bytes | None:
+    """An embedded file's bytes, or None if they would be over ``limit`` (checked while
+    inflating, so a small PDF cannot unpack gigabytes) or use another compression."""
+    import zlib
+
+    raw = bytes(stream._data)
+    filters = stream.get("/Filter")
+    if isinstance(filters, list) and len(filters) == 1:
+        filters = filters[0]
+    if filters is None:
+        return raw if len(raw) <= limit else None
+    if str(filters) != "/FlateDecode" or stream.get("/DecodeParms"):
+        return None
+    inflater = zlib.decompressobj()
+    try:
+        data = inflater.decompress(raw, limit + 1)
+    except zlib.error:
+        return None
+    return data if len(data) <= limit else None
