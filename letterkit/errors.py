@@ -11,6 +11,7 @@
     ├── OptionsError (ValueError)           options contradict each other: exit 2
     ├── HistoryError (ValueError)           the draft history is damaged, or a draft does not exist
     │   └── UnsavedChangesError             the letter has changes not yet saved as a draft
+    ├── ConflictError (RuntimeError)        the file changed since an editor read it
     ├── UnknownKindError (LookupError)      no such kind of letter
     ├── UnknownFormatError (LookupError)    no such output format
     ├── UnknownStyleError (LookupError)     no such print style
@@ -105,6 +106,10 @@ class HistoryError(LetterkitError, ValueError):
 
 class UnsavedChangesError(HistoryError):
     """The letter file has changes that are not saved as a draft yet."""
+
+
+class ConflictError(LetterkitError, RuntimeError):
+    """The letter file or its history changed since it was read; nothing was written."""
 
 
 class _UnknownName(LetterkitError, LookupError):
