@@ -63,7 +63,7 @@ def lenient_model(model: type[BaseModel]) -> type[BaseModel]:
             fields[name] = (str, Field(description="Which document: " + " or ".join(kinds.names()) + "."))
             continue
         fields[name] = (inner | None, Field(None, alias=info.alias, description=info.description))
-    config = ConfigDict(extra="forbid", populate_by_name=True)
+    config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
     title = "LetterInProgress" if model is LetterBase else f"{model.__name__}InProgress"
     built: type[BaseModel] = create_model(title, __config__=config, **fields)
     built.__doc__ = (

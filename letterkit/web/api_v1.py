@@ -142,7 +142,11 @@ class ValidateResult(BaseModel):
 
 PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ProblemDetails, "description": what}
+    code: {
+        "model": ProblemDetails,
+        "description": what,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+    }
     for code, what in (
         (400, "A name or option that cannot be used"),
         (404, "No such letter or draft"),

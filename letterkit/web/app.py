@@ -88,7 +88,12 @@ def create_app(folder: str | Path, token: str, *, host: str = "127.0.0.1", port:
         titles = {404: "Not found", 405: "Not allowed here"}
         title = titles.get(error.status_code, "Cannot do that")
         detail = str(error.detail) if error.status_code != 404 else "There is nothing at this address."
-        return answer(request, ProblemDetails(title=title, status=error.status_code, detail=detail))
+        response = answer(request, ProblemDetails(title=title, status=error.status_code, detail=detail))
+        for key, value in (error.headers or {}).items():
+            response.headers[key] = value
+        if error.status_code == 405:
+            response.headers["Allow"] = ", ".join(_methods(app, request))
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
@@ -105,6 +110,18 @@ def create_app(folder: str | Path, token: str, *, host: str = "127.0.0.1", port:
 
     del letterkit
     return Gate(app, site)
+
+
+def _methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route answers at this address (the routes of one path are apart)."""
+    from starlette.routing import Match
+
+    found: set[str] = set()
+    for route in app.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            found |= set(getattr(route, "methods", None) or ())
+    return sorted(found)
 
 
 def _is_letter_body(request: Request) -> bool:
