@@ -7,7 +7,8 @@
   and redirects to the same address without the token; API clients send
   ``Authorization: Bearer TOKEN``. Anything else gets 401, with a page saying what to do.
 - A state-changing request signed in by the cookie must come from a page of this server
-  (its ``Origin``), so that another site cannot post a form to it (CSRF).
+  (its ``Origin``, or for ``Origin: null`` the browser's ``Sec-Fetch-Site``), so that
+  another site cannot post a form to it (CSRF).
 - Every answer carries a strict Content-Security-Policy (no inline script), forbids being
   framed, sends no Referer and is not cached.
 """
@@ -104,8 +105,7 @@ class Gate:
             await refuse(scope, send, 401, "Not signed in", SIGN_IN)
             return
         if how == "cookie" and method not in SAFE_METHODS:
-            origin = headers.get("origin", "")
-            if origin != f"http://{headers.get('host', '')}":
+            if not _same_origin(headers):
                 await refuse(
                     scope,
                     send,
@@ -157,6 +157,19 @@ SIGN_IN = (
     "Open the link that `letterkit serve` printed when it started (it ends in ?token=…). "
     "API clients send the token as 'Authorization: Bearer TOKEN'."
 )
+
+
+def _same_origin(headers: dict[str, str]) -> bool:
+    """Whether a request comes from a page of this server.
+
+    Its ``Origin`` says so; but a form posted from a page with ``Referrer-Policy:
+    no-referrer`` carries ``Origin: null``, and then the browser's own ``Sec-Fetch-Site``
+    (which no page can set) must say ``same-origin``.
+    """
+    origin = headers.get("origin", "")
+    if origin == f"http://{headers.get('host', '')}":
+        return True
+    return origin in ("", "null") and headers.get("sec-fetch-site") == "same-origin"
 
 
 async def _read_body(receive: Receive) -> bytes | None:
