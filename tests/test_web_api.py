@@ -302,3 +302,19 @@ def test_serve_refuses_another_host_without_allow_remote(tmp_path: Path) -> None
     )
     assert out.returncode == 2
     assert "--allow-remote" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_answers_name_letters_not_the_servers_folders(client: TestClient, folder: Path) -> None:
+    import letterkit
+
+    path = folder / "peter.yaml"
+    letterkit.save_draft(path, "therapist", "Helen Marsh")
+    path.write_text(path.read_text().replace("brush you aside", "brush me aside"))
+    letterkit.save_draft(path, "patient", "Peter Hale")
+    for url in (
+        "/api/v1/letters/peter.yaml/diff?a=1&b=2&format=html",
+        "/api/v1/letters/peter.yaml/diff?a=1&b=2&format=text",
+        "/api/v1/letters/peter.yaml/contributions?format=json",
+        "/api/v1/letters/missing.yaml",
+    ):
+        assert str(folder) not in client.get(url).text, url

@@ -315,7 +315,9 @@ def router(site: Site) -> APIRouter:
     ) -> Response:
         first, second = site.spec(name, a), site.spec(name, b)
         return _view(
-            lambda out: api.compare(first, second, format, out).content, format, Path(name).stem + ".redline"
+            lambda out: _named(site, api.compare(first, second, format, out).content),
+            format,
+            Path(name).stem + ".redline",
         )
 
     contribution_formats = api.contributions_formats()
@@ -330,7 +332,7 @@ def router(site: Site) -> APIRouter:
     ) -> Response:
         path = site.path(name)
         return _view(
-            lambda out: api.contributions_report(path, format, out).content,
+            lambda out: _named(site, api.contributions_report(path, format, out).content),
             format,
             Path(name).stem + ".contributions",
         )
@@ -364,6 +366,10 @@ def router(site: Site) -> APIRouter:
         return ValidateResult(valid=not found, problems=[ProblemItem.of(p) for p in found])
 
     return r
+
+
+def _named(site: Site, content: str | bytes) -> str | bytes:
+    return site.relative(content) if isinstance(content, str) else content
 
 
 def _view(make: Any, format: str, stem: str) -> Response:

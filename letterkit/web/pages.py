@@ -249,7 +249,7 @@ def router(site: Site) -> APIRouter:
                     "path": section_path,
                     "heading": heading,
                     "text": text,
-                    "marked": _marked(base.get(section_path, ""), text) if base else html.escape(text),
+                    "marked": _marked(base.get(section_path, ""), text) if base else "",
                     "rows": max(3, min(16, len(text) // 60 + text.count("\n") + 2)),
                 }
             )
@@ -322,11 +322,14 @@ def router(site: Site) -> APIRouter:
         heading = ""
         if view == "contributions" and saved:
             rendered = api.contributions_report(path, "html").content
-            shown, heading = _with_css(body_of(str(rendered)), style), "Who wrote which words"
+            shown, heading = _with_css(body_of(site.relative(str(rendered))), style), "Who wrote which words"
         elif a and b and saved:
             first, second = site.spec(name, a), site.spec(name, b)
             rendered = api.compare(first, second, "html").content
-            shown, heading = _with_css(body_of(str(rendered)), style), f"What changed from draft {a} to {b}"
+            shown, heading = (
+                _with_css(body_of(site.relative(str(rendered))), style),
+                f"What changed from draft {a} to {b}",
+            )
         return show(
             "history.html",
             name=name,
@@ -488,7 +491,10 @@ def _marked(base: str, text: str) -> str:
     from letterkit.diffs.core import word_diff
 
     out = []
-    for op, part in word_diff(base, text):
+    segments = word_diff(base, text)
+    if not any(op == "+" and part.strip() for op, part in segments):
+        return ""  # nothing new: the box stays empty (and hidden)
+    for op, part in segments:
         if op == "=":
             out.append(html.escape(part))
         elif op == "+":

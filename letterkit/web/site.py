@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ class Site:
         if not _REV.match(str(rev)):
             raise NameError_(f"{rev!r} is not a draft: give its number, 'latest' or its hash")
         return f"{path}@{rev}"
+
+    def relative(self, text: str) -> str:
+        """``text`` with the folder's own path taken out, so that only letters' names show."""
+        return text.replace(str(self.folder.resolve()) + os.sep, "").replace(str(self.folder) + os.sep, "")
 
     def lock(self, name: str) -> threading.Lock:
         """One lock per letter, so that two saves from this server never interleave."""
