@@ -6,6 +6,7 @@ Each input's ``name`` is its field path with dots (``ipaf.self``, ``ipaf.affect.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,9 +96,15 @@ def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str,
     return node
 
 
+@functools.lru_cache(maxsize=32)
+def _schema(kind: kinds.Kind) -> dict[str, Any]:
+    """The kind's JSON Schema, made once (it takes longer than the rest of a preview)."""
+    return kinds.json_schema(kind.name)
+
+
 def build(kind: str, data: Mapping[str, Any], problems: Mapping[str, list[str]]) -> list[Field]:
     """The form for a letter of ``kind`` holding ``data``, in the schema's order."""
-    schema = kinds.json_schema(kind)
+    schema = _schema(kinds.get(kind))
     required = set(schema.get("required", ()))
     fields = []
     for name, node in schema["properties"].items():
