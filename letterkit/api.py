@@ -936,7 +936,7 @@ def _problems_in(text: str, name: str) -> list[Problem]:
     return []
 
 
-def save_work(path: PathLike, data: Mapping[str, Any], version: str | None = None) -> Work:
+def save_work(path: PathLike, data: Mapping[str, object], version: str | None = None) -> Work:
     """Write a letter being written (incomplete is fine) back to its file, atomically.
 
     YAML keeps its comments and key order; JSON stays JSON. ``data`` must have the shape of a
@@ -963,7 +963,7 @@ def save_work(path: PathLike, data: Mapping[str, Any], version: str | None = Non
 
 
 def preview(
-    data: Mapping[str, Any],
+    data: Mapping[str, object],
     style: str | None = None,
     *,
     settings: Settings | None = None,

@@ -376,11 +376,8 @@ def _view(make: Any, format: str, stem: str) -> Response:
     """A report in ``format``; a file format is made in a private temporary folder, not beside the letter."""
     if format in ("json",):
         return Response(make(None), media_type="application/json")
-    if format in ("text", "md"):
-        return Response(
-            make(None),
-            media_type="text/plain; charset=utf-8" if format == "text" else "text/markdown; charset=utf-8",
-        )
+    if format == "text":
+        return Response(make(None), media_type="text/plain; charset=utf-8")
     output = writers.get(format)
     if not output.binary:
         return Response(make(None), media_type=output.media_type)

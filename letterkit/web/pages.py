@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import letterkit.api as api
+from letterkit import writers
 from letterkit.errors import ConflictError, LetterkitError, LetterValidationError
 from letterkit.web import forms
 from letterkit.web.api_v1 import summary
@@ -25,14 +26,18 @@ from letterkit.web.site import Site
 
 HERE = Path(__file__).parent
 _STYLE_NAMES = {"standard": "Standard (clear print)", "large-print": "Large print", "easy-read": "Easy read"}
-DOWNLOADS = (
-    ("pdf", "PDF"),
-    ("docx", "Word"),
-    ("md", "Markdown"),
-    ("archive", "Archival PDF (for the record)"),
-    ("fhir", "FHIR record (JSON)"),
-    ("html", "Web page (HTML)"),
-)
+ARCHIVE = "archive"
+"""The download menu's name for the archival PDF (a PDF rendered with ``archive``)."""
+
+
+def _downloads() -> list[tuple[str, str]]:
+    """The download menu: every format in the registry, the archival PDF after the PDF."""
+    out = []
+    for output in writers.FORMATS.values():
+        out.append((output.name, output.label or output.name))
+        if output.name == writers.PDF:
+            out.append((ARCHIVE, "Archival PDF (for the record)"))
+    return out
 
 
 def _templates() -> Any:
@@ -44,7 +49,7 @@ def _templates() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(style_names=_STYLE_NAMES, roles=api.roles(), downloads=DOWNLOADS, quote=quote)
+    env.globals.update(style_names=_STYLE_NAMES, roles=api.roles(), downloads=_downloads(), quote=quote)
     env.filters["anchor"] = lambda path: forms.Field(forms.form_path(str(path)), "").id
     return env
 
@@ -211,9 +216,9 @@ def router(site: Site) -> APIRouter:
         )
 
     @r.get("/letters/{name}/download")
-    def download(name: str, what: str = Query("pdf"), style: str = Query("")) -> Response:
-        fmt = "pdf" if what == "archive" else what
-        query = f"format={quote(fmt)}" + ("&archive=true" if what == "archive" else "")
+    def download(name: str, what: str = Query(writers.PDF), style: str = Query("")) -> Response:
+        fmt = writers.PDF if what == ARCHIVE else what
+        query = f"format={quote(fmt)}" + ("&archive=true" if what == ARCHIVE else "")
         if style:
             query += f"&style={quote(style)}"
         return RedirectResponse(f"/api/v1/letters/{quote(name)}/render?{query}", status_code=303)
