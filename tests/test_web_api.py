@@ -318,3 +318,20 @@ def test_answers_name_letters_not_the_servers_folders(client: TestClient, folder
         "/api/v1/letters/missing.yaml",
     ):
         assert str(folder) not in client.get(url).text, url
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "letterkit", "serve", str(tmp_path), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 1
+    assert f"could not listen on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr

@@ -204,6 +204,8 @@ def to_data(form: Mapping[str, str], kind: str) -> dict[str, Any]:
         value = raw.replace("\r\n", "\n")
         if not value.strip() and not key.endswith(".less_conscious"):
             continue
+        if re.fullmatch(r"ipaf\.affect\.\d+", key):
+            key += ".feeling"  # its tick box is ipaf.affect.N.less_conscious
         parts = key.split(".")
         if not all(re.fullmatch(r"[A-Za-z_]{1,40}|\d{1,4}", p) for p in parts):
             continue
@@ -213,11 +215,7 @@ def to_data(form: Mapping[str, str], kind: str) -> dict[str, Any]:
             if not isinstance(node, dict):
                 break
         else:
-            last = parts[-1]
-            if last in node and isinstance(node[last], dict):
-                node[last]["feeling"] = value  # a feeling whose tick box came first
-            else:
-                node[last] = value
+            node[parts[-1]] = value
     return _finish(tree, ())  # type: ignore[no-any-return]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import socket
 from collections.abc import Callable
 from typing import Any
 
-from letterkit.errors import OptionsError
+from letterkit.errors import LetterkitError, OptionsError
 from letterkit.web.site import LOCAL_HOSTS
 
 log = logging.getLogger(__name__)
@@ -37,60 +38,43 @@ def run(
         )
     token = token or os.environ.get("LETTERKIT_TOKEN") or secrets.token_urlsafe(24)
     app = create_app(os.fspath(folder), token, host=host, port=port)
+    sock = _listen(host, port)
     config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
         log_level="warning",
         access_log=False,
         server_header=False,
         date_header=False,
         lifespan="off",
     )
-    server = _Server(config)
     shown = f"[{host}]" if ":" in host else host
+    link = f"http://{shown}:{sock.getsockname()[1]}/?token={token}"
 
-    def ready(actual_port: int) -> None:
-        if on_ready is not None:
-            on_ready(f"http://{shown}:{actual_port}/?token={token}")
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started and on_ready is not None:
+                on_ready(link)
 
-    server.when_ready = ready
-    server.run()
+    try:
+        Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
-class _Server:
-    """uvicorn's server, calling back with the port once it listens."""
-
-    def __init__(self, config: Any) -> None:
-        import uvicorn
-
-        class Server(uvicorn.Server):
-            when_ready: Callable[[int], None] | None = None
-
-            async def startup(self, sockets: Any = None) -> None:
-                await super().startup(sockets)
-                if self.started and self.when_ready is not None:
-                    port = config.port
-                    for server in getattr(self, "servers", []):
-                        for sock in getattr(server, "sockets", []) or []:
-                            port = sock.getsockname()[1]
-                    self.when_ready(port)
-
-        self._server = Server(config)
-
-    @property
-    def when_ready(self) -> Callable[[int], None] | None:
-        return self._server.when_ready
-
-    @when_ready.setter
-    def when_ready(self, callback: Callable[[int], None]) -> None:
-        self._server.when_ready = callback
-
-    def run(self) -> None:
-        self._server.run()
-        if not self._server.started:
-            raise OptionsError(
-                f"could not listen on {self._server.config.host}:{self._server.config.port} "
-                "(is another server using that port? choose another with --port)",
-                "port",
-            )
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``, or a clear error (a port in use, say)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise LetterkitError(
+            f"could not listen on {host}:{port} ({error.strerror or error}); "
+            "is another server using that port? Choose another port"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
