@@ -158,6 +158,8 @@ def test_write_save_read_together_and_see_the_patients_words(server: Server, bro
         page.fill(f"[name='{field}']", value)
     page.locator("#preview", has_text="after a hard year at work").wait_for()
     assert "spare part" in page.inner_text("#preview")
+    page.select_option("#style", "large-print")  # the preview follows the print style
+    page.locator("#preview link[href='/preview/large-print.css']").wait_for(state="attached")
     assert not axe(page), axe(page)
     shoot(page, "letter")
 

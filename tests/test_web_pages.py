@@ -227,3 +227,26 @@ def test_form_data_back_to_a_letter() -> None:
         "goals": ["To be seen"],
         "diagram": False,
     }
+
+
+def test_scripts_are_our_own_files_with_their_licence(client: TestClient) -> None:
+    page = client.get("/letters/peter.yaml").text
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert scripts == ["/static/htmx.min.js"]
+    assert "<script>" not in page and "style=" not in page.split("<main", 1)[1].split('id="preview"')[0]
+    assert client.get("/static/htmx.min.js").status_code == 200
+    assert "Zero-Clause BSD" in client.get("/static/htmx.LICENSE.txt").text
+
+
+def test_downloads_in_every_format(client: TestClient) -> None:
+    for what, start in (
+        ("pdf", b"%PDF"),
+        ("archive", b"%PDF"),
+        ("docx", b"PK"),
+        ("md", b"# "),
+        ("fhir", b"{"),
+    ):
+        r = client.get(f"/letters/peter.yaml/download?what={what}&style=large-print")
+        assert r.status_code == 200 and r.content.lstrip().startswith(start), what
+        assert r.headers["content-disposition"].startswith('attachment; filename="peter'), what
+    assert client.get("/letters/peter.yaml/download?what=gif").status_code == 400

@@ -217,11 +217,23 @@ def router(site: Site) -> APIRouter:
 
     @r.get("/letters/{name}/download")
     def download(name: str, what: str = Query(writers.PDF), style: str = Query("")) -> Response:
+        from letterkit.web.site import RENDER_TIMEOUT
+        from letterkit.writers.document import RenderOptions
+
         fmt = writers.PDF if what == ARCHIVE else what
-        query = f"format={quote(fmt)}" + ("&archive=true" if what == ARCHIVE else "")
-        if style:
-            query += f"&style={quote(style)}"
-        return RedirectResponse(f"/api/v1/letters/{quote(name)}/render?{query}", status_code=303)
+        options = RenderOptions(
+            format=fmt, style=style or None, archive=what == ARCHIVE, timeout=RENDER_TIMEOUT
+        )
+        result = api.render_file(site.path(name), options, "-", renderer=site.renderer)
+        assert result.rendered is not None
+        rendered = result.rendered
+        stem = Path(name).stem + ("-archive" if what == ARCHIVE else "")
+        filename = stem + rendered.suffix
+        return Response(
+            rendered.data,
+            media_type=rendered.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     @r.get("/preview/{style}.css")
     def preview_css(style: str) -> Response:
