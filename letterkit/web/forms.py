@@ -54,6 +54,9 @@ LABELS = {
     "urgent": "In a crisis",
     "come_back": "Coming back to the service",
     "by": "Referred by",
+    "reason": "Why you were referred",
+    "strategy": "What you did",
+    "cost": "What it cost you",
 }
 
 _LONG = {p.replace("[]", "") for p in TEXT_FIELDS} | {"closing", "help.gp", "help.urgent", "help.come_back"}
