@@ -246,6 +246,7 @@ def page(title: str, body_html: str) -> str:
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{html.escape(title)} · letterkit</title><link rel="stylesheet" href="/static/app.css">'
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
         f'</head><body><header class="bar"><a class="home" href="/">letterkit</a></header>'
         f'<main id="main" class="narrow"><h1>{html.escape(title)}</h1>{body_html}</main></body></html>'
     )
