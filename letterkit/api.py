@@ -22,6 +22,7 @@ import letterkit.compose as compose
 import letterkit.model.loading as loading
 from letterkit import writers
 from letterkit.errors import (
+    ConflictError,
     LetterFileError,
     LetterkitError,
     LetterNotFoundError,
@@ -1106,6 +1107,126 @@ def extract_file(pdf: PathLike, out: PathLike | None = None) -> Extracted:
     """Take the letter file out of an archival PDF, writing it to ``out`` if given."""
     name, data = extract(pdf)
     return Extracted(name, data, _write_output(out, data))
+
+
+# --------------------------------------------------------------------------- work in progress
+
+
+@dataclass(frozen=True)
+class Work:
+    """A letter file as it is being written: its data (maybe incomplete), its version, its problems.
+
+    ``version`` changes whenever the file or its history does; pass it back to ``save_work``
+    so that a save never overwrites changes made elsewhere since.
+    """
+
+    file: str
+    data: dict[str, Any]
+    version: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when the letter is valid, so that it can be saved as a draft."""
+        return not self.problems
+
+
+def letter_version(path: PathLike) -> str:
+    """The version of a letter file: its content and its history's latest record."""
+    from letterkit.drafts.store import drafts
+    from letterkit.model.editing import version
+
+    name = os.fspath(path)
+    try:
+        content = Path(name).read_bytes()
+    except FileNotFoundError:
+        content = b""
+    except OSError as error:
+        raise LetterFileError(name, f"cannot be read: {error.strerror or error}") from None
+    saved = drafts(name)
+    return version(content, saved[-1].hash if saved else None)
+
+
+def read_work(path: PathLike) -> Work:
+    """A letter file as data for an editor, with every problem ``validate`` would report."""
+    from letterkit.model.editing import to_data
+
+    name = os.fspath(path)
+    text = loading.read_text(name)
+    data = to_data(text, name)
+    return Work(name, data, letter_version(name), tuple(_problems_in(text, name)))
+
+
+def _problems_in(text: str, name: str) -> list[Problem]:
+    try:
+        loading.load_text(text, name)
+    except LetterValidationError as error:
+        return list(error.problems)
+    except LetterFileError as error:
+        return [error.problem]
+    return []
+
+
+def save_work(path: PathLike, data: Mapping[str, object], version: str | None = None) -> Work:
+    """Write a letter being written (incomplete is fine) back to its file, atomically.
+
+    YAML keeps its comments and key order; JSON stays JSON. ``data`` must have the shape of a
+    letter (``LetterValidationError`` lists what does not: wrong types, unknown fields). With
+    ``version``, a file or history changed since it was read is left alone (``ConflictError``).
+    The result lists what is still missing or wrong.
+    """
+    from letterkit.model.editing import file_text, shape_problems
+
+    name = os.fspath(path)
+    wrong = shape_problems(data, name)
+    if wrong:
+        raise LetterValidationError(wrong)
+    if version is not None and version != letter_version(name):
+        raise ConflictError(
+            f"{name}: was changed somewhere else (another tab, or the command line) since you "
+            "opened it; nothing was saved — copy your changes, reload, and make them again"
+        )
+    old = loading.read_text(name) if Path(name).exists() else None
+    text = file_text(name, old, data)
+    loading.decode(text.encode("utf-8"), name)  # the size and character limits of any letter file
+    write_atomic(name, text)
+    return read_work(name)
+
+
+def preview(
+    data: Mapping[str, object],
+    style: str | None = None,
+    *,
+    settings: Settings | None = None,
+    renderer: Renderer | None = None,
+) -> Rendered:
+    """The HTML of a letter being written, with '…' where a section is not written yet."""
+    from letterkit.model.editing import preview_letter
+
+    letter = preview_letter(data)
+    return (renderer or Renderer()).render(
+        letter, RenderOptions(format="html", style=style), settings=settings or Settings()
+    )
+
+
+def serve(
+    folder: PathLike = ".",
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allow_remote: bool = False,
+    token: str | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the letters in ``folder`` in the browser, and the HTTP API, until interrupted.
+
+    ``on_ready(url)`` is called once the server listens, with the link that signs in (it
+    carries the token: ``token``, else ``LETTERKIT_TOKEN``, else a fresh random one).
+    Any host but this machine's needs ``allow_remote``.
+    """
+    from letterkit.web.server import run
+
+    run(folder, host=host, port=port, allow_remote=allow_remote, token=token, on_ready=on_ready)
 
 
 # --------------------------------------------------------------------------- for embedders

@@ -673,5 +673,47 @@ def contributions_command(file: str, fmt: str, output: str | None, reader: str) 
     _show(report.content, report.output)
 
 
+@main.command("serve")
+@click.argument("folder", default=".", type=click.Path(path_type=str, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port."
+)
+@click.option("--open/--no-open", "open_browser", default=False, show_default=True, help="Open the browser.")
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a host other than this machine (a network you trust)."
+)
+@handle_errors()
+def serve(folder: str, host: str, port: int, open_browser: bool, allow_remote: bool) -> None:
+    """Open the letters in FOLDER in your browser, for you and your patient; Ctrl-C stops it.
+
+    Prints one link with a sign-in token (set LETTERKIT_TOKEN to choose it). The HTTP API
+    for other systems is under /api/v1, described at /openapi.json.
+
+    \b
+    Example:
+      letterkit serve ~/letters --open
+    """
+    if allow_remote and host not in ("127.0.0.1", "localhost", "::1"):
+        say(
+            f"Warning: serving letters on {host}: anyone who can reach it and has the link can read them.",
+            err=True,
+        )
+
+    def ready(link: str) -> None:
+        say(f"letterkit is running at {link}")
+        sys.stdout.flush()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(link)
+
+    try:
+        letterkit.serve(folder, host=host, port=port, allow_remote=allow_remote, on_ready=ready)
+    except KeyboardInterrupt:
+        pass
+    say("letterkit stopped.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

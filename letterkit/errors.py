@@ -14,6 +14,7 @@
     │   ├── UnsavedChangesError             the letter has changes not yet saved as a draft
     │   ├── UnknownBaseError                an edited copy does not say which draft it came from
     │   └── HistoryKeyError                 a keyed history's key is missing or not its own
+    ├── ConflictError (RuntimeError)        the file changed since an editor read it
     ├── UnknownKindError (LookupError)      no such kind of letter
     ├── UnknownFormatError (LookupError)    no such output format
     ├── UnknownStyleError (LookupError)     no such print style
@@ -121,6 +122,10 @@ class UnknownBaseError(HistoryError):
 
 class HistoryKeyError(HistoryError):
     """A keyed history's key is not there, or is not the key the history was saved with."""
+
+
+class ConflictError(LetterkitError, RuntimeError):
+    """The letter file or its history changed since it was read; nothing was written."""
 
 
 class _UnknownName(LetterkitError, LookupError):

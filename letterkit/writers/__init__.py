@@ -41,6 +41,8 @@ class OutputFormat:
     """Built from the print HTML (page header, footer and draft marking)."""
     marked: bool = False
     """Can show a marked-up letter: a redline, or the patient's words highlighted."""
+    label: str = ""
+    """What a person calls it ("Word"), for menus; the name when empty."""
 
     @property
     def suffix(self) -> str:
@@ -57,7 +59,12 @@ FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
         OutputFormat(
-            "md", (".md", ".markdown"), "text/markdown; charset=utf-8", False, "letterkit.writers.markdown"
+            "md",
+            (".md", ".markdown"),
+            "text/markdown; charset=utf-8",
+            False,
+            "letterkit.writers.markdown",
+            label="Markdown",
         ),
         OutputFormat(
             "html",
@@ -66,15 +73,36 @@ FORMATS: dict[str, OutputFormat] = {
             False,
             "letterkit.writers.html",
             marked=True,
+            label="Web page (HTML)",
         ),
         OutputFormat(
-            "pdf", (".pdf",), "application/pdf", True, "letterkit.writers.pdf", for_print=True, marked=True
+            "pdf",
+            (".pdf",),
+            "application/pdf",
+            True,
+            "letterkit.writers.pdf",
+            for_print=True,
+            marked=True,
+            label="PDF",
         ),
         OutputFormat(
-            "docx", (".docx",), DOCX_MEDIA_TYPE, True, "letterkit.writers.docx", for_print=True, marked=True
+            "docx",
+            (".docx",),
+            DOCX_MEDIA_TYPE,
+            True,
+            "letterkit.writers.docx",
+            for_print=True,
+            marked=True,
+            label="Word",
         ),
         OutputFormat(
-            "fhir", (".json",), "application/fhir+json", False, "letterkit.writers.fhir", for_print=True
+            "fhir",
+            (".json",),
+            "application/fhir+json",
+            False,
+            "letterkit.writers.fhir",
+            for_print=True,
+            label="FHIR record (JSON)",
         ),
     )
 }

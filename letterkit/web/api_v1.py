@@ -1,0 +1,433 @@
+"""The HTTP API under /api/v1: every body typed, every error a problem (RFC 9457).
+
+Each route calls one façade function. ``{name}`` is a letter file directly inside the
+served folder, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, Body, Header, Query, Response
+from pydantic import BaseModel, Field
+
+import letterkit.api as api
+from letterkit import writers
+from letterkit.errors import LetterkitError, LetterValidationError, Problem
+from letterkit.model.editing import letter_in_progress
+from letterkit.web.site import RENDER_TIMEOUT, Site
+from letterkit.writers.document import RenderOptions
+
+if TYPE_CHECKING:
+    LetterInProgress = BaseModel
+else:  # the letter's shape with every field optional, built from the schema (FastAPI reads it by name)
+    LetterInProgress = letter_in_progress()
+
+Role = Literal["therapist", "patient", "joint", "supervisor"]
+
+
+class ProblemItem(BaseModel):
+    """One thing wrong with a letter, as ``letterkit validate`` says it."""
+
+    file: str
+    line: int | None = None
+    field: str = Field(description="The field's path, e.g. ipaf.self or changes[2]; empty for the file.")
+    message: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemItem:
+        return cls(
+            file=Path(problem.file).name, line=problem.line, field=problem.path, message=problem.message
+        )
+
+
+class ProblemDetails(BaseModel):
+    """An error (RFC 9457), with the letter's problems when there are any."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    problems: list[ProblemItem] = Field(default_factory=list)
+
+
+class DraftInfo(BaseModel):
+    """One saved draft, as ``letterkit draft log`` lists it."""
+
+    number: int
+    event: str
+    status: str
+    role: str
+    name: str
+    note: str
+    time: str
+    hash: str
+    short: str
+
+    @classmethod
+    def of(cls, draft: Any) -> DraftInfo:
+        return cls(**{k: v for k, v in draft.to_json().items() if k in cls.model_fields}, short=draft.short)
+
+
+class LetterSummary(BaseModel):
+    name: str
+    kind: str | None = None
+    patient: str | None = None
+    status: str | None = None
+    drafts: int = 0
+    latest: DraftInfo | None = None
+    problems: int = Field(0, description="How many problems stop it being a complete letter.")
+
+
+class LetterList(BaseModel):
+    letters: list[LetterSummary]
+
+
+class LetterDocument(BaseModel):
+    """A letter file as data: maybe incomplete; ``problems`` says what is missing or wrong."""
+
+    name: str
+    version: str = Field(
+        description="Send it back (If-Match) when saving: a changed file is not overwritten."
+    )
+    letter: dict[str, Any]
+    complete: bool
+    problems: list[ProblemItem]
+
+
+class DraftRequest(BaseModel):
+    """Record the letter file as its next draft (it must be a complete letter)."""
+
+    author: Role
+    author_name: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+    version: str | None = Field(None, description="The version read; a changed file is refused (409).")
+
+
+class DraftSaved(BaseModel):
+    saved: bool
+    message: str
+    draft: DraftInfo
+    version: str
+
+
+class DraftList(BaseModel):
+    drafts: list[DraftInfo]
+    intact: bool = Field(description="False when a saved draft or record was changed or lost.")
+    problems: list[str]
+
+
+class FindingItem(BaseModel):
+    file: str
+    line: int | None = None
+    section: str
+    severity: str
+    code: str
+    message: str
+
+
+class CheckResult(BaseModel):
+    findings: list[FindingItem]
+    errors: int
+    warnings: int
+
+
+class ValidateResult(BaseModel):
+    valid: bool
+    problems: list[ProblemItem]
+
+
+PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "model": ProblemDetails,
+        "description": what,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+    }
+    for code, what in (
+        (400, "A name or option that cannot be used"),
+        (404, "No such letter or draft"),
+        (409, "The file changed since it was read"),
+        (428, "Saving an existing letter needs the version read (If-Match)"),
+        (413, "The body is over 1 MiB"),
+        (
+            422,
+            "Not a letter at all (wrong types, unknown fields), or incomplete where a letter must be complete",
+        ),
+    )
+}
+
+
+def _binary(formats: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
+    media = {writers.get(f).media_type for f in formats if f in writers.FORMATS} | {
+        "text/plain; charset=utf-8"
+    }
+    media |= {"application/json"} if "json" in formats else set()
+    return {200: {"content": {m: {"schema": {"type": "string"}} for m in sorted(media)}}, **ERRORS}
+
+
+def _pattern(names: tuple[str, ...]) -> str:
+    return "^(" + "|".join(names) + ")$"
+
+
+def _content(content: str | bytes, media: str, filename: str | None = None) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else None
+    return Response(content, media_type=media, headers=headers)
+
+
+def summary(site: Site, path: Path) -> LetterSummary:
+    """What the caseload shows of one letter (a file that cannot be read still appears)."""
+    item = LetterSummary(name=path.name)
+    try:
+        saved = api.history(path)
+        item.drafts = len(saved)
+        item.latest = DraftInfo.of(saved[-1]) if saved else None
+        work = api.read_work(path)
+    except LetterkitError:
+        item.problems = 1
+        return item
+    patient = work.data.get("patient")
+    if isinstance(patient, dict):
+        name = patient.get("preferred_name") or patient.get("name")
+        item.patient = str(name) if name else None
+    kind, status = work.data.get("kind"), work.data.get("status", "draft")
+    item.kind = str(kind) if kind else None
+    item.status = str(status) if status else None
+    item.problems = len(work.problems)
+    return item
+
+
+def document(name: str, work: api.Work) -> LetterDocument:
+    return LetterDocument(
+        name=name,
+        version=work.version,
+        letter=work.data,
+        complete=work.complete,
+        problems=[ProblemItem.of(p) for p in work.problems],
+    )
+
+
+def router(site: Site) -> APIRouter:
+    """The /api/v1 routes for ``site``."""
+    r = APIRouter(prefix="/api/v1", responses=ERRORS)
+    formats = tuple(writers.FORMATS)
+    styles = api.styles()
+
+    @r.get("/letters", response_model=LetterList, summary="The letters in the folder")
+    def list_letters() -> LetterList:
+        return LetterList(letters=[summary(site, p) for p in site.letters()])
+
+    @r.get("/letters/{name}", response_model=LetterDocument, summary="A letter as JSON, with its problems")
+    def get_letter(name: str, response: Response) -> LetterDocument:
+        work = api.read_work(site.path(name))
+        response.headers["ETag"] = f'"{work.version}"'
+        return document(name, work)
+
+    @r.put(
+        "/letters/{name}",
+        response_model=LetterDocument,
+        summary="Write a letter (work in progress too)",
+        description="Writes the letter file in its own format (YAML keeps its comments), even when "
+        "it is incomplete; the answer lists what is missing. Send the version you read as "
+        "If-Match: a file changed since is not overwritten (409). 422 only for a body that is "
+        "not a letter at all.",
+    )
+    def put_letter(
+        name: str,
+        response: Response,
+        letter: LetterInProgress = Body(...),  # noqa: B008
+        if_match: str | None = Header(None),  # noqa: B008
+    ) -> LetterDocument:
+        path = site.path(name)
+        version = if_match.removeprefix("W/").strip().strip('"') if if_match else None
+        if version is None and path.exists():
+            raise VersionMissing(
+                f"{name}: already exists; send the version you read (If-Match) so that "
+                "changes made elsewhere are not overwritten"
+            )
+        data = letter.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        with site.lock(name):
+            work = api.save_work(path, data, version)
+        response.headers["ETag"] = f'"{work.version}"'
+        return document(name, work)
+
+    @r.get("/letters/{name}/drafts", response_model=DraftList, summary="The saved drafts, oldest first")
+    def list_drafts(name: str) -> DraftList:
+        path = site.path(name)
+        saved = api.history(path)
+        check = api.verify(path)
+        return DraftList(
+            drafts=[DraftInfo.of(d) for d in saved], intact=not check.problems, problems=list(check.problems)
+        )
+
+    @r.post(
+        "/letters/{name}/drafts", response_model=DraftSaved, summary="Record the letter as its next draft"
+    )
+    def post_draft(name: str, request_body: DraftRequest) -> DraftSaved:
+        path = site.path(name)
+        with site.lock(name):
+            if request_body.version is not None and request_body.version != api.letter_version(path):
+                from letterkit.errors import ConflictError
+
+                raise ConflictError(
+                    f"{name}: was changed somewhere else since you opened it; nothing was saved"
+                )
+            result = api.save_draft(path, request_body.author, request_body.author_name, request_body.note)
+        return DraftSaved(
+            saved=result.saved,
+            message=result.message,
+            draft=DraftInfo.of(result.draft),
+            version=api.letter_version(path),
+        )
+
+    @r.get(
+        "/letters/{name}/render",
+        summary="The letter (or a saved draft) in any format",
+        responses=_binary(formats),
+    )
+    def render_letter(
+        name: str,
+        format: str = Query("html", pattern=_pattern(formats)),
+        rev: str | None = Query(None, max_length=64),
+        style: str | None = Query(None, pattern=_pattern(styles)),
+        archive: bool = False,
+    ) -> Response:
+        spec = site.spec(name, rev)
+        options = RenderOptions(format=format, style=style, archive=archive, timeout=RENDER_TIMEOUT)
+        result = api.render_file(spec, options, "-", renderer=site.renderer)
+        assert result.rendered is not None
+        rendered = result.rendered
+        stem = Path(name).stem + (f"-draft{rev}" if rev else "")
+        binary = isinstance(rendered.content, bytes)
+        return _content(rendered.content, rendered.media_type, stem + rendered.suffix if binary else None)
+
+    diff_formats = api.diff_formats()
+
+    @r.get("/letters/{name}/diff", summary="What changed between two drafts", responses=_binary(diff_formats))
+    def diff_letter(
+        name: str,
+        a: str = Query(..., max_length=64, description="A draft: its number, latest, or its hash."),
+        b: str = Query("latest", max_length=64),
+        format: str = Query("json", pattern=_pattern(diff_formats)),
+    ) -> Response:
+        first, second = site.spec(name, a), site.spec(name, b)
+        return _view(
+            lambda out: _named(site, api.compare(first, second, format, out).content),
+            format,
+            Path(name).stem + ".redline",
+        )
+
+    contribution_formats = api.contributions_formats()
+
+    @r.get(
+        "/letters/{name}/contributions",
+        summary="Who wrote which words",
+        responses=_binary(contribution_formats),
+    )
+    def contributions(
+        name: str, format: str = Query("json", pattern=_pattern(contribution_formats))
+    ) -> Response:
+        path = site.path(name)
+        return _view(
+            lambda out: _named(site, api.contributions_report(path, format, out).content),
+            format,
+            Path(name).stem + ".contributions",
+        )
+
+    @r.get("/letters/{name}/check", response_model=CheckResult, summary="How the letter reads")
+    def check(name: str) -> CheckResult:
+        path = site.path(name)
+        report = api.check([path], format="json")
+        data = json.loads(report.content)
+        for finding in data["findings"]:
+            finding["file"] = Path(finding["file"]).name
+        return CheckResult(**{k: data[k] for k in ("findings", "errors", "warnings")})
+
+    @r.post("/render", summary="Render a letter sent as JSON (nothing is stored)", responses=_binary(formats))
+    def render_posted(
+        letter: LetterInProgress = Body(...),  # noqa: B008
+        format: str = Query("html", pattern=_pattern(formats)),
+        style: str | None = Query(None, pattern=_pattern(styles)),
+    ) -> Response:
+        valid = api.load(letter.model_dump(by_alias=True, exclude_unset=True, mode="json"))
+        options = RenderOptions(format=format, style=style, timeout=RENDER_TIMEOUT)
+        rendered = api.render_letter(valid, options, renderer=site.renderer)
+        binary = isinstance(rendered.content, bytes)
+        return _content(rendered.content, rendered.media_type, "letter" + rendered.suffix if binary else None)
+
+    @r.post("/validate", response_model=ValidateResult, summary="Check a letter sent as JSON")
+    def validate_posted(letter: LetterInProgress = Body(...)) -> ValidateResult:  # noqa: B008
+        from letterkit.model.editing import problems
+
+        found = problems(letter.model_dump(by_alias=True, exclude_unset=True, mode="json"), "letter")
+        return ValidateResult(valid=not found, problems=[ProblemItem.of(p) for p in found])
+
+    return r
+
+
+def _named(site: Site, content: str | bytes) -> str | bytes:
+    return site.relative(content) if isinstance(content, str) else content
+
+
+def _view(make: Any, format: str, stem: str) -> Response:
+    """A report in ``format``; a file format is made in a private temporary folder, not beside the letter."""
+    if format in ("json",):
+        return Response(make(None), media_type="application/json")
+    if format == "text":
+        return Response(make(None), media_type="text/plain; charset=utf-8")
+    output = writers.get(format)
+    if not output.binary:
+        return Response(make(None), media_type=output.media_type)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / ("view" + output.suffix)
+        make(out)
+        data = out.read_bytes()
+    return _content(data, output.media_type, stem + output.suffix)
+
+
+class VersionMissing(LetterkitError):
+    """A save of an existing file that does not say which version it read."""
+
+
+def problem_of(error: Exception) -> ProblemDetails:
+    """The problem document for an error raised while answering a request."""
+    from letterkit import errors as e
+    from letterkit.web.site import NameError_
+
+    status, title = 400, "Cannot do that"
+    problems: list[ProblemItem] = []
+    detail = str(error)
+    if isinstance(error, VersionMissing):
+        status, title = 428, "Which version?"
+    elif isinstance(error, NameError_):
+        status, title = 404, "No such letter"
+    elif isinstance(error, e.LetterNotFoundError):
+        status, title = 404, "No such letter"
+        detail = Path(error.problem.file).name + ": " + error.problem.message
+    elif isinstance(error, LetterValidationError):
+        status, title = 422, "The letter is not complete"
+        problems = [ProblemItem.of(p) for p in error.problems]
+        detail = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix"
+    elif isinstance(error, e.LetterFileError):
+        status, title = 422, "The letter file cannot be read"
+        problems = [ProblemItem.of(error.problem)]
+        detail = problems[0].message
+    elif isinstance(error, e.ConflictError):
+        status, title = 409, "Changed somewhere else"
+    elif isinstance(error, e.HistoryError):
+        status, title = 409, "The draft history says no"
+    elif isinstance(error, e.RenderError):
+        status, title = 503, "The letter could not be rendered"
+    elif isinstance(error, e.OutputError):
+        status, title = 500, "Could not write the file"
+    return ProblemDetails(title=title, status=status, detail=_names_only(detail), problems=problems)
+
+
+def _names_only(text: str) -> str:
+    """The message with the served folder's path taken out of it: names only."""
+    import re
+
+    return re.sub(r"(?:/[^\s:'\"]+)+/([^/\s:'\"]+)", r"\1", text)

@@ -1,0 +1,252 @@
+"""letterkit serve's pages through TestClient, as a browser with JavaScript off would use them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+import letterkit  # noqa: E402
+from letterkit.web import create_app, forms  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "pages-token"
+BASE = "http://127.0.0.1:8000"
+ORIGIN = {"Origin": BASE}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", tmp_path / "peter.yaml")
+    return tmp_path
+
+
+@pytest.fixture
+def client(folder: Path) -> TestClient:
+    c = TestClient(create_app(folder, TOKEN), base_url=BASE, headers={"Accept": "text/html"})
+    c.get(f"/?token={TOKEN}")
+    return c
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The values of a page's letter form, as a browser would post them."""
+    values: dict[str, str] = {}
+    form = page.split('id="letter-form"', 1)[1].split("</form>", 1)[0]
+    for name, value in re.findall(r'<input(?![^>]*checkbox)[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form):
+        values[name] = _unescape(value)
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        values[name] = _unescape(value)
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        first = re.search(r'<option value="([^"]*)"', body)
+        values[name] = (chosen or first).group(1) if (chosen or first) else ""  # type: ignore[union-attr]
+    for name in re.findall(r'<input type="checkbox" name="([^"]+)" value="on" checked', form):
+        values[name] = "on"
+    return values
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_caseload_lists_letters_and_new_letter_never_overwrites(client: TestClient, folder: Path) -> None:
+    page = client.get("/").text
+    assert "peter.yaml" in page and "goodbye letter" in page
+    for _ in range(2):
+        r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
+        assert r.status_code == 200
+    assert (folder / "ana-gray-formulation.yaml").exists() and (
+        folder / "ana-gray-formulation-2.yaml"
+    ).exists()
+    work = letterkit.read_work(folder / "ana-gray-formulation.yaml")
+    assert work.data["patient"]["name"] == "Ana Gray"
+    assert "# A" in (folder / "ana-gray-formulation.yaml").read_text()  # the scaffold's comments stay
+    assert client.post("/letters", data={"kind": "nothing", "patient": ""}, headers=ORIGIN).status_code == 400
+
+
+def test_the_form_is_the_schema_in_the_letters_order(client: TestClient) -> None:
+    page = client.get("/letters/peter.yaml").text
+    names = re.findall(r'name="([a-z_]+(?:\.[a-z_0-9]+)*)"', page.split('id="letter-form"', 1)[1])
+    for name in (
+        "patient.preferred_name",
+        "ipaf.self",
+        "ipaf.affect.0",
+        "coping_strategies.1.cost",
+        "changes.2",
+    ):
+        assert name in names
+    assert names.index("background") < names.index("ipaf.self") < names.index("transference")
+    assert "What brought you here" in page and "How you have coped, and what it has cost you" in page
+
+
+def test_saving_from_the_form_round_trips_and_records_a_draft(client: TestClient, folder: Path) -> None:
+    before = letterkit.read_work(folder / "peter.yaml").data
+    values = form_of(client.get("/letters/peter.yaml").text)
+    values.update(
+        {"action": "draft", "_author": "therapist", "_author_name": "Helen Marsh", "_note": "First"}
+    )
+    r = client.post("/letters/peter.yaml", data=values, headers=ORIGIN)
+    assert r.status_code == 200 and "Draft 1" in r.text
+    assert letterkit.read_work(folder / "peter.yaml").data == before  # nothing changed by the round trip
+    assert letterkit.history(folder / "peter.yaml")[0].name == "Helen Marsh"
+
+
+def test_list_buttons_add_remove_and_move_items_without_javascript(client: TestClient) -> None:
+    values = form_of(client.get("/letters/peter.yaml").text)
+    r = client.post("/letters/peter.yaml", data={**values, "action": "add:changes"}, headers=ORIGIN)
+    assert 'name="changes.4"' in r.text and "Not saved yet." in r.text
+    r = client.post("/letters/peter.yaml", data={**values, "action": "down:changes.0"}, headers=ORIGIN)
+    moved = form_of(r.text)
+    assert moved["changes.1"] == values["changes.0"] and moved["changes.0"] == values["changes.1"]
+    r = client.post(
+        "/letters/peter.yaml", data={**values, "action": "remove:coping_strategies.0"}, headers=ORIGIN
+    )
+    assert form_of(r.text)["coping_strategies.0.strategy"] == values["coping_strategies.1.strategy"]
+
+
+def test_work_in_progress_saves_and_lists_what_is_missing(client: TestClient, folder: Path) -> None:
+    values = form_of(client.get("/letters/peter.yaml").text)
+    values["ending"] = ""
+    r = client.post("/letters/peter.yaml", data={**values, "action": "draft"}, headers=ORIGIN)
+    assert r.status_code == 200
+    assert "not recorded as a draft yet" in r.text
+    assert "what might the ending of therapy stir up" in r.text
+    assert "ending:" not in (folder / "peter.yaml").read_text()
+    assert letterkit.history(folder / "peter.yaml") == []
+
+
+def test_a_stale_page_is_not_saved_and_keeps_its_text(client: TestClient, folder: Path) -> None:
+    values = form_of(client.get("/letters/peter.yaml").text)
+    letterkit.save_draft(folder / "peter.yaml", "therapist")  # meanwhile, on the command line
+    values["ipaf.self"] = "Words typed in the other tab."
+    r = client.post("/letters/peter.yaml", data={**values, "action": "save"}, headers=ORIGIN)
+    assert r.status_code == 409
+    assert "Words typed in the other tab." in r.text and "changed somewhere else" in r.text
+    assert "Words typed in the other tab." not in (folder / "peter.yaml").read_text()
+
+
+def test_live_preview_and_problems_at_the_field(client: TestClient) -> None:
+    values = form_of(client.get("/letters/peter.yaml").text)
+    values["session"] = "40"
+    values["ipaf.self"] = "You often feel like a spare part."
+    r = client.post("/letters/peter.yaml/preview", data={**values, "_style": "large-print"}, headers=ORIGIN)
+    assert "You often feel like a spare part." in r.text
+    assert 'href="/preview/large-print.css"' in r.text
+    slot = re.search(r'id="p-session"[^>]*>(.*?)</div>', r.text, re.S)
+    assert slot and "should be a session number from 1 to 16" in slot.group(1)
+    css = client.get("/preview/large-print.css").text
+    assert "@page" not in css and ".letter-preview" in css
+
+
+def test_reading_together_saves_the_patients_draft_and_marks_new_words(
+    client: TestClient, folder: Path
+) -> None:
+    path = folder / "peter.yaml"
+    refused = client.post(
+        "/letters/peter.yaml/read", data={"_version": letterkit.letter_version(path)}, headers=ORIGIN
+    )
+    assert refused.status_code == 409 and "not saved as a draft yet" in refused.text
+    letterkit.save_draft(path, "therapist", "Helen Marsh")
+    page = client.get("/letters/peter.yaml/read").text
+    version = re.search(r'name="_version" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    marked = client.post(
+        "/letters/peter.yaml/words", data={"ipaf.other": "People brush me aside."}, headers=ORIGIN
+    )
+    assert "<mark>" in marked.text
+    r = client.post(
+        "/letters/peter.yaml/read",
+        data={
+            "_version": version,
+            "_author": "patient",
+            "_author_name": "Peter Hale",
+            "ipaf.other": "People brush me aside.",
+        },
+        headers=ORIGIN,
+    )
+    assert r.status_code == 200 and "Draft 2" in r.text
+    assert letterkit.history(path)[-1].role == "patient"
+    assert "People brush me aside." in path.read_text()
+    history = client.get("/letters/peter.yaml/history?a=1&b=2").text
+    assert "<ins" in history and "intact" in history
+    assert "<mark" in client.get("/letters/peter.yaml/history?view=contributions").text
+
+
+def test_history_shows_a_damaged_history(client: TestClient, folder: Path) -> None:
+    path = folder / "peter.yaml"
+    letterkit.save_draft(path, "therapist")
+    stored = folder / "peter.yaml.drafts" / "0001.yaml"
+    stored.chmod(0o600)
+    stored.write_text(stored.read_text() + "\n# changed\n")
+    page = client.get("/letters/peter.yaml/history").text
+    assert "The history is damaged" in page
+
+
+def test_errors_are_pages_not_tracebacks(folder: Path) -> None:
+    c = TestClient(
+        create_app(folder, TOKEN),
+        base_url=BASE,
+        headers={"Accept": "text/html"},
+        raise_server_exceptions=False,
+    )
+    c.get(f"/?token={TOKEN}")
+    r = c.get("/letters/missing.yaml")
+    assert r.status_code == 404 and "Back to your letters" in r.text
+    (folder / "broken.yaml").write_text("kind: goodbye-letter\n  bad: indent\n")
+    r = c.get("/letters/broken.yaml")
+    assert r.status_code == 422 and "Traceback" not in r.text and "not valid YAML" in r.text
+    assert c.get("/").status_code == 200  # the caseload still lists the rest
+
+
+def test_form_data_back_to_a_letter() -> None:
+    data = forms.to_data(
+        {
+            "patient.name": "Ana Gray",
+            "session": "4",
+            "ipaf.affect.0": "sadness",
+            "ipaf.affect.1": "anger",
+            "ipaf.affect.1.less_conscious": "on",
+            "goals.0": "",
+            "goals.2": "To be seen",
+            "diagram": "no",
+            "_note": "not part of the letter",
+        },
+        "formulation",
+    )
+    assert data == {
+        "kind": "formulation",
+        "patient": {"name": "Ana Gray"},
+        "session": 4,
+        "ipaf": {"affect": ["sadness", {"feeling": "anger", "less_conscious": True}]},
+        "goals": ["To be seen"],
+        "diagram": False,
+    }
+
+
+def test_scripts_are_our_own_files_with_their_licence(client: TestClient) -> None:
+    page = client.get("/letters/peter.yaml").text
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert scripts == ["/static/htmx.min.js"]
+    assert "<script>" not in page and "style=" not in page.split("<main", 1)[1].split('id="preview"')[0]
+    assert client.get("/static/htmx.min.js").status_code == 200
+    assert "Zero-Clause BSD" in client.get("/static/htmx.LICENSE.txt").text
+
+
+def test_downloads_in_every_format(client: TestClient) -> None:
+    for what, start in (
+        ("pdf", b"%PDF"),
+        ("archive", b"%PDF"),
+        ("docx", b"PK"),
+        ("md", b"# "),
+        ("fhir", b"{"),
+    ):
+        r = client.get(f"/letters/peter.yaml/download?what={what}&style=large-print")
+        assert r.status_code == 200 and r.content.lstrip().startswith(start), what
+        assert r.headers["content-disposition"].startswith('attachment; filename="peter'), what
+    assert client.get("/letters/peter.yaml/download?what=gif").status_code == 400
