@@ -153,9 +153,9 @@ def letter_adapter() -> TypeAdapter[Any]:
         if _adapter is None:
             models = tuple(kind.model for kind in _kinds.values())
             union: Any = Union[models] if len(models) > 1 else models[0]  # noqa: UP007
-            _adapter = TypeAdapter(
-                Annotated[union, Field(discriminator="kind")] if len(models) > 1 else union
-            )
+            # Built at run time from the registry, so it is a value here, not an annotation.
+            target: Any = Annotated[union, Field(discriminator="kind")] if len(models) > 1 else union
+            _adapter = TypeAdapter(target)
         return _adapter
 
 
