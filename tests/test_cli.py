@@ -235,8 +235,10 @@ def test_new_then_validate(tmp_path, kind):
     validated = run("validate", str(out))
     assert validated.exit_code == 1
     problems = validated.stderr.splitlines()
-    assert f"{out}:18: patient.name: still holds the scaffold's example [Full name] — write your own " \
+    assert (
+        f"{out}:18: patient.name: still holds the scaffold's example [Full name] — write your own "
         "words in its place, or delete it if it is optional" in problems
+    )
     assert all(": still holds the scaffold's example [" in line for line in problems)
     assert len(problems) == (21 if kind == "goodbye-letter" else 17)
 

@@ -175,7 +175,7 @@ def test_reading_together_saves_the_patients_draft_and_marks_new_words(
     assert "People brush me aside." in path.read_text()
     history = client.get("/letters/peter.yaml/history?a=1&b=2").text
     assert "<ins" in history and "intact" in history
-    assert "<mark" in client.get("/letters/peter.yaml/history?view=contributions").text
+    assert "<ins" in client.get("/letters/peter.yaml/history?view=contributions").text  # the patient's words
 
 
 def test_history_shows_a_damaged_history(client: TestClient, folder: Path) -> None:

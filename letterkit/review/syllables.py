@@ -169,6 +169,8 @@ def _cached(path: Path, header: str, build: Callable[[], list[str] | None]) -> l
     try:
         ensure_dir(path.parent)
         if _folder_is_private(path.parent):
+            # An untrusted file is removed, not replaced: a replacement would keep its mode.
+            path.unlink(missing_ok=True)
             write_atomic(path, "\n".join([header, *built, f"end {len(built)}", ""]))
     except (LetterkitError, OSError) as error:
         log.debug("%s: not cached: %s", path, error)
