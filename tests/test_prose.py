@@ -363,3 +363,17 @@ def test_easy_read_warns_when_the_text_is_not_written_for_it() -> None:
     assert len(warnings) == 1 and "not yet written for easy read" in warnings[0]
     assert "longer than 15 words" in warnings[0]
     assert not api.render_letter(letter, api.RenderOptions(format="md")).warnings
+
+
+def test_an_edit_to_what_the_pattern_protects_goes_back_to_its_field(tmp_path: Path) -> None:
+    path = tmp_path / "mina.yaml"
+    path.write_text((LETTERS / "notes-mina.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    api.save_draft(path, "therapist", "Ruth Okonjo")
+    rendered = api.render_file(path, api.RenderOptions(format="md")).rendered
+    assert rendered is not None and isinstance(rendered.content, str)
+    assert "feeling how much you need other people" in rendered.content
+    edited = rendered.content.replace("how much you need other people", "how much you need your friends")
+    (tmp_path / "mina.md").write_text(edited, encoding="utf-8")
+    result = api.import_edits(tmp_path / "mina.md", path, "patient", "Mina")
+    assert "ipaf.protects" in result.changed and not result.unplaced
+    assert api.load(path).ipaf.protects == "feeling how much you need your friends"

@@ -50,7 +50,7 @@ def _block_fields(data: dict[str, Any]) -> list[tuple[Path_, str, str]]:
     if isinstance(referral.get("reason"), str):
         out.append((("referral", "reason"), referral["reason"], ""))
     ipaf = data.get("ipaf") or {}
-    for key in ("self", "other", "reversal", "internalised"):
+    for key in ("self", "other", "protects", "reversal", "internalised"):
         if isinstance(ipaf.get(key), str):
             out.append((("ipaf", key), ipaf[key], ""))
     for key in ("goals", "changes", "unfinished_business"):
