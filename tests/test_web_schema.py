@@ -32,3 +32,31 @@ def test_api_keeps_its_schema(case: object) -> None:
     # An incomplete letter is schema-valid as work in progress, but rendering it is refused
     # (422, with its problems): that is the API's contract, not a failure.
     case.call_and_validate(headers=BEARER, excluded_checks=[positive_data_acceptance])  # type: ignore[attr-defined]
+
+
+def test_the_schema_check_fails_on_a_server_error_or_a_broken_answer() -> None:
+    """The check above can fail: the same call, on an app that errs and one that breaks its
+    own schema, raises schemathesis's failures."""
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from pydantic import BaseModel
+    from schemathesis.core.failures import FailureGroup
+
+    class Count(BaseModel):
+        n: int
+
+    broken = FastAPI()
+
+    @broken.get("/error", response_model=Count)
+    def error() -> JSONResponse:
+        return JSONResponse({"detail": "boom"}, status_code=500)
+
+    @broken.get("/lies", response_model=Count)
+    def lies() -> JSONResponse:
+        return JSONResponse({"n": "not a number"})
+
+    bad = schemathesis.openapi.from_asgi("/openapi.json", broken)
+    for path, code in (("/error", "Server error"), ("/lies", "Response violates schema")):
+        with pytest.raises(FailureGroup) as failed:
+            bad[path]["GET"].Case().call_and_validate(excluded_checks=[positive_data_acceptance])
+        assert code in str(failed.value)
