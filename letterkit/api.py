@@ -75,9 +75,11 @@ def _with_settings(settings_file: str | None) -> Workspace:
 # --------------------------------------------------------------------------- letters
 
 
-def load(path: PathLike) -> LetterBase:
-    """A validated letter from a file (``from_data`` takes data)."""
-    return loading.load_file(path)
+def load(source: PathLike | Mapping[str, object]) -> LetterBase:
+    """A validated letter from a file path, or from a dict (e.g. a web form's JSON)."""
+    if isinstance(source, Mapping):
+        return loading.load_data(source)
+    return loading.load_file(source)
 
 
 def from_data(data: Mapping[str, object], name: str = "letter") -> LetterBase:

@@ -27,15 +27,15 @@ from letterkit import (  # only names from letterkit.__all__ (checked below)
     Diff,
     LetterkitError,
     RenderOptions,
+    Workspace,
     contributions,
     diff,
     history,
     load,
     render,
-    render_letter,
     save_draft,
     settings_for,
-    verify_history,
+    verify,
 )
 
 USED = (
@@ -47,10 +47,10 @@ USED = (
     "history",
     "load",
     "render",
-    "render_letter",
+    "Workspace",
     "save_draft",
     "settings_for",
-    "verify_history",
+    "verify",
 )
 
 
@@ -66,7 +66,7 @@ def render_all(name: str, start: threading.Barrier | None = None) -> dict[str, A
     settings = settings_for(path)
     md = render(letter, "md", settings=settings)
     html = render(letter, "html", settings=settings)
-    pdf = render_letter(letter, RenderOptions(format="pdf"), settings=settings)
+    pdf = Workspace().render(letter, RenderOptions(format="pdf"), settings=settings)
     assert isinstance(pdf.content, bytes)
     return {
         "md": md,
@@ -137,13 +137,13 @@ def test_a_time_limit_in_one_thread_stops_only_that_thread(serial: dict[str, dic
 
     def quick() -> str:
         try:
-            render_letter(letter, RenderOptions(format="pdf", timeout=0.01), settings=settings)
+            Workspace().render(letter, RenderOptions(format="pdf", timeout=0.01), settings=settings)
         except LetterkitError as error:
             return str(error)
         return "finished in time"
 
     def normal() -> list[str]:
-        result = render_letter(letter, RenderOptions(format="pdf"), settings=settings)
+        result = Workspace().render(letter, RenderOptions(format="pdf"), settings=settings)
         assert isinstance(result.content, bytes)
         return pdf_text(result.content)
 
@@ -205,7 +205,7 @@ def test_round_trip_through_the_public_api(tmp_path: Path) -> None:
     assert second.saved and second.draft.number == 2
     assert [d.number for d in history(path)] == [1, 2]
     assert [d.role for d in history(path)] == ["therapist", "patient"]
-    assert verify_history(path) == []
+    assert verify(path).problems == ()
 
     changes = diff(f"{path}@1", f"{path}@latest")
     assert isinstance(changes, Diff) and changes

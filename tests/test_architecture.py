@@ -39,6 +39,48 @@ def test_cli_imports_only_the_public_package_and_its_errors() -> None:
     assert ours == {"letterkit", "letterkit.errors"}
 
 
+def _modules_imported(tree: ast.Module) -> set[str]:
+    """Like ``imported``, with ``from letterkit.model import kinds`` read as letterkit.model.kinds."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                relative = Path(*full.split(".")[1:])
+                is_module = (PACKAGE / relative).with_suffix(".py").is_file() or (PACKAGE / relative).is_dir()
+                names.add(full if is_module else node.module)
+    return names
+
+
+WEB_MAY_IMPORT = {
+    "letterkit",  # the public names (RenderOptions)
+    "letterkit.errors",
+    "letterkit.workspace",  # the one way to the letters
+    "letterkit.workspace.results",
+    "letterkit.store",
+    "letterkit.registries",  # kinds, formats, styles, roles, readers
+    "letterkit.writers",  # the format registry
+    "letterkit.model.kinds",  # the kind registry: the form is built from each kind's schema
+    "letterkit.model.fields",  # the field table
+}
+
+
+def test_the_web_app_imports_only_the_workspace_errors_and_registries() -> None:
+    """web/ parses, calls a workspace, renders a template: no compose, diffs, drafts, review."""
+    for name, tree in modules().items():
+        if not name.startswith("web/"):
+            continue
+        ours = {
+            i
+            for i in _modules_imported(tree)
+            if i.startswith("letterkit") and not i.startswith("letterkit.web")
+        }
+        assert ours <= WEB_MAY_IMPORT, f"{name} imports {sorted(ours - WEB_MAY_IMPORT)}"
+        assert not any(i.startswith(".") for i in imported(tree)), f"{name}: use absolute imports"
+
+
 def test_no_module_but_the_cli_imports_click() -> None:
     users = [
         name for name, tree in modules().items() if any(i.split(".")[0] == "click" for i in imported(tree))

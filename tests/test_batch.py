@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from letterkit import RenderOptions, render_batch
+from letterkit import RenderOptions, render_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -60,8 +60,8 @@ def test_several_files_without_an_output_folder_is_a_usage_error(tmp_path: Path)
     assert "need an output folder (see -o)" in run.stderr
 
 
-def test_render_batch_from_the_library_keeps_going(caseload: Path, tmp_path: Path) -> None:
-    items = render_batch([caseload], tmp_path / "md", RenderOptions(format="md"), workers=2)
+def test_render_files_from_the_library_keeps_going(caseload: Path, tmp_path: Path) -> None:
+    items = render_files([caseload], RenderOptions(format="md"), tmp_path / "md", workers=2).items
     by_name = {Path(item.source).name: item for item in items}
     assert set(by_name) == {s.name for s in SAMPLES} | {"broken.yaml"}
     assert by_name["broken.yaml"].error is not None and by_name["broken.yaml"].output is None
@@ -79,8 +79,9 @@ def test_two_letters_with_one_name_are_both_reported(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     shutil.copy(SAMPLES[0], tmp_path / "a" / "same.yaml")
     shutil.copy(SAMPLES[1], tmp_path / "b" / "same.yaml")
-    items = render_batch(
-        [tmp_path / "a", tmp_path / "b"], tmp_path / "out", RenderOptions(format="md"), workers=1
-    )
+    (tmp_path / "out").mkdir()
+    items = render_files(
+        [tmp_path / "a", tmp_path / "b"], RenderOptions(format="md"), tmp_path / "out", workers=1
+    ).items
     assert [item.error is None for item in items] == [True, False]
     assert "same name" in (items[1].error or "")

@@ -19,6 +19,8 @@ from helpers import run, run_process
 
 import letterkit.api as api
 from letterkit.cli import main
+from letterkit.model.settings import settings_for
+from letterkit.workspace.letters import scaffold
 
 SESSION = "should be a session number from 1 to 16"
 
@@ -85,7 +87,7 @@ def test_validate_needs_a_file():
 def test_render_markdown_to_stdout(sample):
     result = run("render", str(sample))
     assert result.exit_code == 0, result.stderr
-    expected = api.render(api.load(sample), "md", settings=api.settings_for(sample))
+    expected = api.render(api.load(sample), "md", settings=settings_for(sample))
     assert result.stdout == expected
     assert result.stdout.startswith("# Northbridge Talking Therapies\n")
     assert result.stderr == ""
@@ -255,7 +257,7 @@ def test_new_refuses_to_overwrite(tmp_path):
 def test_new_to_stdout():
     result = run("new", "formulation")
     assert result.exit_code == 0
-    assert result.stdout == api.scaffold("formulation")
+    assert result.stdout == scaffold("formulation")
 
 
 def test_new_unknown_kind():
@@ -364,3 +366,17 @@ def test_every_command_has_help_with_an_example(path, command):
 def test_every_command_is_in_the_readme(path, command):
     name = "letterkit " + " ".join(path)
     assert re.search(re.escape(name) + r"(?![\w-])", README), f"README.md does not mention `{name}`"
+
+
+def test_an_archive_in_another_format_is_a_usage_error():
+    result = run("render", str(SAMPLES / "peter-goodbye.yaml"), "-f", "html", "--archive")
+    assert result.exit_code == 2
+    assert result.stderr == "letterkit: usage error: an archival copy is a PDF: choose the pdf format\n"
+    assert result.stdout == ""
+
+
+def test_render_options_are_refused_in_letterkits_own_words():
+    from letterkit import OptionsError, RenderOptions
+
+    with pytest.raises(OptionsError, match="^timeout: Input should be a valid number"):
+        RenderOptions(timeout="soon")

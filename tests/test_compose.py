@@ -25,6 +25,7 @@ import letterkit.compose as compose
 from letterkit.errors import SettingsError, TemplateError
 from letterkit.model.loading import load_data
 from letterkit.model.settings import Settings, load_settings, settings_for
+from letterkit.writers.document import RenderOptions
 
 GOODBYE_HEADINGS = [
     "What brought you here",
@@ -49,14 +50,25 @@ JARGON = re.compile(
 DEFAULT_GP = "Your GP is a good first person to talk to if you notice your low mood coming back."
 
 
+def _options(fmt: str, kwargs: dict[str, Any]) -> RenderOptions:
+    """The render options a test names: template folders as text, CSS files as a tuple."""
+    if "template_dir" in kwargs:
+        kwargs["template_dir"] = str(kwargs["template_dir"])
+    if "css" in kwargs:
+        kwargs["css"] = tuple(str(c) for c in kwargs["css"])
+    return RenderOptions(format=fmt, **kwargs)
+
+
 def md(data: dict[str, Any], **kwargs: Any) -> str:
-    result = api.render(load_data(data), "md", **kwargs)
+    settings = kwargs.pop("settings", None)
+    result = api.render(load_data(data), _options("md", kwargs), settings=settings)
     assert isinstance(result, str)
     return result
 
 
 def html(data: dict[str, Any], **kwargs: Any) -> str:
-    result = api.render(load_data(data), "html", **kwargs)
+    settings = kwargs.pop("settings", None)
+    result = api.render(load_data(data), _options("html", kwargs), settings=settings)
     assert isinstance(result, str)
     return result
 

@@ -113,7 +113,7 @@ def redline_html(tmp_path: Path) -> str:
     assert edited.count("very hard") == 1 and "You no longer" not in edited
     path.write_text(edited, encoding="utf-8")
     api.save_draft(path, "patient", "Peter Hale")
-    html = api.render_redline(f"{path}@1", f"{path}@2", "html").content
+    html = api.compare(f"{path}@1", f"{path}@2", "html", "-").content
     assert isinstance(html, str) and "<ins>" in html and "<del>" in html
     return html
 

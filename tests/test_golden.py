@@ -34,6 +34,7 @@ from conftest import SAMPLE_NAMES, SAMPLES
 from pypdf import PdfReader
 
 import letterkit.api as api
+from letterkit.model.settings import settings_for
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = "python3 -m pytest -p no:cacheprovider tests/test_golden.py --regen-goldens"
@@ -41,7 +42,7 @@ REGEN = "python3 -m pytest -p no:cacheprovider tests/test_golden.py --regen-gold
 
 def render_sample(name: str, format: str) -> str | bytes:
     path = SAMPLES / f"{name}.yaml"
-    return api.render(api.load(path), format, settings=api.settings_for(path))
+    return api.render(api.load(path), format, settings=settings_for(path))
 
 
 def html_body(html: str) -> str:

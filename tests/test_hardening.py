@@ -267,7 +267,7 @@ def test_a_link_out_of_the_template_folder_is_refused(
     pack = make_pack(tmp_path)
     letter = api.load(goodbye_data)
     with pytest.raises(TemplateError) as caught:
-        output = api.render_letter(letter, api.RenderOptions(format=fmt, template_dir=str(pack)))
+        output = api.default_workspace().render(letter, api.RenderOptions(format=fmt, template_dir=str(pack)))
         assert SECRET not in output.data.decode("latin-1")  # reached only if not refused
     message = str(caught.value)
     assert "leads outside the template folder" in message
@@ -294,7 +294,7 @@ def test_links_inside_the_template_folder_still_work(tmp_path: Path, goodbye_dat
     (pack / "help.md.j2").symlink_to(pack / "parts" / "real-help.md.j2")
     (pack / "more").symlink_to(pack / "parts")
     (pack / "signature.md.j2").write_text('{% include "more/real-help.md.j2" %}\n')
-    text = api.render(api.load(goodbye_data), "md", template_dir=str(pack))
+    text = api.render(api.load(goodbye_data), api.RenderOptions(format="md", template_dir=str(pack)))
     assert isinstance(text, str)
     assert text.count("Call Wren House on 01632 960 000.") == 2
 
@@ -306,7 +306,7 @@ def test_a_fifo_in_the_template_folder_does_not_block(tmp_path: Path, goodbye_da
     pack.mkdir()
     os.mkfifo(pack / "help.md.j2")
     with pytest.raises(TemplateError, match="help.md.j2.*not a regular file"):
-        api.render(api.load(goodbye_data), "md", template_dir=str(pack))
+        api.render(api.load(goodbye_data), api.RenderOptions(format="md", template_dir=str(pack)))
 
 
 # --------------------------------------------------------------------------- 12. templates within bounds
@@ -342,7 +342,9 @@ def test_a_template_bomb_is_stopped(
     (pack / "help.md.j2").write_text(BOMBS[bomb] + "\n", encoding="utf-8")
     started = time.monotonic()
     with pytest.raises(TemplateError) as caught:
-        api.render_letter(api.load(goodbye_data), api.RenderOptions(format=fmt, template_dir=str(pack)))
+        api.default_workspace().render(
+            api.load(goodbye_data), api.RenderOptions(format=fmt, template_dir=str(pack))
+        )
     assert time.monotonic() - started < 20
     message = str(caught.value)
     assert message.startswith("help.md.j2: ")
@@ -371,7 +373,7 @@ def test_ordinary_template_arithmetic_still_works(tmp_path: Path, goodbye_data: 
         ' {{ "%05d" | format(42) }} {% for i in range(3) %}{{ i }}{% endfor %}\n',
         encoding="utf-8",
     )
-    text = api.render(api.load(goodbye_data), "md", template_dir=str(pack))
+    text = api.render(api.load(goodbye_data), api.RenderOptions(format="md", template_dir=str(pack)))
     assert "\\=\\=\\=" in str(text) or "=== 1024 abcd   x  | 00042 012" in str(text)
     assert "1024 abcd" in str(text) and "00042 012" in str(text)
 
@@ -624,7 +626,7 @@ def test_a_custom_letter_template_cannot_make_the_html_fetch(
         '</head><body><img src="https://evil.example/pixel.png">{{ body_html | safe }}</body></html>',
         encoding="utf-8",
     )
-    rendered = api.render_letter(
+    rendered = api.default_workspace().render(
         api.load(goodbye_data), api.RenderOptions(format="html", template_dir=str(pack))
     )
     html = str(rendered.content)

@@ -26,7 +26,7 @@ MM = 72 / 25.4
 
 @functools.cache
 def pdf(path: Path, style: str = "standard") -> bytes:
-    result = api.render_letter(
+    result = api.default_workspace().render(
         api.load(path),
         api.RenderOptions(format="pdf", style=style),
         settings=load_settings(SAMPLES / "letterkit.toml"),

@@ -69,7 +69,7 @@ def snippet(text: str) -> str:
 
 
 def render_pdf(letter: Any, **options: Any) -> Rendered:
-    result = api.render_letter(
+    result = api.default_workspace().render(
         letter, RenderOptions(format="pdf", **options), settings=load_settings(SAMPLES / "letterkit.toml")
     )
     assert isinstance(result.content, bytes)

@@ -359,10 +359,12 @@ def test_easy_read_markdown_never_makes_markup() -> None:
 
 def test_easy_read_warns_when_the_text_is_not_written_for_it() -> None:
     letter = api.load(SAMPLES / "peter-goodbye.yaml")
-    warnings = api.render_letter(letter, api.RenderOptions(format="md", style="easy-read")).warnings
+    warnings = (
+        api.default_workspace().render(letter, api.RenderOptions(format="md", style="easy-read")).warnings
+    )
     assert len(warnings) == 1 and "not yet written for easy read" in warnings[0]
     assert "longer than 15 words" in warnings[0]
-    assert not api.render_letter(letter, api.RenderOptions(format="md")).warnings
+    assert not api.default_workspace().render(letter, api.RenderOptions(format="md")).warnings
 
 
 def test_an_edit_to_what_the_pattern_protects_goes_back_to_its_field(tmp_path: Path) -> None:

@@ -37,3 +37,7 @@ def test_the_one_call_per_workflow_example_runs(tmp_path: Path, monkeypatch: pyt
     report = namespace["report"]
     assert isinstance(report, letterkit.CheckReport) and report.content
     assert '"format": "letterkit-diff"' in str(namespace["changes"])
+    assert isinstance(namespace["ws"], letterkit.Workspace)
+    assert "<html" in str(namespace["rendered"].content)  # type: ignore[attr-defined]
+    saved = namespace["saved"]
+    assert isinstance(saved, letterkit.SaveResult) and not saved.saved  # nothing changed since draft 2

@@ -30,9 +30,10 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
 import letterkit.api as api
-from letterkit.api import RenderOptions
+from letterkit import RenderOptions
 from letterkit.cli import main
 from letterkit.drafts.importing import to_yaml
+from letterkit.errors import LetterkitError
 from letterkit.review.redact import COMMON_WORDS, TITLES, fold
 
 MONTHS = (
@@ -284,7 +285,7 @@ def test_no_identifier_survives_in_the_yaml_or_markdown(
 def test_no_identifier_survives_in_the_pdf(tmp_path: Path, key_dir: Path, ids: Identifiers) -> None:
     path = _write(tmp_path / uuid.uuid4().hex, letter_with(ids))
     _, copy_yaml, _, letter = redact_all(path)
-    result = api.render_letter(
+    result = api.default_workspace().render(
         letter, RenderOptions(format="pdf", archive=True), source=copy_yaml.encode(), source_name="copy.yaml"
     )
     assert isinstance(result.content, bytes)
@@ -371,7 +372,7 @@ def test_the_key_is_created_owner_only_on_first_use(tmp_path: Path, key_dir: Pat
 def test_an_unreadable_key_is_a_clean_error(tmp_path: Path, key_dir: Path) -> None:
     key_dir.mkdir(parents=True)
     (key_dir / "pseudonym.key").write_text("not hex at all\n", encoding="ascii")
-    with pytest.raises(api.LetterkitError, match="pseudonym key"):
+    with pytest.raises(LetterkitError, match="pseudonym key"):
         api.redact(_write(tmp_path, NAMES_LETTER))
 
 

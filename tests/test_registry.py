@@ -60,13 +60,19 @@ def test_a_registered_kind_loads_validates_and_renders(toy: Path) -> None:
     assert "toy-note" in letterkit.letter_kinds()
     letter = letterkit.load(TOY_LETTER)
     assert isinstance(letter, ToyNote)
-    md = letterkit.render_letter(letter, letterkit.RenderOptions(format="md", template_dir=str(toy))).content
+    md = (
+        letterkit.Workspace()
+        .render(letter, letterkit.RenderOptions(format="md", template_dir=str(toy)))
+        .content
+    )
     assert isinstance(md, str)
     assert md.startswith("Private and confidential") and "116 123" in md  # the shared frame and help
     assert "## What we talked about\n\nWe met once, to think about whether therapy could help." in md
-    html = letterkit.render_letter(
-        letter, letterkit.RenderOptions(format="html", template_dir=str(toy))
-    ).content
+    html = (
+        letterkit.Workspace()
+        .render(letter, letterkit.RenderOptions(format="html", template_dir=str(toy)))
+        .content
+    )
     assert "<title>A note after our first meeting: Robin Vale</title>" in str(html)
 
 

@@ -13,6 +13,7 @@ import pytest
 from helpers import edit, run
 
 import letterkit.api as api
+from letterkit.errors import OptionsError
 
 LETTER = """\
 kind: goodbye-letter
@@ -75,7 +76,7 @@ def body_of(html: str) -> str:
 
 
 def test_redline_names_sections_as_printed_and_counts_from_one(zoe: Path) -> None:
-    html = str(api.render_redline(f"{zoe}@1", f"{zoe}@2", "html").content)
+    html = str(api.compare(f"{zoe}@1", f"{zoe}@2", "html", "-").content)
     lines = legend_of(html)
     assert "What has changed, item 2: changed by Zoë Marsh (patient) in draft 2" in lines
     assert "In your own words: added by Zoë Marsh (patient) in draft 2" in lines
@@ -88,7 +89,7 @@ def test_redline_names_sections_as_printed_and_counts_from_one(zoe: Path) -> Non
 
 
 def test_redline_strikes_out_a_removed_image_and_marks_an_added_comment(zoe: Path) -> None:
-    body = body_of(str(api.render_redline(f"{zoe}@1", f"{zoe}@2", "html").content))
+    body = body_of(str(api.compare(f"{zoe}@1", f"{zoe}@2", "html", "-").content))
     assert re.search(r"<del\b[^>]*>spare part</del>", body)
     assert re.search(rf"<ins\b[^>]*>{re.escape(COMMENT)}</ins>", body)
     assert re.search(r"<ins\b[^>]*>, twice a week</ins>", body)
@@ -96,7 +97,7 @@ def test_redline_strikes_out_a_removed_image_and_marks_an_added_comment(zoe: Pat
 
 
 def test_redline_for_the_patient_says_you(zoe: Path) -> None:
-    html = str(api.render_redline(f"{zoe}@1", f"{zoe}@2", "html", reader="patient").content)
+    html = str(api.compare(f"{zoe}@1", f"{zoe}@2", "html", "-", reader="patient").content)
     lines = legend_of(html)
     assert "What has changed, item 2: you changed this (draft 2)" in lines
     assert "In your own words: you added this (draft 2)" in lines
@@ -107,7 +108,7 @@ def test_redline_for_the_patient_says_you(zoe: Path) -> None:
 def test_the_therapists_changes_are_named_in_the_patients_copy(zoe: Path) -> None:
     edit(zoe, "Ending may feel like being left once more.", "Ending may feel like being left again.")
     assert run("draft", "save", str(zoe), "--author", "therapist", "--name", "Ravi Castell").exit_code == 0
-    html = str(api.render_redline(f"{zoe}@2", f"{zoe}@3", "html", reader="patient").content)
+    html = str(api.compare(f"{zoe}@2", f"{zoe}@3", "html", "-", reader="patient").content)
     assert legend_of(html) == ["Looking ahead to our ending: changed by Ravi Castell (draft 3)"]
 
 
@@ -117,15 +118,15 @@ def test_text_and_json_views_keep_field_paths(zoe: Path) -> None:
 
 
 def test_an_unknown_reader_is_refused(zoe: Path) -> None:
-    with pytest.raises(api.OptionsError, match="unknown reader 'doctor'"):
-        api.render_redline(f"{zoe}@1", f"{zoe}@2", "html", reader="doctor")
+    with pytest.raises(OptionsError, match="unknown reader 'doctor'"):
+        api.compare(f"{zoe}@1", f"{zoe}@2", "html", "-", reader="doctor")
 
 
 # --------------------------------------------------------------------------- contributions
 
 
 def test_contributions_show_what_the_patient_took_out(zoe: Path) -> None:
-    html = str(api.render_contributions(zoe, "html").content)
+    html = str(api.contributions_report(zoe, "html", "-").content)
     body = body_of(html)
     assert re.search(r"<del\b[^>]*>spare part</del>", body)  # a whole image taken out
     assert re.search(r"<del\b[^>]*>, always on a Thursday</del>", body)  # words inside a text
@@ -138,7 +139,7 @@ def test_contributions_show_what_the_patient_took_out(zoe: Path) -> None:
 
 
 def test_contributions_for_the_patient_say_your_words(zoe: Path) -> None:
-    html = str(api.render_contributions(zoe, "html", reader="patient").content)
+    html = str(api.contributions_report(zoe, "html", "-", reader="patient").content)
     assert "Your words in this letter" in html
     assert "What has changed, item 2: you added ‘, twice a week’ (draft 2)" in legend_of(html)
     visible = re.sub(r"<style.*?</style>", "", html, flags=re.S)
@@ -149,7 +150,7 @@ def test_words_the_therapist_took_out_are_not_shown_as_the_patients(zoe: Path) -
     edit(zoe, "Saying no still feels risky.", "Saying no still feels risky at times.")
     edit(zoe, "At times you expected me to move on too.", "At times you expected me to move on.")
     assert run("draft", "save", str(zoe), "--author", "therapist", "--name", "Ravi Castell").exit_code == 0
-    body = body_of(str(api.render_contributions(zoe, "html").content))
+    body = body_of(str(api.contributions_report(zoe, "html", "-").content))
     assert "move on too" not in re.sub(r"<[^>]+>", "", body)
     assert not re.search(r"<ins\b[^>]*>[^<]*at times", body)
 
@@ -176,17 +177,17 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_pdf_views_name_sections_and_show_the_removed_image(zoe: Path) -> None:
-    redline = pdf_text(bytes(api.render_redline(f"{zoe}@1", f"{zoe}@2", "pdf", reader="patient").content))
+    redline = pdf_text(bytes(api.compare(f"{zoe}@1", f"{zoe}@2", "pdf", "-", reader="patient").content))
     assert "What has changed, item 2: you changed this (draft 2)" in redline
     # the image she took out, still in the pattern section, struck through
     assert "in your own words, too: ‘spare part’ and ‘the family's scaffolding’." in redline
-    words = pdf_text(bytes(api.render_contributions(zoe, "pdf", reader="patient").content))
+    words = pdf_text(bytes(api.contributions_report(zoe, "pdf", "-", reader="patient").content))
     assert "The pattern we have been working on: you took out ‘spare part’ (draft 2)" in words
     assert COMMENT in words
 
 
 def test_docx_contributions_are_tracked_changes_by_the_patient(zoe: Path) -> None:
-    data = bytes(api.render_contributions(zoe, "docx").content)
+    data = bytes(api.contributions_report(zoe, "docx", "-").content)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     deleted = re.findall(r'<w:del [^>]*w:author="([^"]*)"[^>]*>.*?</w:del>', xml, re.S)
     assert deleted and set(deleted) == {"patient Zoë Marsh"}
@@ -218,7 +219,7 @@ def test_places_name_fields_as_printed() -> None:
 def test_a_removed_coping_strategy_is_named_in_plain_words(zoe: Path) -> None:
     edit(zoe, "  - {strategy: saying yes to everything, cost: tiredness}\n", "")
     assert run("draft", "save", str(zoe), "--author", "patient", "--name", "Zoë Marsh").exit_code == 0
-    html = str(api.render_contributions(zoe, "html", reader="patient").content)
+    html = str(api.contributions_report(zoe, "html", "-", reader="patient").content)
     assert (
         "How you have coped, and what it has cost you, item 2: you took out "
         "‘saying yes to everything — tiredness’ (draft 3)"
@@ -227,7 +228,7 @@ def test_a_removed_coping_strategy_is_named_in_plain_words(zoe: Path) -> None:
     # and in the body, struck through where it was, in both views
     struck = r"<del\b[^>]*>saying yes to everything — tiredness</del>"
     assert re.search(struck, body_of(html))
-    redline = str(api.render_redline(f"{zoe}@2", f"{zoe}@3", "html").content)
+    redline = str(api.compare(f"{zoe}@2", f"{zoe}@3", "html", "-").content)
     assert re.search(struck, body_of(redline))
     assert "You have coped by keeping busy for everyone else" in body_of(redline)
 
@@ -235,12 +236,12 @@ def test_a_removed_coping_strategy_is_named_in_plain_words(zoe: Path) -> None:
 def test_the_key_names_the_patients_drafts(zoe: Path) -> None:
     edit(zoe, "Ending may feel like being left once more.", "Ending may feel like being left again.")
     assert run("draft", "save", str(zoe), "--author", "patient", "--name", "Zoë Marsh").exit_code == 0
-    html = str(api.render_contributions(zoe, "html", reader="patient").content)
+    html = str(api.contributions_report(zoe, "html", "-", reader="patient").content)
     assert "Words you wrote in drafts 2 and 3 are bold, in a box." in html
 
 
 def test_the_patients_copy_names_an_unnamed_therapist_by_role(zoe: Path) -> None:
     edit(zoe, "Ending may feel like being left once more.", "Ending may feel like being left again.")
     assert run("draft", "save", str(zoe), "--author", "therapist").exit_code == 0
-    html = str(api.render_redline(f"{zoe}@2", f"{zoe}@3", "html", reader="patient").content)
+    html = str(api.compare(f"{zoe}@2", f"{zoe}@3", "html", "-", reader="patient").content)
     assert legend_of(html) == ["Looking ahead to our ending: changed by your therapist (draft 3)"]

@@ -190,8 +190,8 @@ def test_draft_import_keeps_a_line_of_equals_signs(tmp_path: Path) -> None:
     edited = tmp_path / "sam.md"
     edited.write_text(md.replace("Before", "Earlier"), encoding="utf-8")
     # Rendered from the loaded letter, the copy carries no Ref line: name the draft it came from.
-    result, saved = api.import_edited(edited, path, "patient", "Samuel Ferris", base="1")
-    assert saved is not None and result.changed == ["background"]
+    result = api.import_edits(edited, path, "patient", "Samuel Ferris", base="1")
+    assert result.saved is not None and result.changed == ("background",)
     assert api.load(path).background == "Earlier\n===\nafter & <b> 1. x"
 
 
@@ -490,7 +490,7 @@ def long_word_pdf() -> tuple[str, str, bytes]:
     data = copy.deepcopy(GOODBYE_DATA)
     data["status"] = "final"  # no DRAFT marks in the text, only the running footer
     data["background"] = "Start. " + word + " end.\n\n" + line
-    result = api.render_letter(api.load(data), RenderOptions(format="pdf"))
+    result = api.default_workspace().render(api.load(data), RenderOptions(format="pdf"))
     assert isinstance(result.content, bytes)
     return word, line, result.content
 
@@ -515,7 +515,7 @@ def test_a_pdf_past_its_time_limit_is_stopped(goodbye_data: dict[str, Any]) -> N
     letter = api.load(goodbye_data)
     started = time.perf_counter()
     with pytest.raises(RenderError) as caught:
-        api.render_letter(letter, RenderOptions(format="pdf", timeout=0.01))
+        api.default_workspace().render(letter, RenderOptions(format="pdf", timeout=0.01))
     assert time.perf_counter() - started < 10
     assert re.search(r"longer than 0\.01 seconds|time limit", str(caught.value)), str(caught.value)
     # The thread is usable afterwards: a normal render works.
@@ -634,7 +634,7 @@ def test_only_letterkit_errors_escape_the_loader() -> None:
 def archive_pdf() -> tuple[bytes, bytes]:
     source = GOODBYE_YAML.encode()
     letter = loading.load_text(GOODBYE_YAML, "sam.yaml")
-    result = api.render_letter(
+    result = api.default_workspace().render(
         letter, RenderOptions(format="pdf", archive=True), source=source, source_name="sam.yaml"
     )
     assert isinstance(result.content, bytes)
@@ -707,7 +707,9 @@ def test_an_archive_pdf_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None
                 return cls.at
 
         monkeypatch.setattr(weasyprint, "datetime", Clock)
-        result = api.render_letter(letter, RenderOptions(format="pdf", archive=True), source=b"x")
+        result = api.default_workspace().render(
+            letter, RenderOptions(format="pdf", archive=True), source=b"x"
+        )
         outputs.append(result.content)
     assert outputs[0] == outputs[1]
 

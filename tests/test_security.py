@@ -35,7 +35,9 @@ from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.errors import LetterkitError, TemplateError
 from letterkit.model.settings import load_settings
+from letterkit.rendering import Renderer
 from letterkit.resources import templates_dir
+from letterkit.workspace import Workspace
 
 FONT_PREFIX = "letterkit-asset:fonts/"
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -291,7 +293,8 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> Attack:
     spy = Spy()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(lkpdf, "make_fetcher", spy)
-        result = api.render_letter(letter, RenderOptions(format="pdf"))
+        # A renderer of its own: a shared one may hold a fetcher made before the spy.
+        result = Workspace(renderer=Renderer()).render(letter, RenderOptions(format="pdf"))
     assert isinstance(result.content, bytes)
     return Attack(
         secret_path,
@@ -474,7 +477,11 @@ def test_user_css_cannot_read_files(tmp_path: Path, spy: Spy, goodbye_yaml: str)
     assert any(url in w and "refused" in w for w in warnings), result.stderr
     spy.check(result.stderr.splitlines())
     assert any(url in u for u in spy.refused)
-    html = api.render_letter(api.load(letter_path), RenderOptions(format="html", css=(str(css),))).content
+    html = (
+        api.default_workspace()
+        .render(api.load(letter_path), RenderOptions(format="html", css=(str(css),)))
+        .content
+    )
     assert isinstance(html, str)
     assert "<img" not in html.lower()
     assert secret not in html
@@ -516,7 +523,7 @@ def test_templates_run_in_a_sandbox(
     folder = _template_dir(tmp_path, name, f"Before {payload} after\n")
     letter = api.load(goodbye_data)
     with pytest.raises(TemplateError) as caught:
-        api.render_letter(letter, RenderOptions(format=fmt, template_dir=str(folder)))  # type: ignore[arg-type]
+        api.default_workspace().render(letter, RenderOptions(format=fmt, template_dir=str(folder)))  # type: ignore[arg-type]
     assert secret not in str(caught.value)
     assert "\n" not in str(caught.value)
 
@@ -526,7 +533,9 @@ def test_templates_have_strict_undefined(tmp_path: Path, goodbye_data: dict[str,
         tmp_path, "signature.md.j2", "{{ sign_off }}\n\n{{ therapist.nmae }} {{ no_such_variable }}\n"
     )
     with pytest.raises(TemplateError, match="nmae|no_such_variable"):
-        api.render_letter(api.load(goodbye_data), RenderOptions(format="md", template_dir=str(folder)))
+        api.default_workspace().render(
+            api.load(goodbye_data), RenderOptions(format="md", template_dir=str(folder))
+        )
 
 
 TEMPLATE_RUNTIME_FAILURES = {
@@ -543,7 +552,9 @@ def test_a_failing_service_template_is_a_template_error(
 ) -> None:
     folder = _template_dir(tmp_path, "letter.md.j2", source)
     with pytest.raises(TemplateError):
-        api.render_letter(api.load(goodbye_data), RenderOptions(format="md", template_dir=str(folder)))
+        api.default_workspace().render(
+            api.load(goodbye_data), RenderOptions(format="md", template_dir=str(folder))
+        )
 
 
 def test_a_template_that_is_not_utf8_is_a_template_error(
@@ -551,7 +562,9 @@ def test_a_template_that_is_not_utf8_is_a_template_error(
 ) -> None:
     folder = _template_dir(tmp_path, "letter.md.j2", b"Caf\xe9 {{ date }}\n")
     with pytest.raises(TemplateError, match="letter.md.j2"):
-        api.render_letter(api.load(goodbye_data), RenderOptions(format="md", template_dir=str(folder)))
+        api.default_workspace().render(
+            api.load(goodbye_data), RenderOptions(format="md", template_dir=str(folder))
+        )
 
 
 # --------------------------------------------------------------------------- a service's own files
@@ -624,7 +637,7 @@ def test_a_template_can_show_the_logo_and_nothing_else(
     html_template = original.replace('<header class="letterhead">', '<header class="letterhead">' + imgs, 1)
     assert imgs in html_template
     folder = _template_dir(tmp_path, "letter.html.j2", html_template)
-    result = api.render_letter(
+    result = api.default_workspace().render(
         api.load(goodbye_data),
         RenderOptions(format="pdf", template_dir=str(folder)),
         settings=load_settings(settings_path),
@@ -643,6 +656,6 @@ def test_a_template_can_show_the_logo_and_nothing_else(
 def test_errors_are_letterkit_errors(tmp_path: Path, goodbye_data: dict[str, Any]) -> None:
     """A template folder that does not exist is a clean TemplateError, not a crash."""
     with pytest.raises(LetterkitError):
-        api.render_letter(
+        api.default_workspace().render(
             api.load(goodbye_data), RenderOptions(format="md", template_dir=str(tmp_path / "missing"))
         )

@@ -464,7 +464,7 @@ def test_verify_passes_for_an_intact_history(three_drafts: tuple[Path, list[byte
     result = run("draft", "verify", str(letter))
     assert result.exit_code == 0
     assert result.stdout == f"{letter}: 3 drafts, history intact.\n"
-    assert letterkit.verify_history(letter) == []
+    assert letterkit.verify(letter).problems == ()
 
 
 def test_verify_of_a_letter_without_history(sample: Path) -> None:
@@ -604,7 +604,7 @@ def test_concurrent_saves_lose_no_draft(sample: Path, tmp_path: Path) -> None:
     for draft in history:
         content = store.draft_content(sample, draft)
         assert f"({draft.note})".encode() in content
-    assert letterkit.verify_history(sample) == []
+    assert letterkit.verify(sample).problems == ()
     assert run("draft", "verify", str(sample)).exit_code == 0
     assert len(run("draft", "log", str(sample)).stdout.splitlines()) == workers * saves
 
@@ -624,7 +624,7 @@ def test_concurrent_cli_saves_of_one_file_record_it_once(sample: Path) -> None:
     assert len(letterkit.history(sample)) == 1
     assert sum("saved." in out and "nothing saved" not in out for out, _ in outputs) == 1
     assert sum("nothing saved" in out for out, _ in outputs) == 2
-    assert letterkit.verify_history(sample) == []
+    assert letterkit.verify(sample).problems == ()
 
 
 def test_validate_and_check_read_saved_drafts_too(tmp_path: Path) -> None:

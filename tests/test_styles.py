@@ -14,8 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 import letterkit
-from letterkit.api import RenderOptions, render_letter, settings_for
+from letterkit import RenderOptions, Workspace
 from letterkit.compose.styling import MIN_PT, clamp_css, one_sentence_per_line
+from letterkit.model.settings import settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -24,7 +25,7 @@ STYLES = ("standard", "large-print", "easy-read")
 
 def _render(sample: Path, style: str, **options: object) -> bytes:
     letter = letterkit.load(sample)
-    result = render_letter(
+    result = Workspace().render(
         letter, RenderOptions(format="pdf", style=style, **options), settings=settings_for(sample)
     )  # type: ignore[arg-type]
     assert isinstance(result.content, bytes)
@@ -80,7 +81,9 @@ def test_pdfs_are_tagged_with_language_and_title(pdfs: dict[tuple[str, str], byt
 def test_letter_accessibility_format_is_used_without_style() -> None:
     sample = ROOT / "samples" / "aliya-goodbye.yaml"
     assert letterkit.load(sample).accessibility is not None
-    result = render_letter(letterkit.load(sample), RenderOptions(format="pdf"), settings=settings_for(sample))
+    result = Workspace().render(
+        letterkit.load(sample), RenderOptions(format="pdf"), settings=settings_for(sample)
+    )
     assert isinstance(result.content, bytes)
     assert _body_size(result.content) >= 16
 
@@ -89,7 +92,7 @@ def test_service_css_cannot_shrink_large_print(tmp_path: Path) -> None:
     css = tmp_path / "service.css"
     css.write_text("html { font-size: 9pt } p, li { font-size: 8pt !important } h2 { font-size: 0.6em }")
     sample = ROOT / "samples" / "peter-formulation.yaml"
-    result = render_letter(
+    result = Workspace().render(
         letterkit.load(sample),
         RenderOptions(format="pdf", style="large-print", css=(str(css),)),
         settings=settings_for(sample),
@@ -113,7 +116,7 @@ def test_easy_read_puts_each_sentence_on_its_own_line() -> None:
         == "You came.\n\nWe talked!\n\nThen “you” left."
     )
     sample = ROOT / "samples" / "peter-goodbye.yaml"
-    md = render_letter(letterkit.load(sample), RenderOptions(format="md", style="easy-read")).content
+    md = Workspace().render(letterkit.load(sample), RenderOptions(format="md", style="easy-read")).content
     assert isinstance(md, str)
     assert "You came to see me because you had felt low for many years.\n\nLast autumn" in md
 

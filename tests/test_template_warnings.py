@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import letterkit
-from letterkit import RenderOptions, render_letter
+from letterkit import RenderOptions, Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_refused_markup_from_a_template_is_warned(tmp_path: Path) -> None:
         tmp_path, '<img src="logo.png"> [Our site](javascript:alert(1)) <span onclick="x()">Hi</span>'
     )
     letter = letterkit.load(ROOT / "samples" / "peter-formulation.yaml")
-    result = render_letter(letter, RenderOptions(format="html", template_dir=str(folder)))
+    result = Workspace().render(letter, RenderOptions(format="html", template_dir=str(folder)))
     assert isinstance(result.content, str)
     assert (
         "<img" not in result.content
@@ -41,7 +41,7 @@ def test_refused_markup_from_a_template_is_warned(tmp_path: Path) -> None:
 
 def test_the_built_in_templates_lose_nothing(tmp_path: Path) -> None:
     for sample in sorted((ROOT / "samples").glob("*.yaml")):
-        result = render_letter(letterkit.load(sample), RenderOptions(format="html"))
+        result = Workspace().render(letterkit.load(sample), RenderOptions(format="html"))
         assert result.warnings == [], sample
 
 

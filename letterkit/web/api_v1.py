@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, Field
 
-from letterkit import registries, writers
+from letterkit import RenderOptions, registries, writers
 from letterkit.errors import LetterValidationError, Problem, VersionRequiredError
 from letterkit.web.site import RENDER_TIMEOUT, Site
 from letterkit.workspace.results import Summary, Work
-from letterkit.writers.document import RenderOptions
 
 if TYPE_CHECKING:
     LetterInProgress = BaseModel

@@ -16,17 +16,28 @@ from letterkit.errors import LetterkitError
 from letterkit.web.api_v1 import ProblemDetails, ProblemItem, problem_of, router
 from letterkit.web.security import Gate, page
 from letterkit.web.site import NameError_, Site
+from letterkit.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 
 
-def create_app(folder: str | Path, token: str, *, host: str = "127.0.0.1", port: int = 8000) -> Any:
-    """The whole server for ``folder`` as an ASGI application (FastAPI inside the gate)."""
+def create_app(
+    folder: str | Path,
+    token: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workspace: Workspace | None = None,
+) -> Any:
+    """The whole server for ``folder`` as an ASGI application (FastAPI inside the gate).
+
+    ``workspace``: the letters served (default: the files in ``folder``); a service passes
+    its own, over another store."""
     from letterkit.web import pages
 
-    site = Site(Path(folder), token, host, port)
+    site = Site(Path(folder), token, host, port, workspace or Workspace(folder))
     app = FastAPI(
         title="letterkit",
         version=_version(),

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates, to_html, to_markdown
 from letterkit.compose.escaping import Span
 from letterkit.compose.styling import STYLES, clamp_css, remove_urls
-from letterkit.errors import OptionsError, RenderError, UnknownStyleError
+from letterkit.errors import LetterkitError, OptionsError, RenderError, UnknownStyleError
 from letterkit.files import read_bytes
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings
@@ -50,6 +50,15 @@ class RenderOptions(BaseModel):
     timeout: float | None = Field(
         60.0, description="Seconds a PDF may take to lay out before it is stopped; None for no limit."
     )
+
+    def __init__(self, **options: Any) -> None:
+        """Options checked as they are made: a contradiction (an archive that is not a PDF)
+        or a wrong value is letterkit's own error (``OptionsError``, exit 2 at the command
+        line, 400 from the server), never pydantic's."""
+        try:
+            super().__init__(**options)
+        except ValidationError as error:
+            raise _options_error(error) from None
 
     @field_validator("format")
     @classmethod
@@ -98,6 +107,17 @@ class RenderOptions(BaseModel):
                 "output",
             )
         return self
+
+
+def _options_error(error: ValidationError) -> LetterkitError:
+    """The first thing wrong with some render options, as letterkit's error: the error a
+    validator raised itself, else an ``OptionsError`` naming the option."""
+    first = error.errors()[0]
+    raised = (first.get("ctx") or {}).get("error")
+    if isinstance(raised, LetterkitError):
+        return raised
+    where = ".".join(str(part) for part in first["loc"]) or None
+    return OptionsError(f"{where}: {first['msg']}" if where else first["msg"], where)
 
 
 DEFAULT_OPTIONS = RenderOptions()

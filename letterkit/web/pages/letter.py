@@ -11,13 +11,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from letterkit import registries, writers
+from letterkit import RenderOptions, registries, writers
 from letterkit.errors import ConflictError, LetterkitError, LetterValidationError
 from letterkit.web import forms
 from letterkit.web.pages.common import ARCHIVE, kind_of, posted, show, style_of, title, with_css
 from letterkit.web.preview import body_of
 from letterkit.web.site import RENDER_TIMEOUT, Site
-from letterkit.writers.document import RenderOptions
 
 LIST_ACTIONS = ("add:", "remove:", "up:", "down:")
 
