@@ -1000,3 +1000,22 @@ def test_no_identifier_survives_in_any_written_form(
     assert result.replaced["NHS numbers"] == 1 and result.replaced["National Insurance numbers"] == 1
     assert result.replaced["dates of birth"] == 1 and result.replaced["e-mail addresses"] == 1
     assert result.replaced["phone numbers"] == 2 and result.replaced["postcodes"] == 2
+
+
+@pytest.mark.parametrize("folder", ["me@work", "a@b@c", "notes@2"])
+def test_redact_never_writes_over_the_letter_in_a_folder_named_with_an_at(
+    tmp_path: Path, key_dir: Path, folder: str
+) -> None:
+    """``-o`` naming the letter itself is refused, whatever ``@`` its folders' names hold."""
+    letter = tmp_path / folder / "peter.yaml"
+    letter.parent.mkdir()
+    letter.write_text(to_yaml(copy.deepcopy(GOODBYE_DATA)), encoding="utf-8")
+    original = letter.read_bytes()
+    for spec in (str(letter), f"{letter.parent}/../{folder}/peter.yaml"):
+        result = CliRunner().invoke(main, ["redact", spec, "-o", str(letter)])
+        assert result.exit_code != 0
+        assert f"{letter}: is the letter itself; choose another name for the output" in result.stderr
+        assert letter.read_bytes() == original
+    out = tmp_path / folder / "peter.redacted.yaml"
+    assert CliRunner().invoke(main, ["redact", str(letter), "-o", str(out)]).exit_code == 0
+    assert letter.read_bytes() == original and out.read_bytes() != original
