@@ -132,7 +132,7 @@ def test_load_data_takes_a_dict(goodbye_data):
     letter = loading.load_data(goodbye_data)
     assert isinstance(letter, GoodbyeLetter)
     assert letter.patient.preferred_name == "Sam"
-    assert letterkit.load(goodbye_data) == letter
+    assert letterkit.from_data(goodbye_data) == letter
 
 
 def test_load_data_reports_problems_without_line_numbers(goodbye_data):
@@ -151,7 +151,7 @@ def test_load_data_refuses_a_list():
     with pytest.raises(LetterFileError) as caught:
         loading.load_data(["kind", "goodbye-letter"])  # type: ignore[arg-type]
     assert str(caught.value) == (
-        "<data>: is not a letter — a letter is a mapping of fields (a JSON object), not a list"
+        "<data>: a letter is a mapping of fields (a JSON object), not a list"
     )
 
 
@@ -177,7 +177,7 @@ def test_from_data_takes_data_only_never_a_path(body, what, tmp_path, monkeypatc
         letterkit.from_data(body)
     assert (
         str(caught.value)
-        == f"<data>: is not a letter — a letter is a mapping of fields (a JSON object), not {what}"
+        == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
     )
 
 
@@ -223,7 +223,7 @@ def test_data_goes_through_the_file_limits_before_validation():
     assert [(p.path, p.message) for p in editing.problems(body, "letter")] == [("ipaf.affect", message)]
     with pytest.raises(LetterFileError) as caught:
         letterkit.from_data(body)
-    assert str(caught.value) == f"<data>: ipaf.affect: {message}"
+    assert str(caught.value) == f"letter: ipaf.affect: {message}"
     big = json.loads(json.dumps({"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * 16000}}))
     # refused at the limit: 16,000 items cost no more than 4,000
     small = json.loads(json.dumps({"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * 4000}}))

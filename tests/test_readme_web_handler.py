@@ -86,5 +86,5 @@ def test_readme_handler_never_reads_a_path_from_the_body(
     assert headers["Content-Type"] == "text/plain; charset=utf-8"
     assert (
         out.decode()
-        == f"<data>: is not a letter — a letter is a mapping of fields (a JSON object), not {what}"
+        == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
     )

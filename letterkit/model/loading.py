@@ -345,7 +345,7 @@ def check_data(data: Any, name: str = "<data>") -> None:
     if not isinstance(data, Mapping):
         raise LetterFileError(
             name,
-            f"is not a letter — a letter is a mapping of fields (a JSON object), not {_kind_of_value(data)}",
+            f"a letter is a mapping of fields (a JSON object), not {_kind_of_value(data)}",
         )
     values = text = 0
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
