@@ -568,6 +568,38 @@ def test_extract_finds_the_letter_among_other_attachments(tmp_path: Path) -> Non
     assert result.stdout == GOODBYE_YAML
 
 
+def test_extract_looks_at_a_bounded_number_of_attachments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 attachments each named and typed like a letter (but not one) took 29 s: each was
+    inflated and parsed. Only the first 16 are looked at; the PDF is then refused."""
+    import io
+
+    from pypdf import PdfWriter
+
+    import letterkit.writers.pdf as pdf_writer
+
+    not_a_letter = GOODBYE_YAML.replace("kind: goodbye-letter", "kind: nothing").encode()
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    for index in range(2000):
+        writer.add_attachment(f"letter-{index}.yaml", not_a_letter)
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = tmp_path / "many.pdf"
+    pdf.write_bytes(out.getvalue())
+    inflated = []
+    real = pdf_writer._inflate
+    monkeypatch.setattr(pdf_writer, "_inflate", lambda *a: inflated.append(1) or real(*a))
+    result = run("extract", str(pdf))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"letterkit: {pdf}: has more than 16 attachments, so it is not an archival PDF from letterkit "
+        "(those carry one, the letter); nothing was extracted\n"
+    )
+    assert len(inflated) == 16
+
+
 # --------------------------------------------------------------------------- 13. smaller
 
 
