@@ -710,3 +710,20 @@ def test_setting_escapes_aside_gives_the_same_html() -> None:
     ):
         text = md_block(raw)
         assert _markdown(text) == markdown.markdown(text, output_format="html")
+
+
+@pytest.mark.parametrize("token", ["a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "short-but-varied"])
+def test_serve_refuses_a_weak_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    monkeypatch.setenv("LETTERKIT_TOKEN", token)
+    result = run("serve", str(tmp_path), "--no-open")
+    assert result.exit_code == 2, result.output
+    assert "LETTERKIT_TOKEN is too weak to keep the letters private (it needs at least 20 characters" in (
+        result.stderr
+    )
+
+
+def test_a_strong_token_is_accepted() -> None:
+    from letterkit.web.security import check_token
+
+    token = "Xk3-pQ9_zR7wLm2VbN8tY4cH"
+    assert check_token(token) == token

@@ -150,9 +150,7 @@ def test_load_data_reports_problems_without_line_numbers(goodbye_data):
 def test_load_data_refuses_a_list():
     with pytest.raises(LetterFileError) as caught:
         loading.load_data(["kind", "goodbye-letter"])  # type: ignore[arg-type]
-    assert str(caught.value) == (
-        "<data>: a letter is a mapping of fields (a JSON object), not a list"
-    )
+    assert str(caught.value) == ("<data>: a letter is a mapping of fields (a JSON object), not a list")
 
 
 # --------------------------------------------------------------------------- letters held as data
@@ -175,10 +173,7 @@ def test_from_data_takes_data_only_never_a_path(body, what, tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)  # a file of that name is right here, and is not read
     with pytest.raises(LetterFileError) as caught:
         letterkit.from_data(body)
-    assert (
-        str(caught.value)
-        == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
-    )
+    assert str(caught.value) == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
 
 
 def test_from_data_is_the_library_function_for_data(goodbye_data):

@@ -84,7 +84,4 @@ def test_readme_handler_never_reads_a_path_from_the_body(
     status, headers, out = _call(_handler(), body.encode())
     assert status.startswith("400")
     assert headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert (
-        out.decode()
-        == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
-    )
+    assert out.decode() == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
