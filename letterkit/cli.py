@@ -60,7 +60,6 @@ DIFF_FORMATS = LazyChoice(lambda: letterkit.diff_formats())
 CONTRIBUTIONS_FORMATS = LazyChoice(lambda: letterkit.contributions_formats())
 READERS = LazyChoice(lambda: letterkit.readers())
 
-
 def _workspace(settings_file: str | None = None) -> letterkit.Workspace:
     """The letters named on the command line (paths as given), with the service's settings."""
     return letterkit.Workspace(settings_file=settings_file)
