@@ -56,8 +56,8 @@ class LetterkitError(Exception):
 class LetterFileError(LetterkitError, ValueError):
     """A letter file cannot be read or parsed (missing, binary, malformed YAML...)."""
 
-    def __init__(self, file: str, message: str, line: int | None = None) -> None:
-        self.problem = Problem(file, line, "", message)
+    def __init__(self, file: str, message: str, line: int | None = None, path: str = "") -> None:
+        self.problem = Problem(file, line, path, message)
         super().__init__(str(self.problem))
 
 

@@ -570,6 +570,38 @@ def test_extract_finds_the_letter_among_other_attachments(tmp_path: Path) -> Non
     assert result.stdout == GOODBYE_YAML
 
 
+def test_extract_looks_at_a_bounded_number_of_attachments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 attachments each named and typed like a letter (but not one) took 29 s: each was
+    inflated and parsed. Only the first 16 are looked at; the PDF is then refused."""
+    import io
+
+    from pypdf import PdfWriter
+
+    import letterkit.writers.pdf as pdf_writer
+
+    not_a_letter = GOODBYE_YAML.replace("kind: goodbye-letter", "kind: nothing").encode()
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    for index in range(2000):
+        writer.add_attachment(f"letter-{index}.yaml", not_a_letter)
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = tmp_path / "many.pdf"
+    pdf.write_bytes(out.getvalue())
+    inflated = []
+    real = pdf_writer._inflate
+    monkeypatch.setattr(pdf_writer, "_inflate", lambda *a: inflated.append(1) or real(*a))
+    result = run("extract", str(pdf))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"letterkit: {pdf}: has more than 16 attachments, so it is not an archival PDF from letterkit "
+        "(those carry one, the letter); nothing was extracted\n"
+    )
+    assert len(inflated) == 16
+
+
 # --------------------------------------------------------------------------- 13. smaller
 
 
@@ -680,3 +712,20 @@ def test_setting_escapes_aside_gives_the_same_html() -> None:
     ):
         text = md_block(raw)
         assert _markdown(text) == markdown.markdown(text, output_format="html")
+
+
+@pytest.mark.parametrize("token", ["a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "short-but-varied"])
+def test_serve_refuses_a_weak_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    monkeypatch.setenv("LETTERKIT_TOKEN", token)
+    result = run("serve", str(tmp_path), "--no-open")
+    assert result.exit_code == 2, result.output
+    assert "LETTERKIT_TOKEN is too weak to keep the letters private (it needs at least 20 characters" in (
+        result.stderr
+    )
+
+
+def test_a_strong_token_is_accepted() -> None:
+    from letterkit.web.security import check_token
+
+    token = "Xk3-pQ9_zR7wLm2VbN8tY4cH"
+    assert check_token(token) == token

@@ -132,7 +132,7 @@ def test_load_data_takes_a_dict(goodbye_data):
     letter = loading.load_data(goodbye_data)
     assert isinstance(letter, GoodbyeLetter)
     assert letter.patient.preferred_name == "Sam"
-    assert letterkit.load(goodbye_data) == letter
+    assert letterkit.from_data(goodbye_data) == letter
 
 
 def test_load_data_reports_problems_without_line_numbers(goodbye_data):
@@ -150,7 +150,133 @@ def test_load_data_reports_problems_without_line_numbers(goodbye_data):
 def test_load_data_refuses_a_list():
     with pytest.raises(LetterFileError) as caught:
         loading.load_data(["kind", "goodbye-letter"])  # type: ignore[arg-type]
-    assert str(caught.value) == "<data>: is not a letter — a letter is a mapping of fields"
+    assert str(caught.value) == ("<data>: a letter is a mapping of fields (a JSON object), not a list")
+
+
+# --------------------------------------------------------------------------- letters held as data
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        ("peter.yaml", "text (a file name is read only by load, never from data)"),
+        ("/etc/passwd", "text (a file name is read only by load, never from data)"),
+        (b"peter.yaml", "text (a file name is read only by load, never from data)"),
+        (42, "a int"),
+        (4.5, "a float"),
+        (None, "null"),
+        ([1, 2], "a list"),
+    ],
+)
+def test_from_data_takes_data_only_never_a_path(body, what, tmp_path, monkeypatch, goodbye_yaml):
+    (tmp_path / "peter.yaml").write_text(goodbye_yaml, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a file of that name is right here, and is not read
+    with pytest.raises(LetterFileError) as caught:
+        letterkit.from_data(body)
+    assert str(caught.value) == f"letter: a letter is a mapping of fields (a JSON object), not {what}"
+
+
+def test_from_data_is_the_library_function_for_data(goodbye_data):
+    letter = letterkit.from_data(goodbye_data)
+    assert isinstance(letter, GoodbyeLetter) and letter.patient.preferred_name == "Sam"
+    assert "from_data" in letterkit.__all__
+
+
+@pytest.mark.parametrize("value", [42, None, [1, 2], b"peter.yaml"])
+def test_load_of_a_value_that_is_not_a_path_is_a_clear_error(value):
+    with pytest.raises(LetterFileError) as caught:
+        letterkit.load(value)
+    assert "for a letter held as data use letterkit.from_data" in str(caught.value)
+    assert not isinstance(caught.value, TypeError)
+
+
+# --------------------------------------------------------------------------- data under the file limits
+
+
+AFFECT_8000 = {"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * 8000}}
+"""An 80 KB JSON body that took the server 28 s to answer."""
+
+
+def _fastest(call, *args, runs=3):
+    import time
+
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        call(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_data_goes_through_the_file_limits_before_validation():
+    from letterkit.model import editing
+
+    body = json.loads(json.dumps(AFFECT_8000))
+    assert len(json.dumps(body)) > 80_000
+    message = "has a list of 8000 items; at most 1000 are allowed"
+    assert [(p.path, p.message) for p in editing.shape_problems(body, "letter")] == [("ipaf.affect", message)]
+    assert [(p.path, p.message) for p in editing.problems(body, "letter")] == [("ipaf.affect", message)]
+    with pytest.raises(LetterFileError) as caught:
+        letterkit.from_data(body)
+    assert str(caught.value) == f"letter: ipaf.affect: {message}"
+    big = json.loads(json.dumps({"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * 16000}}))
+    # refused at the limit: 16,000 items cost no more than 4,000
+    small = json.loads(json.dumps({"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * 4000}}))
+    assert _fastest(editing.shape_problems, big, runs=5) < 4 * _fastest(editing.shape_problems, small, runs=5)
+
+
+def _nested(levels):
+    value = [1]
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        (
+            {"kind": "formulation", "goals": ["a"] * 1001},
+            "goals",
+            "has a list of 1001 items; at most 1000 are allowed",
+        ),
+        (
+            {"kind": "formulation", "ipaf": {str(i): 1 for i in range(1001)}},
+            "ipaf",
+            "has more than 1000 fields in one place",
+        ),
+        (
+            {"kind": "formulation", "background": "a\x07b"},
+            "background",
+            "contains an invisible control character (U+0007) — delete it",
+        ),
+        ({"kind": "formulation", "x": _nested(13)}, "x" + "[0]" * 12, "is nested more than 12 levels deep"),
+        (
+            {"kind": "formulation", "background": "a" * (1024 * 1024 + 1)},
+            "",
+            "holds more than 1,048,576 characters of text, too much for a letter (a real letter holds a few thousand)",
+        ),
+    ],
+)
+def test_every_file_limit_applies_to_data(data, path, message):
+    with pytest.raises(LetterFileError) as caught:
+        letterkit.from_data(data)
+    assert (caught.value.problem.path, caught.value.problem.message) == (path, message)
+
+
+def test_checking_a_body_with_many_problems_is_linear(monkeypatch):
+    """Under a raised item limit, 4× the problems cost about 4× the time (it was 16×)."""
+    from letterkit.model import editing
+
+    monkeypatch.setattr(loading, "MAX_ITEMS", 100_000)
+
+    def body(n):
+        return json.loads(json.dumps({"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * n}}))
+
+    small, large = body(500), body(2000)
+    assert len(editing.shape_problems(large, "letter")) == 4000
+    ratio = _fastest(editing.shape_problems, large) / _fastest(editing.shape_problems, small)
+    assert ratio < 8, ratio
 
 
 def test_load_text_names_the_source(goodbye_yaml):

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import letterkit.model.loading as loading
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +62,26 @@ def test_readme_handler_reports_problems_by_field() -> None:
 def test_readme_handler_refuses_bad_json() -> None:
     status, _, _ = _call(_handler(), b"{not json")
     assert status.startswith("400")
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        ('"peter.yaml"', "text (a file name is read only by load, never from data)"),
+        ('"/etc/passwd"', "text (a file name is read only by load, never from data)"),
+        ("42", "a int"),
+        ("null", "null"),
+        ("[1,2]", "a list"),
+    ],
+)
+def test_readme_handler_never_reads_a_path_from_the_body(
+    body: str, what: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body naming a file the server has (here peter.yaml, beside it) is refused as data."""
+    sample = ROOT / "samples" / "peter-formulation.yaml"
+    (tmp_path / "peter.yaml").write_bytes(sample.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    status, headers, out = _call(_handler(), body.encode())
+    assert status.startswith("400")
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert out.decode() == f"letter: a letter is a mapping of fields (a JSON object), not {what}"

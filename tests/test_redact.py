@@ -16,6 +16,7 @@ import re
 import stat
 import unicodedata
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from letterkit import RenderOptions
 from letterkit.cli import main
 from letterkit.drafts.importing import to_yaml
 from letterkit.errors import LetterkitError
-from letterkit.review.redact import COMMON_WORDS, TITLES, fold
+from letterkit.review.redact import COMMON_WORDS, TITLES, Pseudonymiser, fold, redact_data
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -50,7 +51,7 @@ _PHRASES = (
 
 
 def _template_words() -> set[str]:
-    letter = api.load(copy.deepcopy(GOODBYE_DATA))
+    letter = api.from_data(copy.deepcopy(GOODBYE_DATA))
     text = str(api.render(letter, "md")) + " " + str(api.render(letter, "html"))
     text += " " + yaml.safe_dump(GOODBYE_DATA) + " " + _PHRASES
     text += " Page Ref Draft DRAFT Goodbye letter Our shared understanding Person"
@@ -236,7 +237,7 @@ def _write(folder: Path, data: dict[str, Any], name: str = "letter.yaml") -> Pat
 def redact_all(path: Path) -> tuple[Any, str, str, Any]:
     result = api.redact(path)
     copy_yaml = to_yaml(result.data)
-    letter = api.load(result.data)  # the copy validates
+    letter = api.from_data(result.data)  # the copy validates
     reloaded = api.load(_write(path.parent, yaml.safe_load(copy_yaml), "copy.yaml"))  # and so does its file
     md = api.render(reloaded, "md")
     assert isinstance(md, str)
@@ -1001,3 +1002,136 @@ def test_no_identifier_survives_in_any_written_form(
     assert result.replaced["NHS numbers"] == 1 and result.replaced["National Insurance numbers"] == 1
     assert result.replaced["dates of birth"] == 1 and result.replaced["e-mail addresses"] == 1
     assert result.replaced["phone numbers"] == 2 and result.replaced["postcodes"] == 2
+
+
+@pytest.mark.parametrize("folder", ["me@work", "a@b@c", "notes@2"])
+def test_redact_never_writes_over_the_letter_in_a_folder_named_with_an_at(
+    tmp_path: Path, key_dir: Path, folder: str
+) -> None:
+    """``-o`` naming the letter itself is refused, whatever ``@`` its folders' names hold."""
+    letter = tmp_path / folder / "peter.yaml"
+    letter.parent.mkdir()
+    letter.write_text(to_yaml(copy.deepcopy(GOODBYE_DATA)), encoding="utf-8")
+    original = letter.read_bytes()
+    for spec in (str(letter), f"{letter.parent}/../{folder}/peter.yaml"):
+        result = CliRunner().invoke(main, ["redact", spec, "-o", str(letter)])
+        assert result.exit_code != 0
+        assert f"{letter}: is the letter itself; choose another name for the output" in result.stderr
+        assert letter.read_bytes() == original
+    out = tmp_path / folder / "peter.redacted.yaml"
+    assert CliRunner().invoke(main, ["redact", str(letter), "-o", str(out)]).exit_code == 0
+    assert letter.read_bytes() == original and out.read_bytes() != original
+
+
+# --------------------------------------------------------------------------- identifiers across lines and separators
+
+SPLIT_CASES = [
+    ("NHS 943 476\n5919 is on file.", "943", "NHS numbers"),
+    ("Ring 07700\n900123 any time.", "900123", "phone numbers"),
+    ("Ring 07700/900123 any time.", "900123", "phone numbers"),
+    ("Write to peter.hale@\nexample.com soon.", "example", "e-mail addresses"),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kind"), SPLIT_CASES)
+def test_identifiers_split_across_lines_or_by_separators_are_removed_and_reported(
+    text: str, gone: str, kind: str
+) -> None:
+    data = copy.deepcopy(GOODBYE_DATA) | {"background": text}
+    result = redact_data(data, b"k" * 32)
+    assert gone not in result.data["background"], result.data["background"]
+    assert f"  {kind}: 1" in result.report()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You were born on the 3rd of March, 1968.", "You were [date of birth removed]."),
+        ("We met on the 3rd of March, 1968.", "We met on March 1968."),
+        ("We met on the 3rd of\nMarch, 1968.", "We met on March 1968."),
+    ],
+)
+def test_a_date_written_with_the_is_removed_whole(text: str, expected: str) -> None:
+    data = copy.deepcopy(GOODBYE_DATA) | {"background": text}
+    assert redact_data(data, b"k" * 32).data["background"] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Will you come?", 'You asked, "Will you come?"', "You asked: Will we manage?"]
+)
+def test_a_name_that_is_a_word_stays_a_word_where_it_is_the_word(text: str) -> None:
+    data = copy.deepcopy(GOODBYE_DATA) | {"patient": {"name": "Will Turner", "preferred_name": "Will"}}
+    data["background"] = text + " Will came on his own."
+    result = redact_data(data, b"k" * 32)
+    assert result.data["background"].startswith(text.split(" come")[0].split(" manage")[0])
+    assert "Will came" not in result.data["background"]  # the name is still replaced
+    assert "read as the everyday word" in result.report()
+
+
+def test_a_handle_made_of_a_name_is_replaced() -> None:
+    data = copy.deepcopy(GOODBYE_DATA) | {"people": ["Gwen Jones (aunt)"]}
+    data["background"] = "Your aunt posts as @GwenJones and @gwen_jones77."
+    result = redact_data(data, b"k" * 32)
+    assert "Gwen" not in result.data["background"] and "gwen" not in result.data["background"].lower()
+    assert re.fullmatch(
+        r"Your aunt posts as @[A-Z][a-z]+[A-Z][a-z]+ and @[A-Z][a-z]+[A-Z][a-z]+\.",
+        result.data["background"],
+    )
+
+
+def test_the_report_lists_identifiers_found_across_lines(tmp_path: Path, key_dir: Path) -> None:
+    data = copy.deepcopy(GOODBYE_DATA)
+    data["background"] = "Ring 07700\n900123, or write to peter.hale@\nexample.com (NHS 943 476\n5919)."
+    path = _write(tmp_path, data)
+    result = CliRunner().invoke(main, ["redact", str(path), "--report", "-o", str(tmp_path / "copy.yaml")])
+    assert result.exit_code == 0, result.output
+    for line in ("  NHS numbers: 1", "  e-mail addresses: 1", "  phone numbers: 1"):
+        assert line in result.stderr
+    copied = (tmp_path / "copy.yaml").read_text(encoding="utf-8")
+    assert "900123" not in copied and "example.com" not in copied and "5919" not in copied
+
+
+def _splits(ident: str, glue: str) -> list[str]:
+    return [ident[:i] + glue + ident[i:] for i in range(1, len(ident))]
+
+
+_DIGIT_FORMS = ["9434765919", "943 476 5919", "07700900123", "07700 900123", "+44 7700 900123"]
+_EMAIL_FORMS = ["peter.hale@example.com", "gwen.jones@nhs.net"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    form=st.sampled_from(_DIGIT_FORMS + _EMAIL_FORMS),
+    glue=st.sampled_from(["\n", " \n", "\n  ", " ", "/", "-", "."]),
+    position=st.integers(min_value=1, max_value=30),
+    before=st.sampled_from(["Ring ", "NHS number ", "Write to ", "", "It is "]),
+    after=st.sampled_from([" today.", ".", "", " or later"]),
+)
+def test_every_identifier_split_anywhere_is_gone(
+    form: str, glue: str, position: int, before: str, after: str
+) -> None:
+    """Digits split at any place by a line break, spaces or a separator; an e-mail address split
+    by a line break next to its "@" or a dot (where an editor wraps it)."""
+    is_email = "@" in form
+    if is_email:
+        places = [i for i, c in enumerate(form) if c in "@."] + [
+            i + 1 for i, c in enumerate(form) if c in "@."
+        ]
+        if glue.strip(" ") != "\n" and glue not in ("\n", " \n", "\n  "):
+            glue = "\n"
+        index = places[position % len(places)]
+    else:
+        digits = [i for i in range(1, len(form)) if form[i - 1].isdigit() and form[i].isdigit()]
+        index = digits[position % len(digits)]
+    planted = form[:index] + glue + form[index:]
+    text = before + planted + after
+    pseudo = Pseudonymiser(b"k" * 32, ["Peter Hale"])
+    out = pseudo.text(text, Counter(), [], "background")
+    leftover = re.sub(r"\D", "", out) if not is_email else out
+    if is_email:
+        assert "example" not in out and "nhs.net" not in out, (text, out)
+    else:
+        assert len(leftover) < 4 or not any(run in leftover for run in ("5919", "0123", "9434", "7700")), (
+            text,
+            out,
+        )

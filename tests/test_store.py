@@ -170,6 +170,7 @@ def test_saving_identical_content_is_a_no_op(sample: Path) -> None:
         "0001.json",
         "0001.yaml",
         "FORMAT.txt",
+        "HEAD.json",
     ]
     result = letterkit.save_draft(sample, "therapist")
     assert result.saved is False and result.draft.number == 1

@@ -264,9 +264,12 @@ def test_an_edited_record_is_refused_when_its_draft_is_read(letter: Path) -> Non
     )
 
 
-def rewrite_draft_2(letter: Path, *, whole_chain: bool, strip_keys: bool = False) -> None:
+def rewrite_draft_2(
+    letter: Path, *, whole_chain: bool, strip_keys: bool = False, rewrite_head: bool = False
+) -> None:
     """What someone with write access can do without the key: change draft 2's letter and
-    recompute its record (and, with ``whole_chain``, every later record's parent and hash)."""
+    recompute its record (and, with ``whole_chain``, every later record's parent and hash;
+    with ``rewrite_head``, the plain head naming the new latest hash)."""
     folder = folder_of(letter)
     saved = folder / "0002.yaml"
     edit(saved, "You felt stuck", "You felt perfectly happy")
@@ -284,6 +287,12 @@ def rewrite_draft_2(letter: Path, *, whole_chain: bool, strip_keys: bool = False
             fields["hash"] = documented_hash(fields)
             write_record(letter, number, fields)
         parent = fields["hash"]
+    if rewrite_head:
+        write_head(letter, {"number": len(letterkit.history(letter)), "hash": parent})
+
+
+def write_head(letter: Path, fields: dict[str, Any]) -> None:
+    (folder_of(letter) / "HEAD.json").write_text(json.dumps(fields), encoding="utf-8")
 
 
 def test_the_plain_chain_catches_a_careless_rewrite_but_not_a_deliberate_one(letter: Path) -> None:
@@ -295,6 +304,11 @@ def test_the_plain_chain_catches_a_careless_rewrite_but_not_a_deliberate_one(let
     assert result.exit_code == 1 and "draft 3: the chain is broken" in result.stderr
 
     rewrite_draft_2(letter, whole_chain=True)
+    result = run("draft", "verify", str(letter))  # the head still names the old draft 3
+    assert result.exit_code == 1
+    assert "HEAD.json: the head names draft 3 with the hash" in result.stderr
+
+    write_head(letter, {"number": 3, "hash": record(letter, 3)["hash"]})  # the head rewritten too
     result = run("draft", "verify", str(letter))  # the limit of a chain without a secret
     assert result.exit_code == 0 and "history intact." in result.stdout
     assert "perfectly happy" in run("render", f"{letter}@2").stdout
@@ -435,3 +449,149 @@ def test_a_pipe_in_place_of_a_draft_file_is_refused_not_waited_on(letter: Path, 
         result = run(*args)
         assert result.exit_code == 1
         assert f"{path}: " in result.stderr and "is not a regular file" in result.stderr, result.stderr
+
+
+# --------------------------------------------------------------------------- the head: keys stripped, drafts deleted
+
+
+def test_stripping_every_key_signature_is_caught(keyed: Path) -> None:
+    """Remove ``mac`` and ``key_id`` from every record, recompute the plain chain, edit draft 2:
+    the signed head still says the history is kept with a key from draft 1."""
+    rewrite_draft_2(keyed, whole_chain=True, strip_keys=True)
+    assert all("mac" not in record(keyed, n) for n in (1, 2, 3))
+    result = run("draft", "verify", str(keyed))
+    assert result.exit_code == 1
+    assert (
+        f"{folder_of(keyed)}: drafts 1 to 3 have no key signature, though the head says the history "
+        "is kept with a key from draft 1: they were rewritten without the key" in result.stderr
+    )
+    assert "history intact" not in result.stdout
+    rendered = run("render", f"{keyed}@2")
+    assert rendered.exit_code == 1
+    assert "draft 2's record has no key signature, though the history is kept with a key" in rendered.stderr
+
+    edit(keyed, "You felt tired", "You felt rested")
+    saved = run("draft", "save", str(keyed), "--author", "therapist", "--keyed")
+    assert saved.exit_code == 1 and "every key signature checked" not in saved.output
+    assert "Nothing was saved: a new draft would hide it" in saved.stderr
+    assert len(letterkit.history(keyed)) == 3
+
+
+def test_a_keyed_history_stripped_of_keys_and_head_alike_shows_as_plain(keyed: Path) -> None:
+    """The limit README states: rewritten wholesale (records and head) as a plain history, it
+    verifies as a plain one, never as "every key signature checked"."""
+    rewrite_draft_2(keyed, whole_chain=True, strip_keys=True, rewrite_head=True)
+    result = run("draft", "verify", str(keyed))
+    assert result.exit_code == 0
+    assert result.stdout == f"{keyed}: 3 drafts, history intact.\n"
+
+
+@pytest.mark.parametrize("mode", ["plain", "keyed"])
+def test_deleting_the_newest_drafts_is_caught(tmp_path: Path, config: Path, mode: str) -> None:
+    letter = three_drafts(tmp_path, *(["--keyed"] if mode == "keyed" else []))
+    folder = folder_of(letter)
+    short = record(letter, 3)["hash"][:8]
+    for name in ("0003.json", "0003.yaml"):  # rm peter.yaml.drafts/0003.*
+        (folder / name).unlink()
+    result = run("draft", "verify", str(letter))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{folder / 'HEAD.json'}: the head names draft 3 ({short}) as the latest, but draft 3 is not in "
+        "the history: deleted; restore it from a backup of the history folder\n"
+    )
+    edit(letter, "You felt tired", "You felt rested")
+    saved = run("draft", "save", str(letter), "--author", "therapist")
+    assert saved.exit_code == 1 and "Nothing was saved" in saved.stderr
+    assert len(letterkit.history(letter)) == 2
+
+    (folder / "HEAD.json").unlink()  # and the head with them
+    result = run("draft", "verify", str(letter))
+    assert result.exit_code == 1
+    assert (
+        f"{folder / 'HEAD.json'}: the history's head is missing (deleted?), though the drafts from "
+        "draft 1 on say the history keeps one, so the newest drafts may have been deleted with it"
+        in result.stderr
+    )
+
+
+def test_a_keyed_head_cannot_be_rewritten_without_the_key(keyed: Path) -> None:
+    folder = folder_of(keyed)
+    for name in ("0003.json", "0003.yaml"):
+        (folder / name).unlink()
+    write_head(keyed, {"number": 2, "hash": record(keyed, 2)["hash"]})  # a plain head, as documented
+    result = run("draft", "verify", str(keyed))
+    assert result.exit_code == 1
+    assert (
+        "HEAD.json: the head has no key signature, though the history is kept with a key from draft 1: "
+        "it was rewritten without the key" in result.stderr
+    )
+    forged = json.loads(json.dumps({"number": 2, "hash": record(keyed, 2)["hash"], "keyed_from": 1}))
+    write_head(keyed, forged | {"key_id": record(keyed, 1)["key_id"], "mac": "0" * 64})
+    result = run("draft", "verify", str(keyed))
+    assert result.exit_code == 1
+    assert "HEAD.json: the head was rewritten without the history key" in result.stderr
+
+
+def test_the_plain_head_catches_deleted_drafts_not_a_rewritten_head(letter: Path) -> None:
+    """The limit README states: in a plain history, whoever deletes drafts can also rewrite
+    the head to name the draft now latest."""
+    folder = folder_of(letter)
+    for name in ("0003.json", "0003.yaml"):
+        (folder / name).unlink()
+    write_head(letter, {"number": 2, "hash": record(letter, 2)["hash"]})
+    assert run("draft", "verify", str(letter)).exit_code == 0
+
+
+def make_legacy(letter: Path, key: bytes | None = None) -> None:
+    """The history as the previous release kept it: no HEAD.json, no "head" in any record."""
+    (folder_of(letter) / "HEAD.json").unlink()
+    parent = None
+    for number in (1, 2, 3):
+        fields = record(letter, number)
+        del fields["head"]
+        fields["parent"] = parent
+        if key is not None:
+            fields["mac"] = store._record_mac(key, fields)
+        fields["hash"] = documented_hash(fields)
+        write_record(letter, number, fields)
+        parent = fields["hash"]
+
+
+@pytest.mark.parametrize("mode", ["plain", "keyed"])
+def test_a_history_from_before_heads_reads_verifies_and_gets_its_head(
+    tmp_path: Path, config: Path, mode: str
+) -> None:
+    letter = three_drafts(tmp_path, *(["--keyed"] if mode == "keyed" else []))
+    make_legacy(letter, bytes.fromhex((config / "history.key").read_text()) if mode == "keyed" else None)
+    result = run("draft", "verify", str(letter))
+    assert result.exit_code == 0, result.output
+    assert "history intact" in result.stdout
+    assert (
+        "has no head yet, so deleted newest drafts would go unnoticed; the next save adds it" in result.stderr
+    )
+    assert "perfectly" not in run("render", f"{letter}@2").stdout
+
+    edit(letter, "You felt tired", "You felt rested")
+    assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0
+    head = json.loads((folder_of(letter) / "HEAD.json").read_text(encoding="utf-8"))
+    assert head["number"] == 4 and head["hash"] == record(letter, 4)["hash"]
+    assert ("mac" in head) == (mode == "keyed") and record(letter, 4)["head"] is True
+    result = run("draft", "verify", str(letter))
+    assert result.exit_code == 0 and result.stderr == ""
+    for name in ("0004.json", "0004.yaml"):
+        (folder_of(letter) / name).unlink()
+    assert run("draft", "verify", str(letter)).exit_code == 1
+
+
+def test_a_save_interrupted_before_the_head_is_updated_is_finished_by_the_next(letter: Path) -> None:
+    folder = folder_of(letter)
+    write_head(letter, {"number": 2, "hash": record(letter, 2)["hash"]})  # as it was before draft 3's save
+    result = run("draft", "verify", str(letter))
+    assert result.exit_code == 0, result.output
+    assert (
+        "a save of draft 3 was interrupted before the head was updated; the next save updates it"
+        in result.stderr
+    )
+    assert run("draft", "save", str(letter), "--author", "therapist").exit_code == 0  # no change
+    assert json.loads((folder / "HEAD.json").read_text(encoding="utf-8"))["number"] == 3
+    assert run("draft", "verify", str(letter)).stderr == ""

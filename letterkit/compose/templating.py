@@ -24,7 +24,7 @@ def _environment(template_dir: str | None) -> Any:
         # temporary folder, so a command does not compile them again each time it starts.
         # Its own file names: code compiled by a sandbox without letterkit's bounds (which
         # are compiled in, e.g. the intercepted operators) must never be loaded.
-        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_%s.cache")
+        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_v2_%s.cache")
     except (OSError, RuntimeError):
         cache = None
     return _bounded_sandbox()(
@@ -50,6 +50,9 @@ def _bounded_sandbox() -> type:
     before the value is made: ``*`` and ``+`` on text and lists, ``**``, and widths
     (``center``, ``indent``, ``"%2000000000s"``) over ``MAX_OUTPUT``. Endless loops are
     stopped by the time limit and the output limit (``_render``)."""
+    from collections.abc import Mapping
+
+    from jinja2.compiler import CodeGenerator
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -63,13 +66,61 @@ def _bounded_sandbox() -> type:
             if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
                 raise too_big("a formatted value")
 
+    def check_size(size: int, what: str) -> None:
+        if size > MAX_OUTPUT:
+            raise too_big(what)
+
+    def check_result(value: Any) -> Any:
+        if isinstance(value, (str, bytes, list, tuple)):
+            check_size(len(value), "the value made")
+        return value
+
+    class BoundedCodeGenerator(CodeGenerator):
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            # "~" joins its operands in one call: their total size is checked before joining.
+            if frame.eval_ctx.volatile:
+                join = "(markup_join if context.eval_ctx.volatile else str_join)"
+            else:
+                join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+            self.write(f"environment.bounded_join({join}, (")
+            for arg in node.nodes:
+                self.visit(arg, frame)
+                self.write(", ")
+            self.write("))")
+
     class BoundedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+"})
+        code_generator_class = BoundedCodeGenerator
 
         def __init__(self, **options: Any) -> None:
             super().__init__(**options)
             for name in ("center", "indent", "format", "wordwrap", "truncate"):
                 self.filters[name] = _checked(self.filters[name], check_args)
+            self.filters["replace"] = _checked(self.filters["replace"], lambda a, k: check_replace(a[1:], k))
+            self.filters["join"] = _joining(self.filters["join"], check_size)
+            self.filters["format"] = _checked(self.filters["format"], check_format)
+            self.filters["indent"] = _checked(self.filters["indent"], check_indent)
+            self.filters["wordwrap"] = _checked(self.filters["wordwrap"], check_wordwrap)
+            for name in list(self.filters):  # and nothing any filter makes is over the limit
+                self.filters[name] = _checked(self.filters[name], lambda a, k: None, check_result)
+
+        def wrap_str_format(self, value: Any) -> Any:
+            wrapped = super().wrap_str_format(value)
+            if wrapped is None:
+                return None
+            receiver = value.__self__
+
+            def bounded(*args: Any, **kwargs: Any) -> Any:
+                if _HUGE_WIDTH.search(receiver):
+                    raise too_big("a formatted value")
+                check_format((receiver, *args, *kwargs.values()), {})
+                return check_result(wrapped(*args, **kwargs))
+
+            return bounded
+
+        def bounded_join(self, join: Any, parts: tuple[Any, ...]) -> Any:
+            check_size(sum(len(p) if isinstance(p, str) else len(str(p)) for p in parts), "the joined value")
+            return join(parts)
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             sized = (str, bytes, list, tuple)
@@ -94,18 +145,88 @@ def _bounded_sandbox() -> type:
             receiver = getattr(__obj, "__self__", None)
             if isinstance(receiver, str) and _HUGE_WIDTH.search(receiver):
                 raise too_big("a formatted value")
-            return super().call(__context, __obj, *args, **kwargs)
+            if isinstance(receiver, str):
+                method = getattr(__obj, "__name__", "")
+                if method == "replace":
+                    check_replace((receiver, *args), kwargs)
+                elif method == "join" and args:
+                    items = list(args[0])
+                    check_size(
+                        sum(len(str(i)) for i in items) + len(receiver) * max(len(items) - 1, 0),
+                        "the joined value",
+                    )
+                    args = (items, *args[1:])
+                elif method == "expandtabs":
+                    tab = args[0] if args else kwargs.get("tabsize", 8)
+                    check_size(len(receiver) * max(int(tab), 1), "the expanded value")
+            return check_result(super().call(__context, __obj, *args, **kwargs))
+
+    def check_replace(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """(text, old, new[, count]): the size of the result, worked out before it is made."""
+        text, old, new = (list(args) + [kwargs.get("old"), kwargs.get("new")])[:3]
+        if not (isinstance(text, str) and isinstance(old, str) and isinstance(new, str)):
+            return
+        times = text.count(old) if old else len(text) + 1
+        count = args[3] if len(args) > 3 else kwargs.get("count")
+        if isinstance(count, int) and count >= 0:
+            times = min(times, count)
+        check_size(len(text) + times * (len(new) - len(old)), "the replaced value")
+
+    def check_format(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A format string uses each value at most as often as it has places for one."""
+        check_args(args, kwargs)
+        if not args or not isinstance(args[0], str):
+            return
+        values = [*args[1:], *kwargs.values()]
+        for value in list(values):
+            if isinstance(value, Mapping):
+                values += list(value.values())
+        longest = max((len(str(v)) for v in values), default=0)
+        places = args[0].count("%") + args[0].count("{")
+        check_size(len(args[0]) + places * longest, "the formatted value")
+
+    def check_indent(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        check_args(args, kwargs)
+        text = args[0] if args else ""
+        width = args[1] if len(args) > 1 else kwargs.get("width", 4)
+        if isinstance(text, str):
+            step = len(width) if isinstance(width, str) else int(width or 0)
+            check_size(len(text) + (text.count("\n") + 1) * step, "the indented value")
+
+    def check_wordwrap(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        check_args(args, kwargs)
+        text = args[1] if len(args) > 1 else ""
+        wrap = args[4] if len(args) > 4 else kwargs.get("wrapstring")
+        if isinstance(text, str) and isinstance(wrap, str):
+            check_size(len(text) * (1 + len(wrap)), "the wrapped value")
 
     return BoundedSandbox
 
 
-def _checked(function: Any, check: Any) -> Any:
+def _joining(function: Any, check_size: Any) -> Any:
+    """The ``join`` filter, with the joined size worked out before joining."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> Any:
+        items = list(value)
+        if attribute is None:
+            check_size(
+                sum(len(str(i)) for i in items) + len(str(d)) * max(len(items) - 1, 0), "the joined value"
+            )
+        return function(eval_ctx, items, d, attribute)
+
+    return wrapper
+
+
+def _checked(function: Any, check: Any, after: Any = None) -> Any:
     import functools
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         check(args, kwargs)
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        return after(result) if after is not None else result
 
     return wrapper
 

@@ -27,7 +27,18 @@ from then on: ``key_id`` (the first 16 hex digits of HMAC-SHA256(key, "letterkit
 id")) and ``mac``: HMAC-SHA256, under a secret key kept outside this folder, of the record's
 fields other than ``hash`` and ``mac`` as compact sorted JSON (``hash`` then covers ``mac`` too).
 Anyone can recompute a hash; only someone with the key can make a ``mac``, so a history
-rewritten without the key no longer verifies.
+rewritten without the key no longer verifies. Once a history is kept with a key, every later
+record must carry a ``mac``: a record without one is a rewrite.
+
+``HEAD.json`` names the latest draft: ``number`` and ``hash`` (0 and null before the first
+draft), rewritten atomically after each save (and before it, so that it exists before the
+first record that relies on it). Records written since the history has a head carry
+``"head": true``, so a history whose records say so and which has no ``HEAD.json`` has lost it.
+A head naming a draft that is not there means drafts were deleted. In a keyed history the head
+also holds ``keyed_from`` (the first keyed draft), ``key_id`` and ``mac``: HMAC-SHA256, under
+the history key, of "letterkit history head" and a newline followed by the head's other fields
+as compact sorted JSON. A history from before heads (no ``HEAD.json``, no record with
+``"head"``) is read as it is and gets its head at its next save.
 
 A save writes ``.NNNN.pending.json`` (the record it is about to add), then ``NNNN.yaml``, then
 ``NNNN.json``, then removes the pending file. If a save is interrupted (a crash, a power cut),
@@ -79,7 +90,8 @@ _LETTER_NAME = re.compile(r"(\d{4,6})\.yaml")
 _PENDING_NAME = re.compile(r"\.(\d{4,6})\.pending\.json")
 _SET_ASIDE_NAME = re.compile(r"(\d{4,6})\.(?:yaml|json)\.interrupted-[0-9A-Z-]+")
 _REQUIRED = ("number", "event", "status", "role", "name", "note", "time", "content_sha256", "parent", "hash")
-_OPTIONAL = ("key_id", "mac")
+_OPTIONAL = ("key_id", "mac", "head")
+HEAD_FILE = "HEAD.json"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 
@@ -100,6 +112,8 @@ class Draft:
     hash: str
     key_id: str | None = None
     mac: str | None = None
+    head: bool | None = None
+    """True on records written since the history keeps ``HEAD.json`` (None on older ones)."""
 
     @property
     def short(self) -> str:
@@ -233,6 +247,8 @@ def _record_from(fields: Any, number: int) -> Draft:
             raise ValueError(f'"key_id" should be 16 hexadecimal digits, not {_shown(key_id)}')
         if not (isinstance(mac, str) and _HEX64.fullmatch(mac)):
             raise ValueError(f'"mac" should be 64 hexadecimal digits, not {_shown(mac)}')
+    if "head" in fields and fields["head"] is not True:
+        raise ValueError(f'"head" should be true, not {_shown(fields["head"])}')
     return Draft(**fields)
 
 
@@ -318,7 +334,15 @@ def draft_content(letter: str | os.PathLike[str], draft: Draft) -> bytes:
             f"{path}: draft {draft.number} was changed after it was saved (it no longer matches its "
             "record), so it cannot be trusted; restore it from a backup of the history folder"
         )
-    if draft.mac is not None:
+    if draft.mac is None:
+        head = _valid_head(folder)
+        if head is not None and head.keyed_from is not None and draft.number >= head.keyed_from:
+            raise HistoryError(
+                f"{record}: draft {draft.number}'s record has no key signature, though the history is kept "
+                f"with a key from draft {head.keyed_from}: it was rewritten without the key, so it cannot "
+                "be trusted; restore it from a backup"
+            )
+    else:
         key = _history_key()
         if key is not None and _key_id(key) == draft.key_id and not _mac_ok(key, draft):
             raise HistoryError(
@@ -326,6 +350,183 @@ def draft_content(letter: str | os.PathLike[str], draft: Draft) -> bytes:
                 "signature does not match), so it cannot be trusted; restore it from a backup"
             )
     return content
+
+
+# --------------------------------------------------------------------------- the head
+
+
+@dataclass(frozen=True)
+class Head:
+    """``HEAD.json``: the latest draft's number and hash, signed in a keyed history."""
+
+    number: int
+    hash: str | None
+    keyed_from: int | None = None
+    key_id: str | None = None
+    mac: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None or k == "hash"}
+
+
+_HEAD_DOMAIN = b"letterkit history head\n"
+
+
+def _head_mac(key: bytes, head: Head) -> str:
+    body = _HEAD_DOMAIN + _canonical(head.fields(), ("mac",))
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _head_from(fields: Any) -> Head:
+    """HEAD.json's fields as a Head, every type checked; ValueError says what is wrong."""
+    if not isinstance(fields, dict):
+        raise ValueError(f"it should hold named fields, not {_shown(fields)}")
+    known = ("number", "hash", "keyed_from", "key_id", "mac")
+    extra = sorted(str(k) for k in fields if k not in known)
+    if extra:
+        raise ValueError(f"it has fields letterkit does not know: {_names(extra)}")
+    missing = [k for k in ("number", "hash") if k not in fields]
+    if missing:
+        raise ValueError(f"it has no {_names(missing)}")
+    number, digest = fields["number"], fields["hash"]
+    if type(number) is not int or number < 0:
+        raise ValueError(f'"number" should be a whole number from 0 up, not {_shown(number)}')
+    if (number == 0) != (digest is None) or not (digest is None or _HEX64.fullmatch(str(digest))):
+        raise ValueError(f'"hash" should be 64 hexadecimal digits (null for no drafts), not {_shown(digest)}')
+    keyed = [k for k in ("keyed_from", "key_id", "mac") if k in fields]
+    if keyed and len(keyed) != 3:
+        raise ValueError('"keyed_from", "key_id" and "mac" come together, and one of them is missing')
+    if keyed:
+        if type(fields["keyed_from"]) is not int or fields["keyed_from"] < 1:
+            raise ValueError(
+                f'"keyed_from" should be a whole number from 1 up, not {_shown(fields["keyed_from"])}'
+            )
+        if not (isinstance(fields["key_id"], str) and _HEX16.fullmatch(fields["key_id"])):
+            raise ValueError(f'"key_id" should be 16 hexadecimal digits, not {_shown(fields["key_id"])}')
+        if not (isinstance(fields["mac"], str) and _HEX64.fullmatch(fields["mac"])):
+            raise ValueError(f'"mac" should be 64 hexadecimal digits, not {_shown(fields["mac"])}')
+    return Head(**fields)
+
+
+def read_head(letter: str | os.PathLike[str]) -> Head | None:
+    """The history's head (None if it has none: no history, or one from before heads)."""
+    path = history_dir(letter) / HEAD_FILE
+    try:
+        raw = read_bytes(path, what="history head", max_bytes=MAX_RECORD)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise HistoryError(
+            f"{path}: the history's head cannot be read ({error.strerror or error}); "
+            "restore it from a backup of the history folder"
+        ) from None
+    try:
+        return _head_from(json.loads(raw.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        detail = (
+            str(error)
+            if isinstance(error, ValueError)
+            and not isinstance(error, (UnicodeDecodeError, json.JSONDecodeError))
+            else "it is not valid JSON"
+        )
+        raise HistoryError(
+            f"{path}: the history's head is damaged ({detail}); restore it from a backup of the history folder"
+        ) from None
+
+
+def _write_head(folder: Path, latest: Draft | None, key: bytes | None, keyed_from: int | None) -> None:
+    head = Head(latest.number if latest else 0, latest.hash if latest else None)
+    if key is not None and keyed_from is not None:
+        head = Head(head.number, head.hash, keyed_from, _key_id(key))
+        head = Head(head.number, head.hash, keyed_from, head.key_id, _head_mac(key, head))
+    write_atomic(folder / HEAD_FILE, json.dumps(head.fields(), indent=2, sort_keys=True) + "\n")
+
+
+def _head_check(
+    folder: Path, head: Head | None, records: dict[int, Draft], top: int, key: bytes | None
+) -> tuple[list[str], list[str]]:
+    """What the head says about the records: (problems, notices).
+
+    ``records`` are the readable ones, ``top`` the highest record number in the folder.
+    """
+    path = folder / HEAD_FILE
+    problems: list[str] = []
+    notices: list[str] = []
+    marked = [n for n, d in sorted(records.items()) if d.head]
+    if head is None:
+        if marked:
+            problems.append(
+                f"{path}: the history's head is missing (deleted?), though the drafts from draft "
+                f"{marked[0]} on say the history keeps one, so the newest drafts may have been deleted "
+                "with it; restore the history folder from a backup"
+            )
+        elif records:
+            notices.append(
+                f"{path}: this history was kept by an earlier letterkit and has no head yet, so deleted "
+                "newest drafts would go unnoticed; the next save adds it"
+            )
+        return problems, notices
+    if head.number > top:
+        gone = f"draft {head.number}" if head.number == top + 1 else f"drafts {top + 1} to {head.number}"
+        problems.append(
+            f"{path}: the head names draft {head.number} ({(head.hash or '')[:SHORT]}) as the latest, but "
+            f"{gone} {'is' if head.number == top + 1 else 'are'} not in the history: deleted; restore "
+            f"{'it' if head.number == top + 1 else 'them'} from a backup of the history folder"
+        )
+    elif head.number < top:
+        newest = records.get(top)
+        interrupted = head.number == top - 1 and newest is not None and newest.parent == head.hash
+        if interrupted:
+            notices.append(
+                f"{path}: a save of draft {top} was interrupted before the head was updated; "
+                "the next save updates it"
+            )
+        else:
+            problems.append(
+                f"{path}: the head names draft {head.number} as the latest, but the drafts go to {top}: "
+                "the head was put back from an older copy, or drafts were added without letterkit"
+            )
+    else:
+        latest = records.get(top)
+        if latest is not None and latest.hash != head.hash:
+            problems.append(
+                f"{path}: the head names draft {top} with the hash {(head.hash or '')[:SHORT]}, but that "
+                f"draft's record has {latest.short}: the record (or the head) was rewritten"
+            )
+    signed = [n for n, d in sorted(records.items()) if d.mac is not None]
+    if head.mac is None:
+        if signed and head.number >= signed[0]:
+            problems.append(
+                f"{path}: the head has no key signature, though the history is kept with a key from "
+                f"draft {signed[0]}: it was rewritten without the key"
+            )
+        return problems, notices
+    assert head.keyed_from is not None
+    unsigned = [n for n, d in sorted(records.items()) if n >= head.keyed_from and d.mac is None]
+    if unsigned and (not signed or unsigned[0] < signed[0]):
+        which = f"draft {unsigned[0]}" if len(unsigned) == 1 else f"drafts {unsigned[0]} to {unsigned[-1]}"
+        problems.append(
+            f"{folder}: {which} {'has' if len(unsigned) == 1 else 'have'} no key signature, though the "
+            f"head says the history is kept with a key from draft {head.keyed_from}: "
+            f"{'it was' if len(unsigned) == 1 else 'they were'} rewritten without the key"
+        )
+    if (
+        key is not None
+        and head.key_id == _key_id(key)
+        and not hmac.compare_digest(_head_mac(key, head), head.mac)
+    ):
+        problems.append(
+            f"{path}: the head was rewritten without the history key (its key signature does not match)"
+        )
+    return problems, notices
+
+
+def _valid_head(folder: Path) -> Head | None:
+    """The head if it can be read (``verify`` reports a damaged one)."""
+    try:
+        return read_head(folder.with_name(folder.name.removesuffix(".drafts")))
+    except HistoryError:
+        return None
 
 
 def _mac_ok(key: bytes, draft: Draft) -> bool:
@@ -492,11 +693,13 @@ def recover(letter: str | os.PathLike[str]) -> list[str]:
 # --------------------------------------------------------------------------- saving
 
 
-def _signing_key(folder: Path, history: list[Draft], keyed: bool) -> bytes | None:
+def _signing_key(folder: Path, history: list[Draft], head: Head | None, keyed: bool) -> bytes | None:
     """The key for the next record: None for a plain history; created when first asked for."""
     from letterkit.review.redact import load_key
 
-    signed = [d for d in history if d.mac is not None]
+    signed = [d.key_id for d in history if d.mac is not None]
+    if head is not None and head.key_id is not None:
+        signed.append(head.key_id)
     if not signed:
         if not keyed:
             return None
@@ -509,7 +712,7 @@ def _signing_key(folder: Path, history: list[Draft], keyed: bool) -> bytes | Non
             f"({key_path()}), so no draft can be added; copy the key file there (or set "
             "LETTERKIT_CONFIG_DIR to the folder that holds it) and save again"
         )
-    if _key_id(key) != signed[-1].key_id:
+    if _key_id(key) != signed[-1]:
         raise HistoryKeyError(
             f"{key_path()}: is not the key this history was kept with, so no draft can be added; "
             "use the key it was kept with (set LETTERKIT_CONFIG_DIR to the folder that holds it)"
@@ -563,6 +766,7 @@ def save(
                 write_atomic(folder / "FORMAT.txt", FORMAT_TEXT)
             history = drafts(path)
             latest = history[-1] if history else None
+            head = _head_before_saving(folder, path, history)
             digest = hashlib.sha256(content).hexdigest()
             if latest and latest.content_sha256 == digest:
                 return SaveResult(
@@ -571,7 +775,10 @@ def save(
                     f"No change since draft {latest.number} ({latest.short}); nothing saved.",
                     notices,
                 )
-            key = _signing_key(folder, history, keyed)
+            key = _signing_key(folder, history, head, keyed)
+            keyed_from = _keyed_from(history, head)
+            if key is not None and keyed_from is None:
+                keyed_from = (latest.number if latest else 0) + 1
             status = parsed.status
             reopened = bool(latest and latest.status == "final" and status == "final")
             if reopened:
@@ -595,6 +802,7 @@ def save(
                 "time": time or _now(),
                 "content_sha256": digest,
                 "parent": latest.hash if latest else None,
+                "head": True,
             }
             if key is not None:
                 fields["key_id"] = _key_id(key)
@@ -602,6 +810,7 @@ def save(
             fields["hash"] = _record_hash(fields)
             draft = Draft(**fields)
             _commit(folder, draft, content, path if reopened else None)
+            _write_head(folder, draft, key, keyed_from)
     except Timeout:
         raise HistoryError(f"{folder}: another save is in progress; try again in a moment") from None
     what = f"status {latest.status} → {status}" if latest and event == "status" else "saved"
@@ -609,9 +818,46 @@ def save(
         what += (
             ": the letter was final, so this change starts a new draft (status set back to draft in the file)"
         )
-    if key is not None and not any(d.mac for d in history):
+    if key is not None and keyed_from == draft.number:
         what += f", and the history is kept with a key from now on (the key is {key_path()})"
     return SaveResult(draft, True, f"Draft {draft.number} ({draft.short}) {what}.", notices)
+
+
+def _keyed_from(history: list[Draft], head: Head | None) -> int | None:
+    if head is not None and head.keyed_from is not None:
+        return head.keyed_from
+    return next((d.number for d in history if d.mac is not None), None)
+
+
+def _head_before_saving(folder: Path, letter: Path, history: list[Draft]) -> Head | None:
+    """The head, checked: a save never adds to a history that has lost drafts or been rewritten
+    without its key (it would hide it). A history without a head gets one now, naming its latest
+    draft, so that it exists before the first record that says so."""
+    head = read_head(letter)
+    records = {d.number: d for d in history}
+    top = max(records, default=0)
+    problems, _ = _head_check(folder, head, records, top, _history_key())
+    keyed_from = _keyed_from(history, head)
+    if keyed_from is not None:
+        unsigned = [d.number for d in history if d.number >= keyed_from and d.mac is None]
+        if unsigned:
+            problems.append(
+                f"{folder}: draft {unsigned[0]} has no key signature, though the history is kept with a "
+                f"key from draft {keyed_from}: it was rewritten without the key"
+            )
+    if problems:
+        raise HistoryError(
+            f"{problems[0]}. Nothing was saved: a new draft would hide it (letterkit draft verify "
+            "lists everything that is wrong)"
+        )
+    latest = history[-1] if history else None
+    if head is None or head.number != top:
+        key = _history_key() if keyed_from is not None else None
+        signed_with = [d.key_id for d in history if d.mac is not None] + [head.key_id if head else None]
+        if keyed_from is None or (key is not None and _key_id(key) in signed_with):
+            _write_head(folder, latest, key, keyed_from)
+            head = read_head(letter)
+    return head
 
 
 def _commit(folder: Path, draft: Draft, content: bytes, rewrite: Path | None) -> None:
@@ -671,6 +917,15 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                 "record is in the history (deleted or moved?); restore them from a backup"
             )
     key = _history_key()
+    head: Head | None = None
+    try:
+        head = read_head(letter)
+    except HistoryError as error:
+        problems.append(str(error))
+    else:
+        found, noted = _head_check(folder, head, readable, top, key)
+        problems += found
+        notices += noted
     keyed_from: int | None = None
     key_ids: set[str] = set()
     previous: Draft | None = None
@@ -714,6 +969,9 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                     "(its key signature does not match)"
                 )
         previous = draft
+    if head is not None and head.keyed_from is not None:
+        keyed_from = min(keyed_from or head.keyed_from, head.keyed_from)
+        key_ids.add(head.key_id or "")
     keyed: Literal["no", "checked", "unchecked"] = "no"
     if keyed_from is not None:
         keyed = "checked"
@@ -759,7 +1017,7 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                 f"{item.letter}: a saved letter with no record ({item.why}: was its record deleted?); "
                 "the next save sets it aside"
             )
-    known = {"FORMAT.txt", ".lock"}
+    known = {"FORMAT.txt", ".lock", HEAD_FILE}
     for name in names:
         path = folder / name
         if name in known or _RECORD_NAME.fullmatch(name) or _LETTER_NAME.fullmatch(name):

@@ -81,19 +81,29 @@ def letter_in_progress() -> type[BaseModel]:
 
 def shape_problems(data: Any, name: str = "<letter>") -> list[Problem]:
     """What makes ``data`` not a letter at all (wrong types, unknown fields), in plain words."""
-    if not isinstance(data, Mapping):
-        return [Problem(name, None, "", "is not a letter — a letter is a mapping of fields")]
+    from letterkit.model.loading import check_data
+
+    try:
+        check_data(data, name)  # the file limits, before any validation
+    except LetterFileError as error:
+        return [error.problem]
     try:
         letter_in_progress().model_validate(dict(data))
     except ValidationError as error:
         bad = {_path(e["loc"]) for e in error.errors(include_url=False)}
         plain = problems(data, name)
-        found = [p for p in plain if p.path in bad or any(p.path.startswith(b + ".") for b in bad)]
+        found = [p for p in plain if _within(p.path, bad)]
         return found or [
             Problem(name, None, _path(e["loc"]), str(e["msg"]).lower())
             for e in error.errors(include_url=False)
         ]
     return []
+
+
+def _within(path: str, paths: set[str]) -> bool:
+    """Whether ``path`` is one of ``paths`` or inside one (``a.b[0].c`` is inside ``a.b[0]``):
+    a look-up per dot, so that checking every problem stays linear."""
+    return path in paths or any(path[:index] in paths for index, char in enumerate(path) if char == ".")
 
 
 def _path(loc: tuple[Any, ...]) -> str:

@@ -26,6 +26,8 @@ MAX_DEPTH = 12
 """Deepest nesting accepted; a letter needs four levels."""
 MAX_ITEMS = 1000
 """Longest list or mapping accepted."""
+MAX_VALUES = 100_000
+"""Most values (texts, numbers, lists, mappings) in one letter held as data; a letter has hundreds."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 _MAX_FLOW_DEPTH = 100
@@ -295,7 +297,13 @@ def placeholder_problems(source: Source) -> list[Problem]:
 
 
 def load_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> LetterModel:
-    """Read, parse and validate one letter file."""
+    """Read, parse and validate one letter file (a letter held as data: ``from_data``)."""
+    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
+        raise LetterFileError(
+            "<path>",
+            f"a letter file's path is text, not {_kind_of_value(path).split(' (')[0]}; "
+            "for a letter held as data use letterkit.from_data",
+        )
     name = os.fspath(path)
     return load_source(parse(read_text(name, max_bytes), name))
 
@@ -305,11 +313,81 @@ def load_text(text: str, name: str = "<text>", *, allow_placeholders: bool = Fal
     return load_source(parse(text, name), allow_placeholders=allow_placeholders)
 
 
-def load_data(data: Mapping[str, Any], name: str = "<data>") -> LetterModel:
-    """Validate a letter held as a dict (e.g. from a web form or JSON body)."""
-    if not isinstance(data, Mapping):
-        raise LetterFileError(name, "is not a letter — a letter is a mapping of fields")
+def from_data(data: Mapping[str, object], name: str = "<data>") -> LetterModel:
+    """A validated letter from data already parsed (a JSON body, a web form): never a path.
+
+    The file limits apply first (``check_data``); anything but a mapping of fields is a
+    ``LetterFileError``.
+    """
+    check_data(data, name)
     return load_source(Source(name, dict(data)))
+
+
+load_data = from_data
+"""The earlier name of ``from_data``."""
+
+
+def _kind_of_value(value: Any) -> str:
+    if isinstance(value, (str, bytes, bytearray)):
+        return "text (a file name is read only by load, never from data)"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__}"
+
+
+def check_data(data: Any, name: str = "<data>") -> None:
+    """Refuse data no letter file could hold, before any validation and in time linear in its
+    size: not a mapping, nesting deeper than ``MAX_DEPTH``, a list or mapping over
+    ``MAX_ITEMS``, more than ``MAX_VALUES`` values or ``MAX_BYTES`` characters of text in all,
+    a control character in a text. Raises ``LetterFileError`` naming the field."""
+    if not isinstance(data, Mapping):
+        raise LetterFileError(
+            name,
+            f"a letter is a mapping of fields (a JSON object), not {_kind_of_value(data)}",
+        )
+    values = text = 0
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise LetterFileError(name, f"holds more than {MAX_VALUES:,} values; a letter has a few hundred")
+        if len(path) > MAX_DEPTH:
+            raise LetterFileError(name, f"is nested more than {MAX_DEPTH} levels deep", None, dotted(path))
+        if isinstance(value, str):
+            text += len(value)
+            if text > MAX_BYTES:
+                raise LetterFileError(
+                    name,
+                    f"holds more than {MAX_BYTES:,} characters of text, too much for a letter (a real letter holds a few thousand)",
+                )
+            if bad := _CONTROL.search(value):
+                raise LetterFileError(
+                    name,
+                    f"contains an invisible control character (U+{ord(bad.group()):04X}) — delete it",
+                    None,
+                    dotted(path) or "letter",
+                )
+        elif isinstance(value, Mapping):
+            if len(value) > MAX_ITEMS:
+                raise LetterFileError(
+                    name, f"has more than {MAX_ITEMS} fields in one place", None, dotted(path)
+                )
+            stack.extend(
+                (item, path + (key if isinstance(key, str | int) else str(key),))
+                for key, item in value.items()
+            )
+        elif isinstance(value, list | tuple):
+            if len(value) > MAX_ITEMS:
+                raise LetterFileError(
+                    name,
+                    f"has a list of {len(value)} items; at most {MAX_ITEMS} are allowed",
+                    None,
+                    dotted(path),
+                )
+            stack.extend((item, path + (index,)) for index, item in enumerate(value))
 
 
 SYNONYMS = {"price": "cost", "costs": "cost", "cost_of_coping": "cost"}

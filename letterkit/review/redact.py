@@ -293,7 +293,7 @@ _YEAR_WORDS = r"(?P<year>\d{4}|'?\d{2})"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+(?:the[ \t]+)?)?"
 _DATE_WORDS_RE = re.compile(
     rf"(?i)(?<!{_W}){_WEEKDAY}(?:"
-    rf"{_DAY}[ \t]+(?:of[ \t]+)?(?P<month>{_MONTHS_ALT})\.?"
+    rf"(?:the[ \t]+)?{_DAY}[ \t]+(?:of[ \t]+)?(?P<month>{_MONTHS_ALT})\.?"
     rf"|(?P<month2>{_MONTHS_ALT})\.?[ \t]+(?:the[ \t]+)?{_DAY2})"
     rf"(?:,?[ \t]+{_YEAR_WORDS})?(?!{_W})"
 )
@@ -302,7 +302,7 @@ _DATE_NUMBERS_RE = re.compile(
     r"|(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2}))(?![\d/.\-]?\d)(?!\w)"
 )
 _DOB_CONTEXT = re.compile(
-    r"(?i)(?:\bdate[ \t]+of[ \t]+birth|\bd\.?o\.?b\b\.?|\bborn(?:[ \t]+on)?)[ \t]*:?[ \t]*$"
+    r"(?i)(?:\bdate[ \t]+of[ \t]+birth|\bd\.?o\.?b\b\.?|\bborn(?:[ \t]+on)?(?:[ \t]+the)?)[ \t]*:?[ \t]*$"
 )
 
 # The name finder's context.
@@ -320,6 +320,14 @@ _TITLE_BEFORE = re.compile(r"(?<![^\W_])([A-Za-z]{2,13})\.?[ \t]{1,2}$")
 _PRONOUN_AFTER = re.compile(
     r"^[ \t]+(?:you|we|I|they|he|she|it|this|that|there|your|our|my|his|her|their|me|us|them)(?![^\W_])"
 )
+# Identifiers split across a line (a hard wrap) or with unusual separators: a line break next
+# to a digit, "@" or "." is taken out, any other becomes a space; between two digits, spaces
+# and one separator are taken out ("943 476⏎5919", "07700/900123", "peter.hale@⏎example.com").
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)(?:[ \t]{1,3}|[ \t]?[-./][ \t]?)(?=\d)")
+_GLUE = frozenset("0123456789@.")
+_HANDLE = re.compile(r"(?<![\w@.+-])@([^\W_][\w]{1,29})(?![\w@])")
+_QUESTION_BEFORE = re.compile(r"(?:^|[.!?:;,\u2014\u2013\-\"'(\u201c\u2018]|\n)[ \t\"'\u201c\u2018]*$")
 _GAP_BEFORE = re.compile(r"[\s\"'(\[{*_\u201c]+$")
 _LIST_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])$")
 
@@ -484,6 +492,14 @@ class Pseudonymiser:
         finds: list[_Find] = []
         doubts: list[tuple[int, int, Kept]] = []
         self._identifiers(folded, finds, doubts, where)
+        joined = _joined(folded)
+        if joined is not None:
+            view, at = joined
+            more: list[_Find] = []
+            self._identifiers(view, more, [], where)
+            for find in more:  # back to the folded text's places
+                finds.append(_Find(at[find.start], at[find.end - 1] + 1, find.kind, find.replacement))
+        self._handles(folded, finds)
         self._names(folded, finds, doubts, where)
         chosen = _choose(finds)
         taken = [(f.start, f.end) for f in chosen]
@@ -617,6 +633,18 @@ class Pseudonymiser:
                     offset += len(part) + 1
         return hits
 
+    def _handles(self, text: str, finds: list[_Find]) -> None:
+        """Social media handles made of a listed name (``@GwenJones``, ``@gwen_jones77``)."""
+        if not self.tokens:
+            return
+        for match in _HANDLE.finditer(text):
+            parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", match.group(1))
+            words = [self.tokens[p.lower()].pseudonym for p in parts if p.lower() in self.tokens]
+            if words:
+                finds.append(_Find(match.start(), match.end(), NAMES, "@" + "".join(words)))
+            elif any(token in match.group(1).lower() for token in self.tokens if len(token) > 3):
+                finds.append(_Find(match.start(), match.end(), NAMES, "[handle removed]"))
+
     def _lookup(self, key: str) -> str | None:
         if key in self.tokens:
             return key
@@ -662,9 +690,15 @@ class Pseudonymiser:
             _YEAR_AFTER.match(text, end, end + 8) or _MONTH_BEFORE.search(text, max(0, start - 12), start)
         ):
             return "part of a date, read as the month"
+        after = text[end : end + 12]
+        if (
+            token.alone
+            and _PRONOUN_AFTER.match(after)
+            and _QUESTION_BEFORE.search(text, max(0, start - 8), start)
+        ):
+            return 'before a pronoun where a question starts ("Will you…"), read as the everyday word'
         if not _sentence_start(text, start):
             return None
-        after = text[end : end + 12]
         if after.startswith("'s") or after.startswith("'S"):
             return None
         if token.alone and not _PRONOUN_AFTER.match(after):
@@ -690,6 +724,35 @@ class Pseudonymiser:
             out.append(letter)
             first = False
         return "".join(out)
+
+
+def _joined(text: str) -> tuple[str, list[int]] | None:
+    """``text`` with identifiers split across lines or by separators joined up, and where each
+    of its characters is in ``text``; None when nothing needs joining."""
+    cuts: list[tuple[int, int, str]] = []
+    for match in _LINE_BREAK.finditer(text):
+        start, end = match.span()
+        if start == 0 or end == len(text) or text[end] == "\n":
+            continue  # a paragraph break, or the text's edge, joins nothing
+        glued = text[start - 1] in _GLUE or text[end] in _GLUE
+        cuts.append((start, end, "" if glued else " "))
+    cuts += [(m.start(), m.end(), "") for m in _BETWEEN_DIGITS.finditer(text)]
+    if not cuts:
+        return None
+    out: list[str] = []
+    where: list[int] = []
+    done = 0
+    for start, end, put in sorted(cuts):
+        if start < done:
+            continue
+        out.append(text[done:start])
+        where.extend(range(done, start))
+        out.append(put)
+        where.extend([start] * len(put))
+        done = end
+    out.append(text[done:])
+    where.extend(range(done, len(text)))
+    return "".join(out), where
 
 
 def _adjacent(text: str, left: _Hit, right: _Hit) -> bool:

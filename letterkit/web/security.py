@@ -30,6 +30,24 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+MIN_TOKEN = 20
+"""Shortest sign-in token accepted (a fresh one is 32 characters)."""
+
+
+def check_token(token: str) -> str:
+    """The token, if it is long and varied enough to keep the letters private; else an OptionsError."""
+    from letterkit.errors import OptionsError
+
+    if len(token) < MIN_TOKEN or len(set(token)) < 8:
+        raise OptionsError(
+            f"LETTERKIT_TOKEN is too weak to keep the letters private (it needs at least {MIN_TOKEN} "
+            "characters, not all alike); make one with: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(24))'",
+            "token",
+        )
+    return token
+
+
 COOKIE = "letterkit_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC = ("/static/",)

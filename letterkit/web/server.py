@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from letterkit.errors import LetterkitError, OptionsError
+from letterkit.web.security import check_token
 from letterkit.web.site import LOCAL_HOSTS
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def run(
             f"{host}: serving letters to other machines needs --allow-remote (and a network you trust)",
             "host",
         )
-    token = token or os.environ.get("LETTERKIT_TOKEN") or secrets.token_urlsafe(24)
+    token = check_token(token or os.environ.get("LETTERKIT_TOKEN") or secrets.token_urlsafe(24))
     app = create_app(os.fspath(folder), token, host=host, port=port)
     sock = _listen(host, port)
     config = uvicorn.Config(

@@ -305,6 +305,8 @@ def write(document: Document) -> bytes:
 
 
 LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_ATTACHMENTS = 16
+"""Most attachments ``extract`` looks at; letterkit's archival PDFs carry one."""
 LETTER_MEDIA_TYPES = {
     "application/octet-stream",  # what WeasyPrint records
     "application/yaml",
@@ -331,8 +333,12 @@ def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
 
     problems: list[str] = []
     try:
-        embedded = list(PdfReader(io.BytesIO(pdf)).attachment_list)
-        for item in embedded:
+        for count, item in enumerate(PdfReader(io.BytesIO(pdf)).attachment_list, 1):
+            if count > MAX_ATTACHMENTS:  # each may be parsed as a letter: the work is bounded
+                raise RenderError(
+                    f"{name}: has more than {MAX_ATTACHMENTS} attachments, so it is not an archival PDF "
+                    "from letterkit (those carry one, the letter); nothing was extracted"
+                )
             filename = str(item.name)
             if not filename.lower().endswith(LETTER_SUFFIXES):
                 problems.append(f"{filename!r} is not named like a letter file")
@@ -351,6 +357,8 @@ def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
                 problems.append(f"{filename!r} is not a valid letter")
                 continue
             return filename, data
+    except RenderError:
+        raise
     except Exception as error:  # pypdf raises many kinds on a damaged file
         raise RenderError(f"{name}: is not a readable PDF, or its attachment is damaged ({error})") from None
     if problems:
