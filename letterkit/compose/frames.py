@@ -162,7 +162,7 @@ def frame(role: Role, value: str, person: Person = Person(), *, frozen: bool = F
         if kind == "clause":
             return done("It can feel as if ", words)
         if kind == "adjective" and shape.items == ("adjective",):
-            return done("Other people can seem ", words)
+            return done("To you, other people can seem ", words)
         if described:
             lead = (
                 "You tend to experience the people around you as "
