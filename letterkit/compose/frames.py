@@ -92,8 +92,8 @@ class Framed:
 def join_list(text: str) -> str:
     """'exhaustion, little time with family' → 'exhaustion and little time with family'."""
     items = [text[s:e].strip() for s, e in split_items(text)]
-    if len(items) < 2 or re.search(r"\b(?:and|or)\b", items[-1].split(" ")[0]):
-        return text
+    if len(items) < 2 or re.search(r"\b(?:and|or)\b", items[-1]):
+        return text  # "tiredness, low mood and worry …" is joined already
     if any(re.match(r"(?i)(?:and|or)\b", item) for item in items):
         return text
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -161,8 +161,8 @@ def frame(role: Role, value: str, person: Person = Person(), *, frozen: bool = F
     if role == "other":
         if kind == "clause":
             return done("It can feel as if ", words)
-        if kind == "adjective" and shape.items == ("adjective",):
-            return done("To you, other people can seem ", words)
+        if kind == "adjective" and shape.items == ("adjective",) and tokens(words)[0].low in ADVERBS:
+            return done("To you, other people can seem ", words)  # "too busy to notice you"
         if described:
             lead = (
                 "You tend to experience the people around you as "

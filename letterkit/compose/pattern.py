@@ -156,7 +156,7 @@ def compose_pattern(
         not short
         and open_self
         and not self_frame.quoted
-        and self_frame.before.startswith("You often see yourself as")
+        and self_frame.before in ("You often see yourself as ", "You often feel ")
         and not other_frame.quoted
         and other_frame.before.startswith(("You tend to experience", "It can feel as if"))
     )

@@ -73,8 +73,8 @@ ADVERBS = frozenset(
 CONJUNCTIONS = frozenset("and or but nor yet so then".split())
 RELATIVES = frozenset("who whom whose which that where".split())
 _OBJECT_STARTS = frozenset(
-    "what how who whom whatever everyone everybody people them him her me us it the a an "
-    "their his my your our this that these those up out off away back down".split()
+    "what how who whom whatever everyone everybody people them him her me us the a an "
+    "their his my your our up out off away back down".split()
 )
 _PARTICLES = frozenset("up out off away back down at over into through on".split())
 _MASS_ENDINGS = re.compile(
@@ -454,6 +454,8 @@ def analyse(value: str) -> PhraseShape:
     first = text.lstrip("‘“\"'*_([")[:1]
     upper = bool(first) and (first.isupper() or first.isdigit())
     ends = bool(_TERMINAL.search(text))
+    if first and not (first.isalnum() or first in "‘“\"'([*_"):
+        return PhraseShape("unknown", None, upper, ends)  # "# heading", "<script>": not a phrase
     body = _TERMINAL.sub("", text).strip()
     parts = [body[s:e].strip() for s, e in split_items(body)]
     kinds = [_item_kind(p) for p in parts]
