@@ -36,7 +36,16 @@ def parse(sentences: Sequence[str]) -> list[Parse]:
     texts = [plain(s) for s in sentences]
     env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     run = subprocess.run(
-        [LINK_PARSER, "en", "-null=0", "-graphics=0", "-verbosity=1", "-echo=1", "-limit=1000", "-timeout=20"],
+        [
+            LINK_PARSER,
+            "en",
+            "-null=0",
+            "-graphics=0",
+            "-verbosity=1",
+            "-echo=1",
+            "-limit=1000",
+            "-timeout=20",
+        ],
         input="\n".join(texts) + "\n",
         capture_output=True,
         text=True,

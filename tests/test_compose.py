@@ -435,6 +435,8 @@ NASTY = [
     "{# comment #}",
     "back\\slash",
 ]
+
+
 def _blocks(counts: Counter[str]) -> Counter[str]:
     """Tags other than paragraphs: how many paragraphs a field makes depends on the frame its
     shape takes (a phrase no frame fits is quoted in a sentence of its own), not on markup."""

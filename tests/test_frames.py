@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from grammar import LINK_PARSER, parse, plain
+from grammar import LINK_PARSER, parse
 
 import letterkit.api as api
 from letterkit import compose
@@ -72,7 +72,9 @@ def test_each_phrase_is_framed_in_the_second_person(entry: dict[str, Any]) -> No
         assert not left, sentence
 
 
-@pytest.mark.skipif(LINK_PARSER is None, reason="link-grammar is not installed (scripts/system-deps.sh --test)")
+@pytest.mark.skipif(
+    LINK_PARSER is None, reason="link-grammar is not installed (scripts/system-deps.sh --test)"
+)
 def test_every_framed_sentence_has_a_complete_parse() -> None:
     sentences = [framed(e) for e in ENTRIES]
     checked = []
@@ -87,7 +89,9 @@ def test_every_framed_sentence_has_a_complete_parse() -> None:
     assert not failed, failed
 
 
-@pytest.mark.skipif(LINK_PARSER is None, reason="link-grammar is not installed (scripts/system-deps.sh --test)")
+@pytest.mark.skipif(
+    LINK_PARSER is None, reason="link-grammar is not installed (scripts/system-deps.sh --test)"
+)
 def test_the_parser_refuses_the_broken_sentences_of_the_issue() -> None:
     """The check can fail: these are the sentences the issue quotes, or the ones it was about."""
     broken = [
@@ -138,7 +142,9 @@ def test_second_person_changes_only_the_patients_pronouns(text: str, pronouns: A
 def test_where_no_frame_fits_the_words_are_quoted_after_a_neutral_lead_in() -> None:
     result = frame("cost", "mornings lost, and your father worried")
     assert result.quoted
-    assert result.sentence == "What it has cost you, in a few words: ‘mornings lost, and your father worried’."
+    assert (
+        result.sentence == "What it has cost you, in a few words: ‘mornings lost, and your father worried’."
+    )
 
 
 def test_the_patients_own_words_are_never_changed() -> None:
@@ -164,7 +170,9 @@ BROKEN = (
 )
 
 
-@pytest.mark.parametrize("name", ["issue20-marcus.yaml", "issue20-zoe-formulation.yaml", "issue20-zoe-goodbye.yaml"])
+@pytest.mark.parametrize(
+    "name", ["issue20-marcus.yaml", "issue20-zoe-formulation.yaml", "issue20-zoe-goodbye.yaml"]
+)
 @pytest.mark.parametrize("style", ["standard", "large-print", "easy-read"])
 def test_none_of_the_broken_sentences_can_be_produced(name: str, style: str) -> None:
     text = " ".join(md(api.load(LETTERS / name), style).split())

@@ -82,7 +82,10 @@ def test_every_sentence_with_a_self_or_other_phrase_speaks_to_the_patient(notes:
     pattern = section(md(notes), "The pattern we have been working on")
     parts = [notes.ipaf.self_.strip(), notes.ipaf.other.strip()]
     carrying = [
-        s for p in pattern.split("\n\n") for s in sentences(p) if any(part.lower() in s.lower() for part in parts)
+        s
+        for p in pattern.split("\n\n")
+        for s in sentences(p)
+        if any(part.lower() in s.lower() for part in parts)
     ]
     assert len(carrying) >= 1
     for sentence in carrying:
@@ -315,7 +318,9 @@ def test_coping_is_a_two_part_item_without_a_label() -> None:
         in jordan
     )
     ada = section(md(api.load(LETTERS / "notes-ada.yaml")), "How you have coped, and what it has cost you")
-    assert "- You have coped by working twice as hard as anyone else, and the cost has been exhaustion." in ada
+    assert (
+        "- You have coped by working twice as hard as anyone else, and the cost has been exhaustion." in ada
+    )
 
 
 @pytest.mark.parametrize(
@@ -349,7 +354,9 @@ def test_the_closing_is_apart_from_the_patients_comments() -> None:
 
 def test_easy_read_coping_is_two_short_sentences() -> None:
     text = md(api.load(LETTERS / "notes-jordan.yaml"), "easy-read")
-    assert "- You have coped by working late, keeping busy.\n\n    The cost has been rows with Dana.\n" in text
+    assert (
+        "- You have coped by working late, keeping busy.\n\n    The cost has been rows with Dana.\n" in text
+    )
 
 
 def test_easy_read_keeps_list_items_whole() -> None:

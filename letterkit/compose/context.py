@@ -85,7 +85,12 @@ def person_of(letter: LetterBase) -> Person:
     inferred from phrases that can only be about them), their names, the people named."""
     ipaf = letter.ipaf
     pronouns = pronouns_of(letter.patient.pronouns) or infer_pronouns(
-        [ipaf.self_, ipaf.reversal or "", ipaf.internalised or "", *(c.strategy for c in letter.coping_strategies)]
+        [
+            ipaf.self_,
+            ipaf.reversal or "",
+            ipaf.internalised or "",
+            *(c.strategy for c in letter.coping_strategies),
+        ]
     )
     names = {w.lower() for n in (letter.patient.name, letter.patient.preferred_name or "") for w in n.split()}
     people = {w.lower() for p in letter.people for w in p.split()}
@@ -259,7 +264,9 @@ def composed_passages(ctx: RenderContext) -> tuple[Passage, ...]:
     short = get_style(ctx.style).sentence_per_line
     person = person_of(letter)
     frozen = ctx.patients_own
-    out = [compose_pattern(letter.ipaf, block, _letter_text(letter), short=short, person=person, frozen=frozen)]
+    out = [
+        compose_pattern(letter.ipaf, block, _letter_text(letter), short=short, person=person, frozen=frozen)
+    ]
     out.append(_referral(letter, block, person, frozen))
 
     def item_block(path: tuple[str | int, ...], value: str, indent: str) -> str:

@@ -22,10 +22,12 @@ from letterkit.compose.escaping import md_block
 from letterkit.compose.phrases import (
     ADVERBS,
     PEOPLE_WORDS,
+    UNKNOWN,
     Person,
     PhraseShape,
     analyse,
     article,
+    is_adjunct,
     lower_first,
     second_person,
     split_items,
@@ -42,7 +44,9 @@ _TENTATIVE = re.compile(
     r"(?i)\b(?:turns?|turned|turning|flips?|swaps?|switch(?:es)?)\s+(?:a)?round\b|\breverses?\b"
     r"|^\W*(?:sometimes|at times|perhaps|maybe)\b"
 )
-_HEDGED = re.compile(r"(?i)^\W*(?:perhaps|maybe|it may|it might|it could|possibly)\b|\b(?:may|might|perhaps)\b")
+_HEDGED = re.compile(
+    r"(?i)^\W*(?:perhaps|maybe|it may|it might|it could|possibly)\b|\b(?:may|might|perhaps)\b"
+)
 
 FALLBACK: dict[Role, str] = {
     "self": "How you often see yourself, in a few words: ",
@@ -94,7 +98,7 @@ def join_list(text: str) -> str:
     items = [text[s:e].strip() for s, e in split_items(text)]
     if len(items) < 2 or re.search(r"\b(?:and|or)\b", items[-1]):
         return text  # "tiredness, low mood and worry …" is joined already
-    if any(re.match(r"(?i)(?:and|or)\b", item) for item in items):
+    if any(re.match(r"(?i)(?:and|or)\b", item) for item in items) or any(map(is_adjunct, items[1:])):
         return text
     return ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -115,10 +119,18 @@ def _capital(text: str) -> str:
 
 def _people_head(text: str) -> bool:
     toks = tokens(text)
-    return bool(toks) and toks[0].low in PEOPLE_WORDS - {"everyone", "everybody", "nobody", "someone", "somebody", "anyone", "noone"}
+    return bool(toks) and toks[0].low in PEOPLE_WORDS - {
+        "everyone",
+        "everybody",
+        "nobody",
+        "someone",
+        "somebody",
+        "anyone",
+        "noone",
+    }
 
 
-def frame(role: Role, value: str, person: Person = Person(), *, frozen: bool = False) -> Framed:
+def frame(role: Role, value: str, person: Person = UNKNOWN, *, frozen: bool = False) -> Framed:
     """``value`` framed for ``role``. ``frozen``: the words are the patient's own and are
     never changed (if they need changing to fit a frame, they are quoted instead)."""
     shape = analyse(value)
@@ -214,9 +226,11 @@ def frame(role: Role, value: str, person: Person = Person(), *, frozen: bool = F
         return fallback(role, original, shape)
     if role == "strategy":
         if kind == "clause":
-            return Framed(role, "", _capital(words), "", words != original, False, not had_stop, shape) if not (
-                frozen and words != original
-            ) else fallback(role, original, shape)
+            return (
+                Framed(role, "", _capital(words), "", words != original, False, not had_stop, shape)
+                if not (frozen and words != original)
+                else fallback(role, original, shape)
+            )
         if kind == "ing" or (kind == "list" and items <= {"ing"}):
             return done("You have coped by ", words)
         if kind == "verb" and shape.verb_form in ("VB", "VBZ"):
@@ -262,7 +276,7 @@ def _ends(text: str) -> bool:
 
 
 def _subject_verb(subject: str, adverb: str, words: str, shape: PhraseShape) -> tuple[str, str]:
-    """"You often" + "put yourself last" (the verb in its base form, after "you"; a phrase
+    """ "You often" + "put yourself last" (the verb in its base form, after "you"; a phrase
     with an adverb of its own keeps it: "You always put yourself last")."""
     new = words if shape.verb_form in ("MD", "VBD") else verb_rewrite(words, "VB")
     first = tokens(new)[0].low if tokens(new) else ""
@@ -275,7 +289,9 @@ def _subject_verb(subject: str, adverb: str, words: str, shape: PhraseShape) -> 
 def fallback(role: Role, original: str, shape: PhraseShape) -> Framed:
     """``original`` quoted as typed, after the role's neutral lead-in."""
     text, _ = _strip_end(original)
-    return Framed(role, FALLBACK[role] + "‘", text.strip("‘’“”\"' "), "’", False, True, not _ends(original), shape)
+    return Framed(
+        role, FALLBACK[role] + "‘", text.strip("‘’“”\"' "), "’", False, True, not _ends(original), shape
+    )
 
 
 Block = Callable[[FieldPath, str], str]

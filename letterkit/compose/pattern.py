@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from letterkit.compose.escaping import Span, md_block_spans, md_inline
 from letterkit.compose.feelings import feeling_sentences
 from letterkit.compose.frames import Framed, Role, fallback, frame, framed_markdown
-from letterkit.compose.phrases import Person
+from letterkit.compose.phrases import UNKNOWN, Person
 from letterkit.compose.prose import Block, Passage, Piece
 from letterkit.model.fields import FieldPath
 from letterkit.model.schema import Affect, Ipaf
@@ -29,7 +28,7 @@ def _framed(
     path: FieldPath,
     value: str,
     block: Block,
-    person: Person = Person(),
+    person: Person = UNKNOWN,
     frozen: frozenset[FieldPath] = frozenset(),
 ) -> tuple[list[Piece], bool]:
     """The part's sentence(s), and whether the last one is still open (no closing punctuation)."""
@@ -129,7 +128,7 @@ def compose_pattern(
     letter_text: str = "",
     imagery_marks: Sequence[Sequence[Span]] | None = None,
     short: bool = False,
-    person: Person = Person(),
+    person: Person = UNKNOWN,
     frozen: frozenset[FieldPath] = frozenset(),
 ) -> Passage:
     """The pattern section's paragraphs, each piece traced to a field or to letterkit.
@@ -195,7 +194,10 @@ def compose_pattern(
     if feelings:
         paragraphs.append(tuple(feelings))
 
-    parts: tuple[tuple[Role, str | None], ...] = (("reversal", ipaf.reversal), ("internalised", ipaf.internalised))
+    parts: tuple[tuple[Role, str | None], ...] = (
+        ("reversal", ipaf.reversal),
+        ("internalised", ipaf.internalised),
+    )
     for role, value in parts:
         if value and value.strip():
             part, open_end = _framed(role, ("ipaf", role), value, block, person, frozen)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "UNKNOWN",
     "Person",
     "PhraseShape",
     "analyse",
@@ -49,14 +50,20 @@ _QUOTED = re.compile(r"‘[^’]*’|“[^”]*”|\"[^\"]*\"|(?<![A-Za-z])'[^']
 
 DETERMINERS = frozenset(
     "a an the this that these those my your his her their our its some any no every each another "
-    "much many more most little few such".split()
+    "much many more most little few such other all".split()
 )
 SUBJECT_PRONOUNS = frozenset("i you he she they we it there".split())
 PEOPLE_WORDS = frozenset(
     "people others everyone everybody nobody somebody someone anyone noone men women friends "
     "colleagues family".split()
 )
-CLAUSE_OPENERS = frozenset("when whenever if because although though while since once unless until as".split())
+CLAUSE_OPENERS = frozenset(
+    "when whenever if because although though while since once unless until as".split()
+)
+SUBORDINATORS = CLAUSE_OPENERS | {"before", "after", "so", "even", "especially", "which"}
+"""Words that start an item adding to the one before it ("…, before anyone can criticise
+you", "…, even when you are worn out"), not an item of a list."""
+_ADDRESS = re.compile(r"(?i)\b(?:you|your|yours|yourself|I|we|us|our|me|my)\b")
 PREPOSITIONS = frozenset(
     "in on at with without for from to of by about after before into onto over under through "
     "towards toward around round like than against between among during except near off out up "
@@ -347,7 +354,7 @@ def _subject_end(text: str, toks: Sequence[Token], at: int = 0) -> int | None:
 
 
 def _participle_end(toks: Sequence[Token], i: int) -> bool:
-    """"mornings lost": a noun with a participle and nothing after it is a noun phrase."""
+    """ "mornings lost": a noun with a participle and nothing after it is a noun phrase."""
     return i == len(toks) - 1 and bool(_verb_tags(toks[i].low) & {"VBN"})
 
 
@@ -378,16 +385,27 @@ def _word_kind(toks: Sequence[Token], i: int, text: str) -> tuple[Kind, VerbForm
         return "noun", None
     if "VB" in tags and low in _lemmas(low).get("VERB", ()) and not classes & {"NOUN", "ADJ"}:
         return "verb", "VB"
-    if "VB" in tags and nxt is not None and not gap and (
-        nxt.low in _OBJECT_STARTS or nxt.low.endswith("ing") and "VBG" in _verb_tags(nxt.low)
+    if (
+        "VB" in tags
+        and nxt is not None
+        and not gap
+        and (nxt.low in _OBJECT_STARTS or nxt.low.endswith("ing") and "VBG" in _verb_tags(nxt.low))
     ):
         return "verb", "VB"  # "take what they need", "risk being turned down"
     if tags & {"VBD", "VBN"} and not (classes & {"ADJ"}) and low not in ("left",):
         # "stopped sleeping" (past, with an object) or "exhausted, on edge" (a participle)
-        takes_object = nxt is not None and nxt.low not in ("whatever", "however", "whoever") and (
-            nxt.low in DETERMINERS or nxt.low in _PARTICLES or nxt.low.endswith("ing") or _is_noun(nxt.text)
-            or nxt.low in ("her", "him", "herself", "himself", "them", "everyone", "people")
-        ) and nxt.low not in PREPOSITIONS - _PARTICLES
+        takes_object = (
+            nxt is not None
+            and nxt.low not in ("whatever", "however", "whoever")
+            and (
+                nxt.low in DETERMINERS
+                or nxt.low in _PARTICLES
+                or nxt.low.endswith("ing")
+                or _is_noun(nxt.text)
+                or nxt.low in ("her", "him", "herself", "himself", "them", "everyone", "people")
+            )
+            and nxt.low not in PREPOSITIONS - _PARTICLES
+        )
         if nxt and not gap and takes_object and "VBD" in tags:
             return "verb", "VBD"
         return "adjective", None
@@ -406,7 +424,11 @@ def _word_kind(toks: Sequence[Token], i: int, text: str) -> tuple[Kind, VerbForm
                     return "noun", None
                 break
             j += 1
-        if j > i + 1 and _is_noun(toks[j - 1].text) and "ADJ" not in _classes(toks[j - 1].low).difference({"NOUN"}):
+        if (
+            j > i + 1
+            and _is_noun(toks[j - 1].text)
+            and "ADJ" not in _classes(toks[j - 1].low).difference({"NOUN"})
+        ):
             return "noun", None
         return "adjective", None
     if "VB" in tags and "NOUN" not in classes:
@@ -467,14 +489,57 @@ def analyse(value: str) -> PhraseShape:
             return PhraseShape("sentence", None, upper, ends)
         return PhraseShape("clause", None, upper, ends)
     if len(re.findall(r"[.!?]\s+[A-Z‘“]", text)) > 0:
-        return PhraseShape("sentence" if _subject_end(text, tokens(text)) else "unknown", None, upper, ends)
-    names = tuple(k for k, _ in kinds)
+        return PhraseShape("sentence" if upper else "unknown", None, upper, ends)
+    main_finite = _has_finite(parts[0]) or kinds[0][0] == "noun" and _has_finite(body)
+    if upper and ends and _ADDRESS.search(body) and main_finite:
+        # "Rows with your husband get worse, and afterwards you feel ashamed."
+        return PhraseShape("sentence", None, upper, ends)
+    # an item that only adds to the one before ("…, made worse by caring", "…, even when
+    # you are worn out") is part of it
+    main = [kinds[0]] + [k for p, k in zip(parts[1:], kinds[1:], strict=True) if not _adjunct(p, k)]
+    names = tuple(k for k, _ in main)
     if len(set(names)) == 1:
         return PhraseShape(names[0], kinds[0][1], upper, ends, names)
     if kinds[0][0] == "verb" and all(k in ("verb", "ing", "adjective", "noun") for k in names[1:]):
         # "becomes the critical one with Kofi, ‘marking his homework like an exam’"
         return PhraseShape("verb", kinds[0][1], upper, ends, names)
     return PhraseShape("list", None, upper, ends, names)
+
+
+def is_adjunct(part: str) -> bool:
+    """Whether a list item only adds to the one before ("made worse by …", "even when …")."""
+    return _adjunct(part, _item_kind(part))
+
+
+def _adjunct(part: str, kind: tuple[Kind, VerbForm | None]) -> bool:
+    toks = tokens(part)
+    i = _skip_adverbs(toks, 0)
+    if i < len(toks) and toks[i].low in SUBORDINATORS:
+        return True
+    if toks and toks[0].low in SUBORDINATORS:
+        return True
+    return (
+        kind == ("verb", "VBD") or kind[0] == "adjective" and bool(toks) and "VBN" in _verb_tags(toks[0].low)
+    )
+
+
+def _has_finite(text: str) -> bool:
+    """Whether a clause (a subject and its verb) starts the text, or follows a comma or a
+    conjunction in it ("…, and afterwards you feel ashamed")."""
+    toks = tokens(text)
+    for i, tok in enumerate(toks):
+        before = toks[i - 1] if i else None
+        opens = (
+            before is None
+            or bool(_between(text, before, tok).strip())
+            or before.low in CONJUNCTIONS
+            or before.low in SUBORDINATORS
+            or before.low in ADVERBS
+            or before.low in ("afterwards", "sometimes")
+        )
+        if opens and _subject_end(text, toks, i) is not None:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- verbs
@@ -557,8 +622,14 @@ Pronouns = Literal["she", "he", "they"]
 _FORMS: dict[str, dict[str, str]] = {
     "she": {"she": "you", "herself": "yourself", "hers": "yours"},
     "he": {"he": "you", "him": "you", "himself": "yourself", "his": "your"},
-    "they": {"they": "you", "them": "you", "themselves": "yourself", "themself": "yourself",
-             "their": "your", "theirs": "yours"},  # fmt: skip
+    "they": {
+        "they": "you",
+        "them": "you",
+        "themselves": "yourself",
+        "themself": "yourself",
+        "their": "your",
+        "theirs": "yours",
+    },  # fmt: skip
 }
 _FEMALE = frozenset(
     """mother mum mom mummy mam sister wife daughter aunt auntie gran granny grandmother nan nana
@@ -584,6 +655,10 @@ class Person:
     pronouns: Pronouns | None = None
     names: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()
+
+
+UNKNOWN = Person()
+"""A patient whose pronouns are not known: no pronoun is changed."""
 
 
 def pronouns_of(text: str | None) -> Pronouns | None:
@@ -656,7 +731,9 @@ def second_person(text: str, person: Person) -> str:
             if subject_you and low in ("and", "or", "then", "but"):
                 k = _skip_adverbs(toks, i + 1)
                 if k < len(toks) and _verb_tags(toks[k].low) & {"VBZ"} and not _in(quoted, toks[k].start):
-                    edits.append((toks[k].start, toks[k].end, _match_case(base_form(toks[k].low), toks[k].text)))
+                    edits.append(
+                        (toks[k].start, toks[k].end, _match_case(base_form(toks[k].low), toks[k].text))
+                    )
                 continue
             if low in SUBJECT_PRONOUNS or low in PEOPLE_WORDS or low in RELATIVES or low in CLAUSE_OPENERS:
                 subject_you = False
@@ -666,9 +743,13 @@ def second_person(text: str, person: Person) -> str:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if is_her:
             glued = nxt is not None and not text[tok.end : nxt.start].strip()
-            possessive = glued and nxt is not None and (
-                _is_noun(nxt.text) or _is_adjective(nxt.text) or nxt.low in ("own", "very")
-            ) and nxt.low not in PREPOSITIONS and nxt.low not in CONJUNCTIONS
+            possessive = (
+                glued
+                and nxt is not None
+                and (_is_noun(nxt.text) or _is_adjective(nxt.text) or nxt.low in ("own", "very"))
+                and nxt.low not in PREPOSITIONS
+                and nxt.low not in CONJUNCTIONS
+            )
             new = "your" if possessive else "you"
         elif low == "his" and (nxt is None or text[tok.end : nxt.start].strip()):
             new = "yours"
@@ -683,7 +764,7 @@ def second_person(text: str, person: Person) -> str:
                 if person.pronouns != "they" and (_verb_tags(verb.low) & {"VBZ"} or verb.low in (
                     "is", "was", "has", "does", "doesn't", "isn't", "wasn't", "hasn't")):  # fmt: skip
                     edits.append((verb.start, verb.end, _match_case(base_form(verb.low), verb.text)))
-                elif verb.low in ("was", "wasn't") :
+                elif verb.low in ("was", "wasn't"):
                     edits.append((verb.start, verb.end, "were" if verb.low == "was" else "weren't"))
         elif low in ("she's", "he's"):
             subject_you = True

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from letterkit.compose.escaping import md_inline
-from letterkit.compose.phrases import Person, lower_first
+from letterkit.compose.phrases import UNKNOWN, Person, lower_first
 from letterkit.model.fields import FieldPath
 
 __all__ = [
@@ -156,7 +156,7 @@ def referral_sentence(
     reason: str | None,
     block: Block,
     path: FieldPath = ("referral", "reason"),
-    person: Person = Person(),
+    person: Person = UNKNOWN,
     frozen: frozenset[FieldPath] = frozenset(),
 ) -> Passage:
     """One sentence: "Your GP, Dr Hollis, referred you to us in April 2026 because of …".
@@ -212,7 +212,7 @@ def coping_passage(
     index: int,
     block: Callable[[FieldPath, str, str], str],
     short: bool = False,
-    person: Person = Person(),
+    person: Person = UNKNOWN,
     frozen: frozenset[FieldPath] = frozenset(),
 ) -> Passage:
     """A coping strategy and its cost as one list item, no label: "You have coped by keeping
@@ -252,7 +252,7 @@ def coping_item(
     index: int,
     block: Callable[[FieldPath, str, str], str],
     short: bool = False,
-    person: Person = Person(),
+    person: Person = UNKNOWN,
     frozen: frozenset[FieldPath] = frozenset(),
 ) -> list[str]:
     """``coping_passage``'s paragraphs as Markdown."""
