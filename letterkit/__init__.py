@@ -3,257 +3,356 @@
     >>> import letterkit
     >>> letter = letterkit.load("samples/peter-goodbye.yaml")
     >>> markdown = letterkit.render(letter, "md")
-    >>> result = letterkit.render_file("samples/peter-goodbye.yaml", letterkit.RenderOptions(format="pdf"))
+    >>> ws = letterkit.Workspace("samples")
+    >>> result = ws.render_file("peter-goodbye.yaml", letterkit.RenderOptions(format="pdf"))
 
-Every public name is listed in ``__all__``; every error is a ``letterkit.LetterkitError``. The
-library never prints and never touches the network; it logs through
-``logging.getLogger("letterkit")``. Names load on first use, so that the command line starts fast.
+A ``Workspace`` holds a folder (or store) of letters, its settings and one renderer, and has
+every workflow as a method; the module-level functions use a shared default one. Every
+error is a ``letterkit.LetterkitError``. The library never prints and never touches the
+network; it logs through ``logging.getLogger("letterkit")``. Names load on first use, so
+that the command line starts fast: ``__all__`` is the one list of public names, and each is
+found in the first of ``_HOMES`` that has it (the imports below are for type checkers).
 """
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the names for type checkers; at run time they load on first use
+if TYPE_CHECKING:
     from letterkit.api import (
-        FORMATS,
-        BatchItem,
-        CheckReport,
-        Comparison,
-        ContributionsReport,
-        Extracted,
-        Imported,
-        Letter,
-        Opened,
-        RedactedFile,
-        RenderedFile,
-        RenderReport,
-        Verification,
-        Work,
-        Written,
-        check,
-        compare,
-        contributions,
-        contributions_formats,
-        contributions_report,
-        diff,
-        diff_formats,
-        draft_label,
-        expand_inputs,
-        extract,
-        extract_file,
-        history,
-        import_edited,
-        import_edits,
-        letter_kinds,
-        letter_version,
-        load,
-        new_letter,
-        open_letter,
-        preview,
-        read_work,
-        readers,
-        redact,
-        redact_file,
-        reference,
-        render,
-        render_batch,
-        render_contributions,
-        render_file,
-        render_files,
-        render_letter,
-        render_redline,
-        roles,
-        save_draft,
-        save_work,
-        scaffold,
-        schema,
-        serve,
-        styles,
-        validate,
-        verify,
-        verify_history,
+        Letter as Letter,
+    )
+    from letterkit.api import (
+        check as check,
+    )
+    from letterkit.api import (
+        compare as compare,
+    )
+    from letterkit.api import (
+        contributions as contributions,
+    )
+    from letterkit.api import (
+        contributions_report as contributions_report,
+    )
+    from letterkit.api import (
+        default_workspace as default_workspace,
+    )
+    from letterkit.api import (
+        diff as diff,
+    )
+    from letterkit.api import (
+        extract as extract,
+    )
+    from letterkit.api import (
+        extract_file as extract_file,
+    )
+    from letterkit.api import (
+        from_data as from_data,
+    )
+    from letterkit.api import (
+        history as history,
+    )
+    from letterkit.api import (
+        import_edits as import_edits,
+    )
+    from letterkit.api import (
+        letter_version as letter_version,
+    )
+    from letterkit.api import (
+        load as load,
+    )
+    from letterkit.api import (
+        new_letter as new_letter,
+    )
+    from letterkit.api import (
+        open_letter as open_letter,
+    )
+    from letterkit.api import (
+        preview as preview,
+    )
+    from letterkit.api import (
+        read_work as read_work,
+    )
+    from letterkit.api import (
+        redact as redact,
+    )
+    from letterkit.api import (
+        redact_file as redact_file,
+    )
+    from letterkit.api import (
+        render as render,
+    )
+    from letterkit.api import (
+        render_file as render_file,
+    )
+    from letterkit.api import (
+        render_files as render_files,
+    )
+    from letterkit.api import (
+        save_draft as save_draft,
+    )
+    from letterkit.api import (
+        save_work as save_work,
+    )
+    from letterkit.api import (
+        schema as schema,
+    )
+    from letterkit.api import (
+        serve as serve,
+    )
+    from letterkit.api import (
+        validate as validate,
+    )
+    from letterkit.api import (
+        verify as verify,
     )
     from letterkit.diffs.core import (
-        Change,
-        Diff,
+        Change as Change,
+    )
+    from letterkit.diffs.core import (
+        Diff as Diff,
     )
     from letterkit.drafts.attribution import (
-        Contributions,
+        Contributions as Contributions,
     )
     from letterkit.drafts.store import (
-        Draft,
-        SaveResult,
+        Draft as Draft,
+    )
+    from letterkit.drafts.store import (
+        SaveResult as SaveResult,
     )
     from letterkit.errors import (
-        ConflictError,
-        HistoryError,
-        HistoryKeyError,
-        LetterFileError,
-        LetterkitError,
-        LetterNotFoundError,
-        LetterValidationError,
-        MarkdownCopyError,
-        OptionsError,
-        OutputError,
-        Problem,
-        RenderError,
-        SettingsError,
-        TemplateError,
-        UnknownBaseError,
-        UnknownFormatError,
-        UnknownKindError,
-        UnknownRoleError,
-        UnknownStyleError,
-        UnsavedChangesError,
+        ConflictError as ConflictError,
+    )
+    from letterkit.errors import (
+        HistoryError as HistoryError,
+    )
+    from letterkit.errors import (
+        HistoryKeyError as HistoryKeyError,
+    )
+    from letterkit.errors import (
+        LetterFileError as LetterFileError,
+    )
+    from letterkit.errors import (
+        LetterkitError as LetterkitError,
+    )
+    from letterkit.errors import (
+        LetterNotFoundError as LetterNotFoundError,
+    )
+    from letterkit.errors import (
+        LetterValidationError as LetterValidationError,
+    )
+    from letterkit.errors import (
+        MarkdownCopyError as MarkdownCopyError,
+    )
+    from letterkit.errors import (
+        OptionsError as OptionsError,
+    )
+    from letterkit.errors import (
+        OutputError as OutputError,
+    )
+    from letterkit.errors import (
+        Problem as Problem,
+    )
+    from letterkit.errors import (
+        RenderError as RenderError,
+    )
+    from letterkit.errors import (
+        SettingsError as SettingsError,
+    )
+    from letterkit.errors import (
+        TemplateError as TemplateError,
+    )
+    from letterkit.errors import (
+        UnknownBaseError as UnknownBaseError,
+    )
+    from letterkit.errors import (
+        UnknownFormatError as UnknownFormatError,
+    )
+    from letterkit.errors import (
+        UnknownKindError as UnknownKindError,
+    )
+    from letterkit.errors import (
+        UnknownRoleError as UnknownRoleError,
+    )
+    from letterkit.errors import (
+        UnknownStyleError as UnknownStyleError,
+    )
+    from letterkit.errors import (
+        UnsavedChangesError as UnsavedChangesError,
+    )
+    from letterkit.errors import (
+        VersionRequiredError as VersionRequiredError,
     )
     from letterkit.model.kinds import (
-        Formulation,
-        GoodbyeLetter,
-        Kind,
+        Formulation as Formulation,
+    )
+    from letterkit.model.kinds import (
+        GoodbyeLetter as GoodbyeLetter,
+    )
+    from letterkit.model.kinds import (
+        Kind as Kind,
     )
     from letterkit.model.kinds import (
         register as register_kind,
     )
     from letterkit.model.schema import (
-        LetterBase,
+        LetterBase as LetterBase,
     )
     from letterkit.model.settings import (
-        Settings,
-        load_settings,
-        settings_for,
+        Settings as Settings,
+    )
+    from letterkit.model.settings import (
+        load_settings as load_settings,
+    )
+    from letterkit.model.settings import (
+        settings_for as settings_for,
+    )
+    from letterkit.registries import (
+        FORMATS as FORMATS,
+    )
+    from letterkit.registries import (
+        contributions_formats as contributions_formats,
+    )
+    from letterkit.registries import (
+        diff_formats as diff_formats,
+    )
+    from letterkit.registries import (
+        letter_kinds as letter_kinds,
+    )
+    from letterkit.registries import (
+        readers as readers,
+    )
+    from letterkit.registries import (
+        roles as roles,
+    )
+    from letterkit.registries import (
+        styles as styles,
     )
     from letterkit.rendering import (
-        Rendered,
-        Renderer,
+        Rendered as Rendered,
+    )
+    from letterkit.rendering import (
+        Renderer as Renderer,
     )
     from letterkit.review.check import (
-        Finding,
+        Finding as Finding,
     )
     from letterkit.review.redact import (
-        Kept,
-        Redaction,
+        Kept as Kept,
+    )
+    from letterkit.review.redact import (
+        Redaction as Redaction,
+    )
+    from letterkit.store import (
+        FileStore as FileStore,
+    )
+    from letterkit.store import (
+        Store as Store,
+    )
+    from letterkit.workspace import (
+        Workspace as Workspace,
+    )
+    from letterkit.workspace.letters import (
+        scaffold as scaffold,
+    )
+    from letterkit.workspace.results import (
+        CheckReport as CheckReport,
+    )
+    from letterkit.workspace.results import (
+        Comparison as Comparison,
+    )
+    from letterkit.workspace.results import (
+        ContributionsReport as ContributionsReport,
+    )
+    from letterkit.workspace.results import (
+        Extracted as Extracted,
+    )
+    from letterkit.workspace.results import (
+        Imported as Imported,
+    )
+    from letterkit.workspace.results import (
+        Opened as Opened,
+    )
+    from letterkit.workspace.results import (
+        Passage as Passage,
+    )
+    from letterkit.workspace.results import (
+        Reading as Reading,
+    )
+    from letterkit.workspace.results import (
+        RedactedFile as RedactedFile,
+    )
+    from letterkit.workspace.results import (
+        RenderedFile as RenderedFile,
+    )
+    from letterkit.workspace.results import (
+        RenderReport as RenderReport,
+    )
+    from letterkit.workspace.results import (
+        Summary as Summary,
+    )
+    from letterkit.workspace.results import (
+        Verification as Verification,
+    )
+    from letterkit.workspace.results import (
+        Work as Work,
+    )
+    from letterkit.workspace.results import (
+        Written as Written,
     )
     from letterkit.writers import (
-        OutputFormat,
+        OutputFormat as OutputFormat,
     )
     from letterkit.writers.document import (
-        DEFAULT_OPTIONS,
-        Marks,
-        RenderOptions,
+        DEFAULT_OPTIONS as DEFAULT_OPTIONS,
+    )
+    from letterkit.writers.document import (
+        Marks as Marks,
+    )
+    from letterkit.writers.document import (
+        RenderOptions as RenderOptions,
     )
 
-_WHERE: dict[str, tuple[str, str]] = {
-    "BatchItem": ("api", "BatchItem"),
-    "Change": ("diffs.core", "Change"),
-    "CheckReport": ("api", "CheckReport"),
-    "Comparison": ("api", "Comparison"),
-    "ConflictError": ("errors", "ConflictError"),
-    "Contributions": ("drafts.attribution", "Contributions"),
-    "ContributionsReport": ("api", "ContributionsReport"),
-    "DEFAULT_OPTIONS": ("writers.document", "DEFAULT_OPTIONS"),
-    "Diff": ("diffs.core", "Diff"),
-    "Draft": ("drafts.store", "Draft"),
-    "Extracted": ("api", "Extracted"),
-    "FORMATS": ("api", "FORMATS"),
-    "Finding": ("review.check", "Finding"),
-    "Formulation": ("model.kinds", "Formulation"),
-    "GoodbyeLetter": ("model.kinds", "GoodbyeLetter"),
-    "HistoryError": ("errors", "HistoryError"),
-    "HistoryKeyError": ("errors", "HistoryKeyError"),
-    "Imported": ("api", "Imported"),
-    "Kept": ("review.redact", "Kept"),
-    "Kind": ("model.kinds", "Kind"),
-    "Letter": ("api", "Letter"),
-    "LetterBase": ("model.schema", "LetterBase"),
-    "LetterFileError": ("errors", "LetterFileError"),
-    "LetterNotFoundError": ("errors", "LetterNotFoundError"),
-    "MarkdownCopyError": ("errors", "MarkdownCopyError"),
-    "LetterValidationError": ("errors", "LetterValidationError"),
-    "LetterkitError": ("errors", "LetterkitError"),
-    "Marks": ("writers.document", "Marks"),
-    "Opened": ("api", "Opened"),
-    "OptionsError": ("errors", "OptionsError"),
-    "OutputError": ("errors", "OutputError"),
-    "OutputFormat": ("writers", "OutputFormat"),
-    "Problem": ("errors", "Problem"),
-    "RedactedFile": ("api", "RedactedFile"),
-    "Redaction": ("review.redact", "Redaction"),
-    "RenderError": ("errors", "RenderError"),
-    "RenderOptions": ("writers.document", "RenderOptions"),
-    "RenderReport": ("api", "RenderReport"),
-    "Rendered": ("rendering", "Rendered"),
-    "RenderedFile": ("api", "RenderedFile"),
-    "Renderer": ("rendering", "Renderer"),
-    "SaveResult": ("drafts.store", "SaveResult"),
-    "Settings": ("model.settings", "Settings"),
-    "SettingsError": ("errors", "SettingsError"),
-    "TemplateError": ("errors", "TemplateError"),
-    "UnknownBaseError": ("errors", "UnknownBaseError"),
-    "UnknownFormatError": ("errors", "UnknownFormatError"),
-    "UnknownKindError": ("errors", "UnknownKindError"),
-    "UnknownRoleError": ("errors", "UnknownRoleError"),
-    "UnknownStyleError": ("errors", "UnknownStyleError"),
-    "UnsavedChangesError": ("errors", "UnsavedChangesError"),
-    "Verification": ("api", "Verification"),
-    "Work": ("api", "Work"),
-    "Written": ("api", "Written"),
-    "check": ("api", "check"),
-    "compare": ("api", "compare"),
-    "contributions": ("api", "contributions"),
-    "contributions_formats": ("api", "contributions_formats"),
-    "contributions_report": ("api", "contributions_report"),
-    "diff": ("api", "diff"),
-    "diff_formats": ("api", "diff_formats"),
-    "draft_label": ("api", "draft_label"),
-    "expand_inputs": ("api", "expand_inputs"),
-    "extract": ("api", "extract"),
-    "extract_file": ("api", "extract_file"),
-    "history": ("api", "history"),
-    "import_edited": ("api", "import_edited"),
-    "import_edits": ("api", "import_edits"),
-    "letter_kinds": ("api", "letter_kinds"),
-    "letter_version": ("api", "letter_version"),
-    "load": ("api", "load"),
-    "load_settings": ("model.settings", "load_settings"),
-    "new_letter": ("api", "new_letter"),
-    "open_letter": ("api", "open_letter"),
-    "preview": ("api", "preview"),
-    "read_work": ("api", "read_work"),
-    "redact": ("api", "redact"),
-    "redact_file": ("api", "redact_file"),
-    "readers": ("api", "readers"),
-    "reference": ("api", "reference"),
-    "register_kind": ("model.kinds", "register"),
-    "render": ("api", "render"),
-    "render_batch": ("api", "render_batch"),
-    "render_contributions": ("api", "render_contributions"),
-    "render_file": ("api", "render_file"),
-    "render_files": ("api", "render_files"),
-    "render_letter": ("api", "render_letter"),
-    "render_redline": ("api", "render_redline"),
-    "roles": ("api", "roles"),
-    "save_draft": ("api", "save_draft"),
-    "save_work": ("api", "save_work"),
-    "scaffold": ("api", "scaffold"),
-    "schema": ("api", "schema"),
-    "serve": ("api", "serve"),
-    "settings_for": ("model.settings", "settings_for"),
-    "styles": ("api", "styles"),
-    "validate": ("api", "validate"),
-    "verify": ("api", "verify"),
-    "verify_history": ("api", "verify_history"),
-}
+_HOMES = (
+    "letterkit.errors",
+    "letterkit.api",
+    "letterkit.registries",
+    "letterkit.workspace",
+    "letterkit.workspace.letters",
+    "letterkit.workspace.results",
+    "letterkit.store",
+    "letterkit.diffs.core",
+    "letterkit.drafts.attribution",
+    "letterkit.drafts.store",
+    "letterkit.model.kinds",
+    "letterkit.model.schema",
+    "letterkit.model.settings",
+    "letterkit.rendering",
+    "letterkit.review.check",
+    "letterkit.review.redact",
+    "letterkit.writers",
+    "letterkit.writers.document",
+)
+
+_RENAMED = {"register_kind": ("letterkit.model.kinds", "register")}
 
 
 def __getattr__(name: str) -> Any:
-    """Import public names lazily, so that the command line and Markdown output start fast."""
-    where = _WHERE.get(name)
-    if where is None:
+    if name not in __all__:
         raise AttributeError(f"module 'letterkit' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f"letterkit.{where[0]}"), where[1])
-    globals()[name] = value
-    return value
+    if name in _RENAMED:
+        home, original = _RENAMED[name]
+        value = getattr(importlib.import_module(home), original)
+        globals()[name] = value
+        return value
+    for home in _HOMES:
+        module = importlib.import_module(home)
+        if name in vars(module):
+            value = vars(module)[name]
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'letterkit' has no attribute {name!r}")  # pragma: no cover
 
 
 def __dir__() -> list[str]:
@@ -261,7 +360,6 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "BatchItem",
     "Change",
     "CheckReport",
     "Comparison",
@@ -273,6 +371,7 @@ __all__ = [
     "Draft",
     "Extracted",
     "FORMATS",
+    "FileStore",
     "Finding",
     "Formulation",
     "GoodbyeLetter",
@@ -293,7 +392,9 @@ __all__ = [
     "OptionsError",
     "OutputError",
     "OutputFormat",
+    "Passage",
     "Problem",
+    "Reading",
     "RedactedFile",
     "Redaction",
     "RenderError",
@@ -305,6 +406,8 @@ __all__ = [
     "SaveResult",
     "Settings",
     "SettingsError",
+    "Store",
+    "Summary",
     "TemplateError",
     "UnknownBaseError",
     "UnknownFormatError",
@@ -313,21 +416,22 @@ __all__ = [
     "UnknownStyleError",
     "UnsavedChangesError",
     "Verification",
+    "VersionRequiredError",
     "Work",
+    "Workspace",
     "Written",
     "check",
     "compare",
     "contributions",
     "contributions_formats",
     "contributions_report",
+    "default_workspace",
     "diff",
     "diff_formats",
-    "draft_label",
-    "expand_inputs",
     "extract",
     "extract_file",
+    "from_data",
     "history",
-    "import_edited",
     "import_edits",
     "letter_kinds",
     "letter_version",
@@ -340,15 +444,10 @@ __all__ = [
     "readers",
     "redact",
     "redact_file",
-    "reference",
     "register_kind",
     "render",
-    "render_batch",
-    "render_contributions",
     "render_file",
     "render_files",
-    "render_letter",
-    "render_redline",
     "roles",
     "save_draft",
     "save_work",
@@ -359,5 +458,4 @@ __all__ = [
     "styles",
     "validate",
     "verify",
-    "verify_history",
 ]

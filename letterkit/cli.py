@@ -60,6 +60,11 @@ DIFF_FORMATS = LazyChoice(lambda: letterkit.diff_formats())
 CONTRIBUTIONS_FORMATS = LazyChoice(lambda: letterkit.contributions_formats())
 READERS = LazyChoice(lambda: letterkit.readers())
 
+def _workspace(settings_file: str | None = None) -> letterkit.Workspace:
+    """The letters named on the command line (paths as given), with the service's settings."""
+    return letterkit.Workspace(settings_file=settings_file)
+
+
 HINTS: dict[type[LetterkitError], str] = {
     UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
     MarkdownCopyError: "to bring an edited copy back in, run "
@@ -185,7 +190,7 @@ def validate(files: tuple[str, ...]) -> None:
     Example:
       letterkit validate samples/*.yaml
     """
-    problems = letterkit.validate(files)
+    problems = _workspace().validate(files)
     for problem in problems:
         say(str(problem), err=True)
     if problems:
@@ -260,9 +265,7 @@ def render(
         format=fmt, template_dir=template_dir, css=css, style=style, archive=archive
     )
     with _progress() as progress:
-        report = letterkit.render_files(
-            files, options, output, settings_file=settings_file, progress=progress
-        )
+        report = _workspace(settings_file).render_files(files, options, output, progress=progress)
     for source, warning in report.warnings:
         say(f"warning: {source}: {warning}", err=True)
     if report.folder is None:
@@ -322,7 +325,7 @@ def new(kind: str, output: str | None) -> None:
     Example:
       letterkit new goodbye-letter -o peter.yaml
     """
-    written = letterkit.new_letter(kind, output)
+    written = _workspace().new_letter(kind, output)
     if written.output is None:
         say(str(written.content), nl=False)
     else:
@@ -356,7 +359,7 @@ def extract(archived: str, output: str | None) -> None:
       letterkit render peter.yaml -f pdf --archive -o peter-record.pdf
       letterkit extract peter-record.pdf -o peter-copy.yaml
     """
-    extracted = letterkit.extract_file(archived, output)
+    extracted = _workspace().extract_file(archived, output)
     if extracted.output:
         say(f"Wrote {extracted.output}", err=True)
     elif sys.stdout.isatty():
@@ -389,7 +392,7 @@ def redact(file: str, output: str | None, names: tuple[str, ...], report: bool) 
     Example:
       letterkit redact peter.yaml --name "Dr Sara Okafor" -o peter-supervision.yaml --report
     """
-    copy = letterkit.redact_file(file, output, names)
+    copy = _workspace().redact_file(file, output, names)
     _show(copy.text, copy.output)
     if report:
         say(copy.report, err=True, nl=False)
@@ -439,7 +442,7 @@ def check(
       letterkit check peter.yaml -f json
       letterkit check peter.yaml --style easy-read
     """
-    report = letterkit.check(files, jargon_files, fmt, style=style, settings_file=settings_file)
+    report = _workspace(settings_file).check(files, jargon_files, fmt, style=style)
     say(report.content, nl=False)
     if report.has_errors:
         sys.exit(1)
@@ -480,7 +483,7 @@ def draft_save(file: str, role: str, name: str, note: str, keyed: bool) -> None:
     Example:
       letterkit draft save peter.yaml --author patient --name "Peter Hale" --note "My changes"
     """
-    result = letterkit.save_draft(file, role, name, note, keyed=keyed)
+    result = _workspace().save_draft(file, role, name, note, keyed=keyed)
     for notice in result.notices:
         say(notice, err=True)
     say(result.message)
@@ -504,7 +507,7 @@ def draft_log(file: str) -> None:
     Example:
       letterkit draft log peter.yaml
     """
-    saved = letterkit.history(file)
+    saved = _workspace().history(file)
     if not saved:
         say(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
     for d in reversed(saved):
@@ -524,7 +527,7 @@ def draft_show(file: str, rev: str) -> None:
     Example:
       letterkit draft show peter.yaml 2
     """
-    opened = letterkit.open_letter(rev if "@" in rev else f"{file}@{rev}", allow_placeholders=True)
+    opened = _workspace().open(rev if "@" in rev else f"{file}@{rev}", allow_placeholders=True)
     if sys.stdout.isatty():
         say(opened.content.decode("utf-8", "replace"), nl=False)
     else:  # byte for byte into a file or a pipe
@@ -542,7 +545,7 @@ def draft_verify(file: str) -> None:
     Example:
       letterkit draft verify peter.yaml
     """
-    result = letterkit.verify(file)
+    result = _workspace().verify(file)
     for line in (*result.problems, *result.notices):
         say(line, err=True)
     if result.problems:
@@ -584,7 +587,7 @@ def draft_import(edited: str, into: str, role: str, name: str, note: str, base: 
       letterkit render peter.yaml -o peter.md      # the patient edits peter.md
       letterkit draft import peter.md --into peter.yaml --author patient --name "Peter Hale"
     """
-    result = letterkit.import_edits(edited, into, role, name, note, base=base)
+    result = _workspace().import_edits(edited, into, role, name, note, base=base)
     for path in result.changed:
         say(f"changed {path}")
     for text in result.unplaced:
@@ -637,7 +640,7 @@ def diff_command(a: str, b: str, fmt: str, output: str | None, color: bool | Non
       letterkit diff peter.yaml@2 peter.yaml@3 -f pdf --for patient          # the patient's copy
     """
     colored = sys.stdout.isatty() if color is None else color
-    result = letterkit.compare(a, b, fmt, output, styler=_styler if colored else None, reader=reader)
+    result = _workspace().compare(a, b, fmt, output, styler=_styler if colored else None, reader=reader)
     _show(result.content, result.output, colored)
     sys.exit(1 if result.diff else 0)
 
@@ -669,7 +672,7 @@ def contributions_command(file: str, fmt: str, output: str | None, reader: str) 
       letterkit contributions peter.yaml -f pdf -o peter-words.pdf
       letterkit contributions peter.yaml -f pdf --for patient     # "your words"
     """
-    report = letterkit.contributions_report(file, fmt, output, reader=reader)
+    report = _workspace().contributions_report(file, fmt, output, reader=reader)
     _show(report.content, report.output)
 
 

@@ -128,6 +128,10 @@ class ConflictError(LetterkitError, RuntimeError):
     """The letter file or its history changed since it was read; nothing was written."""
 
 
+class VersionRequiredError(ConflictError):
+    """A write over an existing letter that does not say which version it read."""
+
+
 class _UnknownName(LetterkitError, LookupError):
     """A name that is not one of the known choices."""
 

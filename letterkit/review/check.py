@@ -56,7 +56,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letterkit.model.fields import FieldPath
 from letterkit.model.loading import Source, parse, read_text
@@ -81,6 +81,9 @@ from letterkit.review.readability import (
 from letterkit.review.sections import missing_sections
 from letterkit.review.sentences import MAX_SENTENCE_WORDS, long_sentences
 from letterkit.review.sign_off import double_sign_off
+
+if TYPE_CHECKING:
+    from letterkit.drafts.attribution import Contributions
 from letterkit.review.unfinished import unfinished
 
 __all__ = [
@@ -155,6 +158,11 @@ def patients_own(file: str, data: Mapping[str, Any]) -> dict[FieldPath, list[tup
         credit = contributions(file)
     except LetterkitError:
         return {}
+    return patients_spans(credit, data)
+
+
+def patients_spans(credit: Contributions, data: Mapping[str, Any]) -> dict[FieldPath, list[tuple[int, int]]]:
+    """The spans of each field's text that the patient wrote, by the credit of its drafts."""
     out: dict[FieldPath, list[tuple[int, int]]] = {}
     for path, runs in credit.fields.items():
         value = value_at(data, path)

@@ -1,7 +1,8 @@
 """The HTTP API under /api/v1: every body typed, every error a problem (RFC 9457).
 
-Each route calls one façade function. ``{name}`` is a letter file directly inside the
-served folder, nothing else.
+Each route parses, calls one method of the folder's workspace and answers; routes are plain
+``def`` functions, so FastAPI runs them in its thread pool and a slow save never holds up the
+event loop. ``{name}`` is a letter file directly inside the served folder, nothing else.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, Field
 
-import letterkit.api as api
-from letterkit import writers
-from letterkit.errors import LetterkitError, LetterValidationError, Problem
-from letterkit.model.editing import letter_in_progress
+from letterkit import registries, writers
+from letterkit.errors import LetterValidationError, Problem, VersionRequiredError
 from letterkit.web.site import RENDER_TIMEOUT, Site
+from letterkit.workspace.results import Summary, Work
 from letterkit.writers.document import RenderOptions
 
 if TYPE_CHECKING:
     LetterInProgress = BaseModel
 else:  # the letter's shape with every field optional, built from the schema (FastAPI reads it by name)
-    LetterInProgress = letter_in_progress()
+    LetterInProgress = registries.letter_in_progress()
 
 Role = Literal["therapist", "patient", "joint", "supervisor"]
 
@@ -73,6 +73,8 @@ class DraftInfo(BaseModel):
 
 
 class LetterSummary(BaseModel):
+    """What the caseload shows of one letter (a file that cannot be read still appears)."""
+
     name: str
     kind: str | None = None
     patient: str | None = None
@@ -80,6 +82,18 @@ class LetterSummary(BaseModel):
     drafts: int = 0
     latest: DraftInfo | None = None
     problems: int = Field(0, description="How many problems stop it being a complete letter.")
+
+    @classmethod
+    def of(cls, item: Summary) -> LetterSummary:
+        return cls(
+            name=item.name,
+            kind=item.kind,
+            patient=item.patient,
+            status=item.status,
+            drafts=item.drafts,
+            latest=DraftInfo.of(item.latest) if item.latest else None,
+            problems=item.problems,
+        )
 
 
 class LetterList(BaseModel):
@@ -178,29 +192,7 @@ def _content(content: str | bytes, media: str, filename: str | None = None) -> R
     return Response(content, media_type=media, headers=headers)
 
 
-def summary(site: Site, path: Path) -> LetterSummary:
-    """What the caseload shows of one letter (a file that cannot be read still appears)."""
-    item = LetterSummary(name=path.name)
-    try:
-        saved = api.history(path)
-        item.drafts = len(saved)
-        item.latest = DraftInfo.of(saved[-1]) if saved else None
-        work = api.read_work(path)
-    except LetterkitError:
-        item.problems = 1
-        return item
-    patient = work.data.get("patient")
-    if isinstance(patient, dict):
-        name = patient.get("preferred_name") or patient.get("name")
-        item.patient = str(name) if name else None
-    kind, status = work.data.get("kind"), work.data.get("status", "draft")
-    item.kind = str(kind) if kind else None
-    item.status = str(status) if status else None
-    item.problems = len(work.problems)
-    return item
-
-
-def document(name: str, work: api.Work) -> LetterDocument:
+def document(name: str, work: Work) -> LetterDocument:
     return LetterDocument(
         name=name,
         version=work.version,
@@ -213,16 +205,19 @@ def document(name: str, work: api.Work) -> LetterDocument:
 def router(site: Site) -> APIRouter:
     """The /api/v1 routes for ``site``."""
     r = APIRouter(prefix="/api/v1", responses=ERRORS)
-    formats = tuple(writers.FORMATS)
-    styles = api.styles()
+    ws = site.workspace
+    formats = registries.FORMATS
+    styles = registries.styles()
+    diff_formats = registries.diff_formats()
+    contribution_formats = registries.contributions_formats()
 
     @r.get("/letters", response_model=LetterList, summary="The letters in the folder")
     def list_letters() -> LetterList:
-        return LetterList(letters=[summary(site, p) for p in site.letters()])
+        return LetterList(letters=[LetterSummary.of(s) for s in ws.summaries()])
 
     @r.get("/letters/{name}", response_model=LetterDocument, summary="A letter as JSON, with its problems")
     def get_letter(name: str, response: Response) -> LetterDocument:
-        work = api.read_work(site.path(name))
+        work = ws.read_work(site.name(name))
         response.headers["ETag"] = f'"{work.version}"'
         return document(name, work)
 
@@ -241,46 +236,34 @@ def router(site: Site) -> APIRouter:
         letter: LetterInProgress = Body(...),  # noqa: B008
         if_match: str | None = Header(None),  # noqa: B008
     ) -> LetterDocument:
-        path = site.path(name)
         version = if_match.removeprefix("W/").strip().strip('"') if if_match else None
-        if version is None and path.exists():
-            raise VersionMissing(
-                f"{name}: already exists; send the version you read (If-Match) so that "
-                "changes made elsewhere are not overwritten"
-            )
         data = letter.model_dump(by_alias=True, exclude_unset=True, mode="json")
-        with site.lock(name):
-            work = api.save_work(path, data, version)
+        work = ws.save_work(site.name(name), data, version, version_required=True)
         response.headers["ETag"] = f'"{work.version}"'
         return document(name, work)
 
     @r.get("/letters/{name}/drafts", response_model=DraftList, summary="The saved drafts, oldest first")
     def list_drafts(name: str) -> DraftList:
-        path = site.path(name)
-        saved = api.history(path)
-        check = api.verify(path)
+        check = ws.verify(site.name(name))
         return DraftList(
-            drafts=[DraftInfo.of(d) for d in saved], intact=not check.problems, problems=list(check.problems)
+            drafts=[DraftInfo.of(d) for d in ws.history(name)],
+            intact=not check.problems,
+            problems=list(check.problems),
         )
 
     @r.post(
         "/letters/{name}/drafts", response_model=DraftSaved, summary="Record the letter as its next draft"
     )
     def post_draft(name: str, request_body: DraftRequest) -> DraftSaved:
-        path = site.path(name)
-        with site.lock(name):
-            if request_body.version is not None and request_body.version != api.letter_version(path):
-                from letterkit.errors import ConflictError
-
-                raise ConflictError(
-                    f"{name}: was changed somewhere else since you opened it; nothing was saved"
-                )
-            result = api.save_draft(path, request_body.author, request_body.author_name, request_body.note)
+        body = request_body
+        result = ws.save_draft(
+            site.name(name), body.author, body.author_name, body.note, version=body.version
+        )
         return DraftSaved(
             saved=result.saved,
             message=result.message,
             draft=DraftInfo.of(result.draft),
-            version=api.letter_version(path),
+            version=ws.version(name),
         )
 
     @r.get(
@@ -295,16 +278,12 @@ def router(site: Site) -> APIRouter:
         style: str | None = Query(None, pattern=_pattern(styles)),
         archive: bool = False,
     ) -> Response:
-        spec = site.spec(name, rev)
         options = RenderOptions(format=format, style=style, archive=archive, timeout=RENDER_TIMEOUT)
-        result = api.render_file(spec, options, "-", renderer=site.renderer)
-        assert result.rendered is not None
-        rendered = result.rendered
+        rendered = ws.render_file(site.spec(name, rev), options, "-").rendered
+        assert rendered is not None
         stem = Path(name).stem + (f"-draft{rev}" if rev else "")
         binary = isinstance(rendered.content, bytes)
         return _content(rendered.content, rendered.media_type, stem + rendered.suffix if binary else None)
-
-    diff_formats = api.diff_formats()
 
     @r.get("/letters/{name}/diff", summary="What changed between two drafts", responses=_binary(diff_formats))
     def diff_letter(
@@ -315,12 +294,10 @@ def router(site: Site) -> APIRouter:
     ) -> Response:
         first, second = site.spec(name, a), site.spec(name, b)
         return _view(
-            lambda out: _named(site, api.compare(first, second, format, out).content),
+            lambda out: _named(site, ws.compare(first, second, format, out).content),
             format,
             Path(name).stem + ".redline",
         )
-
-    contribution_formats = api.contributions_formats()
 
     @r.get(
         "/letters/{name}/contributions",
@@ -330,18 +307,16 @@ def router(site: Site) -> APIRouter:
     def contributions(
         name: str, format: str = Query("json", pattern=_pattern(contribution_formats))
     ) -> Response:
-        path = site.path(name)
+        letter = site.name(name)
         return _view(
-            lambda out: _named(site, api.contributions_report(path, format, out).content),
+            lambda out: _named(site, ws.contributions_report(letter, format, out).content),
             format,
             Path(name).stem + ".contributions",
         )
 
     @r.get("/letters/{name}/check", response_model=CheckResult, summary="How the letter reads")
     def check(name: str) -> CheckResult:
-        path = site.path(name)
-        report = api.check([path], format="json")
-        data = json.loads(report.content)
+        data = json.loads(ws.check([site.name(name)], format="json").content)
         for finding in data["findings"]:
             finding["file"] = Path(finding["file"]).name
         return CheckResult(**{k: data[k] for k in ("findings", "errors", "warnings")})
@@ -352,17 +327,14 @@ def router(site: Site) -> APIRouter:
         format: str = Query("html", pattern=_pattern(formats)),
         style: str | None = Query(None, pattern=_pattern(styles)),
     ) -> Response:
-        valid = api.load(letter.model_dump(by_alias=True, exclude_unset=True, mode="json"))
-        options = RenderOptions(format=format, style=style, timeout=RENDER_TIMEOUT)
-        rendered = api.render_letter(valid, options, renderer=site.renderer)
+        valid = ws.from_data(letter.model_dump(by_alias=True, exclude_unset=True, mode="json"))
+        rendered = ws.render(valid, RenderOptions(format=format, style=style, timeout=RENDER_TIMEOUT))
         binary = isinstance(rendered.content, bytes)
         return _content(rendered.content, rendered.media_type, "letter" + rendered.suffix if binary else None)
 
     @r.post("/validate", response_model=ValidateResult, summary="Check a letter sent as JSON")
     def validate_posted(letter: LetterInProgress = Body(...)) -> ValidateResult:  # noqa: B008
-        from letterkit.model.editing import problems
-
-        found = problems(letter.model_dump(by_alias=True, exclude_unset=True, mode="json"), "letter")
+        found = ws.problems(letter.model_dump(by_alias=True, exclude_unset=True, mode="json"))
         return ValidateResult(valid=not found, problems=[ProblemItem.of(p) for p in found])
 
     return r
@@ -388,10 +360,6 @@ def _view(make: Any, format: str, stem: str) -> Response:
     return _content(data, output.media_type, stem + output.suffix)
 
 
-class VersionMissing(LetterkitError):
-    """A save of an existing file that does not say which version it read."""
-
-
 def problem_of(error: Exception) -> ProblemDetails:
     """The problem document for an error raised while answering a request."""
     from letterkit import errors as e
@@ -400,7 +368,7 @@ def problem_of(error: Exception) -> ProblemDetails:
     status, title = 400, "Cannot do that"
     problems: list[ProblemItem] = []
     detail = str(error)
-    if isinstance(error, VersionMissing):
+    if isinstance(error, VersionRequiredError):
         status, title = 428, "Which version?"
     elif isinstance(error, NameError_):
         status, title = 404, "No such letter"

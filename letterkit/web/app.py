@@ -24,7 +24,6 @@ HERE = Path(__file__).parent
 
 def create_app(folder: str | Path, token: str, *, host: str = "127.0.0.1", port: int = 8000) -> Any:
     """The whole server for ``folder`` as an ASGI application (FastAPI inside the gate)."""
-    import letterkit
     from letterkit.web import pages
 
     site = Site(Path(folder), token, host, port)
@@ -63,12 +62,10 @@ def create_app(folder: str | Path, token: str, *, host: str = "127.0.0.1", port:
 
     @app.exception_handler(RequestValidationError)
     async def not_a_letter(request: Request, error: RequestValidationError) -> Response:
-        from letterkit.model.editing import shape_problems
-
         items: list[ProblemItem] = []
         body = error.body
         if isinstance(body, dict) and request.url.path.startswith("/api/v1/") and _is_letter_body(request):
-            items = [ProblemItem.of(p) for p in shape_problems(body, "letter")]
+            items = [ProblemItem.of(p) for p in site.workspace.shape_problems(body)]
         if not items:
             items = [
                 ProblemItem(
@@ -108,7 +105,6 @@ def create_app(folder: str | Path, token: str, *, host: str = "127.0.0.1", port:
             ),
         )
 
-    del letterkit
     return Gate(app, site)
 
 

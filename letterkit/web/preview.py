@@ -1,15 +1,12 @@
-"""The letter shown inside a page: its body, and its stylesheet scoped to the preview box.
+"""The letter shown inside a page: its body, inside ``<div class="letter-preview">``.
 
-The letter's HTML is a page of its own with its CSS inline; the server's pages allow no
-inline style, so the body is shown inside ``<div class="letter-preview">`` and the same CSS
-is served as a file whose every rule applies only inside that box.
+The server's pages allow no inline style, so the letter's CSS is served as a file whose
+every rule applies only inside that box (``Workspace.preview_css``).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
 
 SCOPE = ".letter-preview"
 
@@ -25,46 +22,3 @@ def body_of(page: str) -> str:
     classes = _CLASS.search(match.group(1))
     extra = " " + classes.group(1) if classes else ""
     return f'<div class="letter-preview{extra}">{match.group(2)}</div>'
-
-
-@functools.cache
-def scoped_css(style: str) -> str:
-    """The letter's stylesheet for ``style``, every rule scoped to the preview box."""
-    import tinycss2
-
-    from letterkit.compose.html import _read_style, style_sheets
-    from letterkit.compose.styling import style_css
-
-    source = "\n".join([_read_style("letter.css"), *style_sheets(style), style_css(style)])
-    rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=True)
-    return "\n".join(_rule(rule) for rule in rules)
-
-
-def _rule(rule: Any) -> str:
-    import tinycss2
-
-    kind = getattr(rule, "type", "")
-    if kind == "qualified-rule":
-        prelude = str(tinycss2.serialize(rule.prelude)).strip()
-        selectors = [_scope(s.strip()) for s in prelude.split(",") if s.strip()]
-        return ", ".join(selectors) + " {" + str(tinycss2.serialize(rule.content)) + "}"
-    if kind == "at-rule":
-        keyword = rule.lower_at_keyword
-        if keyword == "media" and rule.content is not None:
-            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
-            prelude = str(tinycss2.serialize(rule.prelude))
-            if "print" in prelude and "screen" not in prelude:
-                return ""
-            return f"@media{prelude}{{" + "\n".join(_rule(r) for r in inner) + "}"
-        return ""  # @page, @font-face and the rest belong to print
-    return ""
-
-
-def _scope(selector: str) -> str:
-    for root in (":root", "html", "body"):
-        if selector == root:
-            return SCOPE
-        if selector.startswith(root + " ") or selector.startswith(root + "."):
-            rest = selector[len(root) :]
-            return SCOPE + rest
-    return f"{SCOPE} {selector}"

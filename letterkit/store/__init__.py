@@ -1,0 +1,15 @@
+"""Where letters and their drafts are kept: the ``Store`` protocol and its implementations.
+
+A ``Workspace`` reads and writes letters only through a store, so where they are kept can
+change without touching compose/, writers/, diffs/ or review/. ``FileStore`` (the default)
+keeps each letter as a file and its drafts in the folder beside it (``peter.yaml.drafts/``),
+exactly as earlier releases did. Every implementation passes the same contract tests
+(tests/test_store_contract.py); a database store plugs in the same way.
+"""
+
+from __future__ import annotations
+
+from letterkit.store.files import FileStore
+from letterkit.store.protocol import Store
+
+__all__ = ["FileStore", "Store"]

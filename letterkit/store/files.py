@@ -1,0 +1,78 @@
+"""The files store: each letter a file, its drafts in the folder beside it.
+
+Byte-compatible with the histories earlier releases wrote (``peter.yaml.drafts/``, see
+``letterkit.drafts.store``): this class only routes the protocol to those functions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from letterkit.drafts import store as history
+from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
+from letterkit.files import write_atomic
+from letterkit.model.loading import read_letter_bytes
+
+LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+_LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,150}\.(yaml|yml|json)$")
+
+
+class FileStore:
+    """Letters as files. With ``root``, names are relative to that folder (an absolute name
+    stays itself); without, names are paths as given (the command line's way)."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root).absolute() if root is not None else None
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    def path(self, name: str) -> str:
+        """The file a name stands for."""
+        return str(self.root / name) if self.root is not None else os.fspath(name)
+
+    def exists(self, name: str) -> bool:
+        return Path(self.path(name)).exists()
+
+    def read(self, name: str) -> bytes:
+        return read_letter_bytes(self.path(name))  # bounded: no device, FIFO or huge file
+
+    def write(self, name: str, content: bytes, *, create: bool = False) -> None:
+        write_atomic(self.path(name), content, replace=not create)
+
+    def lock(self, name: str) -> AbstractContextManager[object]:
+        # In-process: the history's own file lock keeps other processes' saves apart.
+        key = os.path.abspath(self.path(name))
+        with self._guard:
+            return self._locks.setdefault(key, threading.RLock())
+
+    def drafts(self, name: str) -> list[Draft]:
+        return history.drafts(self.path(name))
+
+    def draft_content(self, name: str, draft: Draft) -> bytes:
+        return history.draft_content(self.path(name), draft)
+
+    def append_draft(
+        self, name: str, role: str, person: str = "", note: str = "", *, keyed: bool = False
+    ) -> SaveResult:
+        return history.save(self.path(name), role, person, note, keyed=keyed)
+
+    def check(self, name: str) -> HistoryCheck:
+        return history.check_history(self.path(name))
+
+    def resolve(self, spec: str) -> Revision:
+        return history.resolve(self.path(spec))
+
+    def names(self) -> list[str]:
+        folder = self.root or Path.cwd()
+        return sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_file()
+            and not p.is_symlink()
+            and _LETTER_NAME.match(p.name)
+            and p.name != "letterkit.toml"
+        )

@@ -1,0 +1,62 @@
+"""The store protocol: what a workspace needs from wherever letters are kept."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
+
+from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Letters (by name) as bytes, each with an append-only, hash-chained history of drafts.
+
+    Names are the store's own: a file path for ``FileStore``, a key for a database. A name
+    may carry a revision (``NAME@N``, ``NAME@latest``, ``NAME@<hash prefix>``); ``resolve``
+    reads it. Every method raises a ``LetterkitError`` for anything a user can fix.
+    """
+
+    def exists(self, name: str) -> bool:
+        """True when the letter exists (its work in progress)."""
+        ...
+
+    def read(self, name: str) -> bytes:
+        """The letter as it is now (work in progress); ``LetterNotFoundError`` if none."""
+        ...
+
+    def write(self, name: str, content: bytes, *, create: bool = False) -> None:
+        """Replace the letter's content in one step (never half-written); with ``create``,
+        refuse (``OutputError``) when it exists already."""
+        ...
+
+    def lock(self, name: str) -> AbstractContextManager[object]:
+        """Held while a writer checks a version and writes, so two writers never interleave;
+        reentrant (a workflow that holds it may call another that takes it)."""
+        ...
+
+    def drafts(self, name: str) -> list[Draft]:
+        """The saved drafts, oldest first (empty when none are saved)."""
+        ...
+
+    def draft_content(self, name: str, draft: Draft) -> bytes:
+        """A saved draft's letter, checked against its record."""
+        ...
+
+    def append_draft(
+        self, name: str, role: str, person: str = "", note: str = "", *, keyed: bool = False
+    ) -> SaveResult:
+        """Record the letter's current content as its next draft (nothing if unchanged)."""
+        ...
+
+    def check(self, name: str) -> HistoryCheck:
+        """Check the whole history: every record, draft and link in the chain."""
+        ...
+
+    def resolve(self, spec: str) -> Revision:
+        """``NAME`` (the letter now) or ``NAME@REV`` (a saved draft)."""
+        ...
+
+    def names(self) -> list[str]:
+        """The letters in the store, sorted."""
+        ...

@@ -1,0 +1,152 @@
+"""A letter's drafts: list, save, verify, and bring a patient's edited copy back in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import letterkit.compose as compose
+import letterkit.model.loading as loading
+from letterkit.compose.context import composed_passages
+from letterkit.compose.styling import STANDARD
+from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
+from letterkit.drafts.store import Draft, SaveResult
+from letterkit.errors import LetterkitError, LetterNotFoundError, UnknownBaseError
+from letterkit.workspace.base import Base, PathLike
+from letterkit.workspace.results import Imported, Verification
+
+
+class History(Base):
+    def history(self, name: PathLike) -> list[Draft]:
+        """The saved drafts of a letter, oldest first (empty if none are saved yet)."""
+        key = os.fspath(name)
+        saved = self.store.drafts(key)
+        if not saved and not self.store.exists(key):
+            raise LetterNotFoundError(key, "no such file — check the name and folder")
+        return saved
+
+    def save_draft(
+        self,
+        name: PathLike,
+        role: str,
+        person: str = "",
+        note: str = "",
+        *,
+        keyed: bool = False,
+        version: str | None = None,
+    ) -> SaveResult:
+        """Save the letter as its next draft (nothing is saved if nothing changed).
+
+        ``version`` (as read): a letter changed since is left alone (``ConflictError``).
+        ``keyed`` keeps the history with a secret key from this draft on, so that rewriting it
+        needs the key (see the README's "Security and privacy"); a keyed history stays keyed.
+        """
+        key = os.fspath(name)
+        with self.store.lock(key):
+            self._require_version(key, version)
+            return self.store.append_draft(key, role, person, note, keyed=keyed)
+
+    def verify(self, name: PathLike) -> Verification:
+        """Check that no saved draft or record of a letter was changed or lost."""
+        key = os.fspath(name)
+        checked = self.store.check(key)
+        return Verification(key, checked.drafts, checked.problems, checked.notices, checked.keyed)
+
+    def import_edits(
+        self,
+        edited: PathLike,
+        into: PathLike,
+        role: str,
+        person: str = "",
+        note: str = "",
+        *,
+        base: str | None = None,
+    ) -> Imported:
+        """Map an edited Markdown copy of a letter back onto its fields and save the next draft.
+
+        Each edit goes back to its field; text that fits no field is kept in
+        ``patient_comments``. The letter must be saved as a draft first, so nothing unsaved is
+        overwritten. The copy is compared with the draft its "Ref:" line names, or with
+        ``base`` (a draft number, ``latest`` or a hash prefix) when given; without either it
+        is refused.
+        """
+        target = os.fspath(into)
+        with self.store.lock(target):
+            self.open(target, allow_placeholders=True)  # a letter, not just a file
+            self._require_saved(target, "save a draft first")
+            saved = self.store.drafts(target)
+            edited_text = loading.read_text(edited)
+            # The copy was made from the draft its "Ref:" line names (or the one the caller
+            # names); edits are taken against that draft and merged section by section onto
+            # the latest, so later drafts are not undone. A copy whose draft is unknown is
+            # refused: comparing it with the latest would undo every change made since.
+            if base is not None:
+                base_draft = self._base_draft(target, base)
+            else:
+                base_draft = _referenced_draft(edited, target, saved, reference_in(edited_text))
+            opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)
+            # The copy was rendered in the letter's own print style: compare with the same.
+            access = opened_base.letter.accessibility
+            context = compose.RenderContext(
+                opened_base.letter, self.settings(target), style=access.format if access else STANDARD
+            )
+            original = compose.to_markdown(context)
+            base_data = loading.parse(loading.decode(opened_base.content, target), target).data
+            result = import_markdown(base_data, original, edited_text, composed_passages(context))
+            if not result.changed and not result.unplaced:
+                return Imported((), (), None)
+            merged = result.data
+            if base_draft.number != saved[-1].number:
+                latest_data = loading.parse(loading.decode(self.store.read(target), target), target).data
+                merged, conflicts = merge(base_data, result.data, latest_data)
+                if conflicts:
+                    raise LetterkitError(
+                        f"{edited}: was made from draft {base_draft.number}, and later drafts changed "
+                        f"the same sections ({', '.join(conflicts)}); render the latest draft for the "
+                        "patient, or copy their words in by hand"
+                    )
+            text = to_letter_file(merged, target)
+            loading.load_text(text, os.fspath(edited), allow_placeholders=True)  # still a valid letter
+            self.store.write(target, text.encode("utf-8"))
+            note = note or f"Imported from {os.path.basename(os.fspath(edited))}"
+            saved_draft = self.store.append_draft(target, role, person, note)
+        return Imported(tuple(result.changed), tuple(result.unplaced), saved_draft)
+
+    def _base_draft(self, target: str, base: str) -> Draft:
+        draft = self.store.resolve(f"{target}@{base}").draft
+        if draft is None:  # a file named like NAME@REV exists: not a draft
+            raise UnknownBaseError(
+                f"{target}: {base!r} is not a saved draft; give its number or the start of its hash"
+            )
+        return draft
+
+
+def _referenced_draft(
+    edited: PathLike, target: str, saved: Sequence[Draft], ref: tuple[str, bool] | None
+) -> Draft:
+    """The draft an edited copy's "Ref:" line names; UnknownBaseError if it names none."""
+    saved_now = (
+        f"drafts {saved[0].number} to {saved[-1].number} are saved"
+        if len(saved) > 1
+        else f"draft {saved[0].number} is saved"
+    )
+    how = f"name the draft the copy was made from as its base ({saved_now})"
+    if ref is None:
+        raise UnknownBaseError(
+            f'{edited}: has no "Ref:" line, so letterkit cannot tell which draft it was made from and '
+            f"will not guess (comparing it with the latest draft could undo later changes); {how}"
+        )
+    short, changed_since = ref
+    found = [d for d in saved if d.short == short]
+    if not found:
+        raise UnknownBaseError(
+            f'{edited}: its "Ref: {short}" names no saved draft of {target} (a copy of another letter, '
+            f"or a history restored from elsewhere?), so letterkit will not guess; {how}"
+        )
+    if changed_since:
+        raise UnknownBaseError(
+            f"{edited}: was made from changes to draft {found[0].number} that were not saved at the time "
+            f'(its Ref says "changed since"), so letterkit cannot tell which version it was; if those '
+            f"changes were saved later, {how}"
+        )
+    return found[0]

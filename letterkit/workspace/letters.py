@@ -1,0 +1,191 @@
+"""Letters as files and as work in progress: validate, start, read, save, preview, list."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+
+import letterkit.model.loading as loading
+from letterkit.errors import HistoryError, LetterFileError, LetterkitError, LetterValidationError, Problem
+from letterkit.model import editing, kinds
+from letterkit.model.schema import LetterBase
+from letterkit.model.settings import Settings
+from letterkit.rendering import Rendered
+from letterkit.resources import templates_dir
+from letterkit.workspace.base import PathLike
+from letterkit.workspace.history import History
+from letterkit.workspace.results import Summary, Work, Written
+from letterkit.writers.document import RenderOptions
+
+
+def scaffold(kind: str) -> str:
+    """A commented YAML letter to start from, explaining each section."""
+    name = kinds.get(kind).scaffold_name
+    return (templates_dir() / "scaffolds" / name).read_text(encoding="utf-8")
+
+
+def problems(data: Mapping[str, object], name: str = "letter") -> list[Problem]:
+    """What stops ``data`` being a complete letter: its shape first, then the schema's rules."""
+    return editing.shape_problems(data, name) or editing.problems(data, name)
+
+
+class Letters(History):
+    def validate(self, names: Sequence[PathLike]) -> list[Problem]:
+        """Every problem in every letter (or saved draft, NAME@N), in order; empty if all are valid."""
+        found: list[Problem] = []
+        for name in names:
+            try:
+                self.open(name)
+            except HistoryError as error:
+                found.append(Problem(os.fspath(name), None, "", str(error).split(": ", 1)[-1]))
+            except LetterValidationError as error:
+                found.extend(error.problems)
+            except LetterFileError as error:
+                found.append(error.problem)
+        return found
+
+    def new_letter(self, kind: str, out: PathLike | None = None) -> Written:
+        """A new letter from the kind's scaffold, written as ``out`` (never replacing one)."""
+        text = scaffold(kind)
+        if out is not None:
+            self.store.write(os.fspath(out), text.encode("utf-8"), create=True)
+        return Written(text, os.fspath(out) if out is not None else None)
+
+    def create(self, kind: str, patient: str) -> str:
+        """Start a letter of ``kind`` for a patient (their name filled in); returns its new
+        name, made from the patient's name and the kind, never one already taken."""
+        slug = re.sub(r"[^a-z0-9]+", "-", patient.lower()).strip("-")[:40] or "letter"
+        kinds.get(kind)
+        base, n = f"{slug}-{kind}", 2
+        name = f"{base}.yaml"
+        while self.store.exists(name):
+            name = f"{base}-{n}.yaml"
+            n += 1
+        self.new_letter(kind, name)
+        work = self.read_work(name)
+        data = dict(work.data)
+        data["patient"] = {**(data.get("patient") or {}), "name": patient}
+        data["patient"].pop("preferred_name", None)
+        self.save_work(name, data, work.version)
+        return name
+
+    def names(self) -> list[str]:
+        """The letters in the workspace, by name."""
+        return self.store.names()
+
+    def summaries(self) -> list[Summary]:
+        """What a caseload shows of each letter (one that cannot be read still appears)."""
+        return [self.summary(name) for name in self.names()]
+
+    def summary(self, name: str) -> Summary:
+        """What a caseload shows of one letter."""
+        try:
+            saved = self.history(name)
+            work = self.read_work(name)
+        except LetterkitError:
+            return Summary(name, problems=1)
+        patient = work.data.get("patient")
+        called = None
+        if isinstance(patient, dict):
+            value = patient.get("preferred_name") or patient.get("name")
+            called = str(value) if value else None
+        kind, status = work.data.get("kind"), work.data.get("status", "draft")
+        return Summary(
+            name,
+            str(kind) if kind else None,
+            called,
+            str(status) if status else None,
+            len(saved),
+            saved[-1] if saved else None,
+            len(work.problems),
+        )
+
+    # ----------------------------------------------------------------- work in progress
+
+    def read_work(self, name: PathLike) -> Work:
+        """A letter as data for an editor, with every problem ``validate`` would report."""
+        key = os.fspath(name)
+        text = loading.decode(self.store.read(key), key)
+        data = editing.to_data(text, key)
+        return Work(key, data, self.version(key), tuple(_problems_in(text, key)))
+
+    def save_work(
+        self,
+        name: PathLike,
+        data: Mapping[str, object],
+        version: str | None = None,
+        *,
+        version_required: bool = False,
+        draft_as: tuple[str, str, str] | None = None,
+    ) -> Work:
+        """Write a letter being written (incomplete is fine) back to the store, in one step.
+
+        YAML keeps its comments and key order; JSON stays JSON. ``data`` must have the shape
+        of a letter (``LetterValidationError`` lists what does not). With ``version``, a
+        letter changed since it was read is left alone (``ConflictError``); with
+        ``version_required``, so is an existing letter when no version is given.
+        ``draft_as`` (role, name, note): also record it as the next draft, when complete. The
+        result lists what is still missing or wrong, and says what was done.
+        """
+        key = os.fspath(name)
+        wrong = editing.shape_problems(data, key)
+        if wrong:
+            raise LetterValidationError(wrong)
+        with self.store.lock(key):
+            self._require_version(key, version, required=version_required)
+            old = loading.decode(self.store.read(key), key) if self.store.exists(key) else None
+            text = editing.file_text(self._file(key) or key, old, data)
+            raw = text.encode("utf-8")
+            loading.decode(raw, key)  # the size and character limits of any letter file
+            self.store.write(key, raw)
+            work = self.read_work(key)
+            message = "Saved."
+            if draft_as is not None:
+                if work.problems:
+                    message = (
+                        "Saved as work in progress. It is not recorded as a draft yet: "
+                        "first finish what is listed below."
+                    )
+                else:
+                    role, person, note = draft_as
+                    message = self.store.append_draft(key, role, person, note).message
+                    work = self.read_work(key)
+        return Work(work.file, work.data, work.version, work.problems, message)
+
+    def preview(
+        self, data: Mapping[str, object], style: str | None = None, *, settings: Settings | None = None
+    ) -> Rendered:
+        """The HTML of a letter being written, with '…' where a section is not written yet."""
+        letter = editing.preview_letter(data)
+        return self.renderer.render(
+            letter, RenderOptions(format="html", style=style), settings=settings or self.settings()
+        )
+
+    def shape_problems(self, data: object) -> list[Problem]:
+        """What in ``data`` does not have the shape of a letter (wrong types, unknown fields)."""
+        return editing.shape_problems(data, "letter")
+
+    def preview_css(self, style: str) -> str:
+        """The letter's stylesheet for ``style``, every rule scoped to a ``.letter-preview`` box."""
+        from letterkit.compose.scoped import scoped_css
+
+        return scoped_css(style)
+
+    def problems(self, data: Mapping[str, object]) -> list[Problem]:
+        """What stops ``data`` (a letter being written) being a complete letter."""
+        return problems(data)
+
+    def from_data(self, data: Mapping[str, object], name: str = "letter") -> LetterBase:
+        """A validated letter from data (e.g. a web form's JSON); never read from a file."""
+        return loading.load_data(data, name)
+
+
+def _problems_in(text: str, name: str) -> list[Problem]:
+    try:
+        loading.load_text(text, name)
+    except LetterValidationError as error:
+        return list(error.problems)
+    except LetterFileError as error:
+        return [error.problem]
+    return []

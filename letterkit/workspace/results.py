@@ -1,0 +1,205 @@
+"""What the workspace's workflows return: typed, frozen, printable by the CLI or a web page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from letterkit.errors import Problem
+from letterkit.model.schema import LetterBase
+
+if TYPE_CHECKING:
+    from letterkit.diffs.core import Diff
+    from letterkit.drafts.attribution import Contributions
+    from letterkit.drafts.store import Draft, Revision, SaveResult
+    from letterkit.rendering import Rendered
+    from letterkit.review.check import Finding
+
+
+@dataclass(frozen=True)
+class Written:
+    """Text made for the user: written to ``output``, or (``output`` None) to be shown."""
+
+    content: str | bytes
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A letter read from the store: the letter now, or a saved draft (``NAME@N``)."""
+
+    letter: LetterBase
+    revision: Revision
+    content: bytes
+
+    @property
+    def label(self) -> str:
+        return str(self.revision.label)
+
+    @property
+    def file(self) -> str:
+        """The letter (for a saved draft, the letter it is a draft of)."""
+        return self.revision.file
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One letter rendered: where it went (``output``), or why it failed (``error``)."""
+
+    source: str
+    output: str | None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    rendered: Rendered | None = None
+    """The rendering itself (None after a failure); ``output`` None means nothing was written."""
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """Letters rendered: one item each, in the order given; ``folder`` for a batch."""
+
+    items: tuple[RenderedFile, ...]
+    folder: str | None = None
+
+    @property
+    def failed(self) -> tuple[RenderedFile, ...]:
+        return tuple(item for item in self.items if item.error)
+
+    @property
+    def warnings(self) -> tuple[tuple[str, str], ...]:
+        """(file, warning) for every warning, in order."""
+        return tuple((item.source, w) for item in self.items for w in item.warnings)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A history checked: its drafts, and every problem found (none when intact)."""
+
+    file: str
+    drafts: tuple[Draft, ...]
+    problems: tuple[str, ...]
+    notices: tuple[str, ...] = ()
+    """Worth knowing but not damage: an interrupted save, a key signature that could not be checked."""
+    keyed: str = "no"
+    """Whether the history is kept with a key: no, checked (with your key) or unchecked (no key here)."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An edited copy brought back: the fields changed, text kept as comments, the draft saved."""
+
+    changed: tuple[str, ...]
+    unplaced: tuple[str, ...]
+    saved: SaveResult | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two letters compared: the diff as data, and the view asked for (written, or to show)."""
+
+    diff: Diff
+    content: str | bytes
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class ContributionsReport:
+    """Who wrote what: the credit as data, and the report asked for (written, or to show)."""
+
+    contributions: Contributions
+    content: str | bytes
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """How letters read: every finding, and the report as text or JSON."""
+
+    findings: tuple[Finding, ...]
+    content: str
+
+    @property
+    def has_errors(self) -> bool:
+        """True when a section is missing or empty (the rest are warnings)."""
+        return any(f.severity == "error" for f in self.findings)
+
+
+@dataclass(frozen=True)
+class RedactedFile:
+    """A pseudonymised copy: its text (in the letter's own format), where it went, what was
+    replaced (by kind), and the redaction report (what was replaced, and what was kept though
+    it looked like an identifier; it quotes the original letter)."""
+
+    text: str
+    output: str | None
+    replaced: tuple[str, ...] = field(default_factory=tuple)
+    report: str = ""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The letter file taken out of an archival PDF."""
+
+    name: str
+    data: bytes
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Work:
+    """A letter as it is being written: its data (maybe incomplete), its version, its problems.
+
+    ``version`` changes whenever the letter or its history does; pass it back to ``save_work``
+    so that a save never overwrites changes made elsewhere since.
+    """
+
+    file: str
+    data: dict[str, Any]
+    version: str
+    problems: tuple[Problem, ...]
+    message: str = ""
+    """What a save did, in words for the person saving ("Saved.", "Draft 3 (…) saved.")."""
+
+    @property
+    def complete(self) -> bool:
+        """True when the letter is valid, so that it can be saved as a draft."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a caseload shows of one letter (a letter that cannot be read still appears)."""
+
+    name: str
+    kind: str | None = None
+    patient: str | None = None
+    status: str | None = None
+    drafts: int = 0
+    latest: Draft | None = None
+    problems: int = 0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One text the patient reads, for reading the letter together: where it lives in the
+    letter (``path``, dotted), its section (``section``) and the leaf's field name, its
+    number in a list (from 1, or None), the text, and how it differs from the therapist's
+    latest draft, as (op, words) with op ``=`` kept or ``+`` new (empty when nothing is new)."""
+
+    path: str
+    section: str
+    leaf: str | None
+    number: int | None
+    text: str
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A letter laid out for reading together: its passages, version and title data."""
+
+    name: str
+    data: dict[str, Any]
+    version: str
+    passages: tuple[Passage, ...]
+    has_base: bool

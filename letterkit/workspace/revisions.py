@@ -1,0 +1,329 @@
+"""Revision views: what changed between two drafts, and who wrote which words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace as dc_replace
+from typing import Any
+
+import letterkit.compose as compose
+from letterkit import writers
+from letterkit.diffs.core import Change, Diff, diff_data, letter_data
+from letterkit.diffs.places import READERS, Places, describe, parse_path, plain_list
+from letterkit.diffs.redline import redline_marks
+from letterkit.diffs.views import Styler, to_json, to_markdown, to_text
+from letterkit.drafts.attribution import Contributions, DraftInfo
+from letterkit.drafts.attribution import contributions as credit_words
+from letterkit.drafts.store import Draft
+from letterkit.errors import LetterkitError, OptionsError
+from letterkit.model.fields import dotted
+from letterkit.model.schema import LetterBase
+from letterkit.model.settings import Settings
+from letterkit.rendering import Rendered
+from letterkit.workspace.base import PathLike
+from letterkit.workspace.outputs import Outputs
+from letterkit.workspace.results import Comparison, ContributionsReport, Opened
+from letterkit.writers.document import Marks
+
+_OP_WORDS = {"added": "added", "removed": "took out", "changed": "changed", "moved": "moved"}
+
+
+def diff_formats() -> tuple[str, ...]:
+    """The formats ``compare`` can make: text, md, json and the letter formats that show marks."""
+    return (*writers.REPORT_FORMATS, writers.DEFAULT_FORMAT, *writers.names(marked=True))
+
+
+def contributions_formats() -> tuple[str, ...]:
+    """The formats ``contributions_report`` can make."""
+    return (*writers.REPORT_FORMATS, *writers.names(marked=True))
+
+
+def _reader(reader: str) -> str:
+    if reader not in READERS:
+        raise OptionsError(f"unknown reader {reader!r}: choose one of {', '.join(READERS)}", "for")
+    return reader
+
+
+class Revisions(Outputs):
+    def diff(self, a: PathLike | LetterBase, b: PathLike | LetterBase) -> Diff:
+        """The section-aware difference between two letters or revisions (``NAME@N``).
+
+        Between two drafts of one letter, each change is credited to the draft that made it.
+        """
+        if isinstance(a, LetterBase) and isinstance(b, LetterBase):
+            return diff_data(letter_data(a), letter_data(b))
+        if isinstance(a, LetterBase) or isinstance(b, LetterBase):
+            raise OptionsError("diff takes two letters or two file names, not one of each")
+        first, second = self.open(a, allow_placeholders=True), self.open(b, allow_placeholders=True)
+        result = diff_data(letter_data(first.letter), letter_data(second.letter), first.label, second.label)
+        return self._credit_changes(result, first, second)
+
+    def compare(
+        self,
+        a: PathLike,
+        b: PathLike,
+        format: str = "text",
+        out: PathLike | None = None,
+        *,
+        styler: Styler | None = None,
+        reader: str = "therapist",
+    ) -> Comparison:
+        """Compare two letters or drafts and make the view asked for.
+
+        ``text`` (word-diff style; ``styler`` may colour it), ``md`` (CriticMarkup) and
+        ``json`` are views of the changes, by field path; the letter formats that can show
+        marks (html, pdf, docx) give the whole letter as a redline, its changes named by the
+        sections the letter prints, for ``reader`` (``therapist``, or ``patient`` for the
+        patient's copy). Without ``out``, a file format is written beside ``b``'s letter as
+        ``<name>.redline<suffix>``.
+        """
+        changes = self.diff(a, b)
+        if format == "json":
+            content: str | bytes = to_json(changes)
+        elif format == writers.DEFAULT_FORMAT:
+            content = to_markdown(changes)
+        elif format == "text":
+            content = to_text(changes, styler)
+        elif format in writers.names(marked=True):
+            content = self._redline(a, b, format, reader=reader).content
+            out = out or self._beside(b, "redline", format)
+        else:
+            raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(diff_formats())}")
+        return Comparison(changes, content, self._write_output(out, content, (a, b)))
+
+    def contributions(self, name: PathLike) -> Contributions:
+        """Who wrote which words of the latest draft, and what the patient changed."""
+        key = os.fspath(name)
+        saved = self.store.drafts(key)
+        if not saved:
+            raise LetterkitError(f"{key}: has no saved drafts yet; save a draft first")
+        versions = []
+        for draft in saved:
+            info = DraftInfo(draft.number, draft.role, draft.name, draft.short, draft.time)
+            opened = self.open(f"{key}@{draft.number}", allow_placeholders=True)
+            versions.append((info, letter_data(opened.letter)))
+        return credit_words(key, versions)
+
+    def contributions_report(
+        self, name: PathLike, format: str = "text", out: PathLike | None = None, *, reader: str = "therapist"
+    ) -> ContributionsReport:
+        """The contributions report: ``text``, ``json``, or the letter with the patient's words
+        marked and what they took out struck through (html, pdf, docx; ``reader`` as
+        ``compare``). Without ``out``, a file format is written beside the letter as
+        ``<name>.contributions<suffix>``."""
+        credit = self.contributions(name)
+        if format == "json":
+            content: str | bytes = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
+        elif format == "text":
+            content = credit.to_text()
+        elif format in writers.names(marked=True):
+            content = self._contributions_view(name, format, reader=reader).content
+            out = out or self._beside(name, "contributions", format)
+        else:
+            raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(contributions_formats())}")
+        return ContributionsReport(credit, content, self._write_output(out, content, (name,)))
+
+    # ----------------------------------------------------------------- the marked letters
+
+    def _redline(
+        self,
+        a: PathLike,
+        b: PathLike,
+        format: str,
+        *,
+        settings: Settings | None = None,
+        reader: str = "therapist",
+    ) -> Rendered:
+        """The whole letter ``b`` with every change from ``a`` marked, and a legend of who made each.
+
+        The legend names each change as the letter prints it (its section heading, list items
+        counted from 1). ``reader="patient"`` makes the patient's copy: their own changes are
+        "you …"; the therapist's copy names every author and role.
+        """
+        reader = _reader(reader)
+        first, second = self.open(a), self.open(b)
+        changes = self.diff(a, b)
+        data_a, data_b = letter_data(first.letter), letter_data(second.letter)
+        marks, lists = redline_marks(data_a, data_b)
+        # Tag each marked field with the draft that changed it, so Word can name the author.
+        by_path = {c.path: c for c in changes.changes if c.draft is not None}
+        marks = {path: _tag_spans(spans, _change_for(dotted(path), by_path)) for path, spans in marks.items()}
+        lists = {
+            name: [_tag_spans(item, _change_for(name, by_path)) for item in items]
+            for name, items in lists.items()
+        }
+        history = self.store.drafts(second.file)
+        authors = {f"d{c.draft}": (c.author or "", _draft_time(history, c.draft)) for c in by_path.values()}
+        places = self._places((second, data_b), (first, data_a), settings=settings)
+        roles = {d.number: (d.role, d.name) for d in history}
+        lines = [
+            describe(
+                c.path,
+                c.op,
+                places,
+                reader,
+                role=roles.get(c.draft or 0, (None, ""))[0],
+                name=roles.get(c.draft or 0, (None, ""))[1],
+                draft=c.draft,
+                value=c.new if c.op != "removed" else c.old,
+                moved_from=c.moved_from,
+            )
+            for c in changes.changes
+        ]
+        if reader == "patient":
+            title = f"What changed from {_draft_name(first)} to {_draft_name(second)}"
+            key = [
+                "<ins>Words added are bold, in a box.</ins>",
+                "<del>Words taken out are struck through.</del>",
+            ]
+        else:
+            title = f"Changes from {first.label} to {second.label}"
+            key = [
+                "<ins>Inserted words are bold, in a box.</ins>",
+                "<del>Deleted words are struck through.</del>",
+            ]
+        legend = compose.legend_html(title, lines or ["No changes."], key)
+        return self._render_marked(second, format, Marks(marks, lists, legend, authors), settings)
+
+    def _contributions_view(
+        self,
+        name: PathLike,
+        format: str = "html",
+        *,
+        settings: Settings | None = None,
+        reader: str = "therapist",
+    ) -> Rendered:
+        """The latest draft with the patient's own words marked as insertions, and what they
+        took out struck through where it was; the legend lists their changes section by
+        section, as the letter prints them. ``reader="patient"`` speaks to the patient."""
+        reader = _reader(reader)
+        credit = self.contributions(name)
+        latest = self.open(f"{os.fspath(name)}@latest")
+        places = self._places((latest, letter_data(latest.letter)), settings=settings)
+        fields, lists = credit.view_marks("patient")
+        patient = latest.letter.patient
+        called = patient.preferred_name or patient.name
+        lines = []
+        for change in credit.patient_changes:
+            where = places.place(parse_path(change["path"]))
+            added = [t for t in change["added"] if t.strip()]
+            removed = [t for t in change["removed"] if t.strip()]
+            who = "you" if reader == "patient" else called
+            parts = []
+            if added:
+                parts.append(f"{who} added {plain_list(added)}")
+            if removed:
+                parts.append(f"{who} took out {plain_list(removed)}")
+            said = "; ".join(parts) or f"{who} {_OP_WORDS.get(change['op'], change['op'])} this"
+            lines.append(f"{where}: {said} (draft {change['draft']})")
+        patient_drafts = [str(d.number) for d in credit.drafts if d.role == "patient"]
+        when = ""
+        if patient_drafts:
+            numbers = compose.join_words(patient_drafts)
+            when = f" in draft{'s' if len(patient_drafts) > 1 else ''} {numbers}"
+        if reader == "patient":
+            title = "Your words in this letter"
+            key = [
+                f"<ins>Words you wrote{when} are bold, in a box.</ins>",
+                "<del>Words you took out are struck through.</del>",
+            ]
+        else:
+            title = f"{called}'s words in this letter"
+            key = [
+                f"<ins>Words {called} wrote{when} are bold, in a box.</ins>",
+                f"<del>Words {called} took out are struck through.</del>",
+            ]
+        if not patient_drafts:
+            lines = ["No changes yet."]
+        legend = compose.legend_html(title, lines, key)
+        history = self.store.drafts(latest.file)
+        authors = {
+            f"d{d.number}": (f"{d.role} {d.name}".strip(), _draft_time(history, d.number))
+            for d in credit.drafts
+            if d.role == "patient"
+        }
+        return self._render_marked(latest, format, Marks(fields, lists, legend, authors), settings)
+
+    def _places(self, *letters: tuple[Opened, Mapping[str, Any]], settings: Settings | None = None) -> Places:
+        """The section headings each field is printed under, read from the letters as rendered."""
+        renderings = []
+        for opened, data in letters:
+            context = compose.RenderContext(opened.letter, settings or self.settings(opened.file))
+            renderings.append((compose.to_markdown(context), data))
+        return Places.of(*renderings)
+
+    def _credit_changes(self, result: Diff, first: Opened, second: Opened) -> Diff:
+        """Credit each change between two saved drafts of one letter to the draft that made it.
+
+        A text field's change goes to the last draft in between that changed that field; a
+        list item goes to the first draft that had it (added) or lacked it (removed), found by
+        content, so that items shifting position keep their author. Unsaved edits are credited
+        to no one.
+        """
+        da, db = first.revision.draft, second.revision.draft
+        if da is None or db is None or first.revision.file != second.revision.file:
+            return result
+        history = self.store.drafts(second.revision.file)
+        lo, hi = sorted((da.number, db.number))
+        versions = [
+            (d, letter_data(self.open(f"{second.revision.file}@{d.number}", allow_placeholders=True).letter))
+            for d in history
+            if lo <= d.number <= hi
+        ]
+        touched: dict[str, Draft] = {}
+        for (_, before), (draft, after) in zip(versions, versions[1:], strict=False):
+            for change in diff_data(before, after).changes:
+                touched[change.path] = draft
+        credited = []
+        for change in result.changes:
+            draft = _list_credit(change, versions) or touched.get(change.path) or db
+            credited.append(
+                dc_replace(change, author=f"{draft.role} {draft.name}".strip(), draft=draft.number)
+            )
+        return dc_replace(result, changes=tuple(credited))
+
+
+def _list_credit(change: Change, versions: Sequence[tuple[Draft, dict[str, Any]]]) -> Draft | None:
+    """For a list item: the first later draft whose list has it (or, if removed, lacks it)."""
+    match = re.fullmatch(r"(\w+)\[\d+\]", change.path)
+    if not match or change.op not in ("added", "removed", "moved", "changed"):
+        return None
+    name = match.group(1)
+    wanted = change.old if change.op == "removed" else change.new
+    for draft, data in versions[1:]:
+        present = wanted in (data.get(name) or [])
+        if present != (change.op == "removed"):
+            return draft
+    return None
+
+
+def _draft_name(opened: Opened) -> str:
+    draft = opened.revision.draft
+    return f"draft {draft.number}" if draft is not None else "the letter as it is now"
+
+
+def _change_for(path: str, by_path: Mapping[str, Change]) -> Change | None:
+    """The credited change at ``path``, or the latest one inside it (for whole lists)."""
+    if path in by_path:
+        return by_path[path]
+    inside = [c for p, c in by_path.items() if p.startswith(path + "[") or p.startswith(path + ".")]
+    return max(inside, key=lambda c: c.draft or 0) if inside else None
+
+
+def _tag_spans(
+    spans: Sequence[tuple[str, str | None]], change: Change | None
+) -> list[tuple[str, str | None]]:
+    if change is None:
+        return list(spans)
+    return [(text, f"{tag}.d{change.draft}" if tag else None) for text, tag in spans]
+
+
+def _draft_time(history: Sequence[Draft], number: int | None) -> dt.datetime:
+    for draft in history:
+        if draft.number == number:
+            return dt.datetime.fromisoformat(draft.time)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
