@@ -306,7 +306,9 @@ def _letter_text(letter: LetterBase) -> str:
     return "\n".join(printed_texts(letter, imagery=False))
 
 
-_NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")
+_NOT_PRINTED = (
+    "kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people", "reviewed",
+)  # fmt: skip
 
 
 def _walk(value: Any, texts: list[str]) -> None:
@@ -326,7 +328,16 @@ def _glossary(letter: LetterBase) -> list[dict[str, str]]:
 
     data = letter.model_dump(
         by_alias=True,
-        exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"},
+        exclude={
+            "kind",
+            "status",
+            "date",
+            "session",
+            "attachment_style",
+            "accessibility",
+            "diagram",
+            "reviewed",
+        },
     )
     data.get("ipaf", {}).pop("defensive_function", None)
     texts: list[str] = []

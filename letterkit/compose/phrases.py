@@ -32,6 +32,7 @@ __all__ = [
     "analyse",
     "article",
     "base_form",
+    "verb_tags",
     "gerund_form",
     "infer_pronouns",
     "lower_first",
@@ -123,6 +124,11 @@ def _verb_tags(word: str) -> set[str]:
 
 
 _ADJECTIVE_ENDINGS = re.compile(r"(?:able|ible|ous|ful|less|ive|ish|ic|al|ant|ent)$")
+
+
+def verb_tags(word: str) -> set[str]:
+    """The Penn tags ``word`` can be as a verb ("lives": VBZ; "went": VBD)."""
+    return _verb_tags(word)
 
 
 def _classes(word: str) -> set[str]:
@@ -707,6 +713,12 @@ def _someone_else_before(text: str, at: int, person: Person, gender: str) -> boo
             return True
         if (gender == "she" and low in _FEMALE) or (gender == "he" and low in _MALE):
             return True
+        if (
+            gender == "they"
+            and low not in _FORMS["they"]
+            and (low in PEOPLE_WORDS or low.endswith("s") and _is_noun(low))
+        ):
+            return True  # "people who take what they need": the people's, not the patient's
         if raw[:1].isupper() and low not in SUBJECT_PRONOUNS and not _classes(low):
             return True  # a name: "Kofi", "Dana"
     return False
