@@ -229,3 +229,11 @@ def test_an_edit_inside_a_rewritten_phrase_goes_back_to_its_field(tmp_path: Path
     assert "ipaf.reversal" in result.changed and not result.unplaced
     assert api.load(path).ipaf.reversal is not None
     assert api.load(path).ipaf.reversal.startswith("become the strict one with Kofi")
+
+
+def test_no_two_perhaps_in_a_row_before_what_the_pattern_protects() -> None:
+    text = " ".join(md(api.load(LETTERS / "issue20-marcus.yaml")).split())
+    assert (
+        "Perhaps, too, some anger. The pattern may also protect you from feeling how much you want your "
+        "father's approval." in text
+    )

@@ -163,7 +163,7 @@ def frame(role: Role, value: str, person: Person = UNKNOWN, *, frozen: bool = Fa
         if kind == "ing":
             return done("You often find yourself ", words)
         if items == {"adjective"}:
-            adverb = tokens(words)[0].low in ADVERBS if tokens(words) else False
+            adverb = tokens(words)[0].low in ADVERBS | {"not"} if tokens(words) else False
             return done("You often feel that you are " if adverb else "You often feel ", words)
         if described:
             return done("You often see yourself as ", words)

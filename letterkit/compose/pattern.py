@@ -188,6 +188,12 @@ def compose_pattern(
         feelings.append(Piece(md_inline(sentence), "converted", ("ipaf", "affect")))
     if ipaf.protects:
         protects, open_end = _framed("protects", ("ipaf", "protects"), ipaf.protects, block, person, frozen)
+        lead = protects[0].text if protects and protects[0].kind == "supplied" else ""
+        if sentence and "Perhaps" in sentence and lead.startswith("Perhaps the pattern also protects you"):
+            # "Perhaps, too, some anger." is tentative already: no second "Perhaps" after it
+            protects[0] = Piece(
+                lead.replace("Perhaps the pattern also protects you", "The pattern may also protect you")
+            )
         if feelings:
             feelings.append(Piece(" "))
         feelings += _close(protects, open_end)
