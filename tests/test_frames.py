@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 from grammar import LINK_PARSER, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import letterkit.api as api
 from letterkit import compose
@@ -237,3 +239,30 @@ def test_no_two_perhaps_in_a_row_before_what_the_pattern_protects() -> None:
         "Perhaps, too, some anger. The pattern may also protect you from feeling how much you want your "
         "father's approval." in text
     )
+
+
+_WORDS = (
+    "she he her him his herself himself they them people who take becomes become keeping exhausted "
+    ", ; . and but ‘ ’ ( ) 2024 Kofi Dana the a an I me my you your low mood can may feels felt lives "
+    "went # * - … ? can't self-blame"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12).map(" ".join),
+        st.text(min_size=1, max_size=40).filter(str.strip),
+    ),
+    st.sampled_from(["self", "other", "reversal", "internalised", "protects", "strategy", "cost", "reason"]),
+    st.sampled_from([None, "she", "he", "they"]),
+)
+def test_any_text_is_framed_or_quoted_and_kept_whole_unless_rewritten(
+    value: str, role: Any, pronouns: Any
+) -> None:
+    result = frame(role, value, Person(pronouns))
+    assert result.sentence.strip()
+    if not result.rewritten and not result.quoted:
+        assert result.words == value.strip()
+    if result.quoted:
+        assert result.words in value

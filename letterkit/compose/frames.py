@@ -226,11 +226,10 @@ def frame(role: Role, value: str, person: Person = UNKNOWN, *, frozen: bool = Fa
         return fallback(role, original, shape)
     if role == "strategy":
         if kind == "clause":
-            return (
-                Framed(role, "", _capital(words), "", words != original, False, not had_stop, shape)
-                if not (frozen and words != original)
-                else fallback(role, original, shape)
-            )
+            new = _capital(words) + ("." if had_stop else "")  # "You kept your worries to yourself."
+            if frozen and new != original:
+                return fallback(role, original, shape)
+            return Framed(role, "", new, "", new != original, False, not had_stop, shape)
         if kind == "ing" or (kind == "list" and items <= {"ing"}):
             return done("You have coped by ", words)
         if kind == "verb" and shape.verb_form in ("VB", "VBZ"):
