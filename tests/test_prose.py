@@ -130,7 +130,7 @@ def test_the_turning_round_and_the_inner_form_are_tentative() -> None:
     )
     ray = section(md(api.load(LETTERS / "notes-ray.yaml")), "The pattern we have been working on")
     assert "\nSometimes the pattern turns round, and you push people away before they can go.\n" in ray
-    assert "\nPerhaps you tell yourself off for needing anything." in ray
+    assert "\nPerhaps you also tell yourself off for needing anything." in ray
     # a therapist's sentence that already says "sometimes" gets no second lead-in
     aliya = section(md(api.load(SAMPLES / "aliya-goodbye.yaml")), "The pattern we have been working on")
     assert "\nSometimes the pattern turns around. You become the one who judges" in aliya

@@ -200,6 +200,8 @@ def frame(role: Role, value: str, person: Person = UNKNOWN, *, frozen: bool = Fa
             return done(lead + before, new)
         return fallback(role, original, shape)
     if role == "internalised":
+        if kind == "clause" and re.match(r"you (?!also\b)[a-z]", words):
+            return done("Perhaps you also ", words[len("you ") :])  # "you tell yourself off …"
         if kind == "clause":
             return done("Perhaps ", words)
         if kind == "noun" and items == {"noun"}:
