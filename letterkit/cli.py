@@ -191,7 +191,10 @@ def validate(files: tuple[str, ...]) -> None:
     Example:
       letterkit validate samples/*.yaml
     """
-    problems = _workspace().validate(files)
+    report = _workspace().validation(files)
+    for warning in report.warnings:
+        say(f"warning: {warning}", err=True)
+    problems = report.problems
     for problem in problems:
         say(str(problem), err=True)
     if problems:
@@ -268,7 +271,11 @@ def render(
     with _progress() as progress:
         report = _workspace(settings_file).render_files(files, options, output, progress=progress)
     for source, warning in report.warnings:
-        say(f"warning: {source}: {warning}", err=True)
+        # a warning about a field says its own file:line
+        say(
+            f"warning: {warning}" if warning.startswith(f"{source}:") else f"warning: {source}: {warning}",
+            err=True,
+        )
     if report.folder is None:
         item = report.items[0]
         _show(item.rendered.content if item.rendered else "", item.output)

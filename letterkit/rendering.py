@@ -79,12 +79,14 @@ class Renderer:
         source: bytes | None = None,
         source_name: str = "letter.yaml",
         marks: Marks | None = None,
+        patients_own: frozenset[tuple[str | int, ...]] = frozenset(),
     ) -> Rendered:
         """Render a letter in ``options.format``, with any warnings (e.g. a refused fetch).
 
         ``source`` is the letter file's bytes, attached to an archival PDF (``options.archive``);
         without it the letter's data is attached as JSON. ``marks`` shows the letter marked up
-        (a redline, the patient's words), in a format that can show marks.
+        (a redline, the patient's words), in a format that can show marks. ``patients_own``
+        are the fields holding words the patient wrote: never changed to fit a frame.
         """
         output = options.output_format
         marks = marks or Marks()
@@ -104,6 +106,7 @@ class Renderer:
             style=style,
             marks=marks.fields,
             list_marks=marks.lists,
+            patients_own=patients_own,
         )
         document = Document(
             context,

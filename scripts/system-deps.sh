@@ -7,10 +7,11 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh" # lk_apt_install: one apt-get update per run, sudo when not root
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf)
-# With --test: LibreOffice (headless Writer), to check that Word documents open, and
-# Chromium, for the browser tests of `letterkit serve`.
+# With --test: LibreOffice (headless Writer), to check that Word documents open,
+# Chromium, for the browser tests of `letterkit serve`, and link-grammar (link-parser,
+# with its English dictionary), which checks that every sentence letterkit frames parses.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libreoffice-writer-nogui chromium)
+  packages+=(libreoffice-writer-nogui chromium link-grammar)
 fi
 
 if command -v apt-get >/dev/null 2>&1; then

@@ -173,7 +173,7 @@ def test_letterhead_name_is_big_bold_accent(standard: Docx) -> None:
 def test_bullet_list(standard: Docx) -> None:
     items = [p for p in standard.paragraphs() if p.find("w:pPr/w:numPr", NS) is not None]
     texts = [text_of(p) for p in items]
-    assert "Keeping your anger to yourself." in texts
+    assert "You have coped by keeping your anger to yourself." in texts
     assert any(t.startswith("You asked your brother and sister") for t in texts)
     # the second paragraph of an item (<li><p>…</p><p>…</p></li>) is indented, not bulleted
     cost = next(p for p in standard.paragraphs() if text_of(p).startswith("Other people did not see"))

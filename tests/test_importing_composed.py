@@ -72,7 +72,7 @@ def test_the_letter_is_composed_as_the_tests_expect(letter: Path) -> None:
     assert "You often see yourself as a spare part, only useful when someone needs fixing, and" in md
     assert "This leaves you feeling lonely and ashamed. Perhaps, too, some anger." in md
     assert "‘the family's scaffolding’" in md
-    assert "Sometimes the pattern turns round: you can become the one who moves on." in md
+    assert "Sometimes the pattern turns round, and you can become the one who moves on." in md
     assert "Your GP, Dr Hollis, referred you to us" in md
 
 
@@ -125,9 +125,9 @@ def test_an_edit_to_the_referrer_goes_to_referral_by(letter: Path) -> None:
     ("old", "new", "kept"),
     [
         (
-            "Sometimes the pattern turns round:",
-            "Sometimes it goes the other way:",
-            "Sometimes it goes the other way: you can become the one who moves on.",
+            "Sometimes the pattern turns round, and",
+            "Sometimes it goes the other way, and",
+            "Sometimes it goes the other way, and you can become the one who moves on.",
         ),
         ("## What is still unfinished", "## What is still not done", "What is still not done"),
         ("You often see yourself as a spare part", "I am a spare part", "I am a spare part"),
@@ -147,7 +147,7 @@ def test_an_edit_to_letterkits_own_wording_is_kept_as_a_comment(
 def test_deleting_letterkits_wording_is_reported_not_dropped(letter: Path) -> None:
     # The field takes its own part of the edit ("you" -> "You"); the lead-in's removal cannot
     # be made in a field, so the line as the patient left it is kept and reported.
-    result, _, after = import_edit(letter, "Sometimes the pattern turns round: you", "You")
+    result, _, after = import_edit(letter, "Sometimes the pattern turns round, and you", "You")
     assert after["ipaf"]["reversal"] == "You can become the one who moves on"
     assert after["patient_comments"] == ["You can become the one who moves on."]
     assert "kept as a comment" in result.stderr

@@ -10,7 +10,8 @@ from typing import Any
 
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
-from letterkit.compose.prose import Passage, coping_item, referral_sentence
+from letterkit.compose.phrases import Person, infer_pronouns, pronouns_of
+from letterkit.compose.prose import Passage, coping_passage, mentions_referral, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
@@ -74,6 +75,36 @@ class RenderContext:
     at the top of the pattern section, for a diagram too tall for page 1."""
     diagram_scale: float | None = None
     """The diagram's scale, when not the style's (a PDF shrinks it to keep it on page 1)."""
+    patients_own: frozenset[tuple[str | int, ...]] = frozenset()
+    """Fields holding words the patient wrote (from the draft history): letterkit never
+    changes them to fit a frame."""
+
+
+def person_of(letter: LetterBase) -> Person:
+    """The patient as framed phrases speak of them: their pronouns (``patient.pronouns``, or
+    inferred from phrases that can only be about them), their names, the people named."""
+    ipaf = letter.ipaf
+    pronouns = pronouns_of(letter.patient.pronouns) or infer_pronouns(
+        [
+            ipaf.self_,
+            ipaf.reversal or "",
+            ipaf.internalised or "",
+            *(c.strategy for c in letter.coping_strategies),
+        ]
+    )
+    names = {w.lower() for n in (letter.patient.name, letter.patient.preferred_name or "") for w in n.split()}
+    people = {w.lower() for p in letter.people for w in p.split()}
+    return Person(pronouns, frozenset(names), frozenset(people))
+
+
+def _referral(letter: LetterBase, block: Any, person: Person, frozen: frozenset[Any]) -> Passage:
+    """The referral sentence, unless the therapist wrote one of their own in the background."""
+    referral = letter.referral
+    if referral is None or mentions_referral(letter.background):
+        return Passage(())
+    return referral_sentence(
+        referral.by, month_year(referral.date), referral.reason, block, person=person, frozen=frozen
+    )
 
 
 def template_vars(ctx: RenderContext) -> dict[str, Any]:
@@ -108,14 +139,18 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
 
     referral = letter.referral
     easy_read = get_style(ctx.style).sentence_per_line  # short sentences, a glossary of hard words
+    person = person_of(letter)
+    frozen = ctx.patients_own
     pattern = compose_pattern(
-        ipaf, block, _letter_text(letter), ctx.list_marks.get("ipaf.imagery"), short=easy_read
+        ipaf,
+        block,
+        _letter_text(letter),
+        ctx.list_marks.get("ipaf.imagery"),
+        short=easy_read,
+        person=person,
+        frozen=frozen,
     )
-    referral_md = (
-        referral_sentence(referral.by, month_year(referral.date), referral.reason, block).markdown
-        if referral
-        else []
-    )
+    referral_md = _referral(letter, block, person, frozen).markdown
     return {
         "kind": letter.kind,
         "status": letter.status,
@@ -166,7 +201,9 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
                 {
                     "strategy": block(("coping_strategies", i, "strategy"), c.strategy, "    "),
                     "cost": block(("coping_strategies", i, "cost"), c.cost, "    "),
-                    "item": "\n\n    ".join(coping_item(c.strategy, c.cost, i, block, short=easy_read)),
+                    "item": "\n\n    ".join(
+                        coping_passage(c.strategy, c.cost, i, block, easy_read, person, frozen).markdown
+                    ),
                 }
                 for i, c in enumerate(letter.coping_strategies)
             ],
@@ -225,10 +262,18 @@ def composed_passages(ctx: RenderContext) -> tuple[Passage, ...]:
         return md_block(value or "", indent)
 
     short = get_style(ctx.style).sentence_per_line
-    out = [compose_pattern(letter.ipaf, block, _letter_text(letter), short=short)]
-    if letter.referral:
-        referral = letter.referral
-        out.append(referral_sentence(referral.by, month_year(referral.date), referral.reason, block))
+    person = person_of(letter)
+    frozen = ctx.patients_own
+    out = [
+        compose_pattern(letter.ipaf, block, _letter_text(letter), short=short, person=person, frozen=frozen)
+    ]
+    out.append(_referral(letter, block, person, frozen))
+
+    def item_block(path: tuple[str | int, ...], value: str, indent: str) -> str:
+        return md_block(value, indent)
+
+    for i, c in enumerate(letter.coping_strategies):
+        out.append(coping_passage(c.strategy, c.cost, i, item_block, short, person, frozen))
     return tuple(out)
 
 
@@ -261,7 +306,9 @@ def _letter_text(letter: LetterBase) -> str:
     return "\n".join(printed_texts(letter, imagery=False))
 
 
-_NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")
+_NOT_PRINTED = (
+    "kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people", "reviewed",
+)  # fmt: skip
 
 
 def _walk(value: Any, texts: list[str]) -> None:
@@ -281,7 +328,16 @@ def _glossary(letter: LetterBase) -> list[dict[str, str]]:
 
     data = letter.model_dump(
         by_alias=True,
-        exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"},
+        exclude={
+            "kind",
+            "status",
+            "date",
+            "session",
+            "attachment_style",
+            "accessibility",
+            "diagram",
+            "reviewed",
+        },
     )
     data.get("ipaf", {}).pop("defensive_function", None)
     texts: list[str] = []

@@ -11,105 +11,46 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from letterkit.compose.escaping import Span, md_block_spans, md_inline
 from letterkit.compose.feelings import feeling_sentences
-from letterkit.compose.prose import Block, Passage, Piece, shape_of
+from letterkit.compose.frames import Framed, Role, fallback, frame, framed_markdown
+from letterkit.compose.phrases import UNKNOWN, Person
+from letterkit.compose.prose import Block, Passage, Piece
 from letterkit.model.fields import FieldPath
 from letterkit.model.schema import Affect, Ipaf
 
 __all__ = ["compose_pattern", "unused_imagery"]
 
 
-@dataclass(frozen=True)
-class _Frame:
-    """letterkit's wording around one part of the pattern, for each way it can be typed."""
-
-    before: str
-    """Before a phrase in lower case: "You often see yourself as " + phrase."""
-    after: str
-    """After a phrase typed with a capital: phrase + ": this is how you often see yourself"."""
-    colon: str
-    """Before a closed note ("Inadequate, a disappointment."): "This is how …: " + note."""
-    clause: str
-    """Before a clause in lower case: "As we have come to see it, " + "you feel a burden"."""
-    sentence: str
-    """Before the therapist's own sentences, to keep them tentative ("" when none is needed)."""
-    tentative: re.Pattern[str] | None = None
-    """Sentences that already say so need no lead-in ("Sometimes the pattern turns around.")."""
-
-
-_SELF = _Frame(
-    before="You often see yourself as ",
-    after=": this is how you often see yourself",
-    colon="This is how you often see yourself: ",
-    clause="As we have come to see it, ",
-    sentence="",
-)
-_OTHER = _Frame(
-    before="You tend to experience other people as ",
-    after=": this is how you tend to experience other people",
-    colon="This is how you tend to experience other people: ",
-    clause="It can feel as if ",
-    sentence="",
-)
-_TURNING = re.compile(
-    r"(?i)\b(?:turns?|turned|turning|flips?|swaps?|switch(?:es)?)\s+(?:a)?round\b|\breverses?\b"
-    r"|^\W*(?:sometimes|at times|perhaps|maybe)\b"
-)
-_REVERSAL = _Frame(
-    before="Sometimes the pattern turns round, and you can be ",
-    after=": sometimes the pattern turns round like this",
-    colon="Sometimes the pattern turns round like this: ",
-    clause="Sometimes the pattern turns round: ",
-    sentence="Sometimes the pattern turns round. ",
-    tentative=_TURNING,
-)
-_HEDGED = re.compile(
-    r"(?i)^\W*(?:perhaps|maybe|it may|it might|it could|possibly)\b|\b(?:may|might|perhaps)\b"
-)
-_INTERNALISED = _Frame(
-    before="Perhaps you also treat yourself this way: ",
-    after=": perhaps you also treat yourself this way",
-    colon="Perhaps you also treat yourself this way: ",
-    clause="Perhaps, too, ",
-    sentence="Perhaps the pattern also plays out inside you. ",
-    tentative=_HEDGED,
-)
-_PROTECTS = _Frame(
-    before="Perhaps the pattern also protects you from ",
-    after=": perhaps the pattern also protects you from this",
-    colon="Perhaps the pattern also protects you from this: ",
-    clause="Perhaps the pattern also protects you: ",
-    sentence="Perhaps the pattern also protects you. ",
-    tentative=_HEDGED,
-)
-
-
-def _framed(frame: _Frame, path: FieldPath, value: str, block: Block) -> tuple[list[Piece], bool]:
+def _framed(
+    role: Role,
+    path: FieldPath,
+    value: str,
+    block: Block,
+    person: Person = UNKNOWN,
+    frozen: frozenset[FieldPath] = frozenset(),
+) -> tuple[list[Piece], bool]:
     """The part's sentence(s), and whether the last one is still open (no closing punctuation)."""
-    shape = shape_of(value)
-    text = Piece(block(path, value), "field", path)
-    if shape.kind == "sentence":
-        if frame.sentence and not (frame.tentative and frame.tentative.search(value)):
-            return [Piece(frame.sentence), text], False
-        return [text], False
-    if shape.kind == "closed-note":
-        return [Piece(frame.colon), text], False
-    if shape.kind == "clause":
-        if shape.upper:  # "You feel a burden", with no full stop: a sentence all the same
-            lead = frame.sentence if not (frame.tentative and frame.tentative.search(value)) else ""
-            return ([Piece(lead)] if lead else []) + [text], not shape.ends
-        return [Piece(frame.clause), text], not shape.ends
-    if shape.upper:
-        if shape.ends:
-            return [Piece(frame.colon), text], False
-        return [text, Piece(frame.after)], True
-    before = frame.before
-    if frame is _PROTECTS and re.match(r"(?i)from\b", value.strip()):
-        before = before[: -len("from ")]
-    return [Piece(before), text], not shape.ends
+    return framed_pieces(frame(role, value, person, frozen=path in frozen), path, value, block)
+
+
+def framed_pieces(framed: Framed, path: FieldPath, value: str, block: Block) -> tuple[list[Piece], bool]:
+    """A framed field as pieces: letterkit's words supplied, the field's as typed (``field``)
+    or with verbs and pronouns changed to fit (``rewritten``)."""
+    markdown, printable = framed_markdown(framed, path, value, block)
+    if framed.quoted or not printable:
+        quoted = framed if framed.quoted else fallback(framed.role, value, framed.shape)
+        pieces = [Piece(quoted.before), Piece(block(path, value), "field", path), Piece(quoted.after)]
+        return pieces, not _ENDS.search(value)
+    pieces = [Piece(framed.before)] if framed.before else []
+    pieces.append(Piece(markdown, "rewritten" if framed.rewritten else "field", path))
+    if framed.after:
+        pieces.append(Piece(framed.after))
+    return pieces, framed.open_end
+
+
+_ENDS = re.compile(r"[.!?…][’”\"')\]*_]*\s*$")
 
 
 def _close(pieces: list[Piece], open_end: bool) -> list[Piece]:
@@ -131,7 +72,9 @@ def unused_imagery(imagery: Sequence[str], letter_text: str) -> list[int]:
     return out
 
 
-_NOUN_LIKE = re.compile(r"(?i)^\W*(?:a|an|the|my|your|someone|somebody|nobody|no one)\b|\w's\b|’s\b")
+_NOUN_LIKE = re.compile(r"(?i)^\W*(?:a|an|someone|somebody|nobody|no one)\b")
+"""Images the patient has felt like ("a spare part"); any other ("the scoreboard in my head")
+is an image of something, framed as words of their own, never as a feeling."""
 
 
 def _imagery_sentence(imagery: Sequence[str], indexes: Sequence[int]) -> list[Piece]:
@@ -185,6 +128,8 @@ def compose_pattern(
     letter_text: str = "",
     imagery_marks: Sequence[Sequence[Span]] | None = None,
     short: bool = False,
+    person: Person = UNKNOWN,
+    frozen: frozenset[FieldPath] = frozenset(),
 ) -> Passage:
     """The pattern section's paragraphs, each piece traced to a field or to letterkit.
 
@@ -192,30 +137,33 @@ def compose_pattern(
     repeated. ``imagery_marks`` (redlines, contributions) are the images marked up, removed
     ones included: each changed image is shown, so that taking one out leaves a trace.
     ``short`` (easy read) keeps one idea to a sentence: how you see yourself and how you
-    experience others are never joined into one.
+    experience others are never joined into one. ``person`` says which pronouns are the
+    patient's (turned to "you" in a framed phrase); the fields in ``frozen`` hold the
+    patient's own words, never changed.
     """
     paragraphs: list[tuple[Piece, ...]] = []
 
     # How you see yourself, in relation to how you experience others: one sentence when both
-    # were typed as notes.
-    first, open_self = _framed(_SELF, ("ipaf", "self"), ipaf.self_, block)
-    other_shape = shape_of(ipaf.other)
-    if short:
-        other, open_other = _framed(_OTHER, ("ipaf", "other"), ipaf.other, block)
-        pieces = [*_close(first, open_self), Piece(" "), *other]
-    elif open_self and other_shape.kind == "phrase" and not other_shape.upper:
-        other = [
-            Piece(", and you tend to experience other people as "),
-            Piece(block(("ipaf", "other"), ipaf.other), "field", ("ipaf", "other")),
-        ]
-        open_other = not other_shape.ends
-        pieces = [*first, *other]
-    elif open_self and other_shape.kind == "clause" and not other_shape.upper:
-        other = [Piece(", and "), Piece(block(("ipaf", "other"), ipaf.other), "field", ("ipaf", "other"))]
-        open_other = not other_shape.ends
+    # were typed as phrases that take the same kind of frame.
+    self_path: FieldPath = ("ipaf", "self")
+    other_path: FieldPath = ("ipaf", "other")
+    self_frame = frame("self", ipaf.self_, person, frozen=self_path in frozen)
+    other_frame = frame("other", ipaf.other, person, frozen=other_path in frozen)
+    first, open_self = framed_pieces(self_frame, self_path, ipaf.self_, block)
+    other, open_other = framed_pieces(other_frame, other_path, ipaf.other, block)
+    joinable = (
+        not short
+        and open_self
+        and not self_frame.quoted
+        and self_frame.before in ("You often see yourself as ", "You often feel ")
+        and not other_frame.quoted
+        and other_frame.before.startswith(("You tend to experience", "It can feel as if"))
+    )
+    if joinable:
+        lead = other[0].text
+        other[0] = Piece(", and " + lead[:1].lower() + lead[1:])
         pieces = [*first, *other]
     else:
-        other, open_other = _framed(_OTHER, ("ipaf", "other"), ipaf.other, block)
         pieces = [*_close(first, open_self), Piece(" "), *other]
     pieces = _close(pieces, open_other)
     wanted = unused_imagery(ipaf.imagery, " ".join([letter_text, ipaf.self_, ipaf.other]))
@@ -239,18 +187,25 @@ def compose_pattern(
     if sentence:
         feelings.append(Piece(md_inline(sentence), "converted", ("ipaf", "affect")))
     if ipaf.protects:
-        protects, open_end = _framed(_PROTECTS, ("ipaf", "protects"), ipaf.protects, block)
+        protects, open_end = _framed("protects", ("ipaf", "protects"), ipaf.protects, block, person, frozen)
+        lead = protects[0].text if protects and protects[0].kind == "supplied" else ""
+        if sentence and "Perhaps" in sentence and lead.startswith("Perhaps the pattern also protects you"):
+            # "Perhaps, too, some anger." is tentative already: no second "Perhaps" after it
+            protects[0] = Piece(
+                lead.replace("Perhaps the pattern also protects you", "The pattern may also protect you")
+            )
         if feelings:
             feelings.append(Piece(" "))
         feelings += _close(protects, open_end)
     if feelings:
         paragraphs.append(tuple(feelings))
 
-    for frame, key, value in (
-        (_REVERSAL, "reversal", ipaf.reversal),
-        (_INTERNALISED, "internalised", ipaf.internalised),
-    ):
+    parts: tuple[tuple[Role, str | None], ...] = (
+        ("reversal", ipaf.reversal),
+        ("internalised", ipaf.internalised),
+    )
+    for role, value in parts:
         if value and value.strip():
-            part, open_end = _framed(frame, ("ipaf", key), value, block)
+            part, open_end = _framed(role, ("ipaf", role), value, block, person, frozen)
             paragraphs.append(tuple(_close(part, open_end)))
     return Passage(tuple(paragraphs))

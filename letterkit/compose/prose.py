@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from letterkit.compose.escaping import md_inline
+from letterkit.compose.phrases import UNKNOWN, Person, lower_first
 from letterkit.model.fields import FieldPath
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Piece",
     "Shape",
     "coping_item",
+    "coping_passage",
+    "mentions_referral",
     "referral_sentence",
     "shape_of",
 ]
@@ -32,7 +35,7 @@ __all__ = [
 Block = Callable[[FieldPath, str], str]
 """Renders a field's value at a path as escaped Markdown (marked up in redlines)."""
 
-PieceKind = Literal["field", "supplied", "converted"]
+PieceKind = Literal["field", "supplied", "converted", "rewritten"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,9 @@ class Piece:
 
     ``kind`` is ``field`` (a field's text, verbatim, at ``path``), ``supplied`` (wording
     letterkit added: a lead-in, a frame, a full stop) or ``converted`` (words made from a
-    field, such as a feeling word put in another form; ``path`` names the field).
+    field, such as a feeling word put in another form; ``path`` names the field) or
+    ``rewritten`` (a field's words with their verbs and pronouns changed to fit a frame:
+    "becomes the critical one" as "become the critical one").
     """
 
     text: str
@@ -130,25 +135,39 @@ _COMMON_REFERRERS = frozenset(
 
 def _referrer(by: str) -> str:
     """'your GP, Dr Okafor' -> 'Your GP, Dr Okafor,' to start a sentence; a bare
-    'university counselling service' gets 'The'."""
+    'university counselling service' (or one typed 'University counselling service', a
+    capital only because notes start that way) gets 'The'."""
     text = " ".join(by.split())
     words = text.split(" ")
     determiners = ("your", "the", "a", "an", "my", "our", "their", "his", "her")
     common = words[-1].rstrip(",.").lower() in _COMMON_REFERRERS and words[-1][:1].islower()
     if words[0].lower() not in determiners and (words[0].islower() or (common and len(words) > 1)):
+        rest = " ".join(words[1:])
+        if words[0][:1].isupper() and rest == rest.lower():
+            text = lower_first(text)  # "University counselling service": not a name
         text = "the " + text
     text = first_upper(text)
     return text + "," if "," in text and not text.endswith(",") else text
 
 
 def referral_sentence(
-    by: str | None, when: str, reason: str | None, block: Block, path: FieldPath = ("referral", "reason")
+    by: str | None,
+    when: str,
+    reason: str | None,
+    block: Block,
+    path: FieldPath = ("referral", "reason"),
+    person: Person = UNKNOWN,
+    frozen: frozenset[FieldPath] = frozenset(),
 ) -> Passage:
     """One sentence: "Your GP, Dr Hollis, referred you to us in April 2026 because of …".
 
-    A reason typed as a sentence ("Low mood over many years.", "You had stopped sleeping.")
-    follows the referral in a sentence of its own, as written.
+    The reason is framed for its shape ("because of low mood", "because you had stopped
+    sleeping"); one typed as a sentence ("You had stopped sleeping.") follows the referral in
+    a sentence of its own, as written.
     """
+    from letterkit.compose.frames import frame
+    from letterkit.compose.pattern import framed_pieces
+
     pieces: list[Piece] = []
     if by:
         pieces.append(
@@ -159,23 +178,14 @@ def referral_sentence(
     if when:
         pieces.append(Piece(f" in {md_inline(when)}"))
     if reason and reason.strip():
-        shape = shape_of(reason)
-        text = block(path, reason)
-        if shape.upper and not shape.ends and shape.kind == "phrase":
-            # "Tiredness and worry: this is why your GP referred you to us in May 2026."
-            lead = "".join(p.text for p in pieces)
-            return Passage(
-                ((Piece(text, "field", path), Piece(": this is why " + lead[:1].lower() + lead[1:] + ".")),)
-            )
-        if shape.upper:
+        framed = frame("reason", reason, person, frozen=path in frozen)
+        reason_pieces, open_end = framed_pieces(framed, path, reason, block)
+        if framed.shape.kind == "sentence" or framed.quoted:
             pieces.append(Piece(". "))
-            pieces.append(Piece(text, "field", path))
-            if not shape.ends:
-                pieces.append(Piece("."))
-            return Passage((tuple(pieces),))
-        pieces.append(Piece(" because " if shape.kind == "clause" else " because of "))
-        pieces.append(Piece(text, "field", path))
-        if not shape.ends:
+        else:
+            pieces.append(Piece(" "))
+        pieces += reason_pieces
+        if open_end:
             pieces.append(Piece("."))
         return Passage((tuple(pieces),))
     pieces.append(Piece("."))
@@ -184,14 +194,56 @@ def referral_sentence(
     return Passage((tuple(pieces),))
 
 
+_REFERRED = re.compile(r"(?i)\brefer(?:red|ral)\b")
+
+
+def mentions_referral(*texts: str | None) -> bool:
+    """Whether the therapist's own text already says who referred the patient: letterkit
+    then adds no referral sentence of its own."""
+    return any(text and _REFERRED.search(text) for text in texts)
+
+
 # --------------------------------------------------------------------------- coping
 
-_HAS_VERB = re.compile(
-    r"(?i)\b(?:is|are|was|were|has|have|had|comes?|came|goes|went|gets?|got|feels?|felt|makes?|"
-    r"made|means?|meant|can|cannot|can't|could|will|won't|would|does|doesn't|don't|didn't|ends?|"
-    r"ended|turns?|turned|keeps|kept|leaves|becomes?|became|stays?|stayed|knows?|knew|sees|saw|"
-    r"takes|took|gives|gave|builds?|built|grows?|grew)\b"
-)
+
+def coping_passage(
+    strategy: str,
+    cost: str | None,
+    index: int,
+    block: Callable[[FieldPath, str, str], str],
+    short: bool = False,
+    person: Person = UNKNOWN,
+    frozen: frozenset[FieldPath] = frozenset(),
+) -> Passage:
+    """A coping strategy and its cost as one list item, no label: "You have coped by keeping
+    busy, and the cost has been rows with Dana." Sentences are kept as written; the cost then
+    follows in a paragraph of its own. ``short`` (easy read) keeps the two in sentences of
+    their own. Paragraphs after the first are list-indented."""
+    from letterkit.compose.frames import frame
+    from letterkit.compose.pattern import framed_pieces
+
+    indent = "    "
+    s_path: FieldPath = ("coping_strategies", index, "strategy")
+    c_path: FieldPath = ("coping_strategies", index, "cost")
+
+    def item_block(path: FieldPath, value: str) -> str:
+        return block(path, value, indent)
+
+    s_frame = frame("strategy", strategy, person, frozen=s_path in frozen)
+    first, open_s = framed_pieces(s_frame, s_path, strategy, item_block)
+    if not cost or not cost.strip():
+        return Passage((tuple(first + ([Piece(".")] if open_s else [])),))
+    c_frame = frame("cost", cost, person, frozen=c_path in frozen)
+    second, open_c = framed_pieces(c_frame, c_path, cost, item_block)
+    end = [Piece(".")] if open_c else []
+    apart = c_frame.shape.kind == "sentence" or c_frame.quoted or not open_s or short or s_frame.quoted
+    if apart:
+        if second and second[0].kind == "supplied":
+            second[0] = Piece(first_upper(second[0].text))
+        elif second:
+            second[0] = Piece(first_upper(second[0].text), second[0].kind, second[0].path)
+        return Passage((tuple(first + ([Piece(".")] if open_s else [])), tuple(second + end)))
+    return Passage((tuple([*first, Piece(", and "), *second, *end]),))
 
 
 def coping_item(
@@ -200,41 +252,11 @@ def coping_item(
     index: int,
     block: Callable[[FieldPath, str, str], str],
     short: bool = False,
+    person: Person = UNKNOWN,
+    frozen: frozenset[FieldPath] = frozenset(),
 ) -> list[str]:
-    """A coping strategy and its cost as one list item, no label: "You have coped by keeping
-    busy — and it has cost you time with Dana." Sentences are kept as written; the cost then
-    follows in the same item. ``short`` (easy read) keeps the two in sentences of their own.
-    Returns the item's paragraphs (Markdown, list-indented)."""
-    indent = "    "
-    s_path: FieldPath = ("coping_strategies", index, "strategy")
-    c_path: FieldPath = ("coping_strategies", index, "cost")
-    s_shape = shape_of(strategy)
-    s_text = block(s_path, strategy, indent)
-    gerund = re.match(r"[a-z]+ing\b", strategy.strip())
-    if s_shape.upper or s_shape.kind == "clause":
-        first = s_text + ("" if s_shape.ends else ".")
-        open_end = False
-    else:
-        first = ("You have coped by " if gerund else "You have coped through ") + s_text
-        open_end = not s_shape.ends
-    if not cost or not cost.strip():
-        return [first + ("." if open_end else "")]
-    c_shape = shape_of(cost)
-    c_text = block(c_path, cost, indent)
-    tail = "" if c_shape.ends else "."
-    written = c_shape.kind == "closed-note" and _HAS_VERB.search(cost)  # "Nobody knew."
-    if c_shape.kind == "sentence" or written or (c_shape.kind == "clause" and c_shape.upper):
-        return [first + ("." if open_end else ""), c_text + tail]
-    if c_shape.upper:  # "Exhaustion." — a note with a capital
-        return [first + ("." if open_end else ""), "The cost to you: " + c_text + tail]
-    # A noun phrase is what it cost ("rows with Dana"); a clause is what happened ("the hurt
-    # comes out later").
-    cost_words = (
-        "the cost is that " if c_shape.kind == "clause" or _HAS_VERB.search(cost) else "it has cost you "
-    )
-    if open_end and not short:
-        return [f"{first} — and {cost_words}{c_text}{tail}"]
-    return [first + ("." if open_end else ""), f"{first_upper(cost_words)}{c_text}{tail}"]
+    """``coping_passage``'s paragraphs as Markdown."""
+    return coping_passage(strategy, cost, index, block, short, person, frozen).markdown
 
 
 def join_words(items: Sequence[str]) -> str:

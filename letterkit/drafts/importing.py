@@ -77,9 +77,11 @@ def unescape(markdown: str, indent: str) -> str:
 Span_ = tuple[int, int, Path_, str, str]
 """(start, end, path, value, indent) of a field's text in the rendered letter."""
 
-CONVERTED = ("feeling", "image", "referrer")
+CONVERTED = ("feeling", "image", "referrer", "rewritten")
 """Pieces letterkit made from a field rather than printing it as typed: a feeling word (in
-the form the sentence needs), a quoted image, the referrer at the start of a sentence."""
+the form the sentence needs), a quoted image, the referrer at the start of a sentence, a
+phrase with its verbs and pronouns changed to fit its frame (an edit to it becomes the
+field's text, as the patient wrote it)."""
 _REF_LINE = re.compile(r"(?m)^Ref: ([0-9a-f]{8})(, changed since)?[ \t]*$")
 
 
@@ -189,6 +191,8 @@ def _converted(
                 elif piece.kind == "converted" and path == ("referral", "by"):
                     lead = re.split(r"\s+referred you", printed, maxsplit=1)[0]
                     out.append((start, start + len(lead), path, lead, "referrer"))
+                elif piece.kind == "rewritten" and path:
+                    out.append((start, at, path, printed, "rewritten"))
                 elif piece.kind == "converted" and path == ("ipaf", "affect"):
                     out += _feeling_words(printed, start, ipaf.get("affect") or [], understand)
     return out

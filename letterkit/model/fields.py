@@ -38,7 +38,7 @@ TEXT_LISTS: tuple[str, ...] = ("goals", "changes", "unfinished_business", "patie
 """Top-level lists whose items are plain text paragraphs."""
 
 NOT_WORDS: frozenset[str] = frozenset(
-    {"kind", "status", "date", "session", "attachment_style", "accessibility"}
+    {"kind", "status", "date", "session", "attachment_style", "accessibility", "reviewed"}
 )
 """Top-level fields that hold settings, not words anyone wrote."""
 

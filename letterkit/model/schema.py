@@ -53,7 +53,12 @@ class Patient(Model):
     preferred_name: Text | None = Field(
         None, description="What would they like to be called? The letter opens 'Dear …' with it."
     )
-    pronouns: Text | None = Field(None, description="Which pronouns do they use (for the record)?")
+    pronouns: Text | None = Field(
+        None,
+        description="Which pronouns do they use (she/her, he/him, they/them)? letterkit turns them "
+        "into 'you' where it puts your notes into sentences ('harsh with herself' → 'harsh with "
+        "yourself'); left out, it infers them from the notes.",
+    )
 
 
 class Therapist(Model):
@@ -205,6 +210,12 @@ class LetterBase(Model):
     )
     accessibility: Accessibility | None = Field(
         None, description="What communication needs does the patient have?"
+    )
+    reviewed: list[Text] = Field(
+        default_factory=list,
+        description="Which fields have you read and meant as written, though letterkit says they "
+        "read as notes or speak about the patient (e.g. background, changes[0])? An agreed or "
+        "final letter is not rendered with such a field unless it is listed here.",
     )
 
 

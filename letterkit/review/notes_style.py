@@ -2,10 +2,12 @@
 rather than as sentences to the patient.
 
 A text reads as notes when at least two of these hold: it has no verb (a text that starts
-with one, "Keeping busy …", "To rest …", has one), it starts in lower case, and it never speaks to the
-patient or from the therapist (no you, your, I, we…). A sentence to the patient ("You often
-feel second best.") has none of them; a capitalised note with a verb ("Went back to work.")
-has one, and passes. The referral's reason is not checked: it is a phrase by nature, and
+with one, "Keeping busy …", "To rest …", has one); it starts in lower case; it never speaks to
+the patient (no you, your: "I", "me" and "my" are the therapist's voice, and a note in it,
+"expected me to mark him", is still a note); a sentence starts with its verb, with no
+subject ("Lives with partner Dana.", "Went back to work."); a sentence has no verb at all
+among others that do ("Father critical."); it is a list separated by semicolons. A sentence
+to the patient ("You often feel second best.") has none of them. The referral's reason is not checked: it is a phrase by nature, and
 letterkit always frames it ("… because of low mood").
 
 The pattern, the referral's reason and the coping strategies are framed by letterkit ("You
@@ -35,7 +37,8 @@ FRAMED: tuple[FieldPath, ...] = (
 """Fields letterkit frames in a sentence of its own when they are typed as notes (the coping
 strategies and their costs too)."""
 
-_ADDRESS = re.compile(r"(?i)(?<![\w'’])(?:you|your|yours|yourself|i|me|my|we|us|our)(?![\w'’])")
+_ADDRESS = re.compile(r"(?i)(?<![\w'’])(?:you|your|yours|yourself|yourselves|we|us|our)(?![\w'’])")
+_SENTENCES = re.compile(r"[^.!?…]+[.!?…]*")
 _VERBS = set(
     """is are was were be been being am isn't aren't wasn't weren't has have had hasn't haven't
     do does did don't doesn't didn't can can't cannot could couldn't will won't would wouldn't
@@ -52,6 +55,33 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _LEAD = "‘“\"'*_(["
 
 
+def _has_verb(words: list[str]) -> bool:
+    if not words:
+        return False
+    gerund = words[0].lower().endswith("ing") and len(words[0]) > 4  # "Keeping busy"
+    infinitive = words[0].lower() == "to" and len(words) > 1  # a goal: "To rest without …"
+    return gerund or infinitive or any(w.lower() in _VERBS or _PASSING.match(w) for w in words)
+
+
+def _without_subject(sentence: str) -> bool:
+    """A sentence that starts with a verb in the third person or the past, with no subject:
+    "Lives with partner Dana.", "Expected me to mark him." (an order, "Take care.", is not)."""
+    from letterkit.compose.phrases import DETERMINERS, SUBJECT_PRONOUNS, verb_tags
+
+    first = _WORDS.findall(sentence)[:1]
+    if not first:
+        return False
+    word = first[0].lower()
+    if word in SUBJECT_PRONOUNS or word in DETERMINERS or word in _NOT_A_START:
+        return False
+    return bool(verb_tags(word) & {"VBZ", "VBD"})
+
+
+_NOT_A_START = frozenset("thanks nobody everyone people sometimes perhaps".split())
+_LABEL = re.compile(r"^\W*(?:[A-Za-z]+\s+){0,2}[A-Za-z]+:\s")
+"""A note's label: "Plan: …", "My impression: …"."""
+
+
 def looks_like_notes(text: str) -> list[str]:
     """Why ``text`` reads as notes (two reasons or more), or an empty list if it reads as
     sentences."""
@@ -60,15 +90,26 @@ def looks_like_notes(text: str) -> list[str]:
     if not words:
         return []
     reasons = []
-    gerund = words[0].lower().endswith("ing") and len(words[0]) > 4  # "Keeping busy"
-    infinitive = words[0].lower() == "to" and len(words) > 1  # a goal: "To rest without …"
-    if not (gerund or infinitive) and not any(w.lower() in _VERBS or _PASSING.match(w) for w in words):
+    sentences = [m.group().strip() for m in _SENTENCES.finditer(stripped) if _WORDS.search(m.group())]
+    if not _has_verb(words):
         reasons.append("it has no verb")
+    elif len(sentences) > 1 and any(not _has_verb(_WORDS.findall(s)) for s in sentences):
+        reasons.append("a sentence has no verb")
     first = stripped.lstrip(_LEAD)[:1]
     if first.islower():
         reasons.append("it starts in lower case")
     if not _ADDRESS.search(stripped):
-        reasons.append("it never says 'you' or 'I'")
+        reasons.append("it never says 'you'")
+    if any(s[:1].isupper() and _without_subject(s) for s in sentences):
+        reasons.append("a sentence has no subject")
+    if (
+        stripped.count(";") >= 1
+        and len(stripped.split(";")) >= 2
+        and all(len(_WORDS.findall(part)) <= 8 for part in stripped.split(";"))
+    ):
+        reasons.append("it is a list separated by semicolons")
+    if _LABEL.match(stripped):
+        reasons.append("it starts with a label")
     return reasons if len(reasons) >= 2 else []
 
 

@@ -1,4 +1,8 @@
-"""``third-person``: the letter talks about the patient ("the patient", "Peter feels", "he")."""
+"""``third-person``: the letter talks about the patient ("the patient", "Peter feels", "he").
+
+The patient's pronouns come from ``patient.pronouns``, or when it is not set are inferred from
+the phrases that can only be about them (``letterkit.compose.phrases.infer_pronouns``).
+"""
 
 from __future__ import annotations
 
@@ -125,6 +129,18 @@ def patient_of(data: Mapping[str, Any]) -> Patient:
         if alternatives
         else None
     )
+    if not pronouns:
+        # unset: inferred from the phrases that can only be about the patient ("harsh with
+        # herself", "she feels a burden"), so that a letter without the line is checked too
+        from letterkit.compose.phrases import infer_pronouns
+
+        found_ipaf, found_coping = data.get("ipaf"), data.get("coping_strategies")
+        ipaf: Mapping[str, Any] = found_ipaf if isinstance(found_ipaf, Mapping) else {}
+        coping: list[Any] = found_coping if isinstance(found_coping, list) else []
+        phrases = [ipaf.get(k) for k in ("self", "reversal", "internalised")] + [
+            c.get("strategy") for c in coping if isinstance(c, Mapping)
+        ]
+        pronouns = infer_pronouns(p for p in phrases if isinstance(p, str)) or ""
     said = set(re.findall(r"[a-z]+", pronouns.lower()))
     flagged = tuple(pattern for forms, pattern in _PRONOUNS if said & forms)
     own = frozenset(w.lower() for n in names for w in n.split())

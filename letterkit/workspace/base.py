@@ -7,22 +7,28 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import letterkit.compose as compose
 import letterkit.model.loading as loading
 from letterkit.errors import (
     ConflictError,
     LetterFileError,
+    LetterkitError,
     LetterValidationError,
     MarkdownCopyError,
     UnsavedChangesError,
     VersionRequiredError,
 )
 from letterkit.model.editing import version as version_tag
+from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings, settings_for
 from letterkit.rendering import Renderer
 from letterkit.store import FileStore, Store
 from letterkit.workspace.results import Opened
+
+if TYPE_CHECKING:
+    from letterkit.review.unseen import Unseen
 
 PathLike = str | os.PathLike[str]
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -154,3 +160,24 @@ class Base:
         content = self.store.read(name)
         if not saved or hashlib.sha256(content).hexdigest() != saved[-1].content_sha256:
             raise UnsavedChangesError(f"{name}: has changes that are not saved as a draft yet; {what}")
+
+    # ----------------------------------------------------------------- before the patient reads it
+
+    def unseen(self, opened: Opened) -> tuple[list[Unseen], frozenset[FieldPath]]:
+        """The fields of a letter that read as notes or speak about the patient (one entry per
+        field, ``reviewed:`` ones left out), and the fields holding the patient's own words
+        (from the draft history), which letterkit never changes."""
+        from letterkit.review.check import patients_spans
+        from letterkit.review.unseen import unseen
+
+        source = loading.parse(loading.decode(opened.content, opened.label), opened.label)
+        data = source.data if isinstance(source.data, dict) else {}
+        own: dict[FieldPath, list[tuple[int, int]]] = {}
+        contributions = getattr(self, "contributions", None)
+        try:
+            if callable(contributions) and self.store.drafts(opened.file):
+                own = patients_spans(contributions(opened.file), data)
+        except LetterkitError:
+            own = {}
+        text = loading.decode(opened.content, opened.label)
+        return unseen(source, text, own), frozenset(own)

@@ -15,7 +15,7 @@ from letterkit.rendering import Rendered
 from letterkit.resources import templates_dir
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.history import History
-from letterkit.workspace.results import Summary, Work, Written
+from letterkit.workspace.results import Summary, Validation, Work, Written
 from letterkit.writers.document import RenderOptions
 
 
@@ -33,17 +33,39 @@ def problems(data: Mapping[str, object], name: str = "letter") -> list[Problem]:
 class Letters(History):
     def validate(self, names: Sequence[PathLike]) -> list[Problem]:
         """Every problem in every letter (or saved draft, NAME@N), in order; empty if all are valid."""
+        return list(self.validation(names).problems)
+
+    def validation(self, names: Sequence[PathLike]) -> Validation:
+        """Every problem in every letter, and the warnings: a field that reads as notes or
+        speaks about the patient (one line per field, ``file:line: field: …``). In an agreed
+        or final letter such a field is a problem, unless the letter lists it under
+        ``reviewed:``."""
         found: list[Problem] = []
+        warnings: list[str] = []
         for name in names:
             try:
-                self.open(name)
+                opened = self.open(name)
+                unseen, _ = self.unseen(opened)
+                if opened.letter.status in ("agreed", "final"):
+                    found += [
+                        Problem(
+                            u.file,
+                            u.line,
+                            u.section,
+                            f"{'; '.join(u.messages)} — the letter is {opened.letter.status}: write it "
+                            "to the patient, or list it under reviewed: if it is meant as written",
+                        )
+                        for u in unseen
+                    ]
+                else:
+                    warnings += [str(u) for u in unseen]
             except HistoryError as error:
                 found.append(Problem(os.fspath(name), None, "", str(error).split(": ", 1)[-1]))
             except LetterValidationError as error:
                 found.extend(error.problems)
             except LetterFileError as error:
                 found.append(error.problem)
-        return found
+        return Validation(tuple(found), tuple(warnings))
 
     def new_letter(self, kind: str, out: PathLike | None = None) -> Written:
         """A new letter from the kind's scaffold, written as ``out`` (never replacing one)."""

@@ -57,15 +57,24 @@ class Outputs(Base):
     ) -> RenderedFile:
         """Open ``NAME`` or ``NAME@REV``, render it with the service's settings, and write it.
 
+        A field that reads as notes or speaks about the patient is a warning (``file:line:
+        field: …``); in an agreed or final letter it is refused (``UnseenNotesError``) unless
+        the letter lists it under ``reviewed:``.
+
         ``out`` is the file to write, atomically (``-``: only returned). Without it, text
         formats are only returned (``result.rendered``) and the others are written beside the
         letter, as ``peter.pdf`` (or ``peter-draft2.pdf`` for a saved draft). The letter file
         itself is never overwritten.
         """
+        from letterkit.review.unseen import refuse_unseen
+
         options = options.for_output(out)
         opened = self.open(spec)
         source = opened.file
         output = options.output_format
+        # notes never reach a patient unseen: warned about in a draft, refused once agreed
+        unseen, own = self.unseen(opened)
+        refuse_unseen(unseen, opened.letter.status, opened.label)
         rendered = self.renderer.render(
             opened.letter,
             options,
@@ -74,6 +83,7 @@ class Outputs(Base):
             reference=self.reference(opened),
             source=opened.content,
             source_name=Path(source).name,
+            patients_own=own,
         )
         target: str | None = None if out is None or os.fspath(out) == "-" else os.fspath(out)
         if out is None and output.binary:
@@ -85,7 +95,8 @@ class Outputs(Base):
         if target is not None:
             self._refuse_overwriting_letter(target, source, chosen=out is not None)
             write_atomic(target, rendered.data)
-        return RenderedFile(os.fspath(spec), target, None, tuple(rendered.warnings), rendered)
+        warnings = (*(str(u) for u in unseen), *rendered.warnings)
+        return RenderedFile(os.fspath(spec), target, None, warnings, rendered)
 
     def render_files(
         self,

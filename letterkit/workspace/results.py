@@ -43,6 +43,15 @@ class Opened:
 
 
 @dataclass(frozen=True)
+class Validation:
+    """Letters validated: the ``problems`` (none if all are valid) and the ``warnings``, one
+    line per field that reads as notes or speaks about the patient in a draft."""
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RenderedFile:
     """One letter rendered: where it went (``output``), or why it failed (``error``)."""
 
