@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
-from letterkit.compose.styling import easy_read_markdown, get_style, style_css
+from letterkit.compose.styling import easy_read_markdown, get_style, sentence_groups, style_css
 from letterkit.compose.templating import Templates
 from letterkit.model import kinds
 from letterkit.resources import styles_dir
@@ -172,10 +172,16 @@ def to_html(
     help_md = render("help.md.j2", variables, template_dir)
     closing_md = variables["closing"]
     if get_style(ctx.style).sentence_per_line:
-        body_md, help_md, closing_md = (easy_read_markdown(md) for md in (body_md, help_md, closing_md))
+        body_md, help_md, closing_md = (
+            easy_read_markdown(md, grouped=True) for md in (body_md, help_md, closing_md)
+        )
     letter = ctx.letter
     title = f"{kind.title}: {letter.patient.name}"
-    breakable = break_long_words if break_words else str
+
+    def breakable(html: str) -> str:
+        html = sentence_groups(html)
+        return break_long_words(html) if break_words else html
+
     page = {
         "title": title,
         "author": letter.therapist.name,
@@ -285,8 +291,9 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
     # text alternative, not just a name.
     style = get_style(ctx.style)
     scale = ctx.diagram_scale or style.diagram_scale
-    # Two figures, so that the lower rows (the pattern turning round, and inside you) can go
-    # to the next page without taking the main picture with them.
+    # Two figures (the main picture, and the rows for the pattern turning round and inside
+    # you), drawn as one block that print keeps whole: a picture split over two pages no longer
+    # reads as one.
     figures = []
     drawn: tuple[Part, ...] = ("main", "rows")
     for part in drawn:
@@ -299,7 +306,8 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
         )
         if svg:
             figures.append(f'<figure class="diagram diagram-{part}">{svg}</figure>')
-    return placeholder, "\n".join(figures)
+    whole = '<div class="diagram-whole">\n' + "\n".join(figures) + "\n</div>" if figures else ""
+    return placeholder, whole
 
 
 def style_sheets(style: str) -> list[str]:

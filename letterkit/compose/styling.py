@@ -234,12 +234,20 @@ def one_sentence_per_line(text: str) -> str:
     return "\n\n".join("\n\n".join(split_sentences(" ".join(p.split()))) for p in paragraphs)
 
 
-def easy_read_markdown(markdown: str) -> str:
+SENTENCES_START = '<div class="sentences-start"></div>'
+SENTENCES_END = '<div class="sentences-end"></div>'
+"""Around the sentences made from one paragraph, in the Markdown for HTML: ``sentence_groups``
+turns each pair into a ``<div class="sentences">``, which print keeps from breaking after its
+first sentence or before its last (the sentence-level orphans and widows)."""
+
+
+def easy_read_markdown(markdown: str, grouped: bool = False) -> str:
     """Easy read: every sentence of the letter's Markdown on a line of its own.
 
     A paragraph becomes one paragraph per sentence; a list item keeps all its sentences, one
     per line (hard line breaks), so that no item runs into the next. Headings, marked-up text
-    (redlines) and the diagram are left as they are.
+    (redlines) and the diagram are left as they are. ``grouped`` (for HTML) puts the sentences
+    of each paragraph between ``SENTENCES_START`` and ``SENTENCES_END``.
     """
     blocks = re.split(r"\n[ \t]*\n", markdown)
     out: list[str] = []
@@ -266,8 +274,19 @@ def easy_read_markdown(markdown: str) -> str:
             out.append("\n".join(rendered))
             continue
         sentences = split_sentences(" ".join(block.split()))
-        out.append("\n\n".join(_unmarked(s) if i else s for i, s in enumerate(sentences)))
+        lines = [_unmarked(s) if i else s for i, s in enumerate(sentences)]
+        if grouped and len(lines) > 1:
+            lines = [SENTENCES_START, *lines, SENTENCES_END]
+        out.append("\n\n".join(lines))
     return "\n\n".join(out)
+
+
+def sentence_groups(html: str) -> str:
+    """``html`` with each pair of the markers ``easy_read_markdown(grouped=True)`` puts in
+    turned into a ``<div class="sentences">``; a marker without its pair is dropped."""
+    pattern = re.escape(SENTENCES_START) + r"(.*?)" + re.escape(SENTENCES_END)
+    html = re.sub(pattern, r'<div class="sentences">\1</div>', html, flags=re.S)
+    return html.replace(SENTENCES_START, "").replace(SENTENCES_END, "")
 
 
 EASY_READ_WORDS = 15
