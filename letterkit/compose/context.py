@@ -177,6 +177,7 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "unfinished_business": items("unfinished_business", letter.unfinished_business),
         "ending": block(("ending",), letter.ending),
         "transference": block(("transference",), letter.transference),
+        "keeping_well": _keeping_well(letter, block),
         "closing": block(("closing",), letter.closing),
         "patient_comments": items("patient_comments", letter.patient_comments, ""),
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
@@ -186,6 +187,22 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
+
+
+KEEPING_WELL_PARTS = ("early_signs", "what_helps", "who_to_contact")
+
+
+def _keeping_well(letter: LetterBase, block: Any) -> dict[str, list[str]]:
+    """The patient's plan for staying well, each part a list of escaped items; empty when the
+    letter has none (so that templates can leave the section out)."""
+    plan = letter.keeping_well
+    if plan is None:
+        return {}
+    parts = {
+        part: [block(("keeping_well", part, i), value, "    ") for i, value in enumerate(getattr(plan, part))]
+        for part in KEEPING_WELL_PARTS
+    }
+    return parts if any(parts.values()) else {}
 
 
 _SIGN_OFFS = re.compile(

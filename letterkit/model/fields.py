@@ -29,6 +29,9 @@ TEXT_FIELDS: tuple[str, ...] = (
     "unfinished_business[]",
     "ending",
     "transference",
+    "keeping_well.early_signs[]",
+    "keeping_well.what_helps[]",
+    "keeping_well.who_to_contact[]",
     "closing",
     "patient_comments[]",
 )
@@ -77,8 +80,11 @@ def text_paths(data: Mapping[str, Any]) -> list[FieldPath]:
         group = [rest]
         while i + len(group) < len(patterns) and patterns[i + len(group)][0] == name:
             group.append(patterns[i + len(group)][1])
-        items = data.get(name)
+        keys = tuple(name.split("."))  # a list inside a group: keeping_well.early_signs[]
+        items: Any = data
+        for key in keys:
+            items = items.get(key) if isinstance(items, Mapping) else None
         for index in range(len(items) if isinstance(items, list) else 0):
-            paths.extend((name, index, *suffix) for suffix in group)
+            paths.extend((*keys, index, *suffix) for suffix in group)
         i += len(group)
     return paths

@@ -134,6 +134,25 @@ class CopingStrategy(Model):
     cost: Text | None = Field(None, description="What does coping this way cost them?")
 
 
+class KeepingWell(Model):
+    """Staying well after the ending: a plan the patient can turn to when the pattern comes back."""
+
+    early_signs: list[Text] = Field(
+        default_factory=list,
+        description="Which early signs tell the patient that the old pattern is coming back? "
+        "In their words, one a line ('saying yes to everything again').",
+    )
+    what_helps: list[Text] = Field(
+        default_factory=list,
+        description="What helps when they notice those signs? One a line ('reading this letter again').",
+    )
+    who_to_contact: list[Text] = Field(
+        default_factory=list,
+        description="Who can they turn to? One a line, with a number where it helps "
+        "('my sister Jo, who knows about this letter').",
+    )
+
+
 class Help(Model):
     """The 'where to find help' block; each line overrides the service's default."""
 
@@ -185,6 +204,11 @@ class LetterBase(Model):
     )
     transference: Text | None = Field(
         None, description="How did the pattern show up between the patient and you?"
+    )
+    keeping_well: KeepingWell | None = Field(
+        None,
+        description="How will the patient stay well after the ending? Their early signs, what "
+        "helps and who to contact, printed before 'Where to find help'.",
     )
     closing: Text | None = Field(None, description="What warm words close the letter?")
     people: list[Text] = Field(

@@ -39,6 +39,8 @@ nor the notes that are not printed, nor the patient's own words in ``ipaf.imager
 - ``double-sign-off`` (warning): the letter signs off twice — a sign-off in the closing that
   the settings' sign-off is printed below, two in the closing, or the therapist's name at
   the end of the closing above the signature.
+- ``no-keeping-well`` (info): a goodbye letter with no ``keeping_well`` plan (early signs,
+  what helps, who to contact) for staying well after the ending.
 - ``no-contact`` (warning): the help box asks the patient to come back but gives no phone
   number, address or email (no letterkit.toml with them, and no ``help.come_back`` of the
   letter's own with one).
@@ -67,6 +69,7 @@ from letterkit.review.findings import FORMAT, VERSION, Finding, Severity, report
 from letterkit.review.imagery import unused_imagery
 from letterkit.review.jargon import glossary, jargon_terms
 from letterkit.review.jargon_check import jargon
+from letterkit.review.keeping_well import no_keeping_well
 from letterkit.review.notes_style import notes_style
 from letterkit.review.person import patient_of, third_person
 from letterkit.review.readability import (
@@ -224,6 +227,7 @@ def check_letter(
     printed = _printed(data, settings)
     findings += unused_imagery(data, fields, where, printed)
     findings += double_sign_off(data, settings, where)
+    findings += no_keeping_well(data, where, patient.called)
     if service is not None:  # only a service's settings say whether it can be contacted
         findings += no_contact(data, service, where, patient.called)
     if easy_read:
