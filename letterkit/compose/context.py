@@ -8,10 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from letterkit.compose.easy_read import section_texts
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.prose import Passage, coping_item, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
+from letterkit.model.fields import EASY_READ_SECTIONS
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -108,6 +110,8 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
 
     referral = letter.referral
     easy_read = get_style(ctx.style).sentence_per_line  # short sentences, a glossary of hard words
+    # Every section named, "" where there is none: templates test them under StrictUndefined.
+    easy_texts = dict.fromkeys(EASY_READ_SECTIONS, "") | (section_texts(letter, block) if easy_read else {})
     pattern = compose_pattern(
         ipaf, block, _letter_text(letter), ctx.list_marks.get("ipaf.imagery"), short=easy_read
     )
@@ -178,7 +182,8 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "ending": block(("ending",), letter.ending),
         "transference": block(("transference",), letter.transference),
         "keeping_well": _keeping_well(letter, block),
-        "closing": block(("closing",), letter.closing),
+        "closing": easy_texts.get("closing") or block(("closing",), letter.closing),
+        "easy_read": easy_texts,
         "patient_comments": items("patient_comments", letter.patient_comments, ""),
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
@@ -278,7 +283,17 @@ def _letter_text(letter: LetterBase) -> str:
     return "\n".join(printed_texts(letter, imagery=False))
 
 
-_NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")
+_NOT_PRINTED = (
+    "kind",
+    "status",
+    "date",
+    "session",
+    "attachment_style",
+    "accessibility",
+    "diagram",
+    "people",
+    "easy_read",  # printed only in easy read, in place of a section (compose.easy_read)
+)
 
 
 def _walk(value: Any, texts: list[str]) -> None:

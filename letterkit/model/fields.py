@@ -13,6 +13,22 @@ from typing import Any
 
 FieldPath = tuple[str | int, ...]
 
+EASY_READ_SECTIONS: tuple[str, ...] = (
+    "background",
+    "ipaf",
+    "goals",
+    "coping_strategies",
+    "course_of_therapy",
+    "changes",
+    "unfinished_business",
+    "ending",
+    "transference",
+    "keeping_well",
+    "closing",
+)
+"""The sections a therapist can write an easy-read text for (``easy_read.<section>``), each
+named by the field it stands in for, in the order the letter prints them."""
+
 TEXT_FIELDS: tuple[str, ...] = (
     "background",
     "referral.reason",
@@ -34,6 +50,7 @@ TEXT_FIELDS: tuple[str, ...] = (
     "keeping_well.who_to_contact[]",
     "closing",
     "patient_comments[]",
+    *(f"easy_read.{section}" for section in EASY_READ_SECTIONS),
 )
 """The text the patient reads, in the order the letter prints it (``[]``: every item)."""
 

@@ -153,6 +153,26 @@ class KeepingWell(Model):
     )
 
 
+_EASY = "Short sentences, one idea each, one a line; used in the easy-read letter instead of "
+
+
+class EasyRead(Model):
+    """The therapist's own easy-read text for a section, used in the easy-read style in place of
+    the section's text (which is otherwise only split into one sentence a line)."""
+
+    background: Text | None = Field(None, description=_EASY + "'What brought you here'.")
+    ipaf: Text | None = Field(None, description=_EASY + "the words about the pattern.")
+    goals: Text | None = Field(None, description=_EASY + "the goals.")
+    coping_strategies: Text | None = Field(None, description=_EASY + "how they have coped.")
+    course_of_therapy: Text | None = Field(None, description=_EASY + "'What happened in our sessions'.")
+    changes: Text | None = Field(None, description=_EASY + "'What has changed'.")
+    unfinished_business: Text | None = Field(None, description=_EASY + "'What is still unfinished'.")
+    ending: Text | None = Field(None, description=_EASY + "'Looking ahead to our ending'.")
+    transference: Text | None = Field(None, description=_EASY + "'How the pattern showed up between us'.")
+    keeping_well: Text | None = Field(None, description=_EASY + "the plan for keeping well.")
+    closing: Text | None = Field(None, description=_EASY + "the closing words.")
+
+
 class Help(Model):
     """The 'where to find help' block; each line overrides the service's default."""
 
@@ -229,6 +249,11 @@ class LetterBase(Model):
     )
     accessibility: Accessibility | None = Field(
         None, description="What communication needs does the patient have?"
+    )
+    easy_read: EasyRead | None = Field(
+        None,
+        description="Which sections have an easy-read text of your own? Each is used in the "
+        "easy-read letter in place of the section's words: short sentences, one idea each.",
     )
 
 
