@@ -1,4 +1,5 @@
-"""``no-keeping-well`` (info): a goodbye letter with no plan for staying well after the ending.
+"""``no-keeping-well`` (info): a letter written for the ending (a goodbye letter) with no plan for
+staying well after it.
 
 The goodbye letter is something the patient keeps and comes back to; the DIT article asks it to
 support them when the old pattern returns. ``keeping_well`` (their early signs, what helps, who
@@ -10,19 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from letterkit.model import kinds
 from letterkit.model.fields import dotted
 from letterkit.review.fields import Locator, value_at
 from letterkit.review.findings import Finding
 
 __all__ = ["no_keeping_well"]
 
-KINDS = frozenset({"goodbye-letter"})
-"""The kinds of letter written for the ending, which should hold a plan for staying well."""
 _PARTS = ("early_signs", "what_helps", "who_to_contact")
 
 
 def no_keeping_well(data: Mapping[str, Any], where: Locator, called: str) -> list[Finding]:
-    if data.get("kind") not in KINDS:
+    kind = data.get("kind")
+    if not (isinstance(kind, str) and kind in kinds.names() and kinds.get(kind).keeping_well):
         return []
     plan = value_at(data, ("keeping_well",))
     if isinstance(plan, Mapping) and any(_has_text(plan.get(part)) for part in _PARTS):
