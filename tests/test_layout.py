@@ -219,12 +219,15 @@ def layout_faults(pdf_bytes: bytes, path: Path, style: str) -> list[str]:
     """What a careful clinician would not send: a page that ends with a heading or a lead-in
     whose words are over the page, a page that starts with the sign-off or the signature, and
     the diagram split over two pages."""
+    from letterkit.compose.context import closing_signs_off
     from letterkit.model.settings import settings_for
 
     letter = api.load(path)
     printed = pdfplumber.open(io.BytesIO(pdf_bytes)).pages
     lead_ins = [flat(text) for text in _lead_ins(path, style)]
     sign_off = flat(settings_for(path).sign_off)
+    if closing_signs_off(letter.closing):  # "Best wishes," at the end of the closing replaces it
+        sign_off = flat(re.split(r"\n", (letter.closing or "").strip())[-1])
     signature = {sign_off, flat(letter.therapist.name)}
     faults = []
     for number, page in enumerate(printed, start=1):
@@ -292,6 +295,12 @@ def test_the_whole_diagram_is_on_one_page(style: str) -> None:
             "h3 { break-after: page !important; }",
             "ends with a heading: 'What helps'",
         ),
+        (  # without the rule that keeps a closing's own sign-off with what it closes
+            "notes-short-formulation",
+            "standard",
+            ".signed-in-closing .closing > p:last-child:not(:first-child) { break-before: auto !important; }",
+            "page 2 starts with the sign-off: 'Best wishes,'",
+        ),
         (
             "aliya-goodbye",
             "easy-read",
@@ -306,6 +315,6 @@ def test_the_layout_check_sees_each_fault(
     """Each fault, forced by a stylesheet, is found: the check above can fail."""
     sheet = tmp_path / "bad.css"
     sheet.write_text(css, encoding="utf-8")
-    path = SAMPLES / f"{name}.yaml"
+    path = next(p for p in ALL_LETTERS if p.stem == name)
     faults = layout_faults(_own_pdf(path, style, str(sheet)), path, style)
     assert any(fault in f for f in faults), faults
