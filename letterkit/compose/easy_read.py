@@ -103,7 +103,12 @@ def easy_read_texts(letter: LetterBase) -> list[str]:
     for path in text_paths(data):
         value: Any = data
         for key in path:
-            value = value[key] if isinstance(value, (Mapping, list)) else None
+            if isinstance(value, Mapping):
+                value = value.get(key)
+            elif isinstance(value, list) and isinstance(key, int):
+                value = value[key]
+            else:
+                value = None
         if not isinstance(value, str) or not value.strip():
             continue
         if path[0] == "easy_read":
