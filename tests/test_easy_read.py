@@ -26,6 +26,7 @@ from letterkit.resources import styles_dir
 from letterkit.review.check import check_file
 from letterkit.review.easy_read import verbs_in
 from letterkit.review.findings import Finding
+from letterkit.workspace import Workspace
 
 BEA = ROOT / "tests" / "letters" / "easy-read-bea.yaml"
 PICTURES = styles_dir() / "pictograms"
@@ -33,9 +34,11 @@ PICTURES = styles_dir() / "pictograms"
 
 def _render(data: dict[str, Any], format: str, style: str) -> Any:
     options = api.RenderOptions(format=format, style=style)
-    return api.render_letter(
-        loading.load_data(data), options, settings=load_settings(SAMPLES / "letterkit.toml")
-    ).content
+    return (
+        Workspace()
+        .render(loading.load_data(data), options, settings=load_settings(SAMPLES / "letterkit.toml"))
+        .content
+    )
 
 
 def _bea() -> dict[str, Any]:
@@ -249,7 +252,7 @@ def test_a_letter_without_easy_read_texts_names_them_all(tmp_path: Path) -> None
 def test_rendering_easy_read_warns_with_the_same_counts() -> None:
     data = _bea()
     del data["easy_read"]["transference"]
-    result = api.render_letter(
+    result = Workspace().render(
         loading.load_data(data), api.RenderOptions(format="md", style="easy-read"), settings=settings_for(BEA)
     )
     (warning,) = [w for w in result.warnings if w.startswith("easy read:")]

@@ -15,6 +15,7 @@ import letterkit.api as api
 from letterkit.model import loading
 from letterkit.model.settings import load_settings
 from letterkit.web import forms
+from letterkit.workspace import Workspace
 
 PLAN = {
     "early_signs": ["Staying in every evening again.", "Cancelling on friends at the last minute."],
@@ -27,7 +28,7 @@ HEADING = "## Keeping well after our sessions end"
 def _render(data: dict[str, Any], format: str = "md", style: str = "standard") -> Any:
     letter = loading.load_data(data)
     options = api.RenderOptions(format=format, style=style)
-    return api.render_letter(letter, options, settings=load_settings(SAMPLES / "letterkit.toml")).content
+    return Workspace().render(letter, options, settings=load_settings(SAMPLES / "letterkit.toml")).content
 
 
 def test_the_plan_is_printed_after_the_last_section_and_before_the_help_box(

@@ -15,6 +15,7 @@ from conftest import SAMPLE_NAMES, SAMPLES
 
 import letterkit.api as api
 from letterkit.model.settings import load_settings
+from letterkit.workspace import Workspace
 
 LETTERS = Path(__file__).resolve().parent / "letters"
 FORMULATIONS = [
@@ -27,7 +28,7 @@ MM = 72 / 25.4
 
 @functools.cache
 def pdf(path: Path, style: str = "standard") -> bytes:
-    result = api.render_letter(
+    result = Workspace().render(
         api.load(path),
         api.RenderOptions(format="pdf", style=style),
         settings=load_settings(SAMPLES / "letterkit.toml"),
@@ -153,7 +154,7 @@ def _own_pdf(path: Path, style: str, css: str = "") -> bytes:
     from letterkit.model.settings import settings_for
 
     options = api.RenderOptions(format="pdf", style=style, css=(css,) if css else ())
-    result = api.render_letter(api.load(path), options, settings=settings_for(path))
+    result = Workspace().render(api.load(path), options, settings=settings_for(path))
     assert isinstance(result.content, bytes)
     return result.content
 
