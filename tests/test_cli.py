@@ -240,7 +240,7 @@ def test_new_then_validate(tmp_path, kind):
         "words in its place, or delete it if it is optional" in problems
     )
     assert all(": still holds the scaffold's example [" in line for line in problems)
-    assert len(problems) == (24 if kind == "goodbye-letter" else 17)
+    assert len(problems) == (21 if kind == "goodbye-letter" else 17)
 
 
 def test_new_refuses_to_overwrite(tmp_path):
