@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates
-from letterkit.compose.context import printed_texts
+from letterkit.compose.easy_read import easy_read_texts, sections_needing_text
 from letterkit.compose.styling import STANDARD, easy_read_warnings, get_style
 from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
@@ -119,7 +119,8 @@ class Renderer:
         )
         content = output.writer()(document)
         if get_style(style).sentence_per_line:
-            document.warnings.extend(easy_read_warnings(printed_texts(letter)))
+            needing = sections_needing_text(letter.model_dump(by_alias=True))
+            document.warnings.extend(easy_read_warnings(easy_read_texts(letter), needing))
         for warning in document.warnings:
             log.warning(warning)
         return Rendered(content, output.name, list(document.warnings))

@@ -336,7 +336,7 @@ def test_missing_kind_is_an_error(tmp_path: Path) -> None:
 
 
 def test_whole_letter_figures_are_an_info_finding(jargon_findings: list[Finding]) -> None:
-    info = [f for f in jargon_findings if f.severity == "info"]
+    info = [f for f in jargon_findings if f.severity == "info" and f.code != "no-keeping-well"]
     assert [(f.section, f.code, f.line) for f in info] == [("letter", "reading-age", None)]
     assert info[0].message.startswith("reading age about ")
     assert "Flesch-Kincaid grade" in info[0].message and "Flesch reading ease" in info[0].message
@@ -370,7 +370,7 @@ INFO = re.compile(
 
 def _info(findings: list[Finding]) -> re.Match[str]:
     """The whole letter's figures, parsed from its one info finding."""
-    (info,) = [f for f in findings if f.severity == "info"]
+    (info,) = [f for f in findings if f.severity == "info" and f.code == "reading-age"]
     assert (info.code, info.section, info.line) == ("reading-age", "letter", None)
     match = INFO.fullmatch(info.message)
     assert match, info.message
@@ -691,3 +691,25 @@ def test_a_letter_from_a_dict_has_no_line_numbers() -> None:
     findings = check_letter(Source("<data>", data))
     (third,) = _coded(findings, "third-person")
     assert (third.file, third.line, third.section) == ("<data>", None, "closing")
+
+
+# --------------------------------------------------------------------------- staying well
+
+
+def test_a_goodbye_letter_without_a_plan_for_staying_well_is_noted(tmp_path: Path, goodbye_yaml: str) -> None:
+    (noted,) = [f for f in _check_text(tmp_path, goodbye_yaml) if f.code == "no-keeping-well"]
+    assert (noted.severity, noted.section, noted.line) == ("info", "keeping_well", None)
+    assert noted.message.startswith("the letter has no plan for staying well after the ending — write ")
+    assert "together with Sam:" in noted.message
+
+
+def test_a_plan_for_staying_well_satisfies_check(tmp_path: Path, goodbye_yaml: str) -> None:
+    plan = "keeping_well:\n  early_signs:\n    - Staying in every evening again.\n"
+    assert not [f for f in _check_text(tmp_path, goodbye_yaml + plan) if f.code == "no-keeping-well"]
+    empty = "keeping_well:\n  early_signs: []\n"
+    (noted,) = [f for f in _check_text(tmp_path, goodbye_yaml + empty) if f.code == "no-keeping-well"]
+    assert noted.line == goodbye_yaml.count("\n") + 1
+
+
+def test_a_formulation_needs_no_plan_for_staying_well(tmp_path: Path, formulation_yaml: str) -> None:
+    assert not [f for f in _check_text(tmp_path, formulation_yaml) if f.code == "no-keeping-well"]

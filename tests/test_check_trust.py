@@ -56,6 +56,7 @@ def test_phrases_read_as_notes(text: str) -> None:
         "your mother often said you were her rock",
         "I noticed how hard you worked.",
         "To rest without having to earn it first.",  # a goal, as goals are written
+        "Please talk to me about it.",  # a request to the patient, in easy read
     ],
 )
 def test_sentences_do_not_read_as_notes(text: str) -> None:

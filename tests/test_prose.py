@@ -394,7 +394,7 @@ def test_easy_read_warns_when_the_text_is_not_written_for_it() -> None:
         api.default_workspace().render(letter, api.RenderOptions(format="md", style="easy-read")).warnings
     )
     assert len(warnings) == 1 and "not yet written for easy read" in warnings[0]
-    assert "longer than 15 words" in warnings[0]
+    assert "12 sentences over 15 words" in warnings[0]
     assert not api.default_workspace().render(letter, api.RenderOptions(format="md")).warnings
 
 

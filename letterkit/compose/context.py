@@ -8,11 +8,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from letterkit.compose.easy_read import section_texts
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.phrases import Person, infer_pronouns, pronouns_of
 from letterkit.compose.prose import Passage, coping_passage, mentions_referral, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
+from letterkit.model.fields import EASY_READ_SECTIONS
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -141,6 +143,8 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
     easy_read = get_style(ctx.style).sentence_per_line  # short sentences, a glossary of hard words
     person = person_of(letter)
     frozen = ctx.patients_own
+    # Every section named, "" where there is none: templates test them under StrictUndefined.
+    easy_texts = dict.fromkeys(EASY_READ_SECTIONS, "") | (section_texts(letter, block) if easy_read else {})
     pattern = compose_pattern(
         ipaf,
         block,
@@ -214,7 +218,9 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "unfinished_business": items("unfinished_business", letter.unfinished_business),
         "ending": block(("ending",), letter.ending),
         "transference": block(("transference",), letter.transference),
-        "closing": block(("closing",), letter.closing),
+        "keeping_well": _keeping_well(letter, block),
+        "closing": easy_texts.get("closing") or block(("closing",), letter.closing),
+        "easy_read": easy_texts,
         "patient_comments": items("patient_comments", letter.patient_comments, ""),
         "help": {key: block(("help", key), value) for key, value in help_text.items()},
         "style": ctx.style,
@@ -223,6 +229,22 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
         "glossary": _glossary(letter) if easy_read else [],
         **ctx.extra,
     }
+
+
+KEEPING_WELL_PARTS = ("early_signs", "what_helps", "who_to_contact")
+
+
+def _keeping_well(letter: LetterBase, block: Any) -> dict[str, list[str]]:
+    """The patient's plan for staying well, each part a list of escaped items; empty when the
+    letter has none (so that templates can leave the section out)."""
+    plan = letter.keeping_well
+    if plan is None:
+        return {}
+    parts = {
+        part: [block(("keeping_well", part, i), value, "    ") for i, value in enumerate(getattr(plan, part))]
+        for part in KEEPING_WELL_PARTS
+    }
+    return parts if any(parts.values()) else {}
 
 
 _SIGN_OFFS = re.compile(
@@ -308,6 +330,7 @@ def _letter_text(letter: LetterBase) -> str:
 
 _NOT_PRINTED = (
     "kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people", "reviewed",
+    "easy_read",  # printed only in easy read, in place of a section (compose.easy_read)
 )  # fmt: skip
 
 

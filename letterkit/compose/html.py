@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
-from letterkit.compose.styling import easy_read_markdown, get_style, style_css
+from letterkit.compose.easy_read import PICTOGRAM_CREDIT, add_pictograms
+from letterkit.compose.styling import easy_read_markdown, get_style, sentence_groups, style_css
 from letterkit.compose.templating import Templates
 from letterkit.model import kinds
 from letterkit.resources import styles_dir
@@ -172,20 +173,32 @@ def to_html(
     help_md = render("help.md.j2", variables, template_dir)
     closing_md = variables["closing"]
     if get_style(ctx.style).sentence_per_line:
-        body_md, help_md, closing_md = (easy_read_markdown(md) for md in (body_md, help_md, closing_md))
+        body_md, help_md, closing_md = (
+            easy_read_markdown(md, grouped=True) for md in (body_md, help_md, closing_md)
+        )
     letter = ctx.letter
     title = f"{kind.title}: {letter.patient.name}"
-    breakable = break_long_words if break_words else str
+
+    def breakable(html: str) -> str:
+        html = sentence_groups(html)
+        return break_long_words(html) if break_words else html
+
+    body_html = breakable(_sections(markdown_to_html(body_md, dropped))).replace(f"<p>{placeholder}</p>", svg)
+    help_html = breakable(markdown_to_html(help_md, dropped))
+    pictures = 0
+    if get_style(ctx.style).sentence_per_line:  # easy read: a picture beside each heading
+        body_html, in_body = add_pictograms(body_html)
+        help_html, in_help = add_pictograms(help_html)
+        pictures = in_body + in_help
     page = {
         "title": title,
         "author": letter.therapist.name,
         "created": letter.date.isoformat() if isinstance(letter.date, dt.date) else (letter.date or ""),
-        "body_html": breakable(_sections(markdown_to_html(body_md, dropped))).replace(
-            f"<p>{placeholder}</p>", svg
-        ),
+        "body_html": body_html,
         "signature_html": breakable(markdown_to_html(signature_md, dropped)),
         "closing_html": breakable(markdown_to_html(closing_md, dropped)) if closing_md.strip() else "",
-        "help_html": breakable(markdown_to_html(help_md, dropped)),
+        "help_html": help_html,
+        "credit": PICTOGRAM_CREDIT if pictures else "",
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
         "legend_html": legend_html,
@@ -285,8 +298,9 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
     # text alternative, not just a name.
     style = get_style(ctx.style)
     scale = ctx.diagram_scale or style.diagram_scale
-    # Two figures, so that the lower rows (the pattern turning round, and inside you) can go
-    # to the next page without taking the main picture with them.
+    # Two figures (the main picture, and the rows for the pattern turning round and inside
+    # you), drawn as one block that print keeps whole: a picture split over two pages no longer
+    # reads as one.
     figures = []
     drawn: tuple[Part, ...] = ("main", "rows")
     for part in drawn:
@@ -299,7 +313,8 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
         )
         if svg:
             figures.append(f'<figure class="diagram diagram-{part}">{svg}</figure>')
-    return placeholder, "\n".join(figures)
+    whole = '<div class="diagram-whole">\n' + "\n".join(figures) + "\n</div>" if figures else ""
+    return placeholder, whole
 
 
 def style_sheets(style: str) -> list[str]:

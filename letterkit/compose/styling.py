@@ -8,7 +8,7 @@ reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -234,18 +234,39 @@ def one_sentence_per_line(text: str) -> str:
     return "\n\n".join("\n\n".join(split_sentences(" ".join(p.split()))) for p in paragraphs)
 
 
-def easy_read_markdown(markdown: str) -> str:
+SENTENCES_START = '<div class="sentences-start"></div>'
+SENTENCES_END = '<div class="sentences-end"></div>'
+"""Around the sentences made from one paragraph, in the Markdown for HTML: ``sentence_groups``
+turns each pair into a ``<div class="sentences">``, which print keeps from breaking after its
+first sentence or before its last (the sentence-level orphans and widows)."""
+
+
+def easy_read_markdown(markdown: str, grouped: bool = False) -> str:
     """Easy read: every sentence of the letter's Markdown on a line of its own.
 
     A paragraph becomes one paragraph per sentence; a list item keeps all its sentences, one
     per line (hard line breaks), so that no item runs into the next. Headings, marked-up text
-    (redlines) and the diagram are left as they are.
+    (redlines) and the diagram are left as they are. ``grouped`` (for HTML) puts the sentences
+    of each paragraph between ``SENTENCES_START`` and ``SENTENCES_END``, and so a run of
+    one-sentence paragraphs (an easy-read text the therapist wrote one line a sentence).
     """
     blocks = re.split(r"\n[ \t]*\n", markdown)
     out: list[str] = []
+    run: list[str] = []  # one-sentence paragraphs in a row
+
+    def end_run() -> None:
+        if grouped and len(run) > 1:
+            out.append("\n\n".join([SENTENCES_START, *run, SENTENCES_END]))
+        else:
+            out.extend(run)
+        run.clear()
+
     for block in blocks:
         lines = block.split("\n")
-        if not block.strip() or any(_KEEP_WHOLE.search(line.strip()) for line in lines):
+        if not block.strip():
+            continue
+        if any(_KEEP_WHOLE.search(line.strip()) for line in lines):
+            end_run()
             out.append(block)
             continue
         if _LIST_ITEM.match(lines[0]) or all(line.startswith("    ") for line in lines if line.strip()):
@@ -263,38 +284,40 @@ def easy_read_markdown(markdown: str) -> str:
                 rendered.append(
                     marker + "  \n    ".join(_unmarked(s) if i else s for i, s in enumerate(sentences))
                 )
+            end_run()
             out.append("\n".join(rendered))
             continue
         sentences = split_sentences(" ".join(block.split()))
-        out.append("\n\n".join(_unmarked(s) if i else s for i, s in enumerate(sentences)))
+        lines = [_unmarked(s) if i else s for i, s in enumerate(sentences)]
+        if len(lines) == 1:
+            run.append(lines[0])
+            continue
+        end_run()
+        if grouped:
+            lines = [SENTENCES_START, *lines, SENTENCES_END]
+        out.append("\n\n".join(lines))
+    end_run()
     return "\n\n".join(out)
+
+
+def sentence_groups(html: str) -> str:
+    """``html`` with each pair of the markers ``easy_read_markdown(grouped=True)`` puts in
+    turned into a ``<div class="sentences">``; a marker without its pair is dropped."""
+    pattern = re.escape(SENTENCES_START) + r"(.*?)" + re.escape(SENTENCES_END)
+    html = re.sub(pattern, r'<div class="sentences">\1</div>', html, flags=re.S)
+    return html.replace(SENTENCES_START, "").replace(SENTENCES_END, "")
 
 
 EASY_READ_WORDS = 15
 """The longest sentence easy read allows, in words (UK easy-read guidance)."""
 
 
-def easy_read_warnings(texts: Iterable[str]) -> list[str]:
-    """What tells a therapist that the letter's own words are not yet written for easy read.
+def easy_read_warnings(texts: Iterable[str], needing: Sequence[str] = ()) -> list[str]:
+    """What tells a therapist that the letter's own words are not yet written for easy read:
+    sentences over ``EASY_READ_WORDS`` words or with more than one verb, lines typed as notes
+    (counted in ``texts``, the text an easy-read letter prints) and the sections with no
+    easy-read text of their own (``needing``)."""
+    from letterkit.review.easy_read import count, summary
 
-    Splitting sentences onto lines of their own is all letterkit can do; sentences longer
-    than ``EASY_READ_WORDS`` words need rewriting by a person.
-    """
-    long = [
-        s
-        for text in texts
-        for s in split_sentences(" ".join(text.split()))
-        if len(s.split()) > EASY_READ_WORDS
-    ]
-    if not long:
-        return []
-    longest = max(long, key=lambda s: len(s.split()))
-    start = " ".join(longest.split()[:8])
-    count = f"{len(long)} sentence{'s' if len(long) != 1 else ''}"
-    return [
-        f"easy read: the letter's own text is not yet written for easy read — {count} "
-        f"{'are' if len(long) != 1 else 'is'} longer than {EASY_READ_WORDS} words (the longest, "
-        f"{len(longest.split())} words, starts “{start} …”). letterkit puts each sentence on a line "
-        "of its own, but easy read also needs short sentences with one idea each, and pictures: "
-        "rewrite the text for easy read, or choose large print."
-    ]
+    said = summary(count(texts), needing)
+    return [f"easy read: {said}"] if said else []

@@ -13,6 +13,22 @@ from typing import Any
 
 FieldPath = tuple[str | int, ...]
 
+EASY_READ_SECTIONS: tuple[str, ...] = (
+    "background",
+    "ipaf",
+    "goals",
+    "coping_strategies",
+    "course_of_therapy",
+    "changes",
+    "unfinished_business",
+    "ending",
+    "transference",
+    "keeping_well",
+    "closing",
+)
+"""The sections a therapist can write an easy-read text for (``easy_read.<section>``), each
+named by the field it stands in for, in the order the letter prints them."""
+
 TEXT_FIELDS: tuple[str, ...] = (
     "background",
     "referral.reason",
@@ -29,8 +45,12 @@ TEXT_FIELDS: tuple[str, ...] = (
     "unfinished_business[]",
     "ending",
     "transference",
+    "keeping_well.early_signs[]",
+    "keeping_well.what_helps[]",
+    "keeping_well.who_to_contact[]",
     "closing",
     "patient_comments[]",
+    *(f"easy_read.{section}" for section in EASY_READ_SECTIONS),
 )
 """The text the patient reads, in the order the letter prints it (``[]``: every item)."""
 
@@ -77,8 +97,11 @@ def text_paths(data: Mapping[str, Any]) -> list[FieldPath]:
         group = [rest]
         while i + len(group) < len(patterns) and patterns[i + len(group)][0] == name:
             group.append(patterns[i + len(group)][1])
-        items = data.get(name)
+        keys = tuple(name.split("."))  # a list inside a group: keeping_well.early_signs[]
+        items: Any = data
+        for key in keys:
+            items = items.get(key) if isinstance(items, Mapping) else None
         for index in range(len(items) if isinstance(items, list) else 0):
-            paths.extend((name, index, *suffix) for suffix in group)
+            paths.extend((*keys, index, *suffix) for suffix in group)
         i += len(group)
     return paths

@@ -33,6 +33,9 @@ class Kind:
     """The sections that must hold some text; ``check`` reports the missing ones."""
     diagram: bool = False
     """Whether the pattern diagram is shown when the letter does not say."""
+    keeping_well: bool = False
+    """Whether the letter is written for the ending, so ``check`` asks for a plan for staying
+    well after it (``keeping_well``)."""
     template: str = ""
     """The Markdown template's name; default ``<name>.md.j2``."""
     scaffold: str = ""
@@ -96,6 +99,7 @@ BUILT_IN = (
             ("ending",),
             ("transference",),
         ),
+        keeping_well=True,
     ),
     Kind(
         name="formulation",

@@ -139,6 +139,45 @@ class CopingStrategy(Model):
     cost: Text | None = Field(None, description="What does coping this way cost them?")
 
 
+class KeepingWell(Model):
+    """Staying well after the ending: a plan the patient can turn to when the pattern comes back."""
+
+    early_signs: list[Text] = Field(
+        default_factory=list,
+        description="Which early signs tell the patient that the old pattern is coming back? "
+        "In their words, one a line ('saying yes to everything again').",
+    )
+    what_helps: list[Text] = Field(
+        default_factory=list,
+        description="What helps when they notice those signs? One a line ('reading this letter again').",
+    )
+    who_to_contact: list[Text] = Field(
+        default_factory=list,
+        description="Who can they turn to? One a line, with a number where it helps "
+        "('my sister Jo, who knows about this letter').",
+    )
+
+
+_EASY = "Short sentences, one idea each, one a line; used in the easy-read letter instead of "
+
+
+class EasyRead(Model):
+    """The therapist's own easy-read text for a section, used in the easy-read style in place of
+    the section's text (which is otherwise only split into one sentence a line)."""
+
+    background: Text | None = Field(None, description=_EASY + "'What brought you here'.")
+    ipaf: Text | None = Field(None, description=_EASY + "the words about the pattern.")
+    goals: Text | None = Field(None, description=_EASY + "the goals.")
+    coping_strategies: Text | None = Field(None, description=_EASY + "how they have coped.")
+    course_of_therapy: Text | None = Field(None, description=_EASY + "'What happened in our sessions'.")
+    changes: Text | None = Field(None, description=_EASY + "'What has changed'.")
+    unfinished_business: Text | None = Field(None, description=_EASY + "'What is still unfinished'.")
+    ending: Text | None = Field(None, description=_EASY + "'Looking ahead to our ending'.")
+    transference: Text | None = Field(None, description=_EASY + "'How the pattern showed up between us'.")
+    keeping_well: Text | None = Field(None, description=_EASY + "the plan for keeping well.")
+    closing: Text | None = Field(None, description=_EASY + "the closing words.")
+
+
 class Help(Model):
     """The 'where to find help' block; each line overrides the service's default."""
 
@@ -191,6 +230,11 @@ class LetterBase(Model):
     transference: Text | None = Field(
         None, description="How did the pattern show up between the patient and you?"
     )
+    keeping_well: KeepingWell | None = Field(
+        None,
+        description="How will the patient stay well after the ending? Their early signs, what "
+        "helps and who to contact, printed before 'Where to find help'.",
+    )
     closing: Text | None = Field(None, description="What warm words close the letter?")
     people: list[Text] = Field(
         default_factory=list,
@@ -216,6 +260,11 @@ class LetterBase(Model):
         description="Which fields have you read and meant as written, though letterkit says they "
         "read as notes or speak about the patient (e.g. background, changes[0])? An agreed or "
         "final letter is not rendered with such a field unless it is listed here.",
+    )
+    easy_read: EasyRead | None = Field(
+        None,
+        description="Which sections have an easy-read text of your own? Each is used in the "
+        "easy-read letter in place of the section's words: short sentences, one idea each.",
     )
 
 

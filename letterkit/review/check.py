@@ -39,12 +39,17 @@ nor the notes that are not printed, nor the patient's own words in ``ipaf.imager
 - ``double-sign-off`` (warning): the letter signs off twice — a sign-off in the closing that
   the settings' sign-off is printed below, two in the closing, or the therapist's name at
   the end of the closing above the signature.
+- ``no-keeping-well`` (info): a goodbye letter with no ``keeping_well`` plan (early signs,
+  what helps, who to contact) for staying well after the ending.
 - ``no-contact`` (warning): the help box asks the patient to come back but gives no phone
   number, address or email (no letterkit.toml with them, and no ``help.come_back`` of the
   letter's own with one).
 - Easy read (``accessibility.format: easy-read``, or ``style="easy-read"``): the sentence
-  limit is 15 words, not 25, and ``easy-read-content`` (warning) says when the letter's
-  text is not yet written for easy read.
+  limit is 15 words, not 25, measured in each section's ``easy_read`` text where it has one;
+  ``easy-read-verbs``, ``easy-read-notes`` and ``easy-read-missing`` (warnings) name the
+  sentences with more than one verb, the lines typed as notes and the sections with no
+  easy-read text yet, and ``easy-read-content`` (warning) counts them over the whole letter
+  (``letterkit.review.easy_read``).
 
 Reading figures come from textstat, which never touches the network here
 (``letterkit.review.readability`` says how). The findings and the JSON report are described in
@@ -62,11 +67,13 @@ from letterkit.model.fields import FieldPath
 from letterkit.model.loading import Source, parse, read_text
 from letterkit.model.settings import Settings
 from letterkit.review.contact import no_contact
+from letterkit.review.easy_read import easy_read_findings
 from letterkit.review.fields import TEXT_FIELDS, Locator, text_fields, value_at
 from letterkit.review.findings import FORMAT, VERSION, Finding, Severity, report_json, report_text
 from letterkit.review.imagery import unused_imagery
 from letterkit.review.jargon import glossary, jargon_terms
 from letterkit.review.jargon_check import jargon
+from letterkit.review.keeping_well import no_keeping_well
 from letterkit.review.notes_style import notes_style
 from letterkit.review.person import patient_of, third_person
 from letterkit.review.readability import (
@@ -198,6 +205,7 @@ def check_letter(
     letter's ``accessibility.format`` (easy read has its own sentence limit);
     ``patients_own`` are the spans the patient wrote (see ``patients_own``).
     """
+    from letterkit.compose.easy_read import one_line_each, section_of
     from letterkit.compose.styling import EASY_READ_WORDS
 
     data = source.data if isinstance(source.data, Mapping) else {}
@@ -215,19 +223,30 @@ def check_letter(
     findings: list[Finding] = []
     findings += missing_sections(data, where)
     findings += reading_age(fields, where)
+    # Easy read prints a section's easy-read text in place of its words: those are measured.
+    replaced = _replaced_in_easy_read(data) if easy_read else set()
     for path, value in fields:
-        findings += long_sentences(path, value, where, limit, easy_read)
+        if section_of(path) not in replaced:
+            findings += long_sentences(path, value, where, limit, easy_read)
         findings += jargon(path, value, terms, where)
         findings += third_person(path, value, patient, where, own.get(path, ()))
-        if path[0] not in ("closing", "patient_comments", "referral"):
+        # The plan for keeping well is lists of short items under headings ("Staying in all
+        # day."): phrases there are the form, not notes. Easy-read texts are checked line by line.
+        if path[0] not in ("closing", "patient_comments", "referral", "keeping_well", "easy_read"):
             findings += notes_style(path, value, where, patient.called, own.get(path, ()))
     printed = _printed(data, settings)
     findings += unused_imagery(data, fields, where, printed)
     findings += double_sign_off(data, settings, where)
+    findings += no_keeping_well(data, where, patient.called)
     if service is not None:  # only a service's settings say whether it can be contacted
         findings += no_contact(data, service, where, patient.called)
     if easy_read:
-        findings += _easy_read_content(fields, where)
+        printed_easy = [
+            one_line_each(value) if path[0] == "easy_read" else value
+            for path, value in fields
+            if section_of(path) not in replaced
+        ]
+        findings += easy_read_findings(data, fields, printed_easy, where)
     findings += unfinished(source)
     return sorted(findings, key=lambda f: f.line or 0)
 
@@ -244,12 +263,9 @@ def _printed(data: Mapping[str, Any], settings: Settings) -> str:
         return ""
 
 
-def _easy_read_content(fields: Sequence[tuple[FieldPath, str]], where: Locator) -> list[Finding]:
-    from letterkit.compose.styling import easy_read_warnings
-
-    return [
-        Finding(
-            where.file, None, "letter", "warning", "easy-read-content", message.removeprefix("easy read: ")
-        )
-        for message in easy_read_warnings([value for _, value in fields])
-    ]
+def _replaced_in_easy_read(data: Mapping[str, Any]) -> set[str]:
+    """The sections whose words an easy-read letter replaces with their easy-read text."""
+    given = data.get("easy_read")
+    if not isinstance(given, Mapping):
+        return set()
+    return {str(k) for k, v in given.items() if isinstance(v, str) and v.strip()}

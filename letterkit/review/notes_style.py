@@ -47,7 +47,8 @@ _VERBS = set(
     thinks thought find finds found give gives gave tell tells told seem seems become becomes
     became leave leaves left want wants need needs try tries look looks let lets begin began
     begins start starts stop stops live lives work works help helps hope hopes fear fears
-    notice notices agree agrees expect expects struggle struggles manage manages cope copes""".split()
+    notice notices agree agrees expect expects struggle struggles manage manages cope copes
+    talk talks speak speaks ask asks call calls ring rings remember remembers read reads""".split()
 )
 _PASSING = re.compile(r"[A-Za-z][a-z]{2,}ed$")
 """Regular past forms ("noticed", "started"): a verb whatever the word list says."""
@@ -60,7 +61,8 @@ def _has_verb(words: list[str]) -> bool:
         return False
     gerund = words[0].lower().endswith("ing") and len(words[0]) > 4  # "Keeping busy"
     infinitive = words[0].lower() == "to" and len(words) > 1  # a goal: "To rest without …"
-    return gerund or infinitive or any(w.lower() in _VERBS or _PASSING.match(w) for w in words)
+    request = words[0].lower() == "please" and len(words) > 1  # "Please talk to me about it."
+    return gerund or infinitive or request or any(w.lower() in _VERBS or _PASSING.match(w) for w in words)
 
 
 def _without_subject(sentence: str) -> bool:

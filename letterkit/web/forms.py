@@ -28,6 +28,8 @@ HEADINGS = {
     "unfinished_business": "What is still unfinished",
     "ending": "Looking ahead to our ending",
     "transference": "How the pattern showed up between us",
+    "keeping_well": "Keeping well after our sessions end",
+    "easy_read": "Easy-read text of your own, section by section",
     "closing": "Closing words",
     "patient_comments": "In your own words",
     "help": "Where to find help (this letter's own wording)",

@@ -128,8 +128,8 @@ class Layout:
         tag = node.tag
         if tag in SKIP or node.has_class("running-footer") or node.has_class("running-draft"):
             return []
-        if node.has_class("draft-mark"):
-            return []
+        if node.has_class("draft-mark") or node.has_class("credit"):
+            return []  # the credit is for easy read's pictures, which Word does not show
         if tag == "p":
             return self._p(node, container, ctx)
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):

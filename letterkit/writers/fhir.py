@@ -158,7 +158,13 @@ def _titled(element: _Element) -> tuple[str | None, list[_Element | str]]:
     if first is None or first.tag != "h2":
         return None, element.children
     rest = element.children[element.children.index(first) + 1 :]
-    return " ".join(first.text().split()), rest
+    # The heading's words, not an easy-read picture's text alternative drawn beside them.
+    words = "".join(c if isinstance(c, str) else c.text() for c in first.children if not _is_svg(c))
+    return " ".join(words.split()), rest
+
+
+def _is_svg(node: _Element | str) -> bool:
+    return isinstance(node, _Element) and node.tag == "svg"
 
 
 def _parts(page: _Element, warnings: list[str] | None = None) -> list[_Part]:
