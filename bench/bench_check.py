@@ -8,8 +8,8 @@ Each round starts a fresh ``python -m letterkit validate LETTER`` and a fresh
 again, as on a therapist's machine), interleaved and with their order flipped every round, so
 that a noisy, shared machine disturbs both alike. It prints the medians, the ratio
 check/validate (target: at most 1.5) and the median of the per-round ratios. Both commands run
-once untimed first, to warm the disk cache, the .pyc files and letterkit's own user cache
-(the syllable table ``check`` builds once). This is a report, not a test: it always exits 0.
+once untimed first, to warm the disk cache and the .pyc files. This is a report, not a test:
+it always exits 0.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@
     ├── UnknownKindError (LookupError)      no such kind of letter
     ├── UnknownFormatError (LookupError)    no such output format
     ├── UnknownStyleError (LookupError)     no such print style
-    └── UnknownRoleError (LookupError)      no such author role
+    ├── UnknownRoleError (LookupError)      no such author role
+    └── MissingExtraError (ImportError)     an optional part (``letterkit[serve]``...) is not installed
 
 Each subclass also inherits the builtin that fits, so ordinary ``except ValueError``
 clauses keep working (as Jinja's ``TemplateNotFound`` does). ``str(error)`` is a one-line
@@ -130,6 +131,20 @@ class ConflictError(LetterkitError, RuntimeError):
 
 class VersionRequiredError(ConflictError):
     """A write over an existing letter that does not say which version it read."""
+
+
+class MissingExtraError(LetterkitError, ImportError):
+    """What was asked for needs one of letterkit's extras (``pip install 'letterkit[serve]'``),
+    and it is not installed. ``extra`` is its name, ``module`` the module that is missing."""
+
+    def __init__(self, message: str, extra: str = "", module: str = "") -> None:
+        # Positional, with defaults: a batch's worker process sends the error back pickled.
+        self.extra = extra
+        super().__init__(message, name=module)
+
+    @property
+    def module(self) -> str:
+        return self.name or ""
 
 
 class _UnknownName(LetterkitError, LookupError):

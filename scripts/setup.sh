@@ -20,8 +20,9 @@ esac
 
 letterkit_env
 bash scripts/system-deps.sh
-echo "Installing letterkit (pip install -e .) into $LETTERKIT_VENV_SHOWN/"
-lk_pip_install -e .
+# With every extra (pyproject.toml): the browser and HTTP API (serve) and FHIR records (fhir).
+echo "Installing letterkit with its extras (pip install -e \".[serve,fhir]\") into $LETTERKIT_VENV_SHOWN/"
+lk_pip_install -e ".[serve,fhir]"
 
 letterkit=$LETTERKIT_VENV/bin/letterkit
 mkdir -p samples/out

@@ -9,8 +9,10 @@ source scripts/env.sh
 
 letterkit_env
 bash scripts/system-deps.sh --test
-echo "Installing letterkit and its test dependencies (pip install -e \".[test]\") into $LETTERKIT_VENV_SHOWN/"
-lk_pip_install -e ".[test]"
+# Every extra, and the exact versions of constraints.txt (the ones the suite last passed with;
+# scripts/constraints.py remakes it), so that a new release of a dependency never changes a run.
+echo "Installing letterkit, its extras and its test dependencies (pip install -c constraints.txt -e \".[serve,fhir,test]\") into $LETTERKIT_VENV_SHOWN/"
+lk_pip_install -c constraints.txt -e ".[serve,fhir,test]"
 "$LETTERKIT_PY" -m mypy letterkit
 status=0
 "$LETTERKIT_PY" -m pytest "$@" || status=$?

@@ -232,18 +232,3 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def regen_goldens(request: pytest.FixtureRequest) -> bool:
     """Whether this run rewrites the golden files (``--regen-goldens``) instead of checking them."""
     return bool(request.config.getoption("--regen-goldens"))
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """``check`` keeps word tables in the user's cache folder; the tests keep theirs apart
-    (child processes inherit it)."""
-    import os
-
-    before = os.environ.get("LETTERKIT_CACHE_DIR")
-    os.environ["LETTERKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("letterkit-cache"))
-    yield
-    if before is None:
-        os.environ.pop("LETTERKIT_CACHE_DIR", None)
-    else:
-        os.environ["LETTERKIT_CACHE_DIR"] = before

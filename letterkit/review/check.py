@@ -18,8 +18,6 @@ nor the notes that are not printed, nor the patient's own words in ``ipaf.imager
 - ``reading-age`` (warning): the whole letter reads above age 11 (NHS content guidance aims
   at 9 to 11), or one section with at least 3 sentences reads above age 14; and one ``info``
   finding with the whole letter's figures.
-- ``reading-age-unavailable`` (warning): the figures could not be measured without the
-  network (see below), so they are left out.
 - ``long-sentence`` (warning): a sentence of more than 25 words.
 - ``jargon`` (warning): a clinical word from ``letterkit/data/jargon.txt`` (and any lists a
   service adds), with a plain alternative where the list gives one.
@@ -51,7 +49,7 @@ nor the notes that are not printed, nor the patient's own words in ``ipaf.imager
   easy-read text yet, and ``easy-read-content`` (warning) counts them over the whole letter
   (``letterkit.review.easy_read``).
 
-Reading figures come from textstat, which never touches the network here
+Reading figures are counted offline from dictionaries that ship with letterkit's dependencies
 (``letterkit.review.readability`` says how). The findings and the JSON report are described in
 ``letterkit.review.findings``.
 """

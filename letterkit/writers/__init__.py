@@ -18,6 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from letterkit.errors import UnknownFormatError
+from letterkit.extras import require
 
 if TYPE_CHECKING:
     from letterkit.writers.document import Document
@@ -43,12 +44,17 @@ class OutputFormat:
     """Can show a marked-up letter: a redline, or the patient's words highlighted."""
     label: str = ""
     """What a person calls it ("Word"), for menus; the name when empty."""
+    extra: str | None = None
+    """The extra its writer needs (``pip install 'letterkit[fhir]'``), if any."""
 
     @property
     def suffix(self) -> str:
         return self.suffixes[0]
 
     def writer(self) -> Writer:
+        """The writer; MissingExtraError, naming the extra, when its packages are not installed."""
+        if self.extra:
+            require(self.extra)
         write: Writer = importlib.import_module(self.module).write
         return write
 
@@ -103,6 +109,7 @@ FORMATS: dict[str, OutputFormat] = {
             "letterkit.writers.fhir",
             for_print=True,
             label="FHIR record (JSON)",
+            extra="fhir",
         ),
     )
 }
