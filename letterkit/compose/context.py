@@ -12,6 +12,7 @@ from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.prose import Passage, coping_item, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
+from letterkit.lexicon.jargon import glossary
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -277,8 +278,6 @@ def _walk(value: Any, texts: list[str]) -> None:
 
 def _glossary(letter: LetterBase) -> list[dict[str, str]]:
     """Easy read: the hard words the letter uses, with their plain meanings."""
-    from letterkit.review.check import glossary
-
     data = letter.model_dump(
         by_alias=True,
         exclude={"kind", "status", "date", "session", "attachment_style", "accessibility", "diagram"},

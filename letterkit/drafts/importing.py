@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from letterkit.compose import md_block, md_inline
 from letterkit.diffs.core import word_diff
+from letterkit.lexicon.feelings import understand
 from letterkit.model.fields import TEXT_LISTS, dotted
 
 if TYPE_CHECKING:
@@ -167,8 +168,6 @@ def _converted(
     data: dict[str, Any], original_md: str, passages: Sequence[Passage]
 ) -> list[tuple[int, int, Path_, str, str]]:
     """(start, end, path, value, kind) of each converted piece of the composed passages."""
-    from letterkit.compose.feelings import understand
-
     out: list[tuple[int, int, Path_, str, str]] = []
     ipaf: dict[str, Any] = data["ipaf"] if isinstance(data.get("ipaf"), dict) else {}
     for passage in passages:

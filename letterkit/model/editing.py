@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from letterkit.errors import LetterFileError, LetterValidationError, Problem
 from letterkit.model import kinds
+from letterkit.model.fields import dotted
+from letterkit.model.loading import load_data, parse
 from letterkit.model.schema import LetterBase
 
 PLACEHOLDER = "…"
@@ -97,15 +99,11 @@ def shape_problems(data: Any, name: str = "<letter>") -> list[Problem]:
 
 
 def _path(loc: tuple[Any, ...]) -> str:
-    from letterkit.model.fields import dotted
-
     return dotted(tuple(p for p in loc if isinstance(p, (str, int)))) or "kind"
 
 
 def problems(data: Mapping[str, Any], name: str = "<letter>") -> list[Problem]:
     """Every problem with ``data`` as a letter, in the words ``letterkit validate`` uses."""
-    from letterkit.model.loading import load_data
-
     try:
         load_data(data, name)
     except LetterValidationError as error:
@@ -130,8 +128,6 @@ def is_json(path: str | os.PathLike[str]) -> bool:
 
 def to_data(text: str, name: str) -> dict[str, Any]:
     """A letter file's data as plain JSON-ready values (dates as ISO text)."""
-    from letterkit.model.loading import parse
-
     return _jsonable(parse(text, name).data)  # type: ignore[no-any-return]
 
 
@@ -217,14 +213,12 @@ def preview_letter(data: Mapping[str, Any]) -> LetterBase:
 
     ``data`` must have the shape of a letter (``shape_problems`` empty) and a known ``kind``.
     """
-    from letterkit.model.kinds import letter_adapter
-
     current: Any = _jsonable(dict(data))
     if current.get("kind") not in kinds.names():
         current["kind"] = kinds.names()[0]
     for _ in range(50):
         try:
-            letter: LetterBase = letter_adapter().validate_python(current)
+            letter: LetterBase = kinds.letter_adapter().validate_python(current)
             return letter
         except ValidationError as error:
             for problem in error.errors(include_url=False):
