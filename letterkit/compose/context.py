@@ -13,6 +13,7 @@ from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.prose import Passage, coping_item, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
 from letterkit.lexicon.jargon import glossary
+from letterkit.model.fields import NOT_PRINTED
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -246,7 +247,7 @@ def closing_signs_off(closing: str | None) -> bool:
 
 def printed_texts(letter: LetterBase, imagery: bool = True) -> list[str]:
     """The text of every field the letter prints (not the notes for the record)."""
-    data = letter.model_dump(by_alias=True, exclude=set(_NOT_PRINTED))
+    data = letter.model_dump(by_alias=True, exclude=set(NOT_PRINTED))
     ipaf = data.get("ipaf") or {}
     for key in ("defensive_function", "labels", "affect", *(() if imagery else ("imagery",))):
         ipaf.pop(key, None)
@@ -260,9 +261,6 @@ def _letter_text(letter: LetterBase) -> str:
     """Everything the letter prints from its fields, but the images: to find the images it
     already uses."""
     return "\n".join(printed_texts(letter, imagery=False))
-
-
-_NOT_PRINTED = ("kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people")
 
 
 def _walk(value: Any, texts: list[str]) -> None:

@@ -60,12 +60,11 @@ from letterkit.errors import (
 )
 from letterkit.files import ensure_dir, read_bytes, write_atomic
 from letterkit.keys import HISTORY_KEY, config_dir, load_key, read_key
+from letterkit.model.fields import ROLES as ROLES  # who writes a draft, from the field table
 from letterkit.model.loading import decode, load_text, read_letter_bytes
 
 log = logging.getLogger(__name__)
 
-Role = Literal["therapist", "patient", "joint", "supervisor"]
-ROLES: tuple[str, ...] = ("therapist", "patient", "joint", "supervisor")
 STATUSES: tuple[str, ...] = ("draft", "agreed", "final")
 EVENTS: tuple[str, ...] = ("save", "status")
 SHORT = 8

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from letterkit.errors import LetterFileError, LetterValidationError, Problem
 from letterkit.model import kinds
-from letterkit.model.fields import dotted
+from letterkit.model.fields import BY_NAME, GROUPS, dotted
 from letterkit.model.loading import load_data, parse
 from letterkit.model.schema import LetterBase
 
@@ -226,10 +226,6 @@ def preview_letter(data: Mapping[str, Any]) -> LetterBase:
     raise LetterValidationError(problems(data))
 
 
-_GROUPS = {"patient", "therapist", "referral", "ipaf", "help", "accessibility"}
-"""Fields that hold a group of fields: a missing one is started empty."""
-
-
 def _patch(data: Any, loc: tuple[Any, ...], kind_of: str) -> None:
     """Make the value at ``loc`` previewable: a placeholder where text is missing, else removed."""
     container: Any = None
@@ -244,10 +240,11 @@ def _patch(data: Any, loc: tuple[Any, ...], kind_of: str) -> None:
             container, key = here, part
     if container is None:
         return
-    if kind_of == "missing" and key in _GROUPS:
-        container[key] = {}
-    elif kind_of in ("missing", "too_short") and key == "coping_strategies":
-        container[key] = [{"strategy": PLACEHOLDER}]
+    row = BY_NAME.get(key) if isinstance(key, str) else None
+    if kind_of == "missing" and key in GROUPS:
+        container[key] = {}  # a group of fields: started empty
+    elif kind_of in ("missing", "too_short") and row is not None and row.shape == "records":
+        container[key] = [{row.parts[0]: PLACEHOLDER}]
     elif kind_of == "too_short" or (
         kind_of == "missing" and key in LetterBase.model_fields and _is_list(key)
     ):

@@ -1,8 +1,8 @@
 """The kinds of letter letterkit writes, each in one registry entry.
 
 A kind is its model (which fields it requires), its title, its Markdown template, its
-scaffold, whether it shows the pattern diagram by default, and the sections ``check``
-expects to hold some text. Adding a kind is one ``register(Kind(...))`` call plus its
+scaffold, whether it shows the pattern diagram by default, the sections ``check``
+expects to hold some text, and the headings its template prints above its sections. Adding a kind is one ``register(Kind(...))`` call plus its
 templates (``templates/<name>.md.j2`` and ``templates/scaffolds/<name>.yaml``); everything
 else (loading, the JSON Schema, the command line's choices, rendering, check) reads it here.
 """
@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, Field, TypeAdapter
 
 from letterkit.errors import UnknownKindError
+from letterkit.model import fields
 from letterkit.model.fields import FieldPath
 from letterkit.model.schema import CopingStrategy, LetterBase, Referral, Text
 
@@ -37,6 +38,9 @@ class Kind:
     """The Markdown template's name; default ``<name>.md.j2``."""
     scaffold: str = ""
     """The scaffold's name under templates/scaffolds/; default ``<name>.yaml``."""
+    headings: tuple[tuple[str, str], ...] = ()
+    """(top-level field, the heading its template prints above that field's section): a form
+    and a list of sections name a section as the letter does."""
 
     @property
     def template_name(self) -> str:
@@ -45,6 +49,10 @@ class Kind:
     @property
     def scaffold_name(self) -> str:
         return self.scaffold or f"{self.name}.yaml"
+
+    def heading(self, name: str) -> str | None:
+        """The heading this kind's letter prints above the field ``name``, if it prints one."""
+        return dict(self.headings).get(name)
 
 
 # --------------------------------------------------------------------------- the built-in kinds
@@ -79,6 +87,13 @@ class GoodbyeLetter(LetterBase):
     transference: Text = Field(description="How did the pattern show up between the patient and you?")
 
 
+_BOTH_PRINT = (
+    ("background", "What brought you here"),
+    ("coping_strategies", "How you have coped, and what it has cost you"),
+    ("course_of_therapy", "What happened in our sessions"),
+    ("patient_comments", "In your own words"),
+)
+
 BUILT_IN = (
     Kind(
         name="goodbye-letter",
@@ -96,6 +111,15 @@ BUILT_IN = (
             ("ending",),
             ("transference",),
         ),
+        headings=(
+            *_BOTH_PRINT,
+            ("ipaf", "The pattern we have been working on"),
+            ("goals", "What you hoped to change"),
+            ("changes", "What has changed"),
+            ("unfinished_business", "What is still unfinished"),
+            ("ending", "Looking ahead to our ending"),
+            ("transference", "How the pattern showed up between us"),
+        ),
     ),
     Kind(
         name="formulation",
@@ -103,6 +127,11 @@ BUILT_IN = (
         title="Our shared understanding",
         sections=(("ipaf", "self"), ("ipaf", "other"), ("goals",)),
         diagram=True,
+        headings=(
+            *_BOTH_PRINT,
+            ("ipaf", "The pattern we have noticed together"),
+            ("goals", "What you would like to change"),
+        ),
     ),
 )
 
@@ -144,6 +173,18 @@ def names() -> tuple[str, ...]:
 
 def all_kinds() -> Iterator[Kind]:
     return iter(tuple(_kinds.values()))
+
+
+def field_label(kind: str, name: str) -> str:
+    """What a form calls the top-level field ``name`` of a letter of ``kind``: its own words
+    from the field table where it has them, else the heading the kind prints above it (or, for
+    a field this kind does not print, the heading another kind prints)."""
+    row = fields.BY_NAME.get(name)
+    if row is not None and row.label:
+        return row.label
+    own = _kinds[kind].heading(name) if kind in _kinds else None
+    found = own or next((h for k in all_kinds() if (h := k.heading(name))), None)
+    return found or fields.label(name)
 
 
 def letter_adapter() -> TypeAdapter[Any]:
