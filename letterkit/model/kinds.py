@@ -1,10 +1,11 @@
 """The kinds of letter letterkit writes, each in one registry entry.
 
 A kind is its model (which fields it requires), its title, its Markdown template, its
-scaffold, whether it shows the pattern diagram by default, the sections ``check``
-expects to hold some text, and the headings its template prints above its sections. Adding a kind is one ``register(Kind(...))`` call plus its
-templates (``templates/<name>.md.j2`` and ``templates/scaffolds/<name>.yaml``); everything
-else (loading, the JSON Schema, the command line's choices, rendering, check) reads it here.
+scaffold, whether it shows the pattern diagram by default, the sections ``check`` expects to
+hold some text, and the headings its template prints above its sections. Adding a kind is one
+``register(Kind(...))`` call plus its templates (``templates/<name>.md.j2`` and
+``templates/scaffolds/<name>.yaml``); everything else (loading, the JSON Schema, the command
+line's choices, rendering, check, the web form) reads it here.
 """
 
 from __future__ import annotations
