@@ -14,7 +14,8 @@ from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.phrases import Person, infer_pronouns, pronouns_of
 from letterkit.compose.prose import Passage, coping_passage, mentions_referral, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
-from letterkit.model.fields import EASY_READ_SECTIONS
+from letterkit.lexicon.jargon import glossary
+from letterkit.model.fields import EASY_READ_SECTIONS, NOT_PRINTED
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
 
@@ -312,7 +313,7 @@ def closing_signs_off(closing: str | None) -> bool:
 
 def printed_texts(letter: LetterBase, imagery: bool = True) -> list[str]:
     """The text of every field the letter prints (not the notes for the record)."""
-    data = letter.model_dump(by_alias=True, exclude=set(_NOT_PRINTED))
+    data = letter.model_dump(by_alias=True, exclude=set(NOT_PRINTED))
     ipaf = data.get("ipaf") or {}
     for key in ("defensive_function", "labels", "affect", *(() if imagery else ("imagery",))):
         ipaf.pop(key, None)
@@ -328,12 +329,6 @@ def _letter_text(letter: LetterBase) -> str:
     return "\n".join(printed_texts(letter, imagery=False))
 
 
-_NOT_PRINTED = (
-    "kind", "status", "date", "session", "attachment_style", "accessibility", "diagram", "people", "reviewed",
-    "easy_read",  # printed only in easy read, in place of a section (compose.easy_read)
-)  # fmt: skip
-
-
 def _walk(value: Any, texts: list[str]) -> None:
     if isinstance(value, str):
         texts.append(value)
@@ -347,8 +342,6 @@ def _walk(value: Any, texts: list[str]) -> None:
 
 def _glossary(letter: LetterBase) -> list[dict[str, str]]:
     """Easy read: the hard words the letter uses, with their plain meanings."""
-    from letterkit.review.check import glossary
-
     data = letter.model_dump(
         by_alias=True,
         exclude={

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from letterkit.compose.feelings import understand
+from letterkit.lexicon.feelings import understand
 from letterkit.model.schema import Affect, Ipaf
 
 __all__ = [

@@ -288,11 +288,11 @@ def _diagram(ctx: RenderContext) -> tuple[str, str]:
         return "", ""
     import secrets
 
-    from letterkit.compose.diagram import ipaf_svg
+    # The diagram's SVG layout is loaded only for a letter that draws one.
+    from letterkit.compose.diagram import ipaf_svg, ipaf_text_alternative
+    from letterkit.compose.diagram_labels import Part
 
     placeholder = f"letterkit-diagram-{secrets.token_hex(8)}"
-    from letterkit.compose.diagram import ipaf_text_alternative
-    from letterkit.compose.diagram_labels import Part
 
     # The title is what a tagged PDF gives screen readers as the figure's /Alt: the whole
     # text alternative, not just a name.

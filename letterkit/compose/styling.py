@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from letterkit.errors import UnknownStyleError
+
 
 @dataclass(frozen=True)
 class Style:
@@ -64,8 +66,6 @@ MIN_PT = {s.name: s.min_pt for s in STYLE_TABLE.values()}
 
 def get_style(name: str) -> Style:
     """The style called ``name``; ``UnknownStyleError`` if there is none."""
-    from letterkit.errors import UnknownStyleError
-
     try:
         return STYLE_TABLE[name]
     except KeyError:

@@ -9,7 +9,9 @@ from typing import Any
 
 from letterkit.compose.context import RenderContext, template_vars
 from letterkit.compose.styling import easy_read_markdown, get_style
+from letterkit.deadline import run_with_deadline
 from letterkit.errors import TemplateError
+from letterkit.files import read_bytes
 from letterkit.model import kinds
 from letterkit.resources import templates_dir
 
@@ -244,8 +246,6 @@ def _confined_loader(search: list[str]) -> Any:
     import jinja2
     from jinja2.loaders import split_template_path
 
-    from letterkit.files import read_bytes
-
     class ConfinedLoader(jinja2.FileSystemLoader):
         def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
             pieces = split_template_path(template)
@@ -319,8 +319,6 @@ def render_template(
 
 def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | None) -> str:
     import jinja2
-
-    from letterkit.deadline import run_with_deadline
 
     def generate(template: Any) -> str:
         parts: list[str] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from letterkit.compose.escaping import md_block
-from letterkit.model.fields import FieldPath
+from letterkit.model.fields import FIELDS, FOR_THE_RECORD, NOT_PRINTED_PARTS, FieldPath
 
 __all__ = ["READERS", "Places", "Reader", "describe", "parse_path", "plain_list", "printed_headings"]
 
@@ -24,23 +24,10 @@ READERS: tuple[str, ...] = ("therapist", "patient")
 
 _HEADING = re.compile(r"(?m)^#{2,3} +(.+?) *$")
 
-_NOT_IN_BODY: Mapping[str, str] = {
-    "closing": "The closing words",
-    "patient": "Your name",
-    "therapist": "The signature",
-    "help": "Where to find help",
-    "people": "Notes for the record (not printed)",
-    "attachment_style": "Notes for the record (not printed)",
-    "accessibility": "How the letter is printed",
-    "diagram": "How the letter is printed",
-    "date": "The date",
-    "session": "Notes for the record (not printed)",
-    "status": "Notes for the record (not printed)",
-    "kind": "Notes for the record (not printed)",
-}
+_NOT_IN_BODY: Mapping[str, str] = {f.name: f.place for f in FIELDS if f.place}
 """Fields with no heading of their own in the body: named in plain words."""
 
-_NOTES = {("ipaf", "defensive_function"), ("ipaf", "labels")}
+_NOTES = set(NOT_PRINTED_PARTS)
 _CONVERTED = {("ipaf", "affect"), ("referral", "by")}
 """Printed in another form than typed ("ashamed" for "shame"): found by their section's other
 fields, never by searching for the word (which may be printed elsewhere too)."""
@@ -98,7 +85,7 @@ class Places:
         if path in self.headings:
             return self.headings[path]
         if path[:2] in _NOTES:
-            return _NOT_IN_BODY["people"]
+            return FOR_THE_RECORD
         if path and str(path[0]) in _NOT_IN_BODY:
             return _NOT_IN_BODY[str(path[0])]
         for length in range(len(path), 0, -1):

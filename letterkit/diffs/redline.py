@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from letterkit.diffs.core import Segment, item_key, match_items, word_diff
-from letterkit.model.fields import FieldPath
+from letterkit.model.fields import ABOUT, BY_NAME, TEXT_LISTS, FieldPath
 
-REDLINE_LISTS = ("goals", "changes", "unfinished_business", "patient_comments")
+REDLINE_LISTS = TEXT_LISTS
 """Lists shown whole, removed items struck through where they were (``ipaf.imagery`` too)."""
 
 IMAGERY = "ipaf.imagery"
@@ -47,14 +47,14 @@ def redline_marks(
         old = a.get(key)
         if key in REDLINE_LISTS and isinstance(value, list):
             lists[key] = _merged_list(old if isinstance(old, list) else [], value)
-        elif key == "coping_strategies" and isinstance(value, list):
+        elif key in BY_NAME and BY_NAME[key].shape == "records" and isinstance(value, list):
             source = match_items(old, value) if isinstance(old, list) else {}
             for j, item in enumerate(value):
                 previous = old[source[j]] if isinstance(old, list) and j in source else None
                 text_marks((key, j), previous, item)
             if isinstance(old, list) and len(set(source.values())) < len(old):
                 lists[key] = removed_records(old, value, source)
-        elif key not in ("kind", "status", "date", "session"):
+        elif key not in ABOUT:
             text_marks((key,), old, value)
     for key in REDLINE_LISTS:
         if key not in b and isinstance(a.get(key), list):

@@ -8,13 +8,17 @@ items are followed even when they move.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from letterkit.diffs.core import diff_data, match_items, tokens, word_diff
+from letterkit.diffs.core import diff_data, letter_data, match_items, tokens, word_diff
+from letterkit.drafts.store import draft_content, drafts
+from letterkit.errors import LetterkitError
 from letterkit.model.fields import NOT_WORDS, FieldPath, dotted
+from letterkit.model.loading import decode, load_text
 
 """Fields that hold settings rather than anyone's words."""
 
@@ -329,6 +333,24 @@ def contributions(file: str, history: Sequence[tuple[DraftInfo, dict[str, Any]]]
     return Contributions(
         file, tuple(info for info, _ in history), fields, tuple(patient_changes), shown, removed_items
     )
+
+
+def history_contributions(file: str | os.PathLike[str]) -> Contributions:
+    """``contributions`` of the letter ``file``, read from its saved drafts.
+
+    Raises ``LetterkitError`` if it has none, and the loading errors if a draft cannot be read.
+    """
+    name = os.fspath(file)
+    saved = drafts(name)
+    if not saved:
+        raise LetterkitError(f"{name}: has no saved drafts yet; save a draft first")
+    history = []
+    for draft in saved:
+        label = f"{name}@{draft.number}"
+        letter = load_text(decode(draft_content(name, draft), label), label, allow_placeholders=True)
+        info = DraftInfo(draft.number, draft.role, draft.name, draft.short, draft.time)
+        history.append((info, letter_data(letter)))
+    return contributions(name, history)
 
 
 def _as_texts(value: Any) -> list[str]:

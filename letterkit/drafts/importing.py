@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from letterkit.compose import md_block, md_inline
 from letterkit.diffs.core import word_diff
-from letterkit.model.fields import TEXT_LISTS, dotted
+from letterkit.lexicon.feelings import understand
+from letterkit.model.fields import BY_NAME, FIELDS, TEXT_LISTS, dotted, text_paths
 
 if TYPE_CHECKING:
     from letterkit.compose.prose import Passage
@@ -40,31 +41,36 @@ class ImportResult:
     unplaced: list[str] = field(default_factory=list)
 
 
+_TEXTS = tuple(f.name for f in FIELDS if f.shape == "text")
+"""Top-level free texts: one emptied by an edit stays, empty, for the letter to say so."""
+
+_SEARCH_ORDER = {"text": 0, "group": 1, "texts": 2, "records": 3}
+
+
 def _block_fields(data: dict[str, Any]) -> list[tuple[Path_, str, str]]:
-    """(path, value, indent) of every free-text field a letter body prints as a block."""
+    """(path, value, indent) of every free-text field a letter body prints as a block.
+
+    They are searched for in the rendered letter in this order: whole texts first, then the
+    texts inside groups, then list items (bulleted lists before the others); each field takes
+    the first place its text is printed that no field before it took.
+    """
     out: list[tuple[Path_, str, str]] = []
-    for key in ("background", "course_of_therapy", "ending", "transference", "closing"):
-        if isinstance(data.get(key), str):
-            out.append(((key,), data[key], ""))
-    referral = data.get("referral") or {}
-    if isinstance(referral.get("reason"), str):
-        out.append((("referral", "reason"), referral["reason"], ""))
-    ipaf = data.get("ipaf") or {}
-    for key in ("self", "other", "protects", "reversal", "internalised"):
-        if isinstance(ipaf.get(key), str):
-            out.append((("ipaf", key), ipaf[key], ""))
-    for key in ("goals", "changes", "unfinished_business"):
-        for index, item in enumerate(data.get(key) or []):
-            if isinstance(item, str):
-                out.append(((key, index), item, "    "))
-    for index, item in enumerate(data.get("patient_comments") or []):
-        if isinstance(item, str):
-            out.append((("patient_comments", index), item, ""))
-    for index, item in enumerate(data.get("coping_strategies") or []):
-        for sub in ("strategy", "cost"):
-            if isinstance(item.get(sub), str):
-                out.append((("coping_strategies", index, sub), item[sub], "    "))
-    return out
+    for path in text_paths(data):
+        value: Any = data
+        for part in path:
+            if isinstance(value, dict):
+                value = value.get(part)
+            else:
+                value = value[part] if isinstance(value, list) and isinstance(part, int) else None
+        if isinstance(value, str):
+            row = BY_NAME[str(path[0])]
+            out.append((path, value, "    " if row.bulleted and len(path) > 1 else ""))
+
+    def order(item: tuple[Path_, str, str]) -> int:
+        row = BY_NAME[str(item[0][0])]
+        return _SEARCH_ORDER[row.shape] * 2 + (row.shape == "texts" and not row.bulleted)
+
+    return sorted(out, key=order)
 
 
 def unescape(markdown: str, indent: str) -> str:
@@ -169,8 +175,6 @@ def _converted(
     data: dict[str, Any], original_md: str, passages: Sequence[Passage]
 ) -> list[tuple[int, int, Path_, str, str]]:
     """(start, end, path, value, kind) of each converted piece of the composed passages."""
-    from letterkit.compose.feelings import understand
-
     out: list[tuple[int, int, Path_, str, str]] = []
     ipaf: dict[str, Any] = data["ipaf"] if isinstance(data.get("ipaf"), dict) else {}
     for passage in passages:
@@ -446,10 +450,10 @@ def _drop_removed(data: dict[str, Any]) -> None:
         for key in ("affect", "imagery"):
             if isinstance(ipaf.get(key), list):
                 ipaf[key] = [item for item in ipaf[key] if item is not None]
-    for key in ("goals", "changes", "unfinished_business", "patient_comments"):
+    for key in TEXT_LISTS:
         if isinstance(data.get(key), list):
             data[key] = [item for item in data[key] if item is not None]
-    for key in ("background", "course_of_therapy", "ending", "transference", "closing"):
+    for key in _TEXTS:
         if key in data and data[key] is None:
             data[key] = ""
 

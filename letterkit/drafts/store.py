@@ -70,16 +70,17 @@ from letterkit.errors import (
     UnknownRoleError,
 )
 from letterkit.files import ensure_dir, read_bytes, write_atomic
+from letterkit.keys import HISTORY_KEY, config_dir, load_key, read_key
+from letterkit.model.fields import ROLES as ROLES  # who writes a draft, from the field table
+from letterkit.model.loading import decode, load_text, read_letter_bytes
 
 log = logging.getLogger(__name__)
 
-Role = Literal["therapist", "patient", "joint", "supervisor"]
-ROLES: tuple[str, ...] = ("therapist", "patient", "joint", "supervisor")
 STATUSES: tuple[str, ...] = ("draft", "agreed", "final")
 EVENTS: tuple[str, ...] = ("save", "status")
 SHORT = 8
 LOCK_TIMEOUT = 30.0
-KEY_FILE = "history.key"
+KEY_FILE = HISTORY_KEY
 """The keyed chain's key, in letterkit's configuration folder (beside the pseudonym key)."""
 MAX_RECORD = 64 * 1024
 
@@ -176,14 +177,10 @@ def _key_id(key: bytes) -> str:
 
 def key_path() -> Path:
     """Where the keyed chain's key is kept (``$LETTERKIT_CONFIG_DIR/history.key``)."""
-    from letterkit.review.redact import config_dir
-
     return config_dir() / KEY_FILE
 
 
 def _history_key() -> bytes | None:
-    from letterkit.review.redact import read_key
-
     return read_key(KEY_FILE)
 
 
@@ -569,8 +566,6 @@ class _Interrupted:
 
 
 def _valid_letter(content: bytes, label: str) -> bool:
-    from letterkit.model.loading import decode, load_text
-
     try:
         load_text(decode(content, label), label)
     except LetterkitError:
@@ -695,8 +690,6 @@ def recover(letter: str | os.PathLike[str]) -> list[str]:
 
 def _signing_key(folder: Path, history: list[Draft], head: Head | None, keyed: bool) -> bytes | None:
     """The key for the next record: None for a plain history; created when first asked for."""
-    from letterkit.review.redact import load_key
-
     signed = [d.key_id for d in history if d.mac is not None]
     if head is not None and head.key_id is not None:
         signed.append(head.key_id)
@@ -738,8 +731,6 @@ def save(
     set aside) first.
     """
     from filelock import FileLock, Timeout
-
-    from letterkit.model.loading import decode, load_text, read_letter_bytes
 
     if role not in ROLES:
         raise UnknownRoleError(str(role), ROLES)
@@ -1060,8 +1051,6 @@ class Revision:
 
     def content(self) -> bytes:
         if self.draft is None:
-            from letterkit.model.loading import read_letter_bytes
-
             return read_letter_bytes(self.file)  # bounded: no device, FIFO or huge file
         return draft_content(self.file, self.draft)
 

@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from letterkit.errors import LetterFileError, LetterValidationError, Problem
 from letterkit.model import kinds
+from letterkit.model.fields import BY_NAME, GROUPS, dotted
+from letterkit.model.loading import load_data, parse
 from letterkit.model.schema import LetterBase
 
 PLACEHOLDER = "…"
@@ -107,15 +109,11 @@ def _within(path: str, paths: set[str]) -> bool:
 
 
 def _path(loc: tuple[Any, ...]) -> str:
-    from letterkit.model.fields import dotted
-
     return dotted(tuple(p for p in loc if isinstance(p, (str, int)))) or "kind"
 
 
 def problems(data: Mapping[str, Any], name: str = "<letter>") -> list[Problem]:
     """Every problem with ``data`` as a letter, in the words ``letterkit validate`` uses."""
-    from letterkit.model.loading import load_data
-
     try:
         load_data(data, name)
     except LetterValidationError as error:
@@ -140,8 +138,6 @@ def is_json(path: str | os.PathLike[str]) -> bool:
 
 def to_data(text: str, name: str) -> dict[str, Any]:
     """A letter file's data as plain JSON-ready values (dates as ISO text)."""
-    from letterkit.model.loading import parse
-
     return _jsonable(parse(text, name).data)  # type: ignore[no-any-return]
 
 
@@ -227,23 +223,17 @@ def preview_letter(data: Mapping[str, Any]) -> LetterBase:
 
     ``data`` must have the shape of a letter (``shape_problems`` empty) and a known ``kind``.
     """
-    from letterkit.model.kinds import letter_adapter
-
     current: Any = _jsonable(dict(data))
     if current.get("kind") not in kinds.names():
         current["kind"] = kinds.names()[0]
     for _ in range(50):
         try:
-            letter: LetterBase = letter_adapter().validate_python(current)
+            letter: LetterBase = kinds.letter_adapter().validate_python(current)
             return letter
         except ValidationError as error:
             for problem in error.errors(include_url=False):
                 _patch(current, tuple(problem["loc"]), problem["type"])
     raise LetterValidationError(problems(data))
-
-
-_GROUPS = {"patient", "therapist", "referral", "ipaf", "help", "accessibility"}
-"""Fields that hold a group of fields: a missing one is started empty."""
 
 
 def _patch(data: Any, loc: tuple[Any, ...], kind_of: str) -> None:
@@ -260,10 +250,11 @@ def _patch(data: Any, loc: tuple[Any, ...], kind_of: str) -> None:
             container, key = here, part
     if container is None:
         return
-    if kind_of == "missing" and key in _GROUPS:
-        container[key] = {}
-    elif kind_of in ("missing", "too_short") and key == "coping_strategies":
-        container[key] = [{"strategy": PLACEHOLDER}]
+    row = BY_NAME.get(key) if isinstance(key, str) else None
+    if kind_of == "missing" and key in GROUPS:
+        container[key] = {}  # a group of fields: started empty
+    elif kind_of in ("missing", "too_short") and row is not None and row.shape == "records":
+        container[key] = [{row.parts[0]: PLACEHOLDER}]
     elif kind_of == "too_short" or (
         kind_of == "missing" and key in LetterBase.model_fields and _is_list(key)
     ):

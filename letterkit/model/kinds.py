@@ -1,10 +1,11 @@
 """The kinds of letter letterkit writes, each in one registry entry.
 
 A kind is its model (which fields it requires), its title, its Markdown template, its
-scaffold, whether it shows the pattern diagram by default, and the sections ``check``
-expects to hold some text. Adding a kind is one ``register(Kind(...))`` call plus its
-templates (``templates/<name>.md.j2`` and ``templates/scaffolds/<name>.yaml``); everything
-else (loading, the JSON Schema, the command line's choices, rendering, check) reads it here.
+scaffold, whether it shows the pattern diagram by default, the sections ``check`` expects to
+hold some text, and the headings its template prints above its sections. Adding a kind is one
+``register(Kind(...))`` call plus its templates (``templates/<name>.md.j2`` and
+``templates/scaffolds/<name>.yaml``); everything else (loading, the JSON Schema, the command
+line's choices, rendering, check, the web form) reads it here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from letterkit.errors import UnknownKindError
+from letterkit.model import fields
 from letterkit.model.fields import FieldPath
 from letterkit.model.schema import CopingStrategy, LetterBase, Referral, Text
 
@@ -40,6 +42,9 @@ class Kind:
     """The Markdown template's name; default ``<name>.md.j2``."""
     scaffold: str = ""
     """The scaffold's name under templates/scaffolds/; default ``<name>.yaml``."""
+    headings: tuple[tuple[str, str], ...] = ()
+    """(top-level field, the heading its template prints above that field's section): a form
+    and a list of sections name a section as the letter does."""
 
     @property
     def template_name(self) -> str:
@@ -48,6 +53,10 @@ class Kind:
     @property
     def scaffold_name(self) -> str:
         return self.scaffold or f"{self.name}.yaml"
+
+    def heading(self, name: str) -> str | None:
+        """The heading this kind's letter prints above the field ``name``, if it prints one."""
+        return dict(self.headings).get(name)
 
 
 # --------------------------------------------------------------------------- the built-in kinds
@@ -82,6 +91,13 @@ class GoodbyeLetter(LetterBase):
     transference: Text = Field(description="How did the pattern show up between the patient and you?")
 
 
+_BOTH_PRINT = (
+    ("background", "What brought you here"),
+    ("coping_strategies", "How you have coped, and what it has cost you"),
+    ("course_of_therapy", "What happened in our sessions"),
+    ("patient_comments", "In your own words"),
+)
+
 BUILT_IN = (
     Kind(
         name="goodbye-letter",
@@ -100,6 +116,16 @@ BUILT_IN = (
             ("transference",),
         ),
         keeping_well=True,
+        headings=(
+            *_BOTH_PRINT,
+            ("ipaf", "The pattern we have been working on"),
+            ("goals", "What you hoped to change"),
+            ("changes", "What has changed"),
+            ("unfinished_business", "What is still unfinished"),
+            ("ending", "Looking ahead to our ending"),
+            ("transference", "How the pattern showed up between us"),
+            ("keeping_well", "Keeping well after our sessions end"),
+        ),
     ),
     Kind(
         name="formulation",
@@ -107,6 +133,11 @@ BUILT_IN = (
         title="Our shared understanding",
         sections=(("ipaf", "self"), ("ipaf", "other"), ("goals",)),
         diagram=True,
+        headings=(
+            *_BOTH_PRINT,
+            ("ipaf", "The pattern we have noticed together"),
+            ("goals", "What you would like to change"),
+        ),
     ),
 )
 
@@ -150,6 +181,18 @@ def all_kinds() -> Iterator[Kind]:
     return iter(tuple(_kinds.values()))
 
 
+def field_label(kind: str, name: str) -> str:
+    """What a form calls the top-level field ``name`` of a letter of ``kind``: its own words
+    from the field table where it has them, else the heading the kind prints above it (or, for
+    a field this kind does not print, the heading another kind prints)."""
+    row = fields.BY_NAME.get(name)
+    if row is not None and row.label:
+        return row.label
+    own = _kinds[kind].heading(name) if kind in _kinds else None
+    found = own or next((h for k in all_kinds() if (h := k.heading(name))), None)
+    return found or fields.label(name)
+
+
 def letter_adapter() -> TypeAdapter[Any]:
     """The validator for every registered kind, chosen by ``kind`` (built on first use)."""
     global _adapter
@@ -169,3 +212,55 @@ def json_schema(name: str) -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "DIT " + name.replace("-", " ")
     return schema
+
+
+# --------------------------------------------------------------------------- the fields
+
+
+def describe(kind: object, path: tuple[str | int, ...]) -> str | None:
+    """The question the schema asks for the field at ``path``, if there is one.
+
+    ``kind`` is a registered kind's name or a letter model; any other value reads the fields
+    every kind accepts.
+    """
+    model: Any = LetterBase
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        model = kind
+    elif isinstance(kind, str) and kind in _kinds:
+        model = _kinds[kind].model
+    info = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return info.description if info else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model class inside ``X | None`` or ``list[X]``, else the annotation itself."""
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+def field_names(kind: object, path: tuple[str | int, ...]) -> tuple[str, ...]:
+    """The names of the fields allowed inside the field at ``path`` (``()``: the letter's own),
+    as a letter file spells them; empty if ``path`` holds no group of fields."""
+    model: Any = LetterBase
+    if isinstance(kind, str) and kind in _kinds:
+        model = _kinds[kind].model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        model = _inner_model(info.annotation) if info else None
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return ()
+    return tuple(info.alias or name for name, info in model.model_fields.items())

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.errors import LetterFileError, LetterNotFoundError, LetterValidationError, Problem
+from letterkit.files import read_bytes
 from letterkit.model import placeholders
 from letterkit.model.fields import dotted
-from letterkit.model.kinds import letter_adapter, names
-from letterkit.model.schema import LetterBase, describe, field_names
+from letterkit.model.kinds import describe, field_names, letter_adapter, names
+from letterkit.model.schema import LetterBase
 from letterkit.model.yaml_errors import explain
 
 MAX_BYTES = 1024 * 1024
@@ -59,8 +60,6 @@ def read_letter_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) 
     """A letter file's bytes: a regular file only, its size checked before anything is read,
     so a huge file, a device or a FIFO is refused at once."""
     import errno
-
-    from letterkit.files import read_bytes
 
     name = os.fspath(path)
     try:

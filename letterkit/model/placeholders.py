@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from letterkit.model.fields import FieldPath
+from letterkit.resources import templates_dir
 
 _BRACKET = re.compile(r"\[[^\[\]]*\]")
 _WHOLE = re.compile(r"\[[^\[\]]*\]")
@@ -28,8 +29,6 @@ def _normal(text: str) -> str:
 def scaffold_placeholders() -> frozenset[str]:
     """Every ``[…]`` example in the built-in scaffolds (comments included, so that an example
     uncommented but not filled in is caught too), with runs of spaces made one."""
-    from letterkit.resources import templates_dir
-
     found: set[str] = set()
     for scaffold in sorted((templates_dir() / "scaffolds").glob("*.yaml")):
         lines = scaffold.read_text(encoding="utf-8").splitlines()

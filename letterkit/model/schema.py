@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -266,58 +266,3 @@ class LetterBase(Model):
         description="Which sections have an easy-read text of your own? Each is used in the "
         "easy-read letter in place of the section's words: short sentences, one idea each.",
     )
-
-
-def describe(kind: object, path: tuple[str | int, ...]) -> str | None:
-    """The question the schema asks for the field at ``path``, if there is one.
-
-    ``kind`` is a kind's name or a letter model; any other value reads the fields every
-    kind accepts.
-    """
-    model: Any = LetterBase
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
-        model = kind
-    elif isinstance(kind, str):
-        from letterkit.model import kinds
-
-        if kind in kinds.names():
-            model = kinds.get(kind).model
-    info = None
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
-        if info is None:
-            return None
-        model = _inner_model(info.annotation)
-    return info.description if info else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    """The model class inside ``X | None`` or ``list[X]``, else the annotation itself."""
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if isinstance(found, type) and issubclass(found, BaseModel):
-            return found
-    return annotation
-
-
-def field_names(kind: object, path: tuple[str | int, ...]) -> tuple[str, ...]:
-    """The names of the fields allowed inside the field at ``path`` (``()``: the letter's own),
-    as a letter file spells them; empty if ``path`` holds no group of fields."""
-    model: Any = LetterBase
-    if isinstance(kind, str):
-        from letterkit.model import kinds
-
-        if kind in kinds.names():
-            model = kinds.get(kind).model
-    for part in path:
-        if isinstance(part, int):
-            continue
-        info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
-        model = _inner_model(info.annotation) if info else None
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return ()
-    return tuple(info.alias or name for name, info in model.model_fields.items())

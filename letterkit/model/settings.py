@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from letterkit.errors import SettingsError
+from letterkit.files import read_bytes
 
 SETTINGS_NAME = "letterkit.toml"
 MAX_SETTINGS = 1024 * 1024
@@ -67,8 +68,6 @@ class Settings(_Section):
 def load_settings(path: str | os.PathLike[str]) -> Settings:
     """Read a service settings file (TOML)."""
     import tomllib
-
-    from letterkit.files import read_bytes
 
     name = os.fspath(path)
     try:

@@ -61,15 +61,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from letterkit.compose import RenderContext, to_markdown
+from letterkit.compose.easy_read import one_line_each, section_of
+from letterkit.compose.styling import EASY_READ_WORDS
+from letterkit.drafts.attribution import history_contributions
+from letterkit.drafts.store import drafts, resolve
+from letterkit.errors import LetterkitError
+from letterkit.lexicon.jargon import jargon_terms
 from letterkit.model.fields import FieldPath
-from letterkit.model.loading import Source, parse, read_text
-from letterkit.model.settings import Settings
+from letterkit.model.loading import Source, decode, load_data, parse, read_text
+from letterkit.model.settings import Settings, settings_for
 from letterkit.review.contact import no_contact
 from letterkit.review.easy_read import easy_read_findings
 from letterkit.review.fields import TEXT_FIELDS, Locator, text_fields, value_at
 from letterkit.review.findings import FORMAT, VERSION, Finding, Severity, report_json, report_text
 from letterkit.review.imagery import unused_imagery
-from letterkit.review.jargon import glossary, jargon_terms
 from letterkit.review.jargon_check import jargon
 from letterkit.review.keeping_well import no_keeping_well
 from letterkit.review.notes_style import notes_style
@@ -105,7 +111,6 @@ __all__ = [
     "Severity",
     "check_file",
     "check_letter",
-    "glossary",
     "measure",
     "report_json",
     "report_text",
@@ -130,10 +135,6 @@ def check_file(
     Raises ``LetterFileError`` if the file cannot be read or parsed, and ``SettingsError`` if a
     jargon list (or the settings file) is missing or wrong.
     """
-    from letterkit.drafts.store import resolve
-    from letterkit.model.loading import decode
-    from letterkit.model.settings import settings_for
-
     revision = resolve(os.fspath(path))  # FILE, or a saved draft FILE@N
     name = revision.label
     text = read_text(name) if revision.draft is None else decode(revision.content(), name)
@@ -152,15 +153,10 @@ def check_file(
 def patients_own(file: str, data: Mapping[str, Any]) -> dict[FieldPath, list[tuple[int, int]]]:
     """The spans of each field's text that the patient wrote, from the letter's draft history
     (empty when it has none)."""
-    from letterkit.drafts.store import drafts
-    from letterkit.errors import LetterkitError
-
     try:
         if not drafts(file):
             return {}
-        from letterkit.api import contributions
-
-        credit = contributions(file)
+        credit = history_contributions(file)
     except LetterkitError:
         return {}
     return patients_spans(credit, data)
@@ -203,9 +199,6 @@ def check_letter(
     letter's ``accessibility.format`` (easy read has its own sentence limit);
     ``patients_own`` are the spans the patient wrote (see ``patients_own``).
     """
-    from letterkit.compose.easy_read import one_line_each, section_of
-    from letterkit.compose.styling import EASY_READ_WORDS
-
     data = source.data if isinstance(source.data, Mapping) else {}
     if isinstance(jargon_files, (str, Path)):
         jargon_files = [jargon_files]
@@ -251,10 +244,6 @@ def check_letter(
 
 def _printed(data: Mapping[str, Any], settings: Settings) -> str:
     """The letter as printed (Markdown), if it is valid; else nothing."""
-    from letterkit.compose import RenderContext, to_markdown
-    from letterkit.errors import LetterkitError
-    from letterkit.model.loading import load_data
-
     try:
         return to_markdown(RenderContext(load_data(data), settings))
     except (LetterkitError, ValueError):

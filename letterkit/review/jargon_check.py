@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from letterkit.lexicon.jargon import Term
 from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator
 from letterkit.review.findings import Finding
-from letterkit.review.jargon import Term
 
 __all__ = ["jargon"]
 

@@ -27,18 +27,14 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-import os
 import re
-import secrets
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from letterkit.errors import LetterkitError
-from letterkit.files import ensure_dir, write_atomic
+from letterkit.keys import load_key as load_key  # the pseudonym key, for callers of redact_data
 
 FIRST_NAMES = (
     "Alex", "Robin", "Sam", "Jordan", "Casey", "Morgan", "Jamie", "Taylor", "Charlie", "Riley",
@@ -128,53 +124,6 @@ def nhs_number_valid(digits: str) -> bool:
     check = 11 - total % 11
     check = 0 if check == 11 else check
     return check != 10 and check == int(digits[9])
-
-
-def config_dir() -> Path:
-    """letterkit's per-user configuration folder ($LETTERKIT_CONFIG_DIR, else XDG)."""
-    explicit = os.environ.get("LETTERKIT_CONFIG_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "letterkit"
-
-
-KEY_FILE = "pseudonym.key"
-
-
-def read_key(name: str = KEY_FILE, folder: Path | None = None) -> bytes | None:
-    """A key kept in letterkit's configuration folder, or None if it does not exist yet."""
-    path = (folder or config_dir()) / name
-    try:
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-        if len(key) < 16:
-            raise ValueError(f"it holds {len(key)} bytes; a key has at least 16")
-        return key
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as error:
-        raise LetterkitError(
-            f"{path}: the {name.removesuffix('.key')} key cannot be read ({error})"
-        ) from None
-
-
-def load_key(folder: Path | None = None, name: str = KEY_FILE) -> bytes:
-    """A key (the pseudonym key unless named), created owner-only on first use."""
-    folder = folder or config_dir()
-    key = read_key(name, folder)
-    if key is not None:
-        return key
-    ensure_dir(folder)
-    try:
-        write_atomic(folder / name, secrets.token_hex(32) + "\n", replace=False)
-    except LetterkitError:
-        pass  # another process created it first: use theirs
-    key = read_key(name, folder)
-    if key is None:
-        raise LetterkitError(
-            f"{folder / name}: the key could not be created; check that the folder can be written to"
-        )
-    return key
 
 
 # --------------------------------------------------------------------------- folding

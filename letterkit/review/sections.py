@@ -7,7 +7,6 @@ from typing import Any
 
 from letterkit.model import kinds
 from letterkit.model.fields import dotted
-from letterkit.model.schema import describe
 from letterkit.review.fields import FieldPath, Locator, has_field, value_at
 from letterkit.review.findings import Finding
 
@@ -27,7 +26,7 @@ def _is_empty(value: Any) -> bool:
 
 
 def _question(kind: str, path: FieldPath) -> str:
-    hint = describe(kind, path)
+    hint = kinds.describe(kind, path)
     if not hint or "?" not in hint:
         return ""
     question = hint.split("?")[0] + "?"

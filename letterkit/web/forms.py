@@ -12,54 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from letterkit.model import kinds
+from letterkit.model import fields, kinds
 from letterkit.model.fields import TEXT_FIELDS
 
-HEADINGS = {
-    "patient": "Who the letter is to",
-    "therapist": "Who the letter is from",
-    "background": "What brought you here",
-    "referral": "Who referred you, and why",
-    "ipaf": "The pattern we have been working on",
-    "goals": "What you hoped to change",
-    "coping_strategies": "How you have coped, and what it has cost you",
-    "course_of_therapy": "What happened in our sessions",
-    "changes": "What has changed",
-    "unfinished_business": "What is still unfinished",
-    "ending": "Looking ahead to our ending",
-    "transference": "How the pattern showed up between us",
-    "keeping_well": "Keeping well after our sessions end",
-    "easy_read": "Easy-read text of your own, section by section",
-    "closing": "Closing words",
-    "patient_comments": "In your own words",
-    "help": "Where to find help (this letter's own wording)",
-    "people": "Other people named in the letter",
-    "accessibility": "Communication needs",
-    "attachment_style": "Relationship style (a note for the record, not printed)",
-    "status": "Status",
-    "date": "Date on the letter",
-    "session": "Session",
-    "diagram": "Diagram of the pattern",
-}
-"""Each top-level field's label: the heading the letter prints, or plain words for the rest."""
+HEADINGS = {f.name: kinds.field_label(kinds.names()[0], f.name) for f in fields.FIELDS}
+"""Each top-level field's label as the first registered kind names it. A letter's own kind is
+better (``kinds.field_label``); this is for pages that show sections without one."""
 
-LABELS = {
-    "self": "How you see yourself",
-    "other": "How you experience others",
-    "affect": "The feelings that link them",
-    "defensive_function": "What the pattern protects from (a note, not printed)",
-    "reversal": "When the pattern turns round",
-    "internalised": "How you treat yourself the same way",
-    "imagery": "Your own words and images",
-    "preferred_name": "Preferred name",
-    "gp": "Your GP",
-    "urgent": "In a crisis",
-    "come_back": "Coming back to the service",
-    "by": "Referred by",
-    "reason": "Why you were referred",
-    "strategy": "What you did",
-    "cost": "What it cost you",
-}
+LABELS = fields.PART_LABELS
+"""Each field's label inside a group or a record (``fields.part_label``)."""
 
 _LONG = {p.replace("[]", "") for p in TEXT_FIELDS} | {"closing", "help.gp", "help.urgent", "help.come_back"}
 
@@ -115,7 +76,7 @@ def build(kind: str, data: Mapping[str, Any], problems: Mapping[str, list[str]])
     for name, node in schema["properties"].items():
         if name == "kind":
             continue
-        label = HEADINGS.get(name, name.replace("_", " ").capitalize())
+        label = kinds.field_label(kind, name)
         fields.append(_field(schema, node, name, label, data.get(name), problems, name in required))
     return fields
 
@@ -140,7 +101,7 @@ def _field(
         needed = set(node.get("required", ()))
         given = value if isinstance(value, Mapping) else {}
         for name, child in node["properties"].items():
-            child_label = LABELS.get(name, name.replace("_", " ").capitalize())
+            child_label = fields.part_label(name)
             out.children.append(
                 _field(
                     schema, child, f"{path}.{name}", child_label, given.get(name), problems, name in needed
@@ -274,7 +235,8 @@ def apply_action(data: dict[str, Any], action: str, kind: str) -> dict[str, Any]
 
 
 def _blank(path: str) -> Any:
-    return {"strategy": ""} if path == "coping_strategies" else ""
+    row = fields.BY_NAME.get(path)
+    return {row.parts[0]: ""} if row is not None and row.shape == "records" else ""
 
 
 def _at(data: Any, parts: list[str], *, create: bool) -> Any:

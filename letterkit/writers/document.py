@@ -15,9 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates, to_html, to_markdown
 from letterkit.compose.escaping import Span
-from letterkit.compose.styling import STYLES, clamp_css, remove_urls
+from letterkit.compose.styling import STYLES, clamp_css, get_style, remove_urls
 from letterkit.errors import LetterkitError, OptionsError, RenderError, UnknownStyleError
 from letterkit.files import read_bytes
+from letterkit.model import kinds
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings
 
@@ -204,9 +205,7 @@ class Document:
         Empty when the letter draws no diagram (or is marked up, which never draws one)."""
         from dataclasses import replace
 
-        from letterkit.compose.diagram import MIN_TEXT_PT
-        from letterkit.compose.styling import get_style
-        from letterkit.model import kinds
+        from letterkit.compose.diagram import MIN_TEXT_PT  # its SVG layout loads only for a diagram
 
         letter = self.letter
         drawn = letter.diagram if letter.diagram is not None else kinds.get(letter.kind).diagram

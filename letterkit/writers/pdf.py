@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letterkit.deadline import run_with_deadline
-from letterkit.errors import RenderError
+from letterkit.errors import LetterkitError, RenderError
 from letterkit.files import read_bytes
+from letterkit.model.loading import MAX_BYTES, decode, load_text
 from letterkit.resources import styles_dir
 
 if TYPE_CHECKING:
@@ -327,9 +328,6 @@ def extract_attachment(pdf: bytes, name: str = "PDF") -> tuple[str, bytes]:
     is passed over, never returned.
     """
     from pypdf import PdfReader
-
-    from letterkit.errors import LetterkitError
-    from letterkit.model.loading import MAX_BYTES, decode, load_text
 
     problems: list[str] = []
     try:

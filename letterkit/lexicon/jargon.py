@@ -1,6 +1,7 @@
 """The jargon lists: the built-in one and a service's own, and the easy-read glossary.
 
-Compose uses ``glossary`` too, so this module imports nothing else of the checker.
+``check`` reports the words (``letterkit.review.jargon_check``); an easy-read letter explains
+them in its glossary (``letterkit.compose.context``).
 """
 
 from __future__ import annotations
