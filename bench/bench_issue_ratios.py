@@ -98,7 +98,9 @@ def warm(rounds: int, warmups: int) -> None:
         for case in cases:
             times[case].append(total[case])
     med = {c: statistics.median(times[c]) for c in cases}
-    print(f"1. warm PDF, {len(jobs)} samples, {pages} pages; median of {rounds} interleaved rounds (wall clock)")
+    print(
+        f"1. warm PDF, {len(jobs)} samples, {pages} pages; median of {rounds} interleaved rounds (wall clock)"
+    )
     print(f"   {'case':<34}{'ms/page':>9}{'ratio':>9}{'paired':>9}  target")
     print(f"   {'bare WeasyPrint (baseline)':<34}{med['bare'] / pages:>9.1f}{1.0:>8.2f}x{1.0:>8.2f}x")
     for case, label, target in (
@@ -148,7 +150,9 @@ def cold(runs: int) -> None:
             ),
             (
                 "render -f pdf vs bare WeasyPrint",
-                run([python, "-m", "letterkit", "render", COLD_LETTER, "-f", "pdf", "-o", f"{tmp}/l.pdf"], env),
+                run(
+                    [python, "-m", "letterkit", "render", COLD_LETTER, "-f", "pdf", "-o", f"{tmp}/l.pdf"], env
+                ),
                 run([python, "-c", BARE_PDF_CODE, str(html_file), f"{tmp}/b.pdf"], env),
                 None,
             ),

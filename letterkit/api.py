@@ -37,7 +37,7 @@ from letterkit.files import ensure_dir, read_bytes, write_atomic
 from letterkit.model import kinds
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings, settings_for
-from letterkit.rendering import Rendered, Renderer
+from letterkit.rendering import Rendered, Renderer, shared_renderer
 from letterkit.resources import templates_dir
 from letterkit.writers.document import DEFAULT_OPTIONS, Marks, RenderOptions
 
@@ -202,7 +202,7 @@ def render_letter(
     renderer: Renderer | None = None,
 ) -> Rendered:
     """Render a letter in ``options.format``, with any warnings (e.g. a refused fetch)."""
-    return (renderer or Renderer()).render(
+    return (renderer or shared_renderer()).render(
         letter,
         options,
         settings=settings,
@@ -260,7 +260,7 @@ def render_file(
     opened = open_letter(spec)
     source = opened.file
     output = options.output_format
-    rendered = (renderer or Renderer()).render(
+    rendered = (renderer or shared_renderer()).render(
         opened.letter,
         options,
         settings=settings_for(source, settings_file),
@@ -980,7 +980,7 @@ def render_contributions(
 
 
 def _render_marked(opened: Opened, format: str, marks: Marks, settings: Settings | None) -> Rendered:
-    return Renderer().render(
+    return shared_renderer().render(
         opened.letter,
         RenderOptions(format=format),
         settings=settings or settings_for(opened.file),
@@ -1204,7 +1204,7 @@ def preview(
     from letterkit.model.editing import preview_letter
 
     letter = preview_letter(data)
-    return (renderer or Renderer()).render(
+    return (renderer or shared_renderer()).render(
         letter, RenderOptions(format="html", style=style), settings=settings or Settings()
     )
 

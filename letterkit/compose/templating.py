@@ -23,8 +23,8 @@ def _environment(template_dir: str | None) -> Any:
         # Compiled templates are cached (owner-only, keyed by each template's source) in the
         # temporary folder, so a command does not compile them again each time it starts.
         # Its own file names: code compiled by a sandbox without letterkit's bounds (which
-        # are compiled in, e.g. the intercepted operators) must never be loaded.
-        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_%s.cache")
+        # are compiled in: the intercepted operators, the paced loops) must never be loaded.
+        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded2_%s.cache")
     except (OSError, RuntimeError):
         cache = None
     return _bounded_sandbox()(
@@ -43,15 +43,23 @@ MAX_OUTPUT = 16 * 1024 * 1024
 TEMPLATE_TIMEOUT = 20.0
 """Seconds one template may run before it is stopped (a letter's take milliseconds)."""
 _HUGE_WIDTH = re.compile(r"\d{8,}")
+_PACED = "letterkit_paced"
+"""The filter every ``for`` loop of a template iterates through (it checks the time limit)."""
 
 
 def _bounded_sandbox() -> type:
     """Jinja's immutable sandbox, with the ways a template could make a huge value refused
     before the value is made: ``*`` and ``+`` on text and lists, ``**``, and widths
     (``center``, ``indent``, ``"%2000000000s"``) over ``MAX_OUTPUT``. Endless loops are
-    stopped by the time limit and the output limit (``_render``)."""
+    stopped by the time limit and the output limit (``_render``): the time limit is checked
+    cooperatively, at every call, attribute, intercepted operator and loop step (each ``for``
+    is compiled to iterate through ``deadline.paced``), so no thread is ever interrupted."""
+    from jinja2 import nodes
+    from jinja2.compiler import CodeGenerator
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from letterkit import deadline
 
     def too_big(what: str) -> SecurityError:
         return SecurityError(f"{what} would be larger than {MAX_OUTPUT:,} characters")
@@ -63,15 +71,35 @@ def _bounded_sandbox() -> type:
             if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
                 raise too_big("a formatted value")
 
+    class PacedLoops(CodeGenerator):
+        """Compiles ``{% for x in items %}`` as a loop over ``items | letterkit_paced``."""
+
+        def visit_Template(self, node: Any, frame: Any = None) -> None:  # noqa: N802 (Jinja's name)
+            # Before any code is written: each function's filters are gathered from its nodes.
+            for loop in node.find_all(nodes.For):
+                loop.iter = nodes.Filter(loop.iter, _PACED, [], [], None, None, lineno=loop.lineno)
+            super().visit_Template(node, frame)
+
     class BoundedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+"})
+        code_generator_class = PacedLoops
 
         def __init__(self, **options: Any) -> None:
             super().__init__(**options)
             for name in ("center", "indent", "format", "wordwrap", "truncate"):
                 self.filters[name] = _checked(self.filters[name], check_args)
+            self.filters[_PACED] = deadline.paced
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            deadline.check()
+            return super().getattr(obj, attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            deadline.check()
+            return super().getitem(obj, argument)
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            deadline.check()
             sized = (str, bytes, list, tuple)
             if operator == "*":
                 for seq, count in ((left, right), (right, left)):
@@ -90,6 +118,7 @@ def _bounded_sandbox() -> type:
             return super().call_binop(context, operator, left, right)
 
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            deadline.check()
             check_args(args, kwargs)
             receiver = getattr(__obj, "__self__", None)
             if isinstance(receiver, str) and _HUGE_WIDTH.search(receiver):
@@ -199,12 +228,13 @@ def render_template(
 def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | None) -> str:
     import jinja2
 
-    from letterkit.deadline import run_with_deadline
+    from letterkit import deadline
 
     def generate(template: Any) -> str:
         parts: list[str] = []
         size = 0
         for chunk in template.generate(variables):
+            deadline.check()
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise TemplateError(
@@ -222,7 +252,8 @@ def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | 
 
     try:
         template = env.get_template(name)
-        return run_with_deadline(lambda: generate(template), TEMPLATE_TIMEOUT, too_long)
+        with deadline.limit(TEMPLATE_TIMEOUT, too_long):
+            return generate(template)
     except TemplateError:
         raise
     except jinja2.TemplateNotFound as error:

@@ -43,6 +43,9 @@ class OutputFormat:
     """Can show a marked-up letter: a redline, or the patient's words highlighted."""
     label: str = ""
     """What a person calls it ("Word"), for menus; the name when empty."""
+    worker: str = ""
+    """The module whose long work runs in a worker process under a time limit (its
+    ``prepare_worker`` readies a worker); empty when the format has none."""
 
     @property
     def suffix(self) -> str:
@@ -84,6 +87,7 @@ FORMATS: dict[str, OutputFormat] = {
             for_print=True,
             marked=True,
             label="PDF",
+            worker="letterkit.writers.pdf",
         ),
         OutputFormat(
             "docx",
@@ -94,6 +98,7 @@ FORMATS: dict[str, OutputFormat] = {
             for_print=True,
             marked=True,
             label="Word",
+            worker="letterkit.writers.docx",
         ),
         OutputFormat(
             "fhir",
@@ -103,6 +108,7 @@ FORMATS: dict[str, OutputFormat] = {
             "letterkit.writers.fhir",
             for_print=True,
             label="FHIR record (JSON)",
+            worker="letterkit.writers.pdf",
         ),
     )
 }
