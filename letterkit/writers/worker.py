@@ -19,6 +19,7 @@ own code started with this interpreter, so nothing untrusted is ever unpickled.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -322,10 +323,12 @@ def serve() -> None:
             except Exception as error:
                 _send(outbox, ("error", f"{type(error).__name__}: {error}", collect.take()))
                 continue
+            gc.freeze()  # what the imports made is never garbage: later collections skip it
             _send(outbox, ("prepared", message[1]))
         elif message[0] == "job":
             _, function, args, kwargs = message
             module, _, name = function.partition(":")
+            result = None
             try:
                 result = getattr(importlib.import_module(_letterkit(module)), name)(*args, ask=ask, **kwargs)
             except LetterkitError as error:
@@ -335,6 +338,8 @@ def serve() -> None:
                 _send(outbox, ("error", f"{type(error).__name__}: {error}", collect.take()))
             else:
                 _send(outbox, ("done", result, collect.take()))
+            del message, args, kwargs, result  # the letter goes before the collection
+            gc.collect()  # a layout leaves many cycles: collect them now, between jobs, not during one
         else:
             return
 
