@@ -153,6 +153,8 @@ def cold(runs: int) -> None:
     import letterkit
 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # As installed: with .pyc files (written by the unmeasured first run), not compiled every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="letterkit-bench-") as tmp:
         held = letterkit.Renderer()
