@@ -31,7 +31,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from letterkit.errors import LetterkitError, RenderError
 
@@ -308,7 +308,7 @@ def serve() -> None:
         _send(outbox, ("ask", name))
         reply = _receive(inbox)
         if reply[0] != "answer":
-            sys.exit(0)
+            _leave()
         return reply[1]
 
     while True:
@@ -341,7 +341,16 @@ def serve() -> None:
             del message, args, kwargs, result  # the letter goes before the collection
             gc.collect()  # a layout leaves many cycles: collect them now, between jobs, not during one
         else:
-            return
+            _leave()
+
+
+def _leave() -> NoReturn:
+    """End the worker at once: an interpreter's normal shutdown would tear modules down under
+    WeasyPrint's font configuration, whose finaliser then prints a traceback to stderr."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 def _letterkit(module: str) -> str:
