@@ -35,6 +35,7 @@ from letterkit.api import RenderOptions
 from letterkit.cli import main
 from letterkit.errors import LetterkitError, TemplateError
 from letterkit.model.settings import load_settings
+from letterkit.rendering import Renderer
 from letterkit.resources import templates_dir
 
 FONT_PREFIX = "letterkit-asset:fonts/"
@@ -311,8 +312,9 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> Attack:
     spy = Spy()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(lkpdf, "make_fetcher", spy)
-        # In this thread (no time limit), where the spy sees every fetch ...
-        result = api.render_letter(letter, RenderOptions(format="pdf", timeout=None))
+        # In this thread (no time limit), where the spy sees every fetch, with a new renderer
+        # (one that has loaded its fonts already fetches nothing more for them) ...
+        result = api.render_letter(letter, RenderOptions(format="pdf", timeout=None), renderer=Renderer())
     assert isinstance(result.content, bytes)
     # ... and the same bytes and warnings from the worker process that lays out under a limit.
     in_worker = api.render_letter(letter, RenderOptions(format="pdf"))

@@ -8,12 +8,14 @@ by exact name, and refuses everything else. Each refusal is reported back as a w
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,6 +218,12 @@ class FontPool:
     def __init__(self) -> None:
         self._free: list[tuple[Any, Any]] = []
         self._lock = threading.Lock()
+        _POOLS.add(self)
+
+    def clear(self) -> None:
+        """Drop the loaded fonts (the next render loads them again)."""
+        with self._lock:
+            self._free.clear()
 
     @contextlib.contextmanager
     def borrow(self) -> Iterator[tuple[Any, Any]]:
@@ -226,6 +234,17 @@ class FontPool:
         yield loaded  # an exception leaves it out of the pool
         with self._lock:
             self._free.append(loaded)
+
+
+_POOLS: weakref.WeakSet[FontPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _clear_pools() -> None:
+    # A pool kept to the end (the shared renderer's) lets its fonts go while WeasyPrint is still
+    # whole: its finaliser, run during the interpreter's teardown, prints a traceback.
+    for pool in list(_POOLS):
+        pool.clear()
 
 
 def _load_fonts() -> tuple[Any, Any]:
