@@ -1,53 +1,57 @@
-"""A time limit for work on any thread: PDF layout and template rendering both run under it.
+"""Time limits that never interrupt a thread: the work itself checks a deadline.
 
-A watchdog timer raises an exception in the working thread (CPython's
-PyThreadState_SetAsyncExc), so a service's worker thread is freed too. The exception is a
-``BaseException``, so that no ``except Exception`` in the work can swallow it; it arrives
-between two Python bytecodes, so work stuck in one long C call is stopped only when it returns.
+Work that letterkit's own code steps through (a template: the sandbox checks at every call,
+attribute, operator, loop step and piece of output) runs under ``limit``, and calls ``check``
+as it goes; past the deadline, ``check`` raises the letterkit error the limit was set with.
+Nothing is raised into a thread from outside, so no shared cache can be left half updated.
+Work that cannot check (a PDF's layout, a Word document) runs in a worker process that is
+stopped when its time is up (``letterkit.writers.worker``).
 """
 
 from __future__ import annotations
 
-import ctypes
-import threading
-from collections.abc import Callable
-from typing import TypeVar
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from typing import Any
 
 from letterkit.errors import LetterkitError
 
-T = TypeVar("T")
+_current: ContextVar[tuple[float, Callable[[], LetterkitError]] | None] = ContextVar(
+    "letterkit_deadline", default=None
+)
 
 
-class _TimeUp(BaseException):
-    """Raised inside the work when time is up."""
+@contextlib.contextmanager
+def limit(seconds: float | None, error: Callable[[], LetterkitError]) -> Iterator[None]:
+    """Within the block, ``check()`` raises ``error()`` once ``seconds`` have passed (None: no limit).
 
-
-def run_with_deadline(work: Callable[[], T], timeout: float, error: Callable[[], LetterkitError]) -> T:
-    """``work()``, or ``error()`` raised if it runs past ``timeout`` seconds."""
-    target = threading.get_ident()
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_TimeUp))
-
-    timer = threading.Timer(timeout, fire)
-    timer.daemon = True
+    Limits are per thread (a context variable), so threads rendering side by side never see each
+    other's; an inner limit replaces an outer one until its block ends.
+    """
+    token = _current.set(None if seconds is None else (time.monotonic() + seconds, error))
     try:
-        try:
-            timer.start()
-            result = work()
-        finally:
-            with lock:
-                state["done"] = True
-                if state["fired"]:  # clear an exception that has not been delivered yet
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
-            timer.cancel()
-    except _TimeUp:
-        raise error() from None
-    if state["fired"]:
-        raise error()
-    return result
+        yield
+    finally:
+        _current.reset(token)
+
+
+def check() -> None:
+    """Raise the current limit's error if its time is up; nothing when there is no limit."""
+    state = _current.get()
+    if state is not None and time.monotonic() > state[0]:
+        raise state[1]()
+
+
+def paced(iterable: Iterable[Any]) -> Iterable[Any]:
+    """``iterable``, checking the deadline before each item (a template's loops run through this)."""
+    if _current.get() is None:
+        return iterable
+    return _paced(iter(iterable))
+
+
+def _paced(items: Iterator[Any]) -> Iterator[Any]:
+    for item in items:
+        check()
+        yield item

@@ -1,9 +1,11 @@
 """The renderer: a letter, through compose, to one of the output formats.
 
 A ``Renderer`` keeps what is expensive to build between renders: compiled templates and
-WeasyPrint's font configurations. The caller holds it (the command line for one command, each
-batch worker, a web server for its lifetime); the module-level functions of the API make one
-on demand. It is safe to share between threads.
+WeasyPrint's font configurations, and the worker processes that lay out a PDF or a Word
+document under a time limit (``letterkit.writers.worker``: the shared pool unless it is given
+its own). The caller holds it (the command line for one command, each batch worker, a web server
+for its lifetime); the module-level functions of the API use ``shared_renderer()``. It is safe
+to share between threads.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from letterkit.writers.document import DEFAULT_OPTIONS, Document, Marks, RenderO
 
 if TYPE_CHECKING:
     from letterkit.writers.pdf import FontPool
+    from letterkit.writers.worker import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +56,20 @@ class Rendered:
 class Renderer:
     """Renders letters, reusing compiled templates and loaded fonts. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, workers: WorkerPool | None = None) -> None:
         self.templates = Templates()
         self._fonts: FontPool | None = None
+        self._workers = workers
         self._lock = threading.Lock()
+
+    @property
+    def workers(self) -> WorkerPool:
+        """Where a PDF or Word document with a time limit is laid out: its own pool, else the shared one."""
+        if self._workers is not None:
+            return self._workers
+        from letterkit.writers.worker import shared_pool
+
+        return shared_pool()
 
     @property
     def fonts(self) -> FontPool:
@@ -96,6 +109,8 @@ class Renderer:
             )
         if options.template_dir is not None and not Path(options.template_dir).is_dir():
             raise TemplateError(f"{options.template_dir}: the template folder does not exist")
+        if output.worker and options.timeout:
+            self.workers.prestart(output.worker)  # its start-up overlaps composing the letter
         settings = settings or Settings()
         style = options.style or (letter.accessibility.format if letter.accessibility else STANDARD)
         context = RenderContext(
@@ -112,7 +127,8 @@ class Renderer:
             context,
             options,
             self.templates,
-            fonts=self.fonts if output.binary or output.for_print else None,
+            fonts=self.fonts if (output.binary or output.for_print) and not options.timeout else None,
+            workers=self.workers if output.worker and options.timeout else None,
             source=source,
             source_name=source_name,
             marks=marks,
@@ -124,3 +140,17 @@ class Renderer:
         for warning in document.warnings:
             log.warning(warning)
         return Rendered(content, output.name, list(document.warnings))
+
+
+_shared: Renderer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_renderer() -> Renderer:
+    """The process's default renderer, for the module-level functions: made on first use and
+    then reused, so a loop of ``letterkit.render(...)`` costs what a held ``Renderer`` does."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Renderer()
+        return _shared

@@ -162,10 +162,30 @@ class Spy:
             assert any("refused" in w for w in warnings)
 
 
+class InThread:
+    """Stands in for the worker pool: runs each job in this thread, so the spy sees its fetches.
+    (The worker's PDF is the same bytes as this thread's: tests/test_time_limits.py.)"""
+
+    def prestart(self, module: str) -> None:
+        pass
+
+    def run(self, function: str, *args: Any, answers: Any = None, **kwargs: Any) -> Any:
+        import importlib
+
+        for name in ("prepare", "timeout", "error"):
+            kwargs.pop(name)
+        module, _, name = function.partition(":")
+        job = getattr(importlib.import_module(module), name)
+        return job(*args, ask=lambda question: (answers or {})[question](), **kwargs)
+
+
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    import letterkit.writers.worker as worker
+
     s = Spy()
     monkeypatch.setattr(lkpdf, "make_fetcher", s)
+    monkeypatch.setattr(worker, "shared_pool", InThread)
     return s
 
 
@@ -293,9 +313,13 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> Attack:
     spy = Spy()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(lkpdf, "make_fetcher", spy)
-        # A renderer of its own: a shared one may hold a fetcher made before the spy.
-        result = Workspace(renderer=Renderer()).render(letter, RenderOptions(format="pdf"))
+        # In this thread (no time limit), where the spy sees every fetch, with a new renderer
+        # (one that has loaded its fonts already fetches nothing more for them) ...
+        result = Workspace(renderer=Renderer()).render(letter, RenderOptions(format="pdf", timeout=None))
     assert isinstance(result.content, bytes)
+    # ... and the same bytes and warnings from the worker process that lays out under a limit.
+    in_worker = api.default_workspace().render(letter, RenderOptions(format="pdf"))
+    assert (in_worker.content, in_worker.warnings) == (result.content, result.warnings)
     return Attack(
         secret_path,
         secret,

@@ -7,9 +7,9 @@ import re
 import threading
 from typing import Any
 
+from letterkit import deadline
 from letterkit.compose.context import RenderContext, template_vars
 from letterkit.compose.styling import easy_read_markdown, get_style
-from letterkit.deadline import run_with_deadline
 from letterkit.errors import TemplateError
 from letterkit.files import read_bytes
 from letterkit.model import kinds
@@ -25,8 +25,9 @@ def _environment(template_dir: str | None) -> Any:
         # Compiled templates are cached (owner-only, keyed by each template's source) in the
         # temporary folder, so a command does not compile them again each time it starts.
         # Its own file names: code compiled by a sandbox without letterkit's bounds (which
-        # are compiled in, e.g. the intercepted operators) must never be loaded.
-        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_v2_%s.cache")
+        # are compiled in: the intercepted operators, the sized joins, the paced loops) must
+        # never be loaded.
+        cache: Any = jinja2.FileSystemBytecodeCache(pattern="__letterkit_bounded_v3_%s.cache")
     except (OSError, RuntimeError):
         cache = None
     return _bounded_sandbox()(
@@ -45,15 +46,20 @@ MAX_OUTPUT = 16 * 1024 * 1024
 TEMPLATE_TIMEOUT = 20.0
 """Seconds one template may run before it is stopped (a letter's take milliseconds)."""
 _HUGE_WIDTH = re.compile(r"\d{8,}")
+_PACED = "letterkit_paced"
+"""The filter every ``for`` loop of a template iterates through (it checks the time limit)."""
 
 
 def _bounded_sandbox() -> type:
     """Jinja's immutable sandbox, with the ways a template could make a huge value refused
     before the value is made: ``*`` and ``+`` on text and lists, ``**``, and widths
     (``center``, ``indent``, ``"%2000000000s"``) over ``MAX_OUTPUT``. Endless loops are
-    stopped by the time limit and the output limit (``_render``)."""
+    stopped by the time limit and the output limit (``_render``): the time limit is checked
+    cooperatively, at every call, attribute, intercepted operator and loop step (each ``for``
+    is compiled to iterate through ``deadline.paced``), so no thread is ever interrupted."""
     from collections.abc import Mapping
 
+    from jinja2 import nodes
     from jinja2.compiler import CodeGenerator
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -90,6 +96,14 @@ def _bounded_sandbox() -> type:
                 self.write(", ")
             self.write("))")
 
+        def visit_Template(self, node: Any, frame: Any = None) -> None:  # noqa: N802 (Jinja's name)
+            # Each {% for x in items %} loops over items | letterkit_paced, which checks the time
+            # limit at every step. Before any code is written: each function's filters are
+            # gathered from its nodes.
+            for loop in node.find_all(nodes.For):
+                loop.iter = nodes.Filter(loop.iter, _PACED, [], [], None, None, lineno=loop.lineno)
+            super().visit_Template(node, frame)
+
     class BoundedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+"})
         code_generator_class = BoundedCodeGenerator
@@ -105,6 +119,7 @@ def _bounded_sandbox() -> type:
             self.filters["wordwrap"] = _checked(self.filters["wordwrap"], check_wordwrap)
             for name in list(self.filters):  # and nothing any filter makes is over the limit
                 self.filters[name] = _checked(self.filters[name], lambda a, k: None, check_result)
+            self.filters[_PACED] = deadline.paced
 
         def wrap_str_format(self, value: Any) -> Any:
             wrapped = super().wrap_str_format(value)
@@ -124,7 +139,16 @@ def _bounded_sandbox() -> type:
             check_size(sum(len(p) if isinstance(p, str) else len(str(p)) for p in parts), "the joined value")
             return join(parts)
 
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            deadline.check()
+            return super().getattr(obj, attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            deadline.check()
+            return super().getitem(obj, argument)
+
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            deadline.check()
             sized = (str, bytes, list, tuple)
             if operator == "*":
                 for seq, count in ((left, right), (right, left)):
@@ -143,6 +167,7 @@ def _bounded_sandbox() -> type:
             return super().call_binop(context, operator, left, right)
 
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            deadline.check()
             check_args(args, kwargs)
             receiver = getattr(__obj, "__self__", None)
             if isinstance(receiver, str) and _HUGE_WIDTH.search(receiver):
@@ -324,6 +349,7 @@ def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | 
         parts: list[str] = []
         size = 0
         for chunk in template.generate(variables):
+            deadline.check()
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise TemplateError(
@@ -341,7 +367,8 @@ def _render(env: Any, name: str, variables: dict[str, Any], template_dir: str | 
 
     try:
         template = env.get_template(name)
-        return run_with_deadline(lambda: generate(template), TEMPLATE_TIMEOUT, too_long)
+        with deadline.limit(TEMPLATE_TIMEOUT, too_long):
+            return generate(template)
     except TemplateError:
         raise
     except jinja2.TemplateNotFound as error:

@@ -23,7 +23,7 @@ from letterkit.errors import (
 from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings, settings_for
-from letterkit.rendering import Renderer
+from letterkit.rendering import Renderer, shared_renderer
 from letterkit.store import FileStore, Store
 from letterkit.workspace.results import Opened
 
@@ -40,7 +40,8 @@ class Base:
     ``folder``: names are relative to it (default: names are paths as given); ``store``:
     where letters are kept (default: ``FileStore(folder)``); ``settings_file``: the service's
     settings for every letter (default: the ``letterkit.toml`` beside each letter);
-    ``renderer``: shared by every render (default: made on first use, thread-safe).
+    ``renderer``: used by every render (default: the process's shared renderer, whose fonts
+    and PDF workers stay warm between renders; thread-safe).
     """
 
     def __init__(
@@ -65,7 +66,7 @@ class Base:
         if self._renderer is None:
             with self._renderer_guard:
                 if self._renderer is None:
-                    self._renderer = Renderer()
+                    self._renderer = shared_renderer()
         return self._renderer
 
     # ----------------------------------------------------------------- names and settings

@@ -46,6 +46,9 @@ class OutputFormat:
     """What a person calls it ("Word"), for menus; the name when empty."""
     extra: str | None = None
     """The extra its writer needs (``pip install 'letterkit[fhir]'``), if any."""
+    worker: str = ""
+    """The module whose long work runs in a worker process under a time limit (its
+    ``prepare_worker`` readies a worker); empty when the format has none."""
 
     @property
     def suffix(self) -> str:
@@ -90,6 +93,7 @@ FORMATS: dict[str, OutputFormat] = {
             for_print=True,
             marked=True,
             label="PDF",
+            worker="letterkit.writers.pdf",
         ),
         OutputFormat(
             "docx",
@@ -100,6 +104,7 @@ FORMATS: dict[str, OutputFormat] = {
             for_print=True,
             marked=True,
             label="Word",
+            worker="letterkit.writers.docx",
         ),
         OutputFormat(
             "fhir",
@@ -110,6 +115,7 @@ FORMATS: dict[str, OutputFormat] = {
             for_print=True,
             label="FHIR record (JSON)",
             extra="fhir",
+            worker="letterkit.writers.pdf",
         ),
     )
 }

@@ -24,6 +24,7 @@ from letterkit.model.settings import Settings
 
 if TYPE_CHECKING:
     from letterkit.writers.pdf import FontPool
+    from letterkit.writers.worker import WorkerPool
 
 
 class RenderOptions(BaseModel):
@@ -49,7 +50,9 @@ class RenderOptions(BaseModel):
         False, description="PDF/A-3a for the record, with the letter's source file attached."
     )
     timeout: float | None = Field(
-        60.0, description="Seconds a PDF may take to lay out before it is stopped; None for no limit."
+        60.0,
+        description="Seconds a PDF or Word document may take to lay out before it is stopped "
+        "(it is laid out in a worker process); None for no limit (laid out in this thread).",
     )
 
     def __init__(self, **options: Any) -> None:
@@ -143,6 +146,8 @@ class Document:
     options: RenderOptions
     templates: Templates
     fonts: FontPool | None = None
+    workers: WorkerPool | None = None
+    """Where long work runs under a time limit (None: the shared pool)."""
     source: bytes | None = None
     source_name: str = "letter.yaml"
     marks: Marks = field(default_factory=Marks)

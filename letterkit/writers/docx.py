@@ -93,5 +93,45 @@ def html_to_docx(
 
 
 def write(document: Document) -> bytes:
-    """The letter as a Word document; a redline's marks become tracked changes by author."""
-    return html_to_docx(document.html(), style=document.style, changes=document.marks.authors)
+    """The letter as a Word document; a redline's marks become tracked changes by author.
+
+    With a time limit (``options.timeout``) the document is written in a worker process that is
+    stopped when the limit is reached, as a PDF's layout is (a redline of 40,000 changes takes
+    python-docx over a minute)."""
+    html = document.html()
+    authors = dict(document.marks.authors) if document.marks.authors is not None else None
+    timeout = document.options.timeout
+    if not timeout:
+        return html_to_docx(html, style=document.style, changes=authors)
+    from letterkit.errors import RenderError
+    from letterkit.writers.worker import shared_pool
+
+    data: bytes = (document.workers or shared_pool()).run(
+        f"{__name__}:docx_job",
+        html,
+        prepare=__name__,
+        timeout=timeout,
+        error=lambda: RenderError(
+            f"the Word document took longer than {timeout:g} seconds to write and was stopped "
+            "— is the letter unusually long?"
+        ),
+        style=document.style,
+        changes=authors,
+    )
+    return data
+
+
+def prepare_worker() -> None:
+    """In a worker process, before its first job: import python-docx."""
+    import docx  # noqa: F401
+
+
+def docx_job(
+    html: str,
+    *,
+    ask: Any,
+    style: str,
+    changes: Mapping[str, tuple[str, dt.datetime]] | None,
+) -> bytes:
+    """In a worker process: ``html_to_docx``."""
+    return html_to_docx(html, style=style, changes=changes)

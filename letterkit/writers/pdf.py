@@ -8,17 +8,18 @@ by exact name, and refuses everything else. Each refusal is reported back as a w
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letterkit.deadline import run_with_deadline
 from letterkit.errors import LetterkitError, RenderError
 from letterkit.files import read_bytes
 from letterkit.model.loading import MAX_BYTES, decode, load_text
@@ -26,6 +27,7 @@ from letterkit.resources import styles_dir
 
 if TYPE_CHECKING:
     from letterkit.writers.document import Document
+    from letterkit.writers.worker import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ def html_to_pdf(
     attachment_time: Any = None,
     fonts: FontPool | None = None,
     alternatives: Callable[[], Sequence[str]] | None = None,
+    workers: WorkerPool | None = None,
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` as a PDF. Returns the bytes and a warning for each refused fetch.
 
@@ -131,23 +134,76 @@ def html_to_pdf(
     the letter (the diagram shrunk, or moved): the first that puts it on page 1 is used, else
     the one with the fewest pages (the last of them on a tie).
 
-    A layout running past ``timeout`` seconds is stopped with a RenderError. This works on any
-    thread: a watchdog timer raises an exception in the rendering thread (CPython's
-    PyThreadState_SetAsyncExc), so a service's worker thread is freed too.
+    With a ``timeout``, the layout runs in a worker process (``workers``, else the shared pool)
+    that is stopped, with a RenderError, if it runs past ``timeout`` seconds: WeasyPrint's
+    layout cannot check a clock, and no thread is ever interrupted. Without one (or with a
+    ``fetcher`` of the caller's, which cannot cross into a process), it runs in this thread
+    with ``fonts``.
     """
-    _import_weasyprint()  # never interrupt an import half way: import before the clock starts
+    if timeout and fetcher is None:
+        from letterkit.writers.worker import shared_pool
+
+        result: tuple[bytes, list[str]] = (workers or shared_pool()).run(
+            f"{__name__}:layout_job",
+            html,
+            {name: os.fspath(path) for name, path in (assets or {}).items()},
+            tagged,
+            variant,
+            list(attachments),
+            attachment_time,
+            prepare=__name__,
+            timeout=timeout,
+            error=lambda: RenderError(_too_long(timeout)),
+            answers={"alternatives": lambda: list(alternatives()) if alternatives else []},
+        )
+        return result
+    _import_weasyprint()
     pool = fonts or FontPool()
     with pool.borrow() as loaded:
-        if not timeout:
-            return _layout(
-                html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
-            )
-        return run_with_deadline(
-            lambda: _layout(
-                html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
-            ),
-            timeout,
-            lambda: RenderError(_too_long(timeout)),
+        return _layout(
+            html, assets, fetcher, tagged, variant, attachments, attachment_time, loaded, alternatives
+        )
+
+
+_WORKER_FONTS: FontPool | None = None
+"""In a worker process: its fonts, loaded once (``prepare_worker``)."""
+
+
+def prepare_worker() -> None:
+    """In a worker process, before its first job: import WeasyPrint and load the fonts."""
+    global _WORKER_FONTS
+    _import_weasyprint()
+    if _WORKER_FONTS is None:
+        _WORKER_FONTS = FontPool()
+        with _WORKER_FONTS.borrow():
+            pass
+
+
+def layout_job(
+    html: str,
+    assets: Mapping[str, str],
+    tagged: bool,
+    variant: str | None,
+    attachments: Sequence[tuple[str, bytes]],
+    attachment_time: Any,
+    *,
+    ask: Callable[[str], Any],
+) -> tuple[bytes, list[str]]:
+    """In a worker process: ``html_to_pdf``'s layout; other versions of the letter are asked for
+    only if the first leaves its diagram off page 1."""
+    prepare_worker()
+    assert _WORKER_FONTS is not None
+    with _WORKER_FONTS.borrow() as loaded:
+        return _layout(
+            html,
+            assets,
+            None,
+            tagged,
+            variant,
+            attachments,
+            attachment_time,
+            loaded,
+            lambda: ask("alternatives"),
         )
 
 
@@ -157,12 +213,18 @@ class FontPool:
     Loading the bundled fonts into a ``FontConfiguration`` is a good part of a short letter's
     render time, so a renderer keeps them. A configuration is not shared by two renders at once:
     each render borrows one (making one if all are busy) and gives it back, so a pool serves
-    any number of threads. One whose render was interrupted is dropped, not reused.
+    any number of threads. One whose render failed is dropped, not reused.
     """
 
     def __init__(self) -> None:
         self._free: list[tuple[Any, Any]] = []
         self._lock = threading.Lock()
+        _POOLS.add(self)
+
+    def clear(self) -> None:
+        """Drop the loaded fonts (the next render loads them again)."""
+        with self._lock:
+            self._free.clear()
 
     @contextlib.contextmanager
     def borrow(self) -> Iterator[tuple[Any, Any]]:
@@ -170,9 +232,20 @@ class FontPool:
             loaded = self._free.pop() if self._free else None
         if loaded is None:
             loaded = _load_fonts()
-        yield loaded  # an exception (a time-out included) leaves it out of the pool
+        yield loaded  # an exception leaves it out of the pool
         with self._lock:
             self._free.append(loaded)
+
+
+_POOLS: weakref.WeakSet[FontPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _clear_pools() -> None:
+    # A pool kept to the end (the shared renderer's) lets its fonts go while WeasyPrint is still
+    # whole: its finaliser, run during the interpreter's teardown, prints a traceback.
+    for pool in list(_POOLS):
+        pool.clear()
 
 
 def _load_fonts() -> tuple[Any, Any]:
@@ -300,6 +373,7 @@ def write(document: Document) -> bytes:
         timeout=options.timeout,
         attachment_time=None if marked else document.letter_time(),
         fonts=document.fonts,
+        workers=document.workers,
     )
     document.warnings.extend(warnings)
     return pdf
