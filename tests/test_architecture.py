@@ -64,6 +64,7 @@ WEB_MAY_IMPORT = {
     "letterkit.writers",  # the format registry
     "letterkit.model.kinds",  # the kind registry: the form is built from each kind's schema
     "letterkit.model.fields",  # the field table
+    "letterkit.extras",  # the serve extra, checked before FastAPI is imported
 }
 
 
