@@ -246,6 +246,9 @@ if TYPE_CHECKING:
         FileStore as FileStore,
     )
     from letterkit.store import (
+        PostgresStore as PostgresStore,
+    )
+    from letterkit.store import (
         Store as Store,
     )
     from letterkit.workspace import (
@@ -393,6 +396,7 @@ __all__ = [
     "OutputError",
     "OutputFormat",
     "Passage",
+    "PostgresStore",
     "Problem",
     "Reading",
     "RedactedFile",

@@ -15,6 +15,7 @@
     │   ├── UnknownBaseError                an edited copy does not say which draft it came from
     │   └── HistoryKeyError                 a keyed history's key is missing or not its own
     ├── ConflictError (RuntimeError)        the file changed since an editor read it
+    ├── DatabaseError (OSError)             the database cannot be reached, or is not set up
     ├── UnknownKindError (LookupError)      no such kind of letter
     ├── UnknownFormatError (LookupError)    no such output format
     ├── UnknownStyleError (LookupError)     no such print style
@@ -131,6 +132,10 @@ class ConflictError(LetterkitError, RuntimeError):
 
 class VersionRequiredError(ConflictError):
     """A write over an existing letter that does not say which version it read."""
+
+
+class DatabaseError(LetterkitError, OSError):
+    """The database (``PostgresStore``) cannot be reached, refused a request, or is not set up."""
 
 
 class MissingExtraError(LetterkitError, ImportError):

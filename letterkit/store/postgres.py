@@ -1,0 +1,763 @@
+"""The PostgreSQL store: letters, their drafts and work in progress in one database, for a service.
+
+Three tables (``letterkit/store/migrations`` makes them): ``letters`` (one row per name, with
+its history's head), ``versions`` (append-only: each saved draft's record, exactly the JSON the
+files store writes as ``NNNN.json``, and the letter's bytes) and ``work`` (the letter as it is
+now, with a version tag). The records are hash-chained and, in a history kept with a key,
+signed, exactly as in the files store, so ``verify`` checks a database history the same way
+and a history moves between the two stores unchanged (``import_folder``).
+
+SQLAlchemy, psycopg and Alembic (``pip install 'letterkit[postgres]'``) are imported only
+when a ``PostgresStore`` is made: the files store, the default, never loads them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from letterkit.drafts import store as history
+from letterkit.drafts.store import Draft, Head, HistoryCheck, Revision, SaveResult
+from letterkit.errors import (
+    DatabaseError,
+    HistoryError,
+    LetterFileError,
+    LetterNotFoundError,
+    OutputError,
+    UnknownRoleError,
+)
+from letterkit.extras import require
+from letterkit.model.editing import version as version_tag
+from letterkit.model.fields import ROLES
+from letterkit.model.loading import decode, load_text
+from letterkit.store.files import FileStore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Table
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+APP_ROLE = "letterkit_app"
+"""The role a service's login role is made a member of: it may add versions, never change one."""
+URL_EXAMPLE = "postgresql://letterkit@localhost/letters"
+MAX_NAME = 255
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    """What ``upgrade`` did: the schema's revision before (None: no tables yet) and after."""
+
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ImportedLetter:
+    """One letter brought in by ``import_folder``: its name and how many drafts came with it."""
+
+    name: str
+    drafts: int
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Tables:
+    letters: Table
+    versions: Table
+    work: Table
+
+
+@functools.cache
+def _tables() -> _Tables:
+    """The three tables, as SQLAlchemy Core sees them (the migrations make them)."""
+    from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, Table, Text
+
+    meta = MetaData()
+    return _Tables(
+        Table(
+            "letters",
+            meta,
+            Column("id", BigInteger, primary_key=True),
+            Column("name", Text),
+            Column("head", Text),
+        ),
+        Table(
+            "versions",
+            meta,
+            Column("letter_id", BigInteger, primary_key=True),
+            Column("number", Integer, primary_key=True),
+            Column("hash", Text),
+            Column("record", Text),
+            Column("content", LargeBinary),
+        ),
+        Table(
+            "work",
+            meta,
+            Column("letter_id", BigInteger, primary_key=True),
+            Column("content", LargeBinary),
+            Column("version", Text),
+        ),
+    )
+
+
+class _NameLock:
+    """Reentrant in this process (a thread lock) and across processes (a PostgreSQL advisory
+    lock, held on its own connection while the outermost holder is inside)."""
+
+    def __init__(self, store: PostgresStore, name: str) -> None:
+        self._store = store
+        self._key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> _NameLock:
+        from sqlalchemy import func, select
+
+        self._thread.acquire()
+        try:
+            if self._depth == 0:
+                with self._store.errors():
+                    connection = self._store.engine.connect()
+                    connection.execute(select(func.pg_advisory_lock(self._key)))
+                    connection.commit()
+                self._connection = connection
+        except BaseException:
+            self._thread.release()
+            raise
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import func, select
+
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._connection is not None:
+                connection, self._connection = self._connection, None
+                with contextlib.suppress(Exception):  # closing the connection frees the lock too
+                    connection.execute(select(func.pg_advisory_unlock(self._key)))
+                    connection.commit()
+                connection.close()
+        finally:
+            self._thread.release()
+
+
+class PostgresStore:
+    """Letters in a PostgreSQL database (``postgresql://USER@HOST/DATABASE``; the psycopg 3
+    driver is used). Names are keys such as ``peter.yaml``. Make the tables first with
+    ``upgrade`` (``letterkit db upgrade``)."""
+
+    def __init__(self, url: str) -> None:
+        require("postgres")
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise DatabaseError(
+                f"the database URL is not one letterkit can read; give one such as {URL_EXAMPLE}"
+            ) from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.drivername != "postgresql+psycopg":
+            raise DatabaseError(
+                f"{parsed.render_as_string(hide_password=True)}: letterkit keeps letters in PostgreSQL "
+                f"only; give a URL such as {URL_EXAMPLE}"
+            )
+        self.url = parsed
+        self.engine: Engine = create_engine(parsed, pool_pre_ping=True)
+        self._locks: dict[str, _NameLock] = {}
+        self._guard = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.shown!r})"
+
+    @property
+    def shown(self) -> str:
+        """The database's URL without its password, for messages."""
+        return self.url.render_as_string(hide_password=True)
+
+    # ----------------------------------------------------------------- errors
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn the database's errors into a ``DatabaseError`` that says what to do."""
+        from sqlalchemy import exc
+
+        try:
+            yield
+        except exc.DBAPIError as error:
+            code = getattr(error.orig, "sqlstate", None)
+            detail = _first_line(error.orig) if error.orig is not None else _first_line(error)
+            if code == "42P01":  # undefined_table
+                raise DatabaseError(
+                    f"{self.shown}: the database has no letterkit tables yet; upgrade it first"
+                ) from None
+            if code == "42501":  # insufficient_privilege
+                raise DatabaseError(f"{self.shown}: the database refused: {detail}") from None
+            if isinstance(error, exc.OperationalError) or code is None or code.startswith("08"):
+                raise DatabaseError(
+                    f"{self.shown}: cannot reach the database ({detail}); check that PostgreSQL is "
+                    "running and that the URL is right"
+                ) from None
+            raise DatabaseError(f"{self.shown}: the database refused: {detail}") from None
+        except exc.SQLAlchemyError as error:
+            raise DatabaseError(f"{self.shown}: {_first_line(error)}") from None
+
+    # ----------------------------------------------------------------- the schema
+
+    def upgrade(self) -> Upgraded:
+        """Make or bring up to date letterkit's tables, trigger and app role (Alembic)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.errors(), self.engine.begin() as connection:
+            before = MigrationContext.configure(connection).get_current_revision()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            after = MigrationContext.configure(connection).get_current_revision()
+        return Upgraded(before, after)
+
+    # ----------------------------------------------------------------- the protocol
+
+    def exists(self, name: str) -> bool:
+        with self.errors(), self.engine.connect() as connection:
+            return self._work(connection, _checked(name)) is not None
+
+    def read(self, name: str) -> bytes:
+        with self.errors(), self.engine.connect() as connection:
+            content = self._work(connection, _checked(name))
+        if content is None:
+            raise LetterNotFoundError(name, "no such letter in the database — check the name")
+        return content
+
+    def write(self, name: str, content: bytes, *, create: bool = False) -> None:
+        from sqlalchemy.dialects.postgresql import insert
+
+        t = _tables()
+        with self.errors(), self.engine.begin() as connection:
+            letter, head = self._made(connection, _checked(name))
+            tag = version_tag(content, head.hash if head else None)
+            statement = insert(t.work).values(letter_id=letter, content=content, version=tag)
+            if create:
+                added = connection.execute(
+                    statement.on_conflict_do_nothing().returning(t.work.c.letter_id)
+                ).first()
+                if added is None:
+                    raise OutputError(f"{name}: already exists and must not be replaced")
+            else:
+                connection.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[t.work.c.letter_id],
+                        set_={"content": content, "version": tag, "updated": _now_sql()},
+                    )
+                )
+
+    def lock(self, name: str) -> AbstractContextManager[object]:
+        with self._guard:
+            return self._locks.setdefault(name, _NameLock(self, name))
+
+    def drafts(self, name: str) -> list[Draft]:
+        with self.errors(), self.engine.connect() as connection:
+            return [draft for draft, _ in self._records(connection, name)]
+
+    def draft_content(self, name: str, draft: Draft) -> bytes:
+        from sqlalchemy import select
+
+        t = _tables()
+        with self.errors(), self.engine.connect() as connection:
+            found = self._letter(connection, name)
+            content = None
+            if found is not None:
+                content = connection.execute(
+                    select(t.versions.c.content).where(
+                        t.versions.c.letter_id == found[0], t.versions.c.number == draft.number
+                    )
+                ).scalar()
+        if content is None:
+            raise HistoryError(
+                f"{name}: draft {draft.number} is missing from the database (deleted?); restore it "
+                "from a backup of the database"
+            )
+        content = bytes(content)
+        if history._record_hash(draft.to_json()) != draft.hash:
+            raise HistoryError(
+                f"{name}: draft {draft.number}'s record was changed after it was saved (its hash does "
+                "not match), so the draft cannot be trusted; restore it from a backup of the database"
+            )
+        if hashlib.sha256(content).hexdigest() != draft.content_sha256:
+            raise HistoryError(
+                f"{name}: draft {draft.number} was changed after it was saved (it no longer matches its "
+                "record), so it cannot be trusted; restore it from a backup of the database"
+            )
+        if draft.mac is None:
+            head = found[1] if found else None
+            if head is not None and head.keyed_from is not None and draft.number >= head.keyed_from:
+                raise HistoryError(
+                    f"{name}: draft {draft.number}'s record has no key signature, though the history is "
+                    f"kept with a key from draft {head.keyed_from}: it was rewritten without the key, so "
+                    "it cannot be trusted; restore it from a backup"
+                )
+        else:
+            key = history._history_key()
+            if key is not None and history._key_id(key) == draft.key_id and not history._mac_ok(key, draft):
+                raise HistoryError(
+                    f"{name}: draft {draft.number}'s record was rewritten without the history key (its key "
+                    "signature does not match), so it cannot be trusted; restore it from a backup"
+                )
+        return content
+
+    def append_draft(
+        self, name: str, role: str, person: str = "", note: str = "", *, keyed: bool = False
+    ) -> SaveResult:
+        from sqlalchemy import exc
+
+        if role not in ROLES:
+            raise UnknownRoleError(str(role), ROLES)
+        try:
+            with self.errors(), self.engine.begin() as connection:
+                return self._append(connection, _checked(name), role, person, note, keyed)
+        except DatabaseError:
+            raise
+        except exc.IntegrityError:  # pragma: no cover - the row lock keeps saves apart
+            raise HistoryError(f"{name}: another save is in progress; try again in a moment") from None
+
+    def check(self, name: str) -> HistoryCheck:
+        with self.errors(), self.engine.connect() as connection:
+            return self._check(connection, name)
+
+    def resolve(self, spec: str) -> Revision:
+        return history.resolve_in(spec, self.exists, self.drafts)
+
+    def names(self) -> list[str]:
+        from sqlalchemy import select
+
+        t = _tables()
+        with self.errors(), self.engine.connect() as connection:
+            rows = connection.execute(
+                select(t.letters.c.name).join(t.work, t.work.c.letter_id == t.letters.c.id)
+            ).scalars()
+            return sorted(rows)
+
+    # ----------------------------------------------------------------- bringing letters in
+
+    def import_folder(self, folder: str | os.PathLike[str]) -> list[ImportedLetter]:
+        """Bring in every letter of a folder with its whole draft history, in one transaction.
+
+        Each history is verified first (a damaged one is refused and nothing is imported), and
+        again in the database before the transaction commits; a letter already in the database
+        is refused.
+        """
+        files = FileStore(folder)
+        if files.root is None or not files.root.is_dir():
+            raise LetterNotFoundError(os.fspath(folder), "no such folder — check the name")
+        found: list[tuple[str, bytes, list[tuple[Draft, bytes]], Head | None, tuple[str, ...]]] = []
+        for name in files.names():
+            saved = files.drafts(name)
+            notices: tuple[str, ...] = ()
+            if saved or history.history_dir(files.path(name)).is_dir():
+                checked = files.check(name)
+                if checked.problems:
+                    raise HistoryError(
+                        f"{name}: its history is not intact, so nothing was imported: {checked.problems[0]}"
+                    )
+                notices = checked.notices
+            versions = [(draft, files.draft_content(name, draft)) for draft in saved]
+            found.append((name, files.read(name), versions, history.read_head(files.path(name)), notices))
+        imported = []
+        with self.errors(), self.engine.begin() as connection:
+            for name, content, versions, head, notices in found:
+                self._bring_in(connection, name, content, versions, head)
+                if versions:
+                    again = self._check(connection, name)
+                    if again.problems:
+                        raise HistoryError(
+                            f"{name}: its history did not verify in the database, so nothing was "
+                            f"imported: {again.problems[0]}"
+                        )
+                    notices = again.notices
+                imported.append(ImportedLetter(name, len(versions), notices))
+        return imported
+
+    def _bring_in(
+        self,
+        connection: Connection,
+        name: str,
+        content: bytes,
+        versions: list[tuple[Draft, bytes]],
+        head: Head | None,
+    ) -> None:
+        from sqlalchemy import insert, update
+
+        t = _tables()
+        if self._letter(connection, _checked(name)) is not None:
+            raise OutputError(f"{name}: is in the database already, so nothing was imported")
+        letter, _ = self._made(connection, name)
+        for draft, saved in versions:
+            connection.execute(
+                insert(t.versions).values(
+                    letter_id=letter,
+                    number=draft.number,
+                    hash=draft.hash,
+                    record=history._record_text(draft),
+                    content=saved,
+                )
+            )
+        latest = versions[-1][0] if versions else None
+        if head is None and latest is not None:
+            head = self._new_head(latest, [d for d, _ in versions], None)
+        if head is not None:
+            connection.execute(
+                update(t.letters).where(t.letters.c.id == letter).values(head=_head_text(head))
+            )
+        tag = version_tag(content, latest.hash if latest else None)
+        connection.execute(insert(t.work).values(letter_id=letter, content=content, version=tag))
+
+    # ----------------------------------------------------------------- inside a transaction
+
+    def _made(self, connection: Connection, name: str) -> tuple[int, Head | None]:
+        """The letter's id and head, its row made first if there is none."""
+        from sqlalchemy.dialects.postgresql import insert
+
+        connection.execute(insert(_tables().letters).values(name=name).on_conflict_do_nothing())
+        found = self._letter(connection, name)
+        assert found is not None  # made just now, in this transaction
+        return found
+
+    def _letter(
+        self, connection: Connection, name: str, *, for_update: bool = False
+    ) -> tuple[int, Head | None] | None:
+        """The letter's id and head (None if there is no such letter)."""
+        from sqlalchemy import select
+
+        t = _tables()
+        query = select(t.letters.c.id, t.letters.c.head).where(t.letters.c.name == name)
+        row = connection.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            return None
+        return int(row.id), _head_from(name, row.head)
+
+    def _work(self, connection: Connection, name: str) -> bytes | None:
+        from sqlalchemy import select
+
+        t = _tables()
+        content = connection.execute(
+            select(t.work.c.content)
+            .join(t.letters, t.work.c.letter_id == t.letters.c.id)
+            .where(t.letters.c.name == name)
+        ).scalar()
+        return None if content is None else bytes(content)
+
+    def _records(self, connection: Connection, name: str) -> list[tuple[Draft, bytes]]:
+        """Every saved draft with its letter, by number; a damaged record raises HistoryError."""
+        return [
+            (_draft_from(name, number, record), content)
+            for number, record, content in self._rows(connection, name)
+        ]
+
+    def _rows(self, connection: Connection, name: str) -> list[tuple[int, str, bytes]]:
+        from sqlalchemy import select
+
+        t = _tables()
+        rows = connection.execute(
+            select(t.versions.c.number, t.versions.c.record, t.versions.c.content)
+            .join(t.letters, t.versions.c.letter_id == t.letters.c.id)
+            .where(t.letters.c.name == name)
+            .order_by(t.versions.c.number)
+        )
+        return [(int(number), str(record), bytes(content)) for number, record, content in rows]
+
+    def _new_head(self, latest: Draft, saved: list[Draft], head: Head | None) -> Head | None:
+        """The head naming ``latest``, signed when the history is kept with a key (None when it
+        is and the key is not here: it gets its head at its next save, as in the files store)."""
+        keyed_from = history._keyed_from(saved, head)
+        if keyed_from is None:
+            return Head(latest.number, latest.hash)
+        key = history._history_key()
+        if key is None or history._key_id(key) != latest.key_id:
+            return None
+        unsigned = Head(latest.number, latest.hash, keyed_from, history._key_id(key))
+        return Head(
+            unsigned.number, unsigned.hash, keyed_from, unsigned.key_id, history._head_mac(key, unsigned)
+        )
+
+    def _append(
+        self, connection: Connection, name: str, role: str, person: str, note: str, keyed: bool
+    ) -> SaveResult:
+        from sqlalchemy import insert, update
+
+        t = _tables()
+        found = self._letter(connection, name, for_update=True)  # one save at a time
+        content = self._work(connection, name) if found else None
+        if found is None or content is None:
+            raise LetterNotFoundError(name, "no such letter in the database — check the name")
+        letter, head = found
+        parsed = load_text(decode(content, name), name, allow_placeholders=True)
+        saved = [draft for draft, _ in self._records(connection, name)]
+        problems = self._head_problems(name, head, saved)
+        if problems:
+            raise HistoryError(
+                f"{problems[0]}. Nothing was saved: a new draft would hide it (verify lists everything "
+                "that is wrong)"
+            )
+        latest = saved[-1] if saved else None
+        digest = hashlib.sha256(content).hexdigest()
+        if latest and latest.content_sha256 == digest:
+            return SaveResult(
+                latest, False, f"No change since draft {latest.number} ({latest.short}); nothing saved."
+            )
+        key = history._signing_key(Path(name), saved, head, keyed)
+        keyed_from = history._keyed_from(saved, head)
+        if key is not None and keyed_from is None:
+            keyed_from = (latest.number if latest else 0) + 1
+        status = parsed.status
+        reopened = bool(latest and latest.status == "final" and status == "final")
+        if reopened:
+            # A final letter is never edited in place: the change starts a new draft.
+            content = history._reopen(content)
+            status = load_text(decode(content, name), name, allow_placeholders=True).status
+            if status == "final":
+                raise HistoryError(
+                    f"{name}: the letter was final and has changed, so it must go back to draft, but its "
+                    "status line could not be found; set status: draft and save again"
+                )
+            digest = hashlib.sha256(content).hexdigest()
+        event = "status" if latest and latest.status != status else "save"
+        fields: dict[str, Any] = {
+            "number": (latest.number if latest else 0) + 1,
+            "event": event,
+            "status": status,
+            "role": role,
+            "name": person,
+            "note": note,
+            "time": history._now(),
+            "content_sha256": digest,
+            "parent": latest.hash if latest else None,
+            "head": True,
+        }
+        if key is not None:
+            fields["key_id"] = history._key_id(key)
+            fields["mac"] = history._record_mac(key, fields)
+        fields["hash"] = history._record_hash(fields)
+        draft = Draft(**fields)
+        connection.execute(
+            insert(t.versions).values(
+                letter_id=letter,
+                number=draft.number,
+                hash=draft.hash,
+                record=history._record_text(draft),
+                content=content,
+            )
+        )
+        new_head = Head(draft.number, draft.hash)
+        if key is not None and keyed_from is not None:
+            unsigned = Head(draft.number, draft.hash, keyed_from, history._key_id(key))
+            new_head = Head(
+                draft.number, draft.hash, keyed_from, unsigned.key_id, history._head_mac(key, unsigned)
+            )
+        connection.execute(
+            update(t.letters).where(t.letters.c.id == letter).values(head=_head_text(new_head))
+        )
+        connection.execute(
+            update(t.work)
+            .where(t.work.c.letter_id == letter)
+            .values(content=content, version=version_tag(content, draft.hash), updated=_now_sql())
+        )
+        what = f"status {latest.status} → {status}" if latest and event == "status" else "saved"
+        if latest and event == "status" and latest.status == "final":
+            what += ": the letter was final, so this change starts a new draft (status set back to draft)"
+        if key is not None and keyed_from == draft.number:
+            what += f", and the history is kept with a key from now on (the key is {history.key_path()})"
+        return SaveResult(draft, True, f"Draft {draft.number} ({draft.short}) {what}.")
+
+    def _head_problems(self, name: str, head: Head | None, saved: list[Draft]) -> list[str]:
+        """What the head says is wrong before a save (as the files store checks it)."""
+        problems, _ = _head_check(name, head, {d.number: d for d in saved}, history._history_key())
+        keyed_from = history._keyed_from(saved, head)
+        if keyed_from is not None:
+            unsigned = [d.number for d in saved if d.number >= keyed_from and d.mac is None]
+            if unsigned:
+                problems.append(
+                    f"{name}: draft {unsigned[0]} has no key signature, though the history is kept with a "
+                    f"key from draft {keyed_from}: it was rewritten without the key"
+                )
+        return problems
+
+    def _check(self, connection: Connection, name: str) -> HistoryCheck:
+        """Every record's fields, hash and place in the chain, every draft's letter, the key
+        signatures when the key is here, and the head: as ``check_history`` does for files."""
+        rows = self._rows(connection, name)
+        if not rows:
+            return HistoryCheck((), (f"{name}: has no saved drafts",), (), "no")
+        problems: list[str] = []
+        notices: list[str] = []
+        readable: dict[int, tuple[Draft, bytes]] = {}
+        for number, record, content in rows:
+            try:
+                readable[number] = (_draft_from(name, number, record), content)
+            except HistoryError as error:
+                problems.append(str(error))
+        top = max(number for number, _, _ in rows)
+        present = {number for number, _, _ in rows}
+        for number in range(1, top + 1):
+            if number not in present:
+                problems.append(
+                    f"{name}: draft {number} is missing from the database (deleted?); restore it from a backup"
+                )
+        key = history._history_key()
+        head: Head | None = None
+        try:
+            found = self._letter(connection, name)
+            head = found[1] if found else None
+        except HistoryError as error:
+            problems.append(str(error))
+        else:
+            found_problems, noted = _head_check(name, head, {n: d for n, (d, _) in readable.items()}, key)
+            problems += found_problems
+            notices += noted
+        keyed_from: int | None = None
+        key_ids: set[str] = set()
+        previous: Draft | None = None
+        for number, (draft, content) in sorted(readable.items()):
+            label = f"{name}: draft {number}"
+            if history._record_hash(draft.to_json()) != draft.hash:
+                problems.append(f"{label}: the record was edited (its hash does not match)")
+            if number == 1 and draft.parent is not None:
+                problems.append(f"{label}: the chain is broken (the first draft has a parent)")
+            elif (
+                number > 1
+                and previous is not None
+                and previous.number == number - 1
+                and draft.parent != previous.hash
+            ):
+                problems.append(
+                    f"{label}: the chain is broken (it does not follow on from draft {number - 1})"
+                )
+            if hashlib.sha256(content).hexdigest() != draft.content_sha256:
+                problems.append(f"{label}: the letter was changed after it was saved")
+            if draft.mac is None:
+                if keyed_from is not None:
+                    problems.append(
+                        f"{label}: has no key signature, though the history is kept with a key from draft "
+                        f"{keyed_from}: it was added or rewritten without the key"
+                    )
+            else:
+                keyed_from = keyed_from or number
+                key_ids.add(draft.key_id or "")
+                if (
+                    key is not None
+                    and draft.key_id == history._key_id(key)
+                    and not history._mac_ok(key, draft)
+                ):
+                    problems.append(
+                        f"{label}: the record was rewritten without the history key (its key signature does not match)"
+                    )
+            previous = draft
+        if head is not None and head.keyed_from is not None:
+            keyed_from = min(keyed_from or head.keyed_from, head.keyed_from)
+            key_ids.add(head.key_id or "")
+        keyed: Literal["no", "checked", "unchecked"] = "no"
+        if keyed_from is not None:
+            keyed = "checked"
+            if len(key_ids) > 1:
+                problems.append(
+                    f"{name}: the drafts are signed with different keys: some were rewritten without the history key"
+                )
+            if key is None:
+                keyed = "unchecked"
+                notices.append(
+                    f"{name}: this history is kept with a key (from draft {keyed_from}), and the key is not on "
+                    f"this computer ({history.key_path()}), so the key signatures were not checked; check it "
+                    "where the key is (or set LETTERKIT_CONFIG_DIR to the folder that holds it)"
+                )
+            elif history._key_id(key) not in key_ids:
+                problems.append(
+                    f"{name}: the drafts are signed with a key that is not yours ({history.key_path()}): either "
+                    "the history was rewritten without the key, or it was kept with another key; check it "
+                    "with the key it was kept with"
+                )
+        drafts = tuple(readable[n][0] for n in sorted(readable))
+        return HistoryCheck(drafts, tuple(problems), tuple(notices), keyed)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _checked(name: str) -> str:
+    """A name the database can keep: 1 to 255 characters, none of them a control character."""
+    if not 0 < len(name) <= MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise LetterFileError(
+            name[:80], f"is not a name a letter can have (1 to {MAX_NAME} characters, no control characters)"
+        )
+    return name
+
+
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _now_sql() -> Any:
+    from sqlalchemy import func
+
+    return func.now()
+
+
+def _draft_from(name: str, number: int, record: str) -> Draft:
+    try:
+        return history._record_from(json.loads(record), number)
+    except (ValueError, RecursionError) as error:
+        detail = str(error) if not isinstance(error, json.JSONDecodeError) else "it is not valid JSON"
+        raise HistoryError(
+            f"{name}: draft {number}'s record is damaged ({detail}); restore it from a backup of the database"
+        ) from None
+
+
+def _head_text(head: Head) -> str:
+    return json.dumps(head.fields(), indent=2, sort_keys=True) + "\n"
+
+
+def _head_from(name: str, text: str | None) -> Head | None:
+    if text is None:
+        return None
+    try:
+        return history._head_from(json.loads(text))
+    except (ValueError, RecursionError) as error:
+        detail = str(error) if not isinstance(error, json.JSONDecodeError) else "it is not valid JSON"
+        raise HistoryError(
+            f"{name}: the history's head is damaged ({detail}); restore it from a backup of the database"
+        ) from None
+
+
+def _head_check(
+    name: str, head: Head | None, records: dict[int, Draft], key: bytes | None
+) -> tuple[list[str], list[str]]:
+    """The files store's head check, its messages naming the letter rather than a folder."""
+    folder = Path(f"{name}.drafts")
+    problems, notices = history._head_check(folder, head, records, max(records, default=0), key)
+    where = (f"{folder / history.HEAD_FILE}: ", f"{folder}: ")
+
+    def named(line: str) -> str:
+        for prefix in where:
+            if line.startswith(prefix):
+                return f"{name}: " + line.removeprefix(prefix)
+        return line
+
+    return [named(p) for p in problems], [named(n) for n in notices]
