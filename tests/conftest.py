@@ -9,10 +9,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pg
 import pytest
 
 # When a Hypothesis test fails, its pytest plugin imports libcst to suggest a patch, and this
@@ -232,3 +233,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def regen_goldens(request: pytest.FixtureRequest) -> bool:
     """Whether this run rewrites the golden files (``--regen-goldens``) instead of checking them."""
     return bool(request.config.getoption("--regen-goldens"))
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[pg.Cluster]:
+    """A throwaway PostgreSQL cluster for the session (tests/pg.py); the tests that need one are
+    skipped, saying why, only when PostgreSQL is not installed here."""
+    reason = pg.absent_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = pg.Cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_cluster: pg.Cluster) -> str:
+    """A database with letterkit's tables (``upgrade``), copied for each test."""
+    from letterkit.store.postgres import PostgresStore
+
+    name = postgres_cluster.new_database()
+    store = PostgresStore(postgres_cluster.url(name))
+    store.upgrade()
+    store.engine.dispose()  # a template must have no one connected
+    return name
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: pg.Cluster, postgres_template: str) -> Iterator[str]:
+    """The URL of a fresh database with letterkit's tables, dropped after the test."""
+    name = postgres_cluster.new_database(template=postgres_template)
+    try:
+        yield postgres_cluster.url(name)
+    finally:
+        postgres_cluster.drop_database(name)

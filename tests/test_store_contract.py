@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
 
-from letterkit import FileStore, Store, Workspace
+from letterkit import FileStore, PostgresStore, Store, Workspace
 from letterkit.errors import (
     HistoryError,
     LetterNotFoundError,
@@ -25,16 +25,20 @@ from letterkit.errors import (
 
 LETTER = (SAMPLES / "peter-goodbye.yaml").read_bytes()
 
-STORES: dict[str, Callable[[Path], Store]] = {
-    "files": lambda folder: FileStore(folder),
+STORES: dict[str, Callable[[Path, pytest.FixtureRequest], Store]] = {
+    "files": lambda folder, _: FileStore(folder),
+    # A fresh database with letterkit's tables, in the session's throwaway cluster (conftest.py).
+    "postgres": lambda _, request: PostgresStore(request.getfixturevalue("postgres_url")),
 }
 
 
 @pytest.fixture(params=sorted(STORES))
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    made = STORES[request.param](tmp_path)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    made = STORES[request.param](tmp_path, request)
     assert isinstance(made, Store)  # the protocol, checked at run time too
-    return made
+    yield made
+    if isinstance(made, PostgresStore):
+        made.engine.dispose()
 
 
 def _changed(content: bytes, n: int) -> bytes:

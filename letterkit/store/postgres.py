@@ -81,7 +81,7 @@ class _Tables:
 @functools.cache
 def _tables() -> _Tables:
     """The three tables, as SQLAlchemy Core sees them (the migrations make them)."""
-    from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, Table, Text
+    from sqlalchemy import BigInteger, Column, DateTime, Integer, LargeBinary, MetaData, Table, Text
 
     meta = MetaData()
     return _Tables(
@@ -107,6 +107,7 @@ def _tables() -> _Tables:
             Column("letter_id", BigInteger, primary_key=True),
             Column("content", LargeBinary),
             Column("version", Text),
+            Column("updated", DateTime(timezone=True)),
         ),
     )
 
