@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 import letterkit
+from letterkit.cli_db import db
 from letterkit.errors import (
     LetterFileError,
     LetterkitError,
@@ -725,6 +726,8 @@ def serve(folder: str, host: str, port: int, open_browser: bool, allow_remote: b
         pass
     say("letterkit stopped.")
 
+
+main.add_command(db)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -36,6 +36,8 @@ def imported(tree: ast.Module) -> set[str]:
 
 def test_cli_imports_only_the_public_package_and_its_errors() -> None:
     ours = {name for name in imported(modules()["cli.py"]) if name.startswith(("letterkit", "."))}
+    assert ours == {"letterkit", "letterkit.errors", "letterkit.cli_db"}  # cli_db: the db commands
+    ours = {name for name in imported(modules()["cli_db.py"]) if name.startswith(("letterkit", "."))}
     assert ours == {"letterkit", "letterkit.errors"}
 
 
@@ -86,7 +88,7 @@ def test_no_module_but_the_cli_imports_click() -> None:
     users = [
         name for name, tree in modules().items() if any(i.split(".")[0] == "click" for i in imported(tree))
     ]
-    assert users == ["cli.py"]
+    assert users == ["cli.py", "cli_db.py"]
 
 
 def test_no_library_module_prints() -> None:

@@ -187,6 +187,16 @@ class PostgresStore:
     def __repr__(self) -> str:
         return f"PostgresStore({self.shown!r})"
 
+    def close(self) -> None:
+        """Close the store's connections (it opens new ones if used again)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @property
     def shown(self) -> str:
         """The database's URL without its password, for messages."""
@@ -206,7 +216,7 @@ class PostgresStore:
             detail = _first_line(error.orig) if error.orig is not None else _first_line(error)
             if code == "42P01":  # undefined_table
                 raise DatabaseError(
-                    f"{self.shown}: the database has no letterkit tables yet; upgrade it first"
+                    f"{self.shown}: the database has no letterkit tables yet; make them with an upgrade"
                 ) from None
             if code == "42501":  # insufficient_privilege
                 raise DatabaseError(f"{self.shown}: the database refused: {detail}") from None
