@@ -8,10 +8,11 @@ source "$(dirname "$0")/env.sh" # lk_apt_install: one apt-get update per run, su
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf)
 # With --test: LibreOffice (headless Writer), to check that Word documents open,
-# Chromium, for the browser tests of `letterkit serve`, and link-grammar (link-parser,
-# with its English dictionary), which checks that every sentence letterkit frames parses.
+# Chromium, for the browser tests of `letterkit serve`, link-grammar (link-parser,
+# with its English dictionary), which checks that every sentence letterkit frames parses,
+# and PostgreSQL (the tests make a throwaway cluster with its initdb; none is left running).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libreoffice-writer-nogui chromium link-grammar)
+  packages+=(libreoffice-writer-nogui chromium link-grammar postgresql)
 fi
 
 if command -v apt-get >/dev/null 2>&1; then
