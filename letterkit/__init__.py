@@ -144,6 +144,9 @@ if TYPE_CHECKING:
         MarkdownCopyError as MarkdownCopyError,
     )
     from letterkit.errors import (
+        MissingExtraError as MissingExtraError,
+    )
+    from letterkit.errors import (
         OptionsError as OptionsError,
     )
     from letterkit.errors import (
@@ -387,6 +390,7 @@ __all__ = [
     "LetterValidationError",
     "LetterkitError",
     "MarkdownCopyError",
+    "MissingExtraError",
     "Marks",
     "Opened",
     "OptionsError",

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, Field
 
 from letterkit import RenderOptions, registries, writers
+from letterkit import errors as e
 from letterkit.errors import LetterValidationError, Problem, VersionRequiredError
-from letterkit.web.site import RENDER_TIMEOUT, Site
+from letterkit.web.site import RENDER_TIMEOUT, NameError_, Site
 from letterkit.workspace.results import Summary, Work
 
 if TYPE_CHECKING:
@@ -361,9 +362,6 @@ def _view(make: Any, format: str, stem: str) -> Response:
 
 def problem_of(error: Exception) -> ProblemDetails:
     """The problem document for an error raised while answering a request."""
-    from letterkit import errors as e
-    from letterkit.web.site import NameError_
-
     status, title = 400, "Cannot do that"
     problems: list[ProblemItem] = []
     detail = str(error)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from letterkit.errors import LetterkitError
+from letterkit.web import pages
 from letterkit.web.api_v1 import ProblemDetails, ProblemItem, problem_of, router
 from letterkit.web.security import Gate, page
 from letterkit.web.site import NameError_, Site
@@ -35,8 +36,6 @@ def create_app(
 
     ``workspace``: the letters served (default: the files in ``folder``); a service passes
     its own, over another store."""
-    from letterkit.web import pages
-
     site = Site(Path(folder), token, host, port, workspace or Workspace(folder))
     app = FastAPI(
         title="letterkit",

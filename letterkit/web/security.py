@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from letterkit.errors import OptionsError
 from letterkit.web.site import MAX_BODY, Site
 
 Scope = MutableMapping[str, Any]
@@ -36,8 +37,6 @@ MIN_TOKEN = 20
 
 def check_token(token: str) -> str:
     """The token, if it is long and varied enough to keep the letters private; else an OptionsError."""
-    from letterkit.errors import OptionsError
-
     if len(token) < MIN_TOKEN or len(set(token)) < 8:
         raise OptionsError(
             f"LETTERKIT_TOKEN is too weak to keep the letters private (it needs at least {MIN_TOKEN} "

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from letterkit.errors import LetterkitError, OptionsError
+from letterkit.web.app import create_app
 from letterkit.web.security import check_token
 from letterkit.web.site import LOCAL_HOSTS
 
@@ -27,8 +28,6 @@ def run(
 ) -> None:
     """Serve ``folder`` on ``host:port``; ``on_ready(link)`` once listening. Returns on Ctrl-C."""
     import uvicorn
-
-    from letterkit.web.app import create_app
 
     if not os.path.isdir(folder):
         raise OptionsError(f"{os.fspath(folder)}: is not a folder of letters", "folder")

@@ -24,6 +24,8 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings, settings_for
 from letterkit.rendering import Renderer, shared_renderer
+from letterkit.review.check import patients_spans
+from letterkit.review.unseen import unseen
 from letterkit.store import FileStore, Store
 from letterkit.workspace.results import Opened
 
@@ -168,9 +170,6 @@ class Base:
         """The fields of a letter that read as notes or speak about the patient (one entry per
         field, ``reviewed:`` ones left out), and the fields holding the patient's own words
         (from the draft history), which letterkit never changes."""
-        from letterkit.review.check import patients_spans
-        from letterkit.review.unseen import unseen
-
         source = loading.parse(loading.decode(opened.content, opened.label), opened.label)
         data = source.data if isinstance(source.data, dict) else {}
         own: dict[FieldPath, list[tuple[int, int]]] = {}

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 import letterkit.model.loading as loading
+from letterkit.compose.scoped import scoped_css
 from letterkit.errors import HistoryError, LetterFileError, LetterkitError, LetterValidationError, Problem
 from letterkit.model import editing, kinds
 from letterkit.model.schema import LetterBase
@@ -190,8 +191,6 @@ class Letters(History):
 
     def preview_css(self, style: str) -> str:
         """The letter's stylesheet for ``style``, every rule scoped to a ``.letter-preview`` box."""
-        from letterkit.compose.scoped import scoped_css
-
         return scoped_css(style)
 
     def problems(self, data: Mapping[str, object]) -> list[Problem]:
