@@ -1,6 +1,7 @@
-"""How the pattern diagram looks: text widths and wrapping, sizes for a scale, and the SVG.
+"""How the pattern diagram looks: its boxes and feelings laid out for a scale, as SVG.
 
-One user unit is one point. Every piece of text is XML-escaped here; what the text says
+One user unit is one point. Text widths and wrapping are in ``diagram_text``; sizes, colours
+and the canvas that XML-escapes every piece of text in ``diagram_canvas``; what the text says
 comes from ``diagram_labels``.
 """
 
