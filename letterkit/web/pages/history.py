@@ -14,17 +14,19 @@ def router(site: Site) -> APIRouter:
     ws = site.workspace
 
     @r.get("/letters/{name}/history")
-    def history(name: str, a: str = "", b: str = "", view: str = "") -> HTMLResponse:
+    def history(
+        name: str, a: str = "", b: str = "", view: str = "", reader: str = "therapist"
+    ) -> HTMLResponse:
         letter = site.name(name)
         saved, check, work = ws.history(letter), ws.verify(letter), ws.read_work(letter)
         style = style_of(work.data)
         shown = heading = ""
         if view == "contributions" and saved:
-            shown = letter_view(site, ws.contributions_report(letter, "html").content, style)
+            shown = letter_view(site, ws.contributions_report(letter, "html", reader=reader).content, style)
             heading = "Who wrote which words"
         elif a and b and saved:
             shown = letter_view(
-                site, ws.compare(site.spec(name, a), site.spec(name, b), "html").content, style
+                site, ws.compare(site.spec(name, a), site.spec(name, b), "html", reader=reader).content, style
             )
             heading = f"What changed from draft {a} to {b}"
         return show(

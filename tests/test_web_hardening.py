@@ -1,0 +1,155 @@
+"""Issue 18, round three, the web items: each test here failed before its fix (fictional people only)."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from letterkit.web import create_app  # noqa: E402
+from letterkit.workspace import Workspace  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "hardening-token-0123456789"
+BASE = "http://127.0.0.1:8000"
+ORIGIN = {"Origin": BASE}
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+HOSTILE = (
+    '<div hx-post="/x" hx-trigger="load">',
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(2) hx-get=/y hx-trigger=load>",
+    "<script>alert(3)</script>",
+)
+NOT_FREE_TEXT = {"kind", "status", "date", "attachment_style", "session", "format", "less_conscious"}
+
+
+def _fill(data: Any, make: Callable[[int], str], key: str = "", count: list[int] | None = None) -> Any:
+    """``data`` with every free-text value replaced by ``make(n)`` (its shape kept)."""
+    count = count if count is not None else [0]
+    if isinstance(data, dict):
+        return {k: v if k in NOT_FREE_TEXT else _fill(v, make, k, count) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_fill(v, make, key, count) for v in data]
+    if isinstance(data, str):
+        count[0] += 1
+        return make(count[0])
+    return data
+
+
+def hostile(n: int) -> str:
+    return f"Words {n} {HOSTILE[n % len(HOSTILE)]} and {HOSTILE[(n + 1) % len(HOSTILE)]}"
+
+
+def clean(n: int) -> str:
+    return f"Words {n} written plainly and kindly"
+
+
+def _letter_with(folder: Path, make: Callable[[int], str]) -> None:
+    """peter.yaml with every field written by ``make``, a therapist's draft, then the patient's."""
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", folder / "peter.yaml")
+    ws = Workspace(folder)
+    work = ws.read_work("peter.yaml")
+    data = _fill(work.data, make)
+    ws.save_work("peter.yaml", data, work.version, draft_as=("therapist", make(900), make(901)))
+    work = ws.read_work("peter.yaml")
+    data = dict(work.data)
+    data["changes"] = [*data["changes"], make(902)]
+    data["ipaf"] = {**data["ipaf"], "self": data["ipaf"]["self"] + " " + make(903)}
+    data["patient"] = {**data["patient"], "preferred_name": make(904)}
+    saved = ws.save_work("peter.yaml", data, work.version, draft_as=("patient", make(905), make(906)))
+    assert "saved" in saved.message.lower(), saved.message
+
+
+class _Attributes(HTMLParser):
+    """Every element's active attributes: hx-*, data-hx-*, on*; and every script element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: Counter[tuple[str, str]] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.found[(tag, "script")] += 1
+        for name, _ in attrs:
+            if name.startswith(("hx-", "data-hx-")) or name.startswith("on"):
+                self.found[(tag, name)] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def active(page: str) -> Counter[tuple[str, str]]:
+    parser = _Attributes()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+PAGES = (
+    ("GET", "/"),
+    ("GET", "/letters/peter.yaml"),
+    ("GET", "/letters/peter.yaml/read"),
+    ("GET", "/letters/peter.yaml/history"),
+    ("GET", "/letters/peter.yaml/history?a=1&b=2"),
+    ("GET", "/letters/peter.yaml/history?a=1&b=2&reader=patient"),
+    ("GET", "/letters/peter.yaml/history?view=contributions"),
+    ("GET", "/letters/peter.yaml/history?view=contributions&reader=patient"),
+    ("GET", "/api/v1/letters/peter.yaml/diff?a=1&b=2&format=html"),
+    ("GET", "/api/v1/letters/peter.yaml/contributions?format=html"),
+    ("GET", "/api/v1/letters/peter.yaml/render?format=html"),
+    ("POST", "/letters/peter.yaml/preview"),
+    ("POST", "/letters/peter.yaml/words"),
+)
+
+
+def _pages(folder: Path, make: Callable[[int], str]) -> dict[str, Counter[tuple[str, str]]]:
+    _letter_with(folder, make)
+    c = TestClient(create_app(folder, TOKEN), base_url=BASE, headers={"Accept": "text/html"})
+    c.get(f"/?token={TOKEN}")
+    work = Workspace(folder).read_work("peter.yaml")
+    found = {}
+    for method, path in PAGES:
+        if method == "GET":
+            r = c.get(path)
+        elif path.endswith("/words"):
+            r = c.post(path, data={"ipaf.self": make(907)}, headers=ORIGIN)
+        else:
+            r = c.post(path, data={"kind": work.data["kind"], "patient.name": make(908)}, headers=ORIGIN)
+        assert r.status_code == 200, (path, r.status_code, r.text[:500])
+        assert "Words " in r.text, path  # the letter's words are there
+        found[path] = active(r.text)
+    return found
+
+
+def test_hostile_words_in_every_field_add_no_active_markup_to_any_page(tmp_path: Path) -> None:
+    """Markup typed into any field (the patient's name in the contributions legend, too) is
+    shown as text on every page: no element gains an hx-, on… attribute or a script."""
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "hostile").mkdir()
+    expected = _pages(tmp_path / "clean", clean)
+    got = _pages(tmp_path / "hostile", hostile)
+    for path, attributes in expected.items():
+        assert got[path] == attributes, path
+
+
+def test_htmx_is_configured_so_injected_attributes_cannot_act(tmp_path: Path) -> None:
+    """Even if markup got in, htmx would not evaluate code, run scripts it swaps in, or send
+    requests to another site; and the letter shown inside a page is marked hx-disable."""
+    _letter_with(tmp_path, clean)
+    c = TestClient(create_app(tmp_path, TOKEN), base_url=BASE, headers={"Accept": "text/html"})
+    c.get(f"/?token={TOKEN}")
+    for path in ("/letters/peter.yaml", "/letters/peter.yaml/history?view=contributions"):
+        page = c.get(path).text
+        assert '"allowEval": false' in page and '"allowScriptTags": false' in page
+        assert '"selfRequestsOnly": true' in page
+        assert 'class="letter-preview' in page
+        for chunk in page.split('class="letter-preview')[:-1]:
+            assert chunk.rsplit("<", 1)[1].startswith("div hx-disable"), path
