@@ -153,3 +153,64 @@ def test_htmx_is_configured_so_injected_attributes_cannot_act(tmp_path: Path) ->
         assert 'class="letter-preview' in page
         for chunk in page.split('class="letter-preview')[:-1]:
             assert chunk.rsplit("<", 1)[1].startswith("div hx-disable"), path
+
+
+# --------------------------------------------------------------------------- 6: the session cookie
+
+
+def _signed_in(folder: Path, base: str = BASE) -> tuple[TestClient, str]:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", folder / "peter.yaml")
+    c = TestClient(create_app(folder, TOKEN, port=8000), base_url=base)
+    r = c.get(f"/letters/peter.yaml?token={TOKEN}", follow_redirects=False)
+    assert r.status_code == 303
+    return c, r.headers["set-cookie"]
+
+
+def test_the_session_cookie_is_a_random_id_for_this_port_only(tmp_path: Path) -> None:
+    c, cookie = _signed_in(tmp_path)
+    name, _, rest = cookie.partition("=")
+    value = rest.split(";", 1)[0]
+    assert TOKEN not in cookie  # the token never leaves the server in a cookie
+    assert "8000" in name  # another server on 127.0.0.1 (another port) gets its own cookie
+    assert len(value) >= 32
+    for part in ("HttpOnly", "SameSite=Strict", "Path=/"):
+        assert part in cookie
+    assert c.get("/letters/peter.yaml").status_code == 200  # the session signs the browser in
+    stranger = TestClient(create_app(tmp_path, TOKEN, port=8000), base_url=BASE)
+    stranger.cookies.set(name, TOKEN)  # the token itself is no session
+    assert stranger.get("/api/v1/letters").status_code == 401
+    stranger.cookies.set(name, "made-up-session-id-0123456789abcdef")
+    assert stranger.get("/api/v1/letters").status_code == 401
+
+
+def test_over_https_the_cookie_is_host_only_and_secure(tmp_path: Path) -> None:
+    _, cookie = _signed_in(tmp_path, "https://127.0.0.1:8000")
+    assert cookie.startswith("__Host-") and "Secure" in cookie and "Domain" not in cookie
+
+
+# --------------------------------------------------------------------------- 12: sign-in and odd paths
+
+
+def test_sign_in_never_redirects_to_another_site(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", tmp_path / "peter.yaml")
+    c = TestClient(create_app(tmp_path, TOKEN), base_url=BASE)
+    for path in ("/%2F%2Fevil.example/", "//evil.example/", "/%5C%5Cevil.example/", "/%2F%5Cevil.example"):
+        r = c.get(f"{path}?token={TOKEN}", follow_redirects=False)
+        assert r.status_code == 303, path
+        location = r.headers["location"]
+        assert location.startswith("/") and not location.startswith(("//", "/\\")), (path, location)
+
+
+@pytest.mark.parametrize("path", ["/%E2%80%A8", "/%0D%0ASet-Cookie:%20x=1", "/letters/a%0A.yaml", "/%00"])
+def test_odd_paths_are_a_clean_answer_not_a_server_error(tmp_path: Path, path: str) -> None:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", tmp_path / "peter.yaml")
+    c = TestClient(create_app(tmp_path, TOKEN), base_url=BASE, raise_server_exceptions=False)
+    r = c.get(f"{path}?token={TOKEN}", follow_redirects=False)
+    assert r.status_code in (303, 400, 404), r.status_code
+    assert "\n" not in r.headers.get("location", "") and "\r" not in r.headers.get("location", "")
+    if r.status_code == 303:
+        r = c.get(r.headers["location"], follow_redirects=False)
+        assert r.status_code in (400, 404), r.status_code
+    assert "Traceback" not in r.text
+    r = c.get(path, headers=BEARER)
+    assert r.status_code in (400, 404) and "Traceback" not in r.text
