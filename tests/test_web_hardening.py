@@ -214,3 +214,29 @@ def test_odd_paths_are_a_clean_answer_not_a_server_error(tmp_path: Path, path: s
     assert "Traceback" not in r.text
     r = c.get(path, headers=BEARER)
     assert r.status_code in (400, 404) and "Traceback" not in r.text
+
+
+# --------------------------------------------------------------------------- 7: the page's save
+
+
+def _browser(folder: Path) -> TestClient:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", folder / "peter.yaml")
+    c = TestClient(create_app(folder, TOKEN), base_url=BASE, headers={"Accept": "text/html"})
+    c.get(f"/?token={TOKEN}")
+    return c
+
+
+@pytest.mark.parametrize(("version", "status"), [(None, 428), ("", 428), ("0" * 16, 409)])
+def test_the_pages_save_needs_the_version_it_was_read_at(
+    tmp_path: Path, version: str | None, status: int
+) -> None:
+    c = _browser(tmp_path)
+    before = (tmp_path / "peter.yaml").read_bytes()
+    form = {"kind": "goodbye-letter", "patient.name": "Someone Else Entirely", "action": "save"}
+    if version is not None:
+        form["_version"] = version
+    r = c.post("/letters/peter.yaml", data=form, headers=ORIGIN)
+    assert r.status_code == status
+    assert "Someone Else Entirely" in r.text  # the words typed are kept on the page
+    assert "nothing was saved" in r.text.lower()
+    assert (tmp_path / "peter.yaml").read_bytes() == before

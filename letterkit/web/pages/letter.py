@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from letterkit import RenderOptions, registries, writers
-from letterkit.errors import ConflictError, LetterkitError, LetterValidationError
+from letterkit.errors import ConflictError, LetterkitError, LetterValidationError, VersionRequiredError
 from letterkit.web import forms
 from letterkit.web.pages.common import ARCHIVE, kind_of, posted, show, style_of, title, with_css
 from letterkit.web.preview import body_of
@@ -85,7 +85,19 @@ class LetterPage:
         author = (form.get("_author", "therapist"), form.get("_author_name", ""), form.get("_note", ""))
         try:
             work = self.ws.save_work(
-                letter, data, version or None, draft_as=author if action == "draft" else None
+                letter,
+                data,
+                version or None,
+                version_required=True,
+                draft_as=author if action == "draft" else None,
+            )
+        except VersionRequiredError:
+            error = (
+                "Nothing was saved: this page did not say which version of the letter it was "
+                "opened at. Copy your changes, reload the page, and make them again."
+            )
+            return self.page(
+                name, data, version, self.ws.problems(data), status=428, error=error, style=style
             )
         except ConflictError as conflict:
             error = str(conflict).split(": ", 1)[-1]
