@@ -133,6 +133,10 @@ class VersionRequiredError(ConflictError):
     """A write over an existing letter that does not say which version it read."""
 
 
+class AlreadyExistsError(ConflictError):
+    """A letter was to be created, and one by that name exists already; it was left alone."""
+
+
 class MissingExtraError(LetterkitError, ImportError):
     """What was asked for needs one of letterkit's extras (``pip install 'letterkit[serve]'``),
     and it is not installed. ``extra`` is its name, ``module`` the module that is missing."""

@@ -240,3 +240,73 @@ def test_the_pages_save_needs_the_version_it_was_read_at(
     assert "Someone Else Entirely" in r.text  # the words typed are kept on the page
     assert "nothing was saved" in r.text.lower()
     assert (tmp_path / "peter.yaml").read_bytes() == before
+
+
+# --------------------------------------------------------------------------- 8: creating is create-only
+
+
+def _api(folder: Path) -> tuple[TestClient, dict[str, Any]]:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", folder / "peter.yaml")
+    c = TestClient(create_app(folder, TOKEN), base_url=BASE, headers=BEARER)
+    return c, c.get("/api/v1/letters/peter.yaml").json()["letter"]
+
+
+def _race(c: TestClient, letter: dict[str, Any], headers: dict[str, str]) -> list[tuple[int, str]]:
+    import threading
+
+    barrier = threading.Barrier(8)
+    answers: list[tuple[int, str]] = []
+
+    def put(i: int) -> None:
+        body = {**letter, "patient": {"name": f"Person {i}"}}
+        barrier.wait()
+        r = c.put("/api/v1/letters/new.yaml", json=body, headers=headers)
+        answers.append((r.status_code, f"Person {i}"))
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+@pytest.mark.parametrize(("headers", "refused"), [({}, 428), ({"If-None-Match": "*"}, 412)])
+def test_parallel_creates_make_one_letter_and_refuse_the_rest(
+    tmp_path: Path, headers: dict[str, str], refused: int
+) -> None:
+    c, letter = _api(tmp_path)
+    answers = _race(c, letter, headers)
+    made = [who for status, who in answers if status == 200]
+    assert len(made) == 1, answers
+    assert sorted(status for status, _ in answers if status != 200) == [refused] * 7
+    assert made[0] in (tmp_path / "new.yaml").read_text(encoding="utf-8")
+
+
+def test_if_none_match_star_never_replaces_a_letter(tmp_path: Path) -> None:
+    c, letter = _api(tmp_path)
+    before = (tmp_path / "peter.yaml").read_bytes()
+    r = c.put("/api/v1/letters/peter.yaml", json=letter, headers={"If-None-Match": "*"})
+    assert r.status_code == 412 and r.headers["content-type"] == "application/problem+json"
+    assert (tmp_path / "peter.yaml").read_bytes() == before
+
+
+def test_a_create_racing_another_process_does_not_replace_its_letter(tmp_path: Path) -> None:
+    """Another process (the command line) makes the file between the check and the write:
+    the write itself claims the name, so that letter is kept and the create is refused."""
+    ws = Workspace(tmp_path)
+    c, letter = _api(tmp_path)
+    c = TestClient(create_app(tmp_path, TOKEN, workspace=ws), base_url=BASE, headers=BEARER)
+    real = ws.store.write
+
+    def write(name: str, content: bytes, *, create: bool = False) -> None:
+        if name == "new.yaml":  # another process makes it just before this write
+            (tmp_path / "new.yaml").write_text("kind: goodbye-letter\n# theirs\n", encoding="utf-8")
+        real(name, content, create=create)
+
+    ws.store.write = write  # type: ignore[method-assign]
+    for headers in ({}, {"If-None-Match": "*"}):
+        (tmp_path / "new.yaml").unlink(missing_ok=True)
+        r = c.put("/api/v1/letters/new.yaml", json=letter, headers=headers)
+        assert r.status_code == 412, r.text[:300]
+        assert "# theirs" in (tmp_path / "new.yaml").read_text(encoding="utf-8")

@@ -164,6 +164,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "A name or option that cannot be used"),
         (404, "No such letter or draft"),
         (409, "The file changed since it was read"),
+        (412, "If-None-Match: * and the letter exists already"),
         (428, "Saving an existing letter needs the version read (If-Match)"),
         (413, "The body is over 1 MiB"),
         (
@@ -226,18 +227,26 @@ def router(site: Site) -> APIRouter:
         summary="Write a letter (work in progress too)",
         description="Writes the letter file in its own format (YAML keeps its comments), even when "
         "it is incomplete; the answer lists what is missing. Send the version you read as "
-        "If-Match: a file changed since is not overwritten (409). 422 only for a body that is "
-        "not a letter at all.",
+        "If-Match: a file changed since is not overwritten (409). Without If-Match the PUT only "
+        "creates: a letter that exists already is left alone (428; 412 with If-None-Match: *). "
+        "422 for a body that is not a letter at all.",
     )
     def put_letter(
         name: str,
         response: Response,
         letter: LetterInProgress = Body(...),  # noqa: B008
         if_match: str | None = Header(None),  # noqa: B008
+        if_none_match: str | None = Header(  # noqa: B008
+            None,
+            pattern=r"^\*$",
+            description="`*`: create the letter only if it does not exist yet (else 412).",
+        ),
     ) -> LetterDocument:
         version = if_match.removeprefix("W/").strip().strip('"') if if_match else None
         data = letter.model_dump(by_alias=True, exclude_unset=True, mode="json")
-        work = ws.save_work(site.name(name), data, version, version_required=True)
+        create = version is None
+        required = create and if_none_match is None
+        work = ws.save_work(site.name(name), data, version, version_required=required, create=create)
         response.headers["ETag"] = f'"{work.version}"'
         return document(name, work)
 
@@ -369,6 +378,8 @@ def problem_of(error: Exception) -> ProblemDetails:
     detail = str(error)
     if isinstance(error, VersionRequiredError):
         status, title = 428, "Which version?"
+    elif isinstance(error, e.AlreadyExistsError):
+        status, title = 412, "Already exists"
     elif isinstance(error, NameError_):
         status, title = 404, "No such letter"
     elif isinstance(error, e.LetterNotFoundError):
