@@ -310,3 +310,31 @@ def test_a_create_racing_another_process_does_not_replace_its_letter(tmp_path: P
         r = c.put("/api/v1/letters/new.yaml", json=letter, headers=headers)
         assert r.status_code == 412, r.text[:300]
         assert "# theirs" in (tmp_path / "new.yaml").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- 9: PUT keeps to a file's limits
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"goals": [f"Goal {i}" for i in range(1001)]},
+        {"background": "Some words\x01 with a control character"},
+        {"patient": {"name": "Pat\x07 Example"}},
+        {"changes": ["x"] * 1001},
+        {"kind": "nonsense"},  # no page could open it: the form is built from the kind
+    ],
+)
+def test_put_refuses_what_no_letter_file_could_hold_and_writes_nothing(
+    tmp_path: Path, change: dict[str, Any]
+) -> None:
+    c, letter = _api(tmp_path)
+    version = c.get("/api/v1/letters/peter.yaml").json()["version"]
+    before = (tmp_path / "peter.yaml").read_bytes()
+    r = c.put("/api/v1/letters/peter.yaml", json={**letter, **change}, headers={"If-Match": version})
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["problems"], r.json()
+    assert (tmp_path / "peter.yaml").read_bytes() == before
+    r = c.put("/api/v1/letters/other.yaml", json={**letter, **change})
+    assert r.status_code == 422 and not (tmp_path / "other.yaml").exists()
+    assert c.get("/api/v1/letters/peter.yaml").status_code == 200  # still readable and fixable
