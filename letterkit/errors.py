@@ -113,6 +113,10 @@ class HistoryError(LetterkitError, ValueError):
     """The draft history is damaged, or a revision does not exist."""
 
 
+class NoSuchDraftError(HistoryError):
+    """A draft asked for (by number, hash or ``latest``) that the history does not have."""
+
+
 class UnsavedChangesError(HistoryError):
     """The letter file has changes that are not saved as a draft yet."""
 

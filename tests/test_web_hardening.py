@@ -338,3 +338,68 @@ def test_put_refuses_what_no_letter_file_could_hold_and_writes_nothing(
     r = c.put("/api/v1/letters/other.yaml", json={**letter, **change})
     assert r.status_code == 422 and not (tmp_path / "other.yaml").exists()
     assert c.get("/api/v1/letters/peter.yaml").status_code == 200  # still readable and fixable
+
+
+# --------------------------------------------------------------------------- 12: the smaller items
+
+
+def _with_drafts(folder: Path) -> TestClient:
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", folder / "peter.yaml")
+    Workspace(folder).save_draft("peter.yaml", "therapist", "Dr Ada Example")
+    return TestClient(create_app(folder, TOKEN), base_url=BASE, headers=BEARER)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/letters/peter.yaml/render?rev=99",
+        "/api/v1/letters/peter.yaml/render?rev=abcdef12",
+        "/api/v1/letters/peter.yaml/diff?a=99",
+        "/api/v1/letters/peter.yaml/diff?a=1&b=77",
+    ],
+)
+def test_a_draft_that_does_not_exist_is_404(tmp_path: Path, path: str) -> None:
+    r = _with_drafts(tmp_path).get(path)
+    assert r.status_code == 404, r.text
+    assert r.json()["title"] == "No such draft"
+
+
+def test_contributions_of_a_letter_that_does_not_exist_is_404(tmp_path: Path) -> None:
+    assert _with_drafts(tmp_path).get("/api/v1/letters/nobody.yaml/contributions").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["nl.yaml%0A", "nl.yaml%0D", "n%0Al.yaml", "nl%09x.yaml", "nl.yaml%00"])
+def test_names_with_control_characters_are_refused(tmp_path: Path, name: str) -> None:
+    c, letter = _api(tmp_path)
+    r = c.put(f"/api/v1/letters/{name}", json=letter)
+    assert r.status_code == 404, r.text[:200]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["peter.yaml"]
+
+
+def test_a_symlinked_history_folder_is_not_followed(tmp_path: Path) -> None:
+    elsewhere, served = tmp_path / "elsewhere", tmp_path / "served"
+    elsewhere.mkdir()
+    served.mkdir()
+    _with_drafts(elsewhere)
+    shutil.copy(elsewhere / "peter.yaml", served / "peter.yaml")
+    (served / "peter.yaml.drafts").symlink_to(elsewhere / "peter.yaml.drafts")
+    c = TestClient(create_app(served, TOKEN), base_url=BASE, headers=BEARER)
+    before = sorted(p.name for p in (elsewhere / "peter.yaml.drafts").iterdir())
+    for method, path, body in (
+        ("GET", "/api/v1/letters/peter.yaml/drafts", None),
+        ("GET", "/api/v1/letters/peter.yaml/render?rev=1", None),
+        ("POST", "/api/v1/letters/peter.yaml/drafts", {"author": "therapist", "note": "x"}),
+    ):
+        r = c.request(method, path, json=body)
+        assert r.status_code == 404, (path, r.status_code, r.text[:200])
+    assert sorted(p.name for p in (elsewhere / "peter.yaml.drafts").iterdir()) == before
+
+
+def test_no_folder_path_in_the_drafts_api_or_the_history_page(tmp_path: Path) -> None:
+    c = _with_drafts(tmp_path)
+    (tmp_path / "peter.yaml.drafts" / "0001.yaml").write_text("changed\n", encoding="utf-8")  # damage
+    for path in ("/api/v1/letters/peter.yaml/drafts", "/letters/peter.yaml/history"):
+        r = c.get(path, headers={"Accept": "text/html"} if not path.startswith("/api") else {})
+        assert r.status_code == 200, r.text[:300]
+        assert "0001.yaml" in r.text or "draft 1" in r.text  # the damage is named
+        assert str(tmp_path) not in r.text and str(tmp_path.resolve()) not in r.text, r.text[:2000]

@@ -256,7 +256,7 @@ def router(site: Site) -> APIRouter:
         return DraftList(
             drafts=[DraftInfo.of(d) for d in ws.history(name)],
             intact=not check.problems,
-            problems=list(check.problems),
+            problems=[site.relative(p) for p in check.problems],
         )
 
     @r.post(
@@ -382,6 +382,8 @@ def problem_of(error: Exception) -> ProblemDetails:
         status, title = 412, "Already exists"
     elif isinstance(error, NameError_):
         status, title = 404, "No such letter"
+    elif isinstance(error, e.NoSuchDraftError):
+        status, title = 404, "No such draft"
     elif isinstance(error, e.LetterNotFoundError):
         status, title = 404, "No such letter"
         detail = Path(error.problem.file).name + ": " + error.problem.message

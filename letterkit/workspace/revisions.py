@@ -19,7 +19,7 @@ from letterkit.diffs.views import Styler, to_json, to_markdown, to_text
 from letterkit.drafts.attribution import Contributions, DraftInfo
 from letterkit.drafts.attribution import contributions as credit_words
 from letterkit.drafts.store import Draft
-from letterkit.errors import LetterkitError, OptionsError
+from letterkit.errors import LetterkitError, LetterNotFoundError, OptionsError
 from letterkit.model.fields import dotted
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
@@ -99,6 +99,8 @@ class Revisions(Outputs):
         """Who wrote which words of the latest draft, and what the patient changed."""
         key = os.fspath(name)
         saved = self.store.drafts(key)
+        if not saved and not self.store.exists(key):
+            raise LetterNotFoundError(key, "no such file — check the name and folder")
         if not saved:
             raise LetterkitError(f"{key}: has no saved drafts yet; save a draft first")
         versions = []

@@ -34,7 +34,7 @@ def router(site: Site) -> APIRouter:
             name=name,
             title=title(work.data, name),
             drafts=list(reversed(saved)),
-            problems=check.problems,
+            problems=[site.relative(p) for p in check.problems],
             shown=shown,
             heading=heading,
             a=a or (str(saved[-2].number) if len(saved) > 1 else ""),
