@@ -403,3 +403,53 @@ def test_no_folder_path_in_the_drafts_api_or_the_history_page(tmp_path: Path) ->
         assert r.status_code == 200, r.text[:300]
         assert "0001.yaml" in r.text or "draft 1" in r.text  # the damage is named
         assert str(tmp_path) not in r.text and str(tmp_path.resolve()) not in r.text, r.text[:2000]
+
+
+def _serving(folder: Path, config_of: Callable[[Any], Any]) -> Any:
+    """A real server on a free port of 127.0.0.1, in a thread; stop it with ``.should_exit``."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", folder / "peter.yaml")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    server = uvicorn.Server(config_of(create_app(folder, TOKEN)))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    server.port = sock.getsockname()[1]
+    return server
+
+
+def test_a_client_that_sends_half_its_headers_is_cut_off(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    from letterkit.web import server as serving
+
+    server = _serving(tmp_path, lambda app: serving.uvicorn_config(app, header_timeout=0.5))
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as slow:
+            slow.sendall(b"GET /api/v1/letters HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n")  # no blank line
+            started = time.monotonic()
+            assert slow.recv(1024) == b""  # closed by the server, not by our 5 s timeout
+            assert time.monotonic() - started < 3
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as ok:
+            ok.sendall(
+                f"GET /api/v1/letters HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
+            )
+            assert ok.recv(64).startswith(b"HTTP/1.1 200")
+            time.sleep(0.8)  # an answered connection is under the keep-alive timeout, not this one
+            ok.sendall(b"GET /api/v1/letters HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # then half a request
+            started = time.monotonic()
+            data = b""
+            while chunk := ok.recv(65536):
+                data += chunk
+            assert time.monotonic() - started < 3
+    finally:
+        server.should_exit = True
