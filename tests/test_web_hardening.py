@@ -453,3 +453,32 @@ def test_a_client_that_sends_half_its_headers_is_cut_off(tmp_path: Path) -> None
             assert time.monotonic() - started < 3
     finally:
         server.should_exit = True
+
+
+def test_the_openapi_schema_says_what_the_server_does(tmp_path: Path) -> None:
+    """Three mismatches: every operation needs the bearer token (and may answer 401), the
+    letter's version comes back as an ETag, and a render may fail with 503."""
+    c, _ = _api(tmp_path)
+    schema = c.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["HTTPBearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The token `letterkit serve` prints.",
+    }
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation["security"] == [{"HTTPBearer": []}], (method, path)
+            assert {"401", "404", "422"} <= set(operation["responses"]), (method, path)
+    letter = schema["paths"]["/api/v1/letters/{name}"]
+    for method in ("get", "put"):
+        assert "ETag" in letter[method]["responses"]["200"]["headers"]
+        assert c.request(method.upper(), "/api/v1/letters/peter.yaml").status_code in (200, 422)
+    assert c.get("/api/v1/letters/peter.yaml").headers["etag"]
+    for path in (
+        "/render",
+        "/letters/{name}/render",
+        "/letters/{name}/diff",
+        "/letters/{name}/contributions",
+    ):
+        operation = next(iter(schema["paths"]["/api/v1" + path].values()))
+        assert "503" in operation["responses"], path
