@@ -482,3 +482,62 @@ def test_the_openapi_schema_says_what_the_server_does(tmp_path: Path) -> None:
     ):
         operation = next(iter(schema["paths"]["/api/v1" + path].values()))
         assert "503" in operation["responses"], path
+
+
+# --------------------------------------------------------------------------- issue 20: the finding at the field
+
+
+def _notes_letter(folder: Path) -> tuple[TestClient, str]:
+    """A draft whose background reads as notes and whose second change talks about Peter."""
+    c = _browser(folder)
+    ws = Workspace(folder)
+    work = ws.read_work("peter.yaml")
+    data = {**work.data, "background": "Lives with partner Dana; works nights"}
+    data["changes"] = [data["changes"][0], "Peter asked his brother for help.", *data["changes"][2:]]
+    data["unfinished_business"] = ["low mood, poor sleep", *data["unfinished_business"][1:]]
+    ws.save_work("peter.yaml", data, work.version)
+    return c, c.get("/letters/peter.yaml").text
+
+
+def test_the_letter_page_shows_each_finding_at_its_field_with_a_suggestion(tmp_path: Path) -> None:
+    _, page = _notes_letter(tmp_path)
+    box = page.split('id="f-background-box"', 1)[1].split('<div class="field', 1)[0]
+    assert "reads as notes" in box and "Lives with partner Dana" in box
+    assert "You live with partner Dana. You work nights." in box
+    assert 'value="accept:background"' in box
+    change = page.split('id="f-changes-1-box"', 1)[1].split('<div class="field', 1)[0]
+    assert "talks about Peter" in change and "You asked" in change
+    unfinished = page.split('id="f-unfinished_business-0-box"', 1)[1].split('<div class="field', 1)[0]
+    assert "reads as notes" in unfinished and "accept:" not in unfinished  # no sentence to offer
+    assert "Write it as sentences to the patient" in unfinished
+    for note in page.split('class="reads-as"')[1:]:
+        shown = note.split("</div>", 1)[0]
+        text = "".join(part.split(">", 1)[-1] for part in shown.split("<"))
+        for path in ("background", "changes[1]", "unfinished_business[0]", "changes.1"):
+            assert path not in text, (path, text)  # the field's label is right there; no paths
+
+
+def test_the_suggestion_goes_into_the_field_with_javascript_off(tmp_path: Path) -> None:
+    import re
+
+    c, page = _notes_letter(tmp_path)
+    form = {"kind": "goodbye-letter", "action": "accept:background"}
+    letter_form = page.split('id="letter-form"', 1)[1].split("</form>", 1)[0]
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', letter_form):
+        form[name] = value
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', letter_form, re.S):
+        form[name] = __import__("html").unescape(value)
+    for name, value in re.findall(r'<input id="[^"]+" name="([^"]+)" value="([^"]*)"', letter_form):
+        form[name] = __import__("html").unescape(value)
+    before = (tmp_path / "peter.yaml").read_bytes()
+    r = c.post("/letters/peter.yaml", data=form, headers=ORIGIN)
+    assert r.status_code == 200
+    assert "Not saved yet" in r.text
+    field = r.text.split('name="background"', 1)[1].split("</textarea>", 1)[0]
+    assert field.endswith("You live with partner Dana. You work nights.")
+    assert (tmp_path / "peter.yaml").read_bytes() == before  # the therapist saves it, or rewrites it
+    form.update(background="You live with partner Dana. You work nights.", action="save")
+    r = c.post("/letters/peter.yaml", data=form, headers=ORIGIN)
+    assert r.status_code == 200, r.text[:300]
+    assert "You live with partner Dana" in (tmp_path / "peter.yaml").read_text(encoding="utf-8")
+    assert 'id="f-background-reads"' not in r.text  # it no longer reads as notes

@@ -19,6 +19,8 @@ from letterkit.web.preview import body_of
 from letterkit.web.site import RENDER_TIMEOUT, Site
 
 LIST_ACTIONS = ("add:", "remove:", "up:", "down:")
+ACCEPT = "accept:"
+"""The action of a suggestion's button: ``accept:PATH`` puts ``_suggestion.PATH`` in the field."""
 
 
 class LetterPage:
@@ -50,6 +52,7 @@ class LetterPage:
             kind=kind,
             data=data,
             fields=forms.build(kind, data, forms.problems_by_field(problems)),
+            notes=self.notes(name, data),
             version=version,
             problems=problems,
             message=message,
@@ -70,6 +73,21 @@ class LetterPage:
         letter = self.site.name(name)
         data = forms.to_data(form, kind_of(self.site, letter, form))
         version, style, action = form.get("_version", ""), form.get("_style") or None, form.get("action", "")
+        if action.startswith(ACCEPT):
+            path = action.removeprefix(ACCEPT)
+            wanted = form.get("_suggestion." + path, "")
+            if wanted and path in form:
+                data = forms.to_data({**form, path: wanted}, str(data["kind"]))
+            return self.page(
+                name,
+                data,
+                version,
+                self.ws.problems(data),
+                message="Not saved yet: the suggested sentence is in the field. Read it, change "
+                "it if you like, then save.",
+                style=style,
+                focus=path,
+            )
         if action.startswith(LIST_ACTIONS):
             data = forms.apply_action(data, action, str(data["kind"]))
             focus = action.partition(":")[2]
@@ -148,6 +166,16 @@ class LetterPage:
         except LetterkitError as error:
             return f'<p class="notice">No preview: {html.escape(str(error))}</p>'
         return with_css(body_of(str(rendered.content)), style)
+
+    def notes(self, name: str, data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        """What reads as notes or about the patient, by form path, with letterkit's sentence."""
+        try:
+            found = self.ws.field_notes(name, data)
+        except LetterkitError:
+            return {}
+        return {
+            forms.form_path(n.section): {"messages": n.messages, "suggestion": n.suggestion} for n in found
+        }
 
     def findings(self, name: str) -> list[dict[str, Any]] | None:
         try:
