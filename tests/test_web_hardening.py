@@ -541,3 +541,17 @@ def test_the_suggestion_goes_into_the_field_with_javascript_off(tmp_path: Path) 
     assert r.status_code == 200, r.text[:300]
     assert "You live with partner Dana" in (tmp_path / "peter.yaml").read_text(encoding="utf-8")
     assert 'id="f-background-reads"' not in r.text  # it no longer reads as notes
+
+
+def test_pages_name_fields_in_the_forms_words_not_by_path(tmp_path: Path) -> None:
+    c = _browser(tmp_path)
+    ws = Workspace(tmp_path)
+    work = ws.read_work("peter.yaml")
+    data = {k: v for k, v in work.data.items() if k != "background"}
+    data["ipaf"] = {k: v for k, v in data["ipaf"].items() if k != "self"}
+    ws.save_work("peter.yaml", data, work.version)
+    page = c.get("/letters/peter.yaml").text
+    todo = page.split('id="problem-list"', 1)[1].split("</div>", 1)[0]
+    assert "What brought you here" in todo and "how you see yourself" in todo
+    links = [a.split(">", 1)[1].split("</a>", 1)[0] for a in todo.split("<a ")[1:]]
+    assert links and not any(("." in t or "[" in t or "_" in t) for t in links), links
