@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -295,7 +296,7 @@ def test_a_create_racing_another_process_does_not_replace_its_letter(tmp_path: P
     """Another process (the command line) makes the file between the check and the write:
     the write itself claims the name, so that letter is kept and the create is refused."""
     ws = Workspace(tmp_path)
-    c, letter = _api(tmp_path)
+    _, letter = _api(tmp_path)
     c = TestClient(create_app(tmp_path, TOKEN, workspace=ws), base_url=BASE, headers=BEARER)
     real = ws.store.write
 
@@ -526,9 +527,9 @@ def test_the_suggestion_goes_into_the_field_with_javascript_off(tmp_path: Path) 
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', letter_form):
         form[name] = value
     for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', letter_form, re.S):
-        form[name] = __import__("html").unescape(value)
+        form[name] = html.unescape(value)
     for name, value in re.findall(r'<input id="[^"]+" name="([^"]+)" value="([^"]*)"', letter_form):
-        form[name] = __import__("html").unescape(value)
+        form[name] = html.unescape(value)
     before = (tmp_path / "peter.yaml").read_bytes()
     r = c.post("/letters/peter.yaml", data=form, headers=ORIGIN)
     assert r.status_code == 200
