@@ -113,6 +113,10 @@ class HistoryError(LetterkitError, ValueError):
     """The draft history is damaged, or a revision does not exist."""
 
 
+class NoSuchDraftError(HistoryError):
+    """A draft asked for (by number, hash or ``latest``) that the history does not have."""
+
+
 class UnsavedChangesError(HistoryError):
     """The letter file has changes that are not saved as a draft yet."""
 
@@ -131,6 +135,10 @@ class ConflictError(LetterkitError, RuntimeError):
 
 class VersionRequiredError(ConflictError):
     """A write over an existing letter that does not say which version it read."""
+
+
+class AlreadyExistsError(ConflictError):
+    """A letter was to be created, and one by that name exists already; it was left alone."""
 
 
 class MissingExtraError(LetterkitError, ImportError):

@@ -29,7 +29,7 @@ from letterkit.drafts.records import (
     key_path,
 )
 from letterkit.drafts.recovery import _interrupted
-from letterkit.errors import HistoryError
+from letterkit.errors import HistoryError, NoSuchDraftError
 from letterkit.files import read_bytes
 from letterkit.model.loading import read_letter_bytes
 
@@ -274,7 +274,7 @@ def resolve(spec: str) -> Revision:
     file, rev = match.group("file"), match.group("rev")
     history = drafts(file)
     if not history:
-        raise HistoryError(f"{file}: has no saved drafts, so {spec!r} does not exist; save a draft first")
+        raise NoSuchDraftError(f"{file}: has no saved drafts, so {spec!r} does not exist; save a draft first")
     if rev == "latest":
         return Revision(file, history[-1])
     if rev.isdigit() and len(rev) < 5:
@@ -287,10 +287,12 @@ def resolve(spec: str) -> Revision:
                 f"{file}: draft {number} is missing from the history (its record {number:04d}.json is not "
                 "there: deleted or moved?); restore it from a backup, or name another draft"
             )
-        raise HistoryError(f"{file}: there is no draft {number}; drafts run from 1 to {history[-1].number}")
+        raise NoSuchDraftError(
+            f"{file}: there is no draft {number}; drafts run from 1 to {history[-1].number}"
+        )
     found = [d for d in history if d.hash.startswith(rev.lower())]
     if len(found) == 1:
         return Revision(file, found[0])
     if found:
         raise HistoryError(f"{file}: {rev!r} matches several drafts; give more of the hash")
-    raise HistoryError(f"{file}: no draft has a hash starting {rev!r} (the draft log lists them)")
+    raise NoSuchDraftError(f"{file}: no draft has a hash starting {rev!r} (the draft log lists them)")

@@ -87,6 +87,10 @@ def shape_problems(data: Any, name: str = "<letter>") -> list[Problem]:
         check_data(data, name)  # the file limits, before any validation
     except LetterFileError as error:
         return [error.problem]
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind not in kinds.names():
+        # Every editor builds its form from the kind: a letter of no known kind could not be opened.
+        return [Problem(name, None, "kind", f"is not a kind of letter: choose {' or '.join(kinds.names())}")]
     try:
         letter_in_progress().model_validate(dict(data))
     except ValidationError as error:

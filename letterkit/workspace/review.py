@@ -18,11 +18,13 @@ from letterkit.errors import (
     UnknownStyleError,
 )
 from letterkit.files import read_bytes
+from letterkit.model import editing
 from letterkit.model.fields import FieldPath
 from letterkit.review.check import check_letter, patients_spans, report_json, report_text
 from letterkit.review.redact import load_key, redact_data
+from letterkit.review.suggest import suggestion_at
 from letterkit.workspace.base import PathLike
-from letterkit.workspace.results import CheckReport, Extracted, RedactedFile
+from letterkit.workspace.results import CheckReport, Extracted, FieldNote, RedactedFile
 from letterkit.workspace.revisions import Revisions
 
 if TYPE_CHECKING:  # review loads its word lists: only for the commands that check
@@ -33,6 +35,18 @@ MAX_PDF = 64 * 1024 * 1024
 
 
 class Review(Revisions):
+    def field_notes(self, name: PathLike, data: Mapping[str, object]) -> tuple[FieldNote, ...]:
+        """The fields of a letter being written (``data``, complete or not) that read as notes
+        or speak about the patient, as ``validate`` warns of them, each with a sentence to the
+        patient where letterkit can make one; the patient's own words (from ``name``'s
+        history) are left alone. Data that is not a letter's shape has none."""
+        key = os.fspath(name)
+        if editing.shape_problems(data, key):
+            return ()
+        text = editing.file_text(self._file(key) or key, None, data)
+        found, _ = self._unseen_in(text.encode("utf-8"), key, key)
+        return tuple(FieldNote(u.section, u.messages, suggestion_at(data, u.section)) for u in found)
+
     def check(
         self,
         names: Sequence[PathLike],
