@@ -7,8 +7,8 @@ The letters are copies of samples/*.yaml (cycling through the four samples, so e
 equally represented) in a temporary folder, with the samples' letterkit.toml. Prints, from one
 run on this machine:
 
-1. ``letterkit.render_batch(files, out, RenderOptions(format="pdf"), workers=W)``, in process:
-   letters/s and pages/s with W worker processes (default: os.cpu_count(), render_batch's own
+1. ``letterkit.render_files(files, out, RenderOptions(format="pdf"), workers=W)``, in process:
+   letters/s and pages/s with W worker processes (default: os.cpu_count(), render_files's own
    default), each holding one Renderer. Its baseline, measured in the same run and interleaved
    with it: the same call with ``workers=1``, which renders in this process, one letter after
    another, with one Renderer (on the first ``--serial`` letters, the same mix of samples).
@@ -77,7 +77,7 @@ class Timing:
 
 
 def timed_batch(files: list[Path], out: Path, workers: int) -> Timing:
-    """One render_batch call: its wall and CPU time, letters written, and the errors."""
+    """One render_files call: its wall and CPU time, letters written, and the errors."""
     import letterkit
 
     if out.exists():
@@ -85,7 +85,7 @@ def timed_batch(files: list[Path], out: Path, workers: int) -> Timing:
     options = letterkit.RenderOptions(format="pdf")
     server_before = forkserver_cpu()
     start, start_cpu = time.perf_counter(), time.process_time()
-    items = letterkit.render_batch([str(f) for f in files], out, options, workers=workers)
+    items = letterkit.render_files([str(f) for f in files], options, out, workers=workers).items
     elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     if workers > 1:
         server_after = None
@@ -115,7 +115,7 @@ def autogroup() -> bool:
 
 def forkserver_cpu() -> tuple[int, float] | None:
     """(pid, CPU seconds) of multiprocessing's forkserver: its own, plus its exited and reaped
-    children's, i.e. render_batch's workers (Linux /proc; None elsewhere or before it starts)."""
+    children's, i.e. render_files's workers (Linux /proc; None elsewhere or before it starts)."""
     try:
         from multiprocessing import forkserver
 
@@ -154,12 +154,12 @@ def bench_in_process(work: Path, letters: list[Path], workers: int, serial_count
         cpu_ms[case] = statistics.median(readings) * 1000.0 / counts[case] if readings else None
     rate = {case: counts[case] / seconds[case] for case in counts}
     print(
-        f"1. letterkit.render_batch(..., RenderOptions(format='pdf')), in process; "
+        f"1. letterkit.render_files(..., RenderOptions(format='pdf')), in process; "
         f"median of {rounds} interleaved rounds"
     )
     names = {
-        "parallel": f"render_batch, workers={workers} ({len(letters)} letters)",
-        "serial": f"render_batch, workers=1: serial, one Renderer ({len(serial_letters)} letters)",
+        "parallel": f"render_files, workers={workers} ({len(letters)} letters)",
+        "serial": f"render_files, workers=1: serial, one Renderer ({len(serial_letters)} letters)",
     }
     print(
         f"   {'case':<58}{'seconds':>9}{'letters/s':>11}{'pages/s':>9}{'ms/letter':>11}{'CPU ms/letter':>15}"
@@ -280,7 +280,7 @@ def main() -> None:
         try:
             bench_in_process(work, letters, workers, serial, rounds)
         except Exception as error:  # a report, not a test
-            print(f"1. render_batch: not measured ({type(error).__name__}: {error})\n")
+            print(f"1. render_files: not measured ({type(error).__name__}: {error})\n")
         if not args.skip_cli:
             bench_cli(work, src, count, args.quick)
 

@@ -29,6 +29,7 @@ import yaml  # noqa: E402
 
 import letterkit.api as api  # noqa: E402
 from letterkit.rendering import Renderer  # noqa: E402
+from letterkit.workspace import Workspace  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "peter-goodbye.yaml"
 CHECK_TARGET = 2.0
@@ -59,20 +60,20 @@ def main() -> None:
         f"{n:,} escaped": ("_<&\\*" * (n // 5 + 1))[:n],
         f"{n:,} in words": ("lorem ipsum " * (n // 12 + 1))[:n],
     }
-    renderer = Renderer()
+    workspace = Workspace(renderer=Renderer())
     options = api.RenderOptions(format="pdf")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         api.check([str(SAMPLE)])  # warm-up: loads the pronunciation dictionary once
-        api.render_file(SAMPLE, options, folder / "warm.pdf", renderer=renderer)
+        workspace.render_file(SAMPLE, options, folder / "warm.pdf")
         base_check = timed(lambda: api.check([str(SAMPLE)]))
-        base_pdf = timed(lambda: api.render_file(SAMPLE, options, folder / "base.pdf", renderer=renderer))
+        base_pdf = timed(lambda: workspace.render_file(SAMPLE, options, folder / "base.pdf"))
         print(f"{'letter':<22} {'check':>8} {'pdf':>8}")
         print(f"{'the sample':<22} {base_check:>7.2f}s {base_pdf:>7.2f}s")
         for label, word in words.items():
             path = letter_with(word, folder, "long.yaml")
             check = timed(lambda p=path: api.check([str(p)]))
-            pdf = timed(lambda p=path: api.render_file(p, options, folder / "long.pdf", renderer=renderer))
+            pdf = timed(lambda p=path: workspace.render_file(p, options, folder / "long.pdf"))
             verdict = "ok" if check < CHECK_TARGET and pdf < PDF_TARGET else "OVER TARGET"
             print(f"{label:<22} {check:>7.2f}s {pdf:>7.2f}s  {verdict}")
     print(f"targets: check < {CHECK_TARGET:g} s, pdf < {PDF_TARGET:g} s (redaction: bench/bench_redact.py)")

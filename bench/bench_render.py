@@ -5,9 +5,9 @@ Run from anywhere:  python bench/bench_render.py [--quick] [--skip-cold] [--prof
 
 1. Warm PDF time per page, for every sample letter (samples/*.yaml), side by side:
    bare WeasyPrint on the very HTML letterkit lays out, letterkit BEFORE renderer reuse (the
-   module-level ``letterkit.render_letter``, a new Renderer each call) and AFTER (one
+   a new ``letterkit.Renderer()`` each call) and AFTER (one
    ``letterkit.Renderer`` held across renders), with the ratios to bare WeasyPrint.
-2. The older summary: warm render_letter against a one-page HTML letter, and cold CLI runs.
+2. The older summary: warm render (a new Renderer each call) against a one-page HTML letter, and cold CLI runs.
 
 This machine is shared and noisy, so every figure is measured next to a baseline taken in the
 same run, with baseline and subject runs interleaved (and the order flipped every round so
@@ -230,7 +230,7 @@ class Sample:
 
 CASES = ("bare", "tagged", "before", "after", "own")
 """bare: WeasyPrint alone on letterkit's print HTML; tagged: the same with PDF/UA-1 tags (what
-letterkit asks WeasyPrint for); before: letterkit.render_letter, a new Renderer each call;
+letterkit asks WeasyPrint for); before: a new letterkit.Renderer() each call;
 after: one letterkit.Renderer held across renders; own: the AFTER render with
 letterkit.writers.pdf.html_to_pdf replaced by a stub, i.e. letterkit's own work without
 WeasyPrint (context, compose: templates, Markdown, sanitising, diagram; the writer)."""
@@ -346,7 +346,7 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
         samples.append(sample)
 
         def before(letter: Any = letter, settings: Any = settings) -> object:
-            return letterkit.render_letter(letter, options, settings=settings)
+            return letterkit.Renderer().render(letter, options, settings=settings)
 
         def after(letter: Any = letter, settings: Any = settings) -> object:
             return held.render(letter, options, settings=settings)
@@ -386,7 +386,7 @@ def bench_pages(n: int, warmups: int) -> tuple[list[Sample], list[Row]]:
                 of.times[case].append(elapsed)
                 of.cpu[case].append(cpu)
 
-    rows = []  # the older figure: render_letter (= BEFORE) against the one-page HTML letter
+    rows = []  # the older figure: a new Renderer each call (= BEFORE) against the one-page HTML letter
     for sample in samples:
         if sample.name + ".yaml" in WARM_LETTERS:
             row = Row(
@@ -448,7 +448,7 @@ def pages_table(samples: list[Sample], n: int) -> None:
         "     plus the bundled Open Sans @font-face rules (file:// URLs, WeasyPrint's default fetcher), with\n"
         "     one FontConfiguration loaded once and reused (font loading is not timed); no PDF tags.\n"
         "   WP+UA-1 tags: the same with pdf_tags=True, pdf_variant='pdf/ua-1', as letterkit asks.\n"
-        "   BEFORE: letterkit.render_letter (a new Renderer: templates compiled, fonts loaded, every call).\n"
+        "   BEFORE: letterkit.Renderer() each call (a new Renderer: templates compiled, fonts loaded, every call).\n"
         "   AFTER: one letterkit.Renderer held across renders. Letters and settings are loaded once, untimed;\n"
         "     a full gc.collect() runs, untimed, before every timed render."
     )
@@ -669,7 +669,7 @@ def table(rows: list[Row]) -> None:
                 "met" if row.met else "NOT MET",
             )
         )
-    print("2. warm render_letter against a one-page letter, and cold CLI start-up")
+    print("2. warm render (a new Renderer each call) against a one-page letter, and cold CLI start-up")
     print_table(headings, lines)
     print()
     print("details (min / median / max ms; paired ratio = median of per-round subject/baseline):")

@@ -91,12 +91,12 @@ def main() -> None:
         print()
         print("2. PDF download (GET .../render?format=pdf) against render_file with a warm Renderer")
         print(f"   {'letter':<28}{'download ms':>12}{'render_file ms':>16}{'ratio':>8}")
-        renderer = letterkit.Renderer()
+        workspace = letterkit.Workspace(renderer=letterkit.Renderer())
         options = letterkit.RenderOptions(format="pdf")
         bearer = {"Authorization": f"Bearer {TOKEN}"}
         rounds = max(3, args.rounds // 5)
         for path in sorted(folder.glob("*.yaml")):
-            letterkit.render_file(path, options, "-", renderer=renderer)  # warm
+            workspace.render_file(path, options, "-")  # warm
             client.get(f"/api/v1/letters/{path.name}/render?format=pdf", headers=bearer)
             served, direct = [], []
             for r in range(rounds):
@@ -109,7 +109,7 @@ def main() -> None:
                         assert got.content.startswith(b"%PDF")
                         served.append((time.perf_counter() - started) * 1000)
                     else:
-                        letterkit.render_file(path, options, "-", renderer=renderer)
+                        workspace.render_file(path, options, "-")
                         direct.append((time.perf_counter() - started) * 1000)
             s, d = statistics.median(served), statistics.median(direct)
             print(f"   {path.name:<28}{s:>12.0f}{d:>16.0f}{s / d:>8.2f}")

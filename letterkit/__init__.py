@@ -144,6 +144,9 @@ if TYPE_CHECKING:
         MarkdownCopyError as MarkdownCopyError,
     )
     from letterkit.errors import (
+        MissingExtraError as MissingExtraError,
+    )
+    from letterkit.errors import (
         OptionsError as OptionsError,
     )
     from letterkit.errors import (
@@ -391,6 +394,7 @@ __all__ = [
     "LetterkitError",
     "MarkdownCopyError",
     "Marks",
+    "MissingExtraError",
     "Opened",
     "OptionsError",
     "OutputError",

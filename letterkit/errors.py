@@ -114,6 +114,10 @@ class HistoryError(LetterkitError, ValueError):
     """The draft history is damaged, or a revision does not exist."""
 
 
+class NoSuchDraftError(HistoryError):
+    """A draft asked for (by number, hash or ``latest``) that the history does not have."""
+
+
 class UnsavedChangesError(HistoryError):
     """The letter file has changes that are not saved as a draft yet."""
 
@@ -136,6 +140,10 @@ class VersionRequiredError(ConflictError):
 
 class DatabaseError(LetterkitError, OSError):
     """The database (``PostgresStore``) cannot be reached, refused a request, or is not set up."""
+
+
+class AlreadyExistsError(ConflictError):
+    """A letter was to be created, and one by that name exists already; it was left alone."""
 
 
 class MissingExtraError(LetterkitError, ImportError):

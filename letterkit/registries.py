@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from letterkit import writers
+from letterkit.compose.styling import STYLES
+from letterkit.diffs.places import READERS
 from letterkit.drafts.store import ROLES
 from letterkit.model import kinds
+from letterkit.model.editing import letter_in_progress as shape
 from letterkit.workspace.revisions import contributions_formats, diff_formats
 
 if TYPE_CHECKING:
@@ -40,20 +43,14 @@ def roles() -> tuple[str, ...]:
 
 def readers() -> tuple[str, ...]:
     """Who a revision view (``compare``, ``contributions_report`` as html, pdf or docx) is for."""
-    from letterkit.diffs.places import READERS
-
     return READERS
 
 
 def styles() -> tuple[str, ...]:
     """The print styles."""
-    from letterkit.compose.styling import STYLES
-
     return STYLES
 
 
 def letter_in_progress() -> type[BaseModel]:
     """A letter's shape with every field optional (work in progress), built from the kinds."""
-    from letterkit.model.editing import letter_in_progress as shape
-
     return shape()

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates
 from letterkit.compose.easy_read import easy_read_texts, sections_needing_text
-from letterkit.compose.styling import STANDARD, easy_read_warnings, get_style
+from letterkit.compose.styling import STANDARD, get_style
 from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
+from letterkit.review.easy_read import easy_read_warnings
 from letterkit.writers.document import DEFAULT_OPTIONS, Document, Marks, RenderOptions
 
 if TYPE_CHECKING:

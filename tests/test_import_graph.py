@@ -25,25 +25,22 @@ import letterkit
 
 PACKAGE = Path(letterkit.__file__).resolve().parent
 
-KNOWN_LEAD: dict[tuple[str, str], str] = {
-    ("letterkit.api", "letterkit.web.server"): "api.serve starts the web app, whose routes call api",
-}
+KNOWN_LEAD: dict[tuple[str, str], str] = {}
 """Imports that close a circle through the façade (api.py) and the web app, kept until the
 workspace object lets the web app stop calling back into api.py. Each is left out of the
 graph; an entry that no longer closes a circle fails, so that the list only shrinks."""
 
-KNOWN_LEAD_LAZY: tuple[str, ...] = (
-    "letterkit.api",
-    "letterkit.web.api_v1",
-    "letterkit.web.app",
-    "letterkit.web.pages",
-    "letterkit.web.preview",
-    "letterkit.web.server",
-)
+KNOWN_LEAD_LAZY: tuple[str, ...] = ()
 """Modules of the façade and the web app whose imports inside functions are not yet held to
 ``LAZY``, until they are rewritten over the workspace object."""
 
 LAZY: dict[tuple[str, str], str] = {
+    ("letterkit.api", "letterkit.web.server"): "FastAPI and uvicorn (the serve extra), only for serve",
+    (
+        "letterkit.rendering",
+        "letterkit.writers.worker",
+    ): "the worker processes, only for a PDF or Word document",
+    ("letterkit.workspace.review", "letterkit.writers.pdf"): "WeasyPrint, only to take a letter out of a PDF",
     ("letterkit.rendering", "letterkit.writers.pdf"): "WeasyPrint's fonts are made on the first PDF",
     ("letterkit.compose.html", "letterkit.compose.diagram"): "the diagram's SVG layout, only for a diagram",
     ("letterkit.compose.html", "letterkit.compose.diagram_labels"): "the diagram's parts, only for a diagram",
@@ -54,13 +51,7 @@ LAZY: dict[tuple[str, str], str] = {
 }
 """(importer, imported): the only letterkit modules imported inside a function, and why."""
 
-READABILITY_REWRITE: dict[tuple[str, str], str] = {
-    (
-        "letterkit.review.readability",
-        "letterkit.review.syllables",
-    ): "the syllable table, for an older textstat",
-    ("letterkit.review.syllables", "letterkit.files"): "writing the syllable cache",
-}
+READABILITY_REWRITE: dict[tuple[str, str], str] = {}
 """Imports inside functions of review/readability.py and review/syllables.py, which are being
 replaced (issue 16, item 7); empty this when they are."""
 

@@ -115,7 +115,8 @@ def test_every_field_is_in_the_pdf(pdfs, name):
     missing = {
         field: snippet(text)
         for field, text in field_texts(rendered.letter).items()
-        if snippet(text) not in body
+        # a phrase is framed in letterkit's sentence, so its first word may lose its capital
+        if snippet(text) not in body and snippet(text[:1].lower() + text[1:]) not in body
     }
     assert not missing
 

@@ -56,14 +56,14 @@ def test_a_word_document_past_its_limit_is_stopped(goodbye_data: dict[str, Any])
     letter = letterkit.load(goodbye_data)
     started = time.monotonic()
     with pytest.raises(RenderError) as caught:
-        letterkit.render_letter(letter, RenderOptions(format="docx", timeout=0.01))
+        shared_renderer().render(letter, RenderOptions(format="docx", timeout=0.01))
     assert time.monotonic() - started < 60
     assert str(caught.value) == (
         "the Word document took longer than 0.01 seconds to write and was stopped "
         "— is the letter unusually long?"
     )
-    in_worker = letterkit.render_letter(letter, RenderOptions(format="docx")).content
-    in_thread = letterkit.render_letter(letter, RenderOptions(format="docx", timeout=None)).content
+    in_worker = shared_renderer().render(letter, RenderOptions(format="docx")).content
+    in_thread = shared_renderer().render(letter, RenderOptions(format="docx", timeout=None)).content
     assert in_worker == in_thread and isinstance(in_worker, bytes) and in_worker.startswith(b"PK")
 
 
@@ -71,8 +71,8 @@ def test_a_pdf_made_in_a_worker_is_the_pdf_made_in_this_thread(goodbye_data: dic
     letter = letterkit.load(goodbye_data)
     for archive in (False, True):
         options = RenderOptions(format="pdf", archive=archive)
-        in_worker = letterkit.render_letter(letter, options).content
-        in_thread = letterkit.render_letter(letter, options.model_copy(update={"timeout": None})).content
+        in_worker = shared_renderer().render(letter, options).content
+        in_thread = shared_renderer().render(letter, options.model_copy(update={"timeout": None})).content
         assert in_worker == in_thread
 
 
@@ -91,7 +91,7 @@ def test_a_template_looping_over_a_long_text_is_stopped_between_steps(
     )
     started = time.monotonic()
     with pytest.raises(TemplateError) as caught:
-        letterkit.render(letterkit.load(goodbye_data), "md", template_dir=str(pack))
+        letterkit.render(letterkit.load(goodbye_data), RenderOptions(format="md", template_dir=str(pack)))
     assert time.monotonic() - started < 10
     assert str(caught.value) == (
         "help.md.j2: the template ran longer than 1 seconds and was stopped — does it loop without end?"
@@ -115,7 +115,7 @@ def test_a_template_limit_in_one_thread_leaves_the_others_alone(
 
     def endless() -> None:
         try:
-            letterkit.render(letter, "md", template_dir=str(pack))
+            letterkit.render(letter, RenderOptions(format="md", template_dir=str(pack)))
         except TemplateError as error:
             results["endless"] = str(error)
 

@@ -12,6 +12,7 @@ from helpers import run
 
 from letterkit import Workspace
 from letterkit.review.notes_style import looks_like_notes
+from letterkit.review.suggest import person_in, suggestion
 from letterkit.review.unseen import UnseenNotesError
 
 LETTERS = Path(__file__).resolve().parent / "letters"
@@ -105,3 +106,22 @@ def test_the_samples_and_the_framed_fixtures_have_nothing_unseen() -> None:
 )
 def test_capitalised_notes_and_notes_in_the_therapists_voice_read_as_notes(text: str) -> None:
     assert looks_like_notes(text)
+
+
+@pytest.mark.parametrize(
+    ("notes", "sentence"),
+    [
+        ("Lives with partner Dana.", "You live with partner Dana."),
+        ("works nights; drinks most evenings", "You work nights. You drink most evenings."),
+        ("She feels that nobody listens to her.", "You feel that nobody listens to you."),
+        ("Sam asked her brother for help.", "You asked your brother for help."),
+        ("The patient lives alone. Works as a nurse.", "You live alone. You work as a nurse."),
+        ("Sam's mother died in 2019.", "Your mother died in 2019."),
+        ("low mood, poor sleep", None),  # no sentence letterkit can make: left to the therapist
+        ("Lives with partner Dana; low mood", None),
+        ("You felt low.", None),
+    ],
+)
+def test_a_suggested_sentence_where_letterkit_can_make_one(notes: str, sentence: str | None) -> None:
+    sam = person_in({"patient": {"name": "Sam Taylor", "pronouns": "she/her"}})
+    assert suggestion(notes, sam) == sentence

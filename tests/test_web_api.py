@@ -225,7 +225,7 @@ def test_render_every_format_and_style(client: TestClient) -> None:
     assert pdf.content.startswith(b"%PDF") and "peter.pdf" in pdf.headers["content-disposition"]
     assert client.get("/api/v1/letters/peter.yaml/render?format=docx").content.startswith(b"PK")
     assert client.get("/api/v1/letters/peter.yaml/render?format=gif").status_code == 422
-    assert client.get("/api/v1/letters/peter.yaml/render?rev=1").status_code == 409  # no draft 1 yet
+    assert client.get("/api/v1/letters/peter.yaml/render?rev=1").status_code == 404  # no draft 1 yet
     assert client.get("/api/v1/letters/peter.yaml/render?rev=..%2Fx").status_code == 404
 
 

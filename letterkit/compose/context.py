@@ -12,7 +12,8 @@ from letterkit.compose.easy_read import section_texts
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.phrases import Person, infer_pronouns, pronouns_of
-from letterkit.compose.prose import Passage, coping_passage, mentions_referral, referral_sentence
+from letterkit.compose.prose import Passage
+from letterkit.compose.sentences import coping_passage, mentions_referral, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
 from letterkit.lexicon.jargon import glossary
 from letterkit.model.fields import EASY_READ_SECTIONS, NOT_PRINTED
@@ -313,7 +314,8 @@ def closing_signs_off(closing: str | None) -> bool:
 
 def printed_texts(letter: LetterBase, imagery: bool = True) -> list[str]:
     """The text of every field the letter prints (not the notes for the record)."""
-    data = letter.model_dump(by_alias=True, exclude=set(NOT_PRINTED))
+    # The easy-read texts stand in for sections only in an easy-read letter: not the letter's text.
+    data = letter.model_dump(by_alias=True, exclude=set(NOT_PRINTED) | {"easy_read"})
     ipaf = data.get("ipaf") or {}
     for key in ("defensive_function", "labels", "affect", *(() if imagery else ("imagery",))):
         ipaf.pop(key, None)

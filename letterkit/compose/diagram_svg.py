@@ -1,6 +1,7 @@
-"""How the pattern diagram looks: text widths and wrapping, sizes for a scale, and the SVG.
+"""How the pattern diagram looks: its boxes and feelings laid out for a scale, as SVG.
 
-One user unit is one point. Every piece of text is XML-escaped here; what the text says
+One user unit is one point. Text widths and wrapping are in ``diagram_text``; sizes, colours
+and the canvas that XML-escapes every piece of text in ``diagram_canvas``; what the text says
 comes from ``diagram_labels``.
 """
 
@@ -9,11 +10,25 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from letterkit.compose.diagram_canvas import (
+    _LINE_HEIGHT,
+    _PT_PER_MM,
+    ACCENT,
+    FILL,
+    FONT_FAMILY,
+    INK,
+    MAX_SCALE,
+    MIN_TEXT_PT,
+    PAPER,
+    WIDTH_MM,
+    _Canvas,
+    _n,
+    _Sizes,
+)
 from letterkit.compose.diagram_labels import (
     INTERNALISED_HEADING,
     OTHER_HEADING,
@@ -26,237 +41,24 @@ from letterkit.compose.diagram_labels import (
     ipaf_text_alternative,
     parts_of,
 )
+from letterkit.compose.diagram_text import _text_width, _widest, _wrap
 from letterkit.model.schema import Ipaf
 
-__all__ = ["DEFAULT_TITLE", "FONT_FAMILY", "MAX_SCALE", "MIN_TEXT_PT", "WIDTH_MM", "ipaf_svg"]
+__all__ = [
+    "ACCENT",
+    "DEFAULT_TITLE",
+    "FILL",
+    "FONT_FAMILY",
+    "INK",
+    "MAX_SCALE",
+    "MIN_TEXT_PT",
+    "PAPER",
+    "WIDTH_MM",
+    "ipaf_svg",
+]
+
 
 DEFAULT_TITLE = "The pattern we are working on"
-WIDTH_MM = 170.0
-"""The diagram's width at every scale: the text column of an A4 letter."""
-MIN_TEXT_PT = 12.0
-"""No text is ever drawn smaller than this (UKAAF clear print), whatever the scale."""
-MAX_SCALE = 2.5
-
-FONT_FAMILY = "Open Sans, Arial, sans-serif"
-INK = "#1d2327"
-FILL = "#eef4f6"
-ACCENT = "#1f5566"
-PAPER = "#ffffff"
-
-_PT_PER_MM = 72 / 25.4
-_LINE_HEIGHT = 1.25
-
-
-# --------------------------------------------------------------------------- text width
-
-# Advance widths (thousandths of an em) of Open Sans Regular and Bold, the bundled fonts,
-# for printable ASCII and then ‘’“”…–—·. Arial, the fallback, is a little narrower.
-_TABLE_CHARS = "".join(chr(c) for c in range(32, 127)) + "‘’“”…–—·"
-_REGULAR_WIDTHS = (
-    "260 267 401 646 572 823 730 221 296 296 552 572 245 322 266 367 572 572 572 572 572 572 572 "
-    "572 572 572 266 266 572 572 572 429 899 633 648 631 729 556 516 728 738 279 267 614 519 903 "
-    "754 779 602 779 618 549 553 728 595 926 577 560 571 329 367 329 542 448 577 556 613 476 613 "
-    "561 339 548 614 253 253 525 253 930 614 604 613 613 408 477 353 614 501 778 524 504 468 379 "
-    "551 379 572 170 170 350 350 784 500 1000 266"
-)
-_BOLD_WIDTHS = (
-    "260 286 472 646 571 901 750 266 339 339 545 571 290 322 285 413 571 571 571 571 571 571 571 "
-    "571 571 571 285 290 571 571 571 477 897 690 672 637 740 560 549 724 765 331 331 664 565 943 "
-    "813 796 628 796 660 551 579 756 650 967 667 624 579 331 413 331 532 411 607 604 633 514 633 "
-    "591 387 565 657 305 305 620 305 982 657 619 633 633 454 497 434 657 569 856 578 569 488 394 "
-    "551 394 571 217 217 445 445 855 500 1000 285"
-)
-_WIDTHS = {
-    False: dict(zip(_TABLE_CHARS, (int(w) / 1000 for w in _REGULAR_WIDTHS.split()), strict=True)),
-    True: dict(zip(_TABLE_CHARS, (int(w) / 1000 for w in _BOLD_WIDTHS.split()), strict=True)),
-}
-_SAFETY = 1.04
-"""Measured widths are stretched a little, so that a fallback font still fits."""
-
-
-def _char_em(ch: str, bold: bool) -> float:
-    table = _WIDTHS[bold]
-    width = table.get(ch)
-    if width is not None:
-        return width
-    if unicodedata.combining(ch):
-        return 0.0
-    if unicodedata.east_asian_width(ch) in ("W", "F"):
-        return 1.0
-    base = unicodedata.normalize("NFKD", ch)[:1]
-    return table.get(base, 0.62)
-
-
-def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """An estimate of the width of ``text`` in points, at ``size`` points."""
-    return sum(_char_em(ch, bold) for ch in text) * size * _SAFETY
-
-
-def _wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """``text`` broken into lines no wider than ``width``: on spaces, and inside a word only
-    when the word alone is too wide."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if _text_width(candidate, size, bold) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        line = ""
-        used = 0.0
-        for ch in word:  # a word too long for a line of its own is broken
-            step = _char_em(ch, bold) * size * _SAFETY
-            if line and used + step > width:
-                lines.append(line)
-                line, used = "", 0.0
-            line += ch
-            used += step
-    if line:
-        lines.append(line)
-    return lines
-
-
-def _widest(lines: Sequence[str], size: float, bold: bool = False) -> float:
-    return max((_text_width(line, size, bold) for line in lines), default=0.0)
-
-
-# --------------------------------------------------------------------------- drawing
-
-
-def _n(value: float) -> str:
-    """A coordinate or size for SVG: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-@dataclass(frozen=True)
-class _Sizes:
-    """Every length of the drawing, in points, for one scale."""
-
-    scale: float
-
-    def _pt(self, base: float) -> float:
-        return base * self.scale
-
-    def _text(self, base: float) -> float:
-        return max(MIN_TEXT_PT, base * self.scale)
-
-    @property
-    def heading(self) -> float:
-        return self._text(12.0)
-
-    @property
-    def label(self) -> float:
-        return self._text(12.0)
-
-    @property
-    def feeling(self) -> float:
-        return self._text(13.0)
-
-    @property
-    def pad(self) -> float:
-        return self._pt(8.0)
-
-    @property
-    def gap(self) -> float:
-        return self._pt(3.0)
-
-    @property
-    def pill_x(self) -> float:
-        return self._pt(9.0)
-
-    @property
-    def pill_y(self) -> float:
-        return self._pt(5.0)
-
-    @property
-    def radius(self) -> float:
-        return self._pt(8.0)
-
-    @property
-    def head(self) -> float:
-        return self._pt(10.0)
-
-    @property
-    def stroke(self) -> float:
-        return max(1.0, self._pt(1.5))
-
-    @property
-    def arrow(self) -> float:
-        return max(1.25, self._pt(2.0))
-
-
-class _Canvas:
-    """SVG elements, in drawing order."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def rect(
-        self,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
-        *,
-        fill: str,
-        stroke: str,
-        width: float,
-        radius: float,
-        dashed: float | None = None,
-    ) -> None:
-        dash = f' stroke-dasharray="{_n(dashed)} {_n(dashed * 0.6)}"' if dashed else ""
-        self.items.append(
-            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(radius)}" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="{_n(width)}"{dash}/>'
-        )
-
-    def text(
-        self,
-        lines: Sequence[str],
-        x: float,
-        top: float,
-        size: float,
-        *,
-        bold: bool = False,
-        middle: bool = False,
-    ) -> float:
-        """Draw ``lines`` from ``top``; return the height they take."""
-        step = size * _LINE_HEIGHT
-        attrs = ' font-weight="bold"' if bold else ""
-        attrs += ' text-anchor="middle"' if middle else ""
-        for i, line in enumerate(lines):
-            baseline = top + i * step + step / 2 + 0.36 * size
-            self.items.append(
-                f'<text x="{_n(x)}" y="{_n(baseline)}" font-size="{_n(size)}"{attrs}>{escape(line)}</text>'
-            )
-        return len(lines) * step
-
-    def path(self, d: str, *, width: float, fill: str = "none") -> None:
-        self.items.append(
-            f'<path d="{d}" fill="{fill}" stroke="{ACCENT}" stroke-width="{_n(width)}" '
-            'stroke-linecap="round" stroke-linejoin="round"/>'
-        )
-
-    def head(self, x: float, y: float, angle: float, size: float) -> None:
-        """A filled arrowhead with its tip at (x, y), pointing along ``angle`` (radians)."""
-        back_x, back_y = x - size * math.cos(angle), y - size * math.sin(angle)
-        side_x, side_y = -math.sin(angle) * size * 0.42, math.cos(angle) * size * 0.42
-        points = [(x, y), (back_x + side_x, back_y + side_y), (back_x - side_x, back_y - side_y)]
-        self.items.append(
-            '<polygon points="' + " ".join(f"{_n(px)},{_n(py)}" for px, py in points) + f'" fill="{ACCENT}"/>'
-        )
-
-    def arrow(self, x1: float, y1: float, x2: float, y2: float, width: float, head: float) -> None:
-        angle = math.atan2(y2 - y1, x2 - x1)
-        shaft = head * 0.8
-        self.path(
-            f"M{_n(x1)} {_n(y1)}L{_n(x2 - shaft * math.cos(angle))} {_n(y2 - shaft * math.sin(angle))}",
-            width=width,
-        )
-        self.head(x2, y2, angle, head)
 
 
 @dataclass(frozen=True)

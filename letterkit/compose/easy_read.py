@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from letterkit.compose.escaping import md_block
+from letterkit.model import fields, kinds
 from letterkit.model.fields import EASY_READ_SECTIONS, FieldPath, text_paths
 from letterkit.model.schema import LetterBase
 from letterkit.resources import styles_dir
@@ -129,23 +130,31 @@ class Pictogram:
     alt: str
 
 
-PICTOGRAMS: dict[str, Pictogram] = {
-    "What brought you here": Pictogram("1F6AA.svg", "A door"),
-    "The pattern we have been working on": Pictogram("1F504.svg", "Arrows going round and round"),
-    "The pattern we have noticed together": Pictogram("1F504.svg", "Arrows going round and round"),
-    "What you hoped to change": Pictogram("2B50.svg", "A star"),
-    "What you would like to change": Pictogram("2B50.svg", "A star"),
-    "How you have coped, and what it has cost you": Pictogram("1F6E1.svg", "A shield"),
-    "What happened in our sessions": Pictogram("1F4AC.svg", "A speech bubble"),
-    "What has changed": Pictogram("1F331.svg", "A small plant growing"),
-    "What is still unfinished": Pictogram("1F9E9.svg", "A puzzle piece"),
-    "Looking ahead to our ending": Pictogram("1F44B.svg", "A hand waving goodbye"),
-    "How the pattern showed up between us": Pictogram("1F465.svg", "Two people"),
-    "Keeping well after our sessions end": Pictogram("2602.svg", "An umbrella"),
-    "In your own words": Pictogram("270D.svg", "A hand writing"),
-    "Words in this letter": Pictogram("1F4D6.svg", "An open book"),
-    "Where to find help": Pictogram("260E.svg", "A telephone"),
+_PICTURES: dict[str, Pictogram] = {
+    "background": Pictogram("1F6AA.svg", "A door"),
+    "ipaf": Pictogram("1F504.svg", "Arrows going round and round"),
+    "goals": Pictogram("2B50.svg", "A star"),
+    "coping_strategies": Pictogram("1F6E1.svg", "A shield"),
+    "course_of_therapy": Pictogram("1F4AC.svg", "A speech bubble"),
+    "changes": Pictogram("1F331.svg", "A small plant growing"),
+    "unfinished_business": Pictogram("1F9E9.svg", "A puzzle piece"),
+    "ending": Pictogram("1F44B.svg", "A hand waving goodbye"),
+    "transference": Pictogram("1F465.svg", "Two people"),
+    "keeping_well": Pictogram("2602.svg", "An umbrella"),
+    "patient_comments": Pictogram("270D.svg", "A hand writing"),
+    "help": Pictogram("260E.svg", "A telephone"),
 }
+"""Each section's picture, by the field it prints."""
+
+
+def _by_heading() -> dict[str, Pictogram]:
+    headings = [(name, heading) for kind in kinds.names() for name, heading in kinds.get(kind).headings]
+    headings.append(("help", fields.BY_NAME["help"].place or ""))
+    found = {heading: _PICTURES[name] for name, heading in headings if name in _PICTURES}
+    return found | {fields.GLOSSARY_HEADING: Pictogram("1F4D6.svg", "An open book")}
+
+
+PICTOGRAMS: dict[str, Pictogram] = _by_heading()
 """Each built-in section heading's picture (a heading of a service's own has none)."""
 
 PICTOGRAM_CREDIT = "Pictures from OpenMoji (openmoji.org), shared under the CC BY-SA 4.0 licence."

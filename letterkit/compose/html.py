@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
 from letterkit.compose.easy_read import PICTOGRAM_CREDIT, add_pictograms
@@ -263,17 +264,31 @@ def break_long_words(html: str) -> str:
     return "".join(parts)
 
 
-def legend_html(title: str, lines: Sequence[str], key: Sequence[str]) -> str:
-    """The box that explains a marked-up letter: a title, the key (letterkit's own markup
-    showing each mark) and one escaped line per change."""
-    from html import escape
+LEGEND = (
+    "<h2>{{ title }}</h2>"
+    "{% for mark, text in key %}<p><{{ mark }}>{{ text }}</{{ mark }}></p>{% endfor %}"
+    "{% if lines %}<ul>{% for line in lines %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}"
+)
+"""The legend's markup: an autoescaping template, so every word in it (a patient's name too)
+is text, never markup."""
 
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    return (
-        f"<h2>{escape(title)}</h2>"
-        + "".join(f"<p>{part}</p>" for part in key)
-        + (f"<ul>{items}</ul>" if items else "")
-    )
+LEGEND_MARKS = ("ins", "del")
+
+
+@functools.cache
+def _legend_template() -> Any:
+    import jinja2
+
+    return jinja2.Environment(autoescape=True).from_string(LEGEND)
+
+
+def legend_html(title: str, lines: Sequence[str], key: Sequence[tuple[str, str]]) -> str:
+    """The box that explains a marked-up letter: a title, the key (each mark, ``ins`` or
+    ``del``, shown on the words that explain it) and one line per change; every word escaped."""
+    for mark, _ in key:
+        if mark not in LEGEND_MARKS:
+            raise ValueError(f"{mark!r} is not a mark a legend shows")
+    return str(_legend_template().render(title=title, lines=list(lines), key=list(key)))
 
 
 def _diagram(ctx: RenderContext) -> tuple[str, str]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from letterkit.compose.html import _read_style, style_sheets
+from letterkit.compose.styling import style_css
+
 SCOPE = ".letter-preview"
 
 
@@ -17,9 +20,6 @@ SCOPE = ".letter-preview"
 def scoped_css(style: str) -> str:
     """The letter's stylesheet for ``style``, every rule scoped to the preview box."""
     import tinycss2
-
-    from letterkit.compose.html import _read_style, style_sheets
-    from letterkit.compose.styling import style_css
 
     source = "\n".join([_read_style("letter.css"), *style_sheets(style), style_css(style)])
     rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=True)

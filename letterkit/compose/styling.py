@@ -8,7 +8,6 @@ reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from letterkit.errors import UnknownStyleError
@@ -310,14 +309,3 @@ def sentence_groups(html: str) -> str:
 
 EASY_READ_WORDS = 15
 """The longest sentence easy read allows, in words (UK easy-read guidance)."""
-
-
-def easy_read_warnings(texts: Iterable[str], needing: Sequence[str] = ()) -> list[str]:
-    """What tells a therapist that the letter's own words are not yet written for easy read:
-    sentences over ``EASY_READ_WORDS`` words or with more than one verb, lines typed as notes
-    (counted in ``texts``, the text an easy-read letter prints) and the sections with no
-    easy-read text of their own (``needing``)."""
-    from letterkit.review.easy_read import count, summary
-
-    said = summary(count(texts), needing)
-    return [f"easy read: {said}"] if said else []

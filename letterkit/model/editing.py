@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from letterkit.errors import LetterFileError, LetterValidationError, Problem
 from letterkit.model import kinds
 from letterkit.model.fields import BY_NAME, GROUPS, dotted
-from letterkit.model.loading import load_data, parse
+from letterkit.model.loading import check_data, load_data, parse
 from letterkit.model.schema import LetterBase
 
 PLACEHOLDER = "…"
@@ -83,12 +83,14 @@ def letter_in_progress() -> type[BaseModel]:
 
 def shape_problems(data: Any, name: str = "<letter>") -> list[Problem]:
     """What makes ``data`` not a letter at all (wrong types, unknown fields), in plain words."""
-    from letterkit.model.loading import check_data
-
     try:
         check_data(data, name)  # the file limits, before any validation
     except LetterFileError as error:
         return [error.problem]
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind not in kinds.names():
+        # Every editor builds its form from the kind: a letter of no known kind could not be opened.
+        return [Problem(name, None, "kind", f"is not a kind of letter: choose {' or '.join(kinds.names())}")]
     try:
         letter_in_progress().model_validate(dict(data))
     except ValidationError as error:

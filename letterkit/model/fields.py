@@ -47,6 +47,9 @@ ROLES: tuple[str, ...] = ("therapist", "patient", "joint", "supervisor")
 WITH_PATIENT: tuple[str, ...] = ("patient", "joint")
 """The roles of a draft the patient wrote, alone or together with the therapist."""
 
+GLOSSARY_HEADING = "Words in this letter"
+"""The heading of the easy-read glossary: a section letterkit adds, not a field's."""
+
 FOR_THE_RECORD = "Notes for the record (not printed)"
 """Where the patient finds a note for the record: nowhere in the letter."""
 _PRINTING = "How the letter is printed"
@@ -122,7 +125,6 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "easy_read",
         "group",
-        printed=False,
         label="Easy-read text of your own, section by section",
         place="The easy-read letter",
     ),

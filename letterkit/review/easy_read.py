@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from letterkit.compose.easy_read import sections_needing_text
 from letterkit.compose.styling import EASY_READ_WORDS
 from letterkit.model.fields import FieldPath, dotted
 from letterkit.review.fields import Locator
@@ -28,7 +29,7 @@ from letterkit.review.findings import Finding
 from letterkit.review.notes_style import looks_like_notes
 from letterkit.review.sentences import sentences
 
-__all__ = ["Counts", "count", "easy_read_findings", "summary", "verbs_in"]
+__all__ = ["Counts", "count", "easy_read_findings", "easy_read_warnings", "summary", "verbs_in"]
 
 _VERBS = frozenset(
     """am is are was were be isn't aren't wasn't weren't has have had hasn't haven't hadn't do does
@@ -146,8 +147,6 @@ def easy_read_findings(
 ) -> list[Finding]:
     """The easy-read findings for a letter: ``fields`` are its text fields, ``printed`` the text
     an easy-read letter prints (each section's easy-read text where there is one)."""
-    from letterkit.compose.easy_read import sections_needing_text
-
     findings = []
     for path, value in fields:
         if path[0] != "easy_read":
@@ -212,3 +211,12 @@ def easy_read_findings(
 def _opening(text: str) -> str:
     words = text.split()
     return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+
+
+def easy_read_warnings(texts: Iterable[str], needing: Sequence[str] = ()) -> list[str]:
+    """What tells a therapist that the letter's own words are not yet written for easy read:
+    sentences over ``EASY_READ_WORDS`` words or with more than one verb, lines typed as notes
+    (counted in ``texts``, the text an easy-read letter prints) and the sections with no
+    easy-read text of their own (``needing``)."""
+    said = summary(count(texts), needing)
+    return [f"easy read: {said}"] if said else []

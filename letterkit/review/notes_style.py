@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from letterkit.compose.phrases import DETERMINERS, SUBJECT_PRONOUNS, verb_tags
 from letterkit.model.fields import FieldPath, dotted
 from letterkit.review.fields import Locator
 from letterkit.review.findings import Finding
@@ -68,20 +69,34 @@ def _has_verb(words: list[str]) -> bool:
 def _without_subject(sentence: str) -> bool:
     """A sentence that starts with a verb in the third person or the past, with no subject:
     "Lives with partner Dana.", "Expected me to mark him." (an order, "Take care.", is not)."""
-    from letterkit.compose.phrases import DETERMINERS, SUBJECT_PRONOUNS, verb_tags
-
     first = _WORDS.findall(sentence)[:1]
     if not first:
         return False
     word = first[0].lower()
     if word in SUBJECT_PRONOUNS or word in DETERMINERS or word in _NOT_A_START:
         return False
+    if word in _NEVER_A_FINITE_VERB or word.endswith("ing"):  # no word classes needed
+        return False
     return bool(verb_tags(word) & {"VBZ", "VBD"})
 
 
 _NOT_A_START = frozenset("thanks nobody everyone people sometimes perhaps".split())
+_NEVER_A_FINITE_VERB = frozenset(
+    """at in on to for from with by of about after before during since until as if when while
+    then where why how what which who whose because although though so but and or nor yet
+    also often always never now today here there still just even only once again sometimes
+    yes no not""".split()
+)
+"""Words a sentence often starts with that are never a verb in the third person or the past,
+answered without loading the word classes (a letter in sentences then never loads them)."""
 _LABEL = re.compile(r"^\W*(?:[A-Za-z]+\s+){0,2}[A-Za-z]+:\s")
 """A note's label: "Plan: …", "My impression: …"."""
+
+
+def _subject_at(reasons: list[str]) -> int:
+    """Where "no subject" goes among the reasons: after the first three kinds, as it always has."""
+    early = ("it has no verb", "a sentence has no verb", "it starts in lower case", "it never says 'you'")
+    return sum(1 for r in reasons if r in early)
 
 
 def looks_like_notes(text: str) -> list[str]:
@@ -102,8 +117,6 @@ def looks_like_notes(text: str) -> list[str]:
         reasons.append("it starts in lower case")
     if not _ADDRESS.search(stripped):
         reasons.append("it never says 'you'")
-    if any(s[:1].isupper() and _without_subject(s) for s in sentences):
-        reasons.append("a sentence has no subject")
     if (
         stripped.count(";") >= 1
         and len(stripped.split(";")) >= 2
@@ -112,6 +125,10 @@ def looks_like_notes(text: str) -> list[str]:
         reasons.append("it is a list separated by semicolons")
     if _LABEL.match(stripped):
         reasons.append("it starts with a label")
+    # Last, and only where another reason holds (two are needed): it asks the word classes,
+    # which a letter written in sentences never needs to load.
+    if reasons and any(s[:1].isupper() and _without_subject(s) for s in sentences):
+        reasons.insert(_subject_at(reasons), "a sentence has no subject")
     return reasons if len(reasons) >= 2 else []
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from letterkit.compose.phrases import infer_pronouns
 from letterkit.model.fields import dotted
 from letterkit.review.fields import FieldPath, Locator, value_at
 from letterkit.review.findings import Finding
@@ -132,7 +133,6 @@ def patient_of(data: Mapping[str, Any]) -> Patient:
     if not pronouns:
         # unset: inferred from the phrases that can only be about the patient ("harsh with
         # herself", "she feels a burden"), so that a letter without the line is checked too
-        from letterkit.compose.phrases import infer_pronouns
 
         found_ipaf, found_coping = data.get("ipaf"), data.get("coping_strategies")
         ipaf: Mapping[str, Any] = found_ipaf if isinstance(found_ipaf, Mapping) else {}

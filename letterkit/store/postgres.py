@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from letterkit.drafts import head as heads
+from letterkit.drafts import records
 from letterkit.drafts import store as history
 from letterkit.drafts.store import Draft, Head, HistoryCheck, Revision, SaveResult
 from letterkit.errors import (
@@ -308,7 +310,7 @@ class PostgresStore:
                 "from a backup of the database"
             )
         content = bytes(content)
-        if history._record_hash(draft.to_json()) != draft.hash:
+        if records._record_hash(draft.to_json()) != draft.hash:
             raise HistoryError(
                 f"{name}: draft {draft.number}'s record was changed after it was saved (its hash does "
                 "not match), so the draft cannot be trusted; restore it from a backup of the database"
@@ -327,8 +329,8 @@ class PostgresStore:
                     "it cannot be trusted; restore it from a backup"
                 )
         else:
-            key = history._history_key()
-            if key is not None and history._key_id(key) == draft.key_id and not history._mac_ok(key, draft):
+            key = records._history_key()
+            if key is not None and records._key_id(key) == draft.key_id and not heads._mac_ok(key, draft):
                 raise HistoryError(
                     f"{name}: draft {draft.number}'s record was rewritten without the history key (its key "
                     "signature does not match), so it cannot be trusted; restore it from a backup"
@@ -427,7 +429,7 @@ class PostgresStore:
                     letter_id=letter,
                     number=draft.number,
                     hash=draft.hash,
-                    record=history._record_text(draft),
+                    record=records._record_text(draft),
                     content=saved,
                 )
             )
@@ -501,12 +503,12 @@ class PostgresStore:
         keyed_from = history._keyed_from(saved, head)
         if keyed_from is None:
             return Head(latest.number, latest.hash)
-        key = history._history_key()
-        if key is None or history._key_id(key) != latest.key_id:
+        key = records._history_key()
+        if key is None or records._key_id(key) != latest.key_id:
             return None
-        unsigned = Head(latest.number, latest.hash, keyed_from, history._key_id(key))
+        unsigned = Head(latest.number, latest.hash, keyed_from, records._key_id(key))
         return Head(
-            unsigned.number, unsigned.hash, keyed_from, unsigned.key_id, history._head_mac(key, unsigned)
+            unsigned.number, unsigned.hash, keyed_from, unsigned.key_id, heads._head_mac(key, unsigned)
         )
 
     def _append(
@@ -564,24 +566,24 @@ class PostgresStore:
             "head": True,
         }
         if key is not None:
-            fields["key_id"] = history._key_id(key)
-            fields["mac"] = history._record_mac(key, fields)
-        fields["hash"] = history._record_hash(fields)
+            fields["key_id"] = records._key_id(key)
+            fields["mac"] = records._record_mac(key, fields)
+        fields["hash"] = records._record_hash(fields)
         draft = Draft(**fields)
         connection.execute(
             insert(t.versions).values(
                 letter_id=letter,
                 number=draft.number,
                 hash=draft.hash,
-                record=history._record_text(draft),
+                record=records._record_text(draft),
                 content=content,
             )
         )
         new_head = Head(draft.number, draft.hash)
         if key is not None and keyed_from is not None:
-            unsigned = Head(draft.number, draft.hash, keyed_from, history._key_id(key))
+            unsigned = Head(draft.number, draft.hash, keyed_from, records._key_id(key))
             new_head = Head(
-                draft.number, draft.hash, keyed_from, unsigned.key_id, history._head_mac(key, unsigned)
+                draft.number, draft.hash, keyed_from, unsigned.key_id, heads._head_mac(key, unsigned)
             )
         connection.execute(
             update(t.letters).where(t.letters.c.id == letter).values(head=_head_text(new_head))
@@ -600,7 +602,7 @@ class PostgresStore:
 
     def _head_problems(self, name: str, head: Head | None, saved: list[Draft]) -> list[str]:
         """What the head says is wrong before a save (as the files store checks it)."""
-        problems, _ = _head_check(name, head, {d.number: d for d in saved}, history._history_key())
+        problems, _ = _head_check(name, head, {d.number: d for d in saved}, records._history_key())
         keyed_from = history._keyed_from(saved, head)
         if keyed_from is not None:
             unsigned = [d.number for d in saved if d.number >= keyed_from and d.mac is None]
@@ -632,7 +634,7 @@ class PostgresStore:
                 problems.append(
                     f"{name}: draft {number} is missing from the database (deleted?); restore it from a backup"
                 )
-        key = history._history_key()
+        key = records._history_key()
         head: Head | None = None
         try:
             found = self._letter(connection, name)
@@ -648,7 +650,7 @@ class PostgresStore:
         previous: Draft | None = None
         for number, (draft, content) in sorted(readable.items()):
             label = f"{name}: draft {number}"
-            if history._record_hash(draft.to_json()) != draft.hash:
+            if records._record_hash(draft.to_json()) != draft.hash:
                 problems.append(f"{label}: the record was edited (its hash does not match)")
             if number == 1 and draft.parent is not None:
                 problems.append(f"{label}: the chain is broken (the first draft has a parent)")
@@ -672,11 +674,7 @@ class PostgresStore:
             else:
                 keyed_from = keyed_from or number
                 key_ids.add(draft.key_id or "")
-                if (
-                    key is not None
-                    and draft.key_id == history._key_id(key)
-                    and not history._mac_ok(key, draft)
-                ):
+                if key is not None and draft.key_id == records._key_id(key) and not heads._mac_ok(key, draft):
                     problems.append(
                         f"{label}: the record was rewritten without the history key (its key signature does not match)"
                     )
@@ -698,7 +696,7 @@ class PostgresStore:
                     f"this computer ({history.key_path()}), so the key signatures were not checked; check it "
                     "where the key is (or set LETTERKIT_CONFIG_DIR to the folder that holds it)"
                 )
-            elif history._key_id(key) not in key_ids:
+            elif records._key_id(key) not in key_ids:
                 problems.append(
                     f"{name}: the drafts are signed with a key that is not yours ({history.key_path()}): either "
                     "the history was rewritten without the key, or it was kept with another key; check it "
@@ -733,7 +731,7 @@ def _now_sql() -> Any:
 
 def _draft_from(name: str, number: int, record: str) -> Draft:
     try:
-        return history._record_from(json.loads(record), number)
+        return records._record_from(json.loads(record), number)
     except (ValueError, RecursionError) as error:
         detail = str(error) if not isinstance(error, json.JSONDecodeError) else "it is not valid JSON"
         raise HistoryError(
@@ -749,7 +747,7 @@ def _head_from(name: str, text: str | None) -> Head | None:
     if text is None:
         return None
     try:
-        return history._head_from(json.loads(text))
+        return heads._head_from(json.loads(text))
     except (ValueError, RecursionError) as error:
         detail = str(error) if not isinstance(error, json.JSONDecodeError) else "it is not valid JSON"
         raise HistoryError(
@@ -762,7 +760,7 @@ def _head_check(
 ) -> tuple[list[str], list[str]]:
     """The files store's head check, its messages naming the letter rather than a folder."""
     folder = Path(f"{name}.drafts")
-    problems, notices = history._head_check(folder, head, records, max(records, default=0), key)
+    problems, notices = heads._head_check(folder, head, records, max(records, default=0), key)
     where = (f"{folder / history.HEAD_FILE}: ", f"{folder}: ")
 
     def named(line: str) -> str:

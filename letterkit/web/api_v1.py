@@ -12,12 +12,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 from letterkit import RenderOptions, registries, writers
+from letterkit import errors as e
 from letterkit.errors import LetterValidationError, Problem, VersionRequiredError
-from letterkit.web.site import RENDER_TIMEOUT, Site
+from letterkit.web.site import RENDER_TIMEOUT, NameError_, Site
 from letterkit.workspace.results import Summary, Work
 
 if TYPE_CHECKING:
@@ -162,8 +164,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     }
     for code, what in (
         (400, "A name or option that cannot be used"),
+        (401, "Not signed in: send Authorization: Bearer TOKEN"),
+        (403, "A change signed in by the browser's cookie that did not come from a letterkit page"),
         (404, "No such letter or draft"),
         (409, "The file changed since it was read"),
+        (412, "If-None-Match: * and the letter exists already"),
         (428, "Saving an existing letter needs the version read (If-Match)"),
         (413, "The body is over 1 MiB"),
         (
@@ -174,12 +179,32 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+RENDERING: dict[int | str, dict[str, Any]] = {
+    503: {**ERRORS[400], "description": "The letter could not be rendered (or took over 30 seconds)"}
+}
+
+ETAG = {
+    200: {
+        "headers": {
+            "ETag": {
+                "description": "The letter's version, quoted: send it back as If-Match when saving.",
+                "schema": {"type": "string"},
+            }
+        }
+    }
+}
+
+
 def _binary(formats: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
     media = {writers.get(f).media_type for f in formats if f in writers.FORMATS} | {
         "text/plain; charset=utf-8"
     }
     media |= {"application/json"} if "json" in formats else set()
-    return {200: {"content": {m: {"schema": {"type": "string"}} for m in sorted(media)}}, **ERRORS}
+    return {
+        200: {"content": {m: {"schema": {"type": "string"}} for m in sorted(media)}},
+        **ERRORS,
+        **RENDERING,
+    }
 
 
 def _pattern(names: tuple[str, ...]) -> str:
@@ -203,7 +228,10 @@ def document(name: str, work: Work) -> LetterDocument:
 
 def router(site: Site) -> APIRouter:
     """The /api/v1 routes for ``site``."""
-    r = APIRouter(prefix="/api/v1", responses=ERRORS)
+    # The gate checks the token before any route runs; the dependency only documents it
+    # (securitySchemes: bearer, on every operation).
+    bearer = HTTPBearer(auto_error=False, description="The token `letterkit serve` prints.")
+    r = APIRouter(prefix="/api/v1", responses=ERRORS, dependencies=[Depends(bearer)])
     ws = site.workspace
     formats = registries.FORMATS
     styles = registries.styles()
@@ -214,7 +242,12 @@ def router(site: Site) -> APIRouter:
     def list_letters() -> LetterList:
         return LetterList(letters=[LetterSummary.of(s) for s in ws.summaries()])
 
-    @r.get("/letters/{name}", response_model=LetterDocument, summary="A letter as JSON, with its problems")
+    @r.get(
+        "/letters/{name}",
+        response_model=LetterDocument,
+        summary="A letter as JSON, with its problems",
+        responses=ETAG,  # type: ignore[arg-type]
+    )
     def get_letter(name: str, response: Response) -> LetterDocument:
         work = ws.read_work(site.name(name))
         response.headers["ETag"] = f'"{work.version}"'
@@ -224,20 +257,29 @@ def router(site: Site) -> APIRouter:
         "/letters/{name}",
         response_model=LetterDocument,
         summary="Write a letter (work in progress too)",
+        responses=ETAG,  # type: ignore[arg-type]
         description="Writes the letter file in its own format (YAML keeps its comments), even when "
         "it is incomplete; the answer lists what is missing. Send the version you read as "
-        "If-Match: a file changed since is not overwritten (409). 422 only for a body that is "
-        "not a letter at all.",
+        "If-Match: a file changed since is not overwritten (409). Without If-Match the PUT only "
+        "creates: a letter that exists already is left alone (428; 412 with If-None-Match: *). "
+        "422 for a body that is not a letter at all.",
     )
     def put_letter(
         name: str,
         response: Response,
         letter: LetterInProgress = Body(...),  # noqa: B008
         if_match: str | None = Header(None),  # noqa: B008
+        if_none_match: str | None = Header(  # noqa: B008
+            None,
+            pattern=r"^\*$",
+            description="`*`: create the letter only if it does not exist yet (else 412).",
+        ),
     ) -> LetterDocument:
         version = if_match.removeprefix("W/").strip().strip('"') if if_match else None
         data = letter.model_dump(by_alias=True, exclude_unset=True, mode="json")
-        work = ws.save_work(site.name(name), data, version, version_required=True)
+        create = version is None
+        required = create and if_none_match is None
+        work = ws.save_work(site.name(name), data, version, version_required=required, create=create)
         response.headers["ETag"] = f'"{work.version}"'
         return document(name, work)
 
@@ -247,7 +289,7 @@ def router(site: Site) -> APIRouter:
         return DraftList(
             drafts=[DraftInfo.of(d) for d in ws.history(name)],
             intact=not check.problems,
-            problems=list(check.problems),
+            problems=[site.relative(p) for p in check.problems],
         )
 
     @r.post(
@@ -361,16 +403,17 @@ def _view(make: Any, format: str, stem: str) -> Response:
 
 def problem_of(error: Exception) -> ProblemDetails:
     """The problem document for an error raised while answering a request."""
-    from letterkit import errors as e
-    from letterkit.web.site import NameError_
-
     status, title = 400, "Cannot do that"
     problems: list[ProblemItem] = []
     detail = str(error)
     if isinstance(error, VersionRequiredError):
         status, title = 428, "Which version?"
+    elif isinstance(error, e.AlreadyExistsError):
+        status, title = 412, "Already exists"
     elif isinstance(error, NameError_):
         status, title = 404, "No such letter"
+    elif isinstance(error, e.NoSuchDraftError):
+        status, title = 404, "No such draft"
     elif isinstance(error, e.LetterNotFoundError):
         status, title = 404, "No such letter"
         detail = Path(error.problem.file).name + ": " + error.problem.message

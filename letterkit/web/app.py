@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from letterkit.errors import LetterkitError
+from letterkit.web import pages
 from letterkit.web.api_v1 import ProblemDetails, ProblemItem, problem_of, router
+from letterkit.web.forms import plain_label
 from letterkit.web.security import Gate, page
 from letterkit.web.site import NameError_, Site
 from letterkit.workspace import Workspace
@@ -35,8 +37,6 @@ def create_app(
 
     ``workspace``: the letters served (default: the files in ``folder``); a service passes
     its own, over another store."""
-    from letterkit.web import pages
-
     site = Site(Path(folder), token, host, port, workspace or Workspace(folder))
     app = FastAPI(
         title="letterkit",
@@ -58,7 +58,7 @@ def create_app(
             return JSONResponse(
                 problem.model_dump(), status_code=problem.status, media_type="application/problem+json"
             )
-        items = "".join(f"<li>{_esc(p.field)} {_esc(p.message)}</li>" for p in problem.problems)
+        items = "".join(f"<li>{_esc(plain_label(p.field))}: {_esc(p.message)}</li>" for p in problem.problems)
         body = f"<p>{_esc(problem.detail)}</p>" + (f"<ul>{items}</ul>" if items else "")
         body += '<p><a href="/">Back to your letters</a></p>'
         return HTMLResponse(page(problem.title, body), status_code=problem.status)

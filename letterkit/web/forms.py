@@ -158,6 +158,22 @@ def form_path(dotted: str) -> str:
     return re.sub(r"\[(\d+)\]", r".\1", dotted) or "kind"
 
 
+def plain_label(dotted: str) -> str:
+    """A field's path in the form's words, for a page (never the path itself):
+    ``changes[1]`` → "What has changed (2)", ``ipaf.self`` → "The pattern…: how you see
+    yourself"; the empty path is "The letter"."""
+    parts = [p for p in re.split(r"[.\[\]]+", dotted) if p]
+    if not parts:
+        return "The letter"
+    text = HEADINGS.get(parts[0], parts[0].replace("_", " ").capitalize())
+    for part in parts[1:]:
+        if part.isdigit():
+            text += f" ({int(part) + 1})"
+        else:
+            text += ": " + (LABELS.get(part) or part.replace("_", " ")).lower()
+    return text
+
+
 # --------------------------------------------------------------------------- posted forms
 
 

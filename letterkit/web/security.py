@@ -3,8 +3,11 @@
 - The ``Host`` must be the bound host or this machine's name, so that a web page on another
   site cannot reach the server through DNS rebinding.
 - Bodies over 1 MiB are refused with 413 before any route reads them.
-- ``?token=`` (the link ``letterkit serve`` prints) sets an HttpOnly, SameSite=Strict cookie
-  and redirects to the same address without the token; API clients send
+- ``?token=`` (the link ``letterkit serve`` prints) starts a session and redirects to the
+  same address on this server, without the token. The session cookie holds a random id the
+  server maps to the session (never the token); its name includes the port, so a server on
+  another port of 127.0.0.1 neither reads nor replaces it; it is HttpOnly, SameSite=Strict,
+  Path=/, and over https ``__Host-`` and Secure. API clients send
   ``Authorization: Bearer TOKEN``. Anything else gets 401, with a page saying what to do.
 - A state-changing request signed in by the cookie must come from a page of this server
   (its ``Origin``, or for ``Origin: null`` the browser's ``Sec-Fetch-Site``), so that
@@ -20,8 +23,9 @@ import json
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
+from letterkit.errors import OptionsError
 from letterkit.web.site import MAX_BODY, Site
 
 Scope = MutableMapping[str, Any]
@@ -36,8 +40,6 @@ MIN_TOKEN = 20
 
 def check_token(token: str) -> str:
     """The token, if it is long and varied enough to keep the letters private; else an OptionsError."""
-    from letterkit.errors import OptionsError
-
     if len(token) < MIN_TOKEN or len(set(token)) < 8:
         raise OptionsError(
             f"LETTERKIT_TOKEN is too weak to keep the letters private (it needs at least {MIN_TOKEN} "
@@ -49,6 +51,10 @@ def check_token(token: str) -> str:
 
 
 COOKIE = "letterkit_session"
+"""The start of the session cookie's name; the port follows (``letterkit_session_8000``)."""
+
+MAX_SESSIONS = 256
+"""Sessions remembered at once; the oldest is forgotten first (its browser signs in again)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC = ("/static/",)
 """Paths served without signing in: letterkit's own stylesheets and scripts, nothing of a letter."""
@@ -83,6 +89,8 @@ class Gate:
     def __init__(self, app: ASGIApp, site: Site) -> None:
         self.app = app
         self.site = site
+        self.sessions: dict[str, None] = {}
+        """The ids of the sessions started by the link, oldest first (kept in memory only)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,14 +124,15 @@ class Gate:
                 await refuse(scope, send, 401, "Not signed in", SIGN_IN)
                 return
             rest = urlencode([(k, v) for k, v in query if k != "token"])
-            await redirect_with_cookie(send, path + ("?" + rest if rest else ""), self.site.token)
+            cookie = session_cookie(scope, self.site.port, self._new_session())
+            await redirect_with_cookie(send, here(path) + ("?" + rest if rest else ""), cookie)
             return
-        how = self._signed_in(headers)
+        how = self._signed_in(headers, cookie_name(scope, self.site.port))
         if how is None:
             await refuse(scope, send, 401, "Not signed in", SIGN_IN)
             return
         if how == "cookie" and method not in SAFE_METHODS:
-            if not _same_origin(headers):
+            if not _same_origin(headers, scope.get("scheme", "http")):
                 await refuse(
                     scope,
                     send,
@@ -144,7 +153,14 @@ class Gate:
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return name.strip("[]").lower() in self.site.allowed_hosts
 
-    def _signed_in(self, headers: dict[str, str]) -> str | None:
+    def _new_session(self) -> str:
+        session = secrets.token_urlsafe(32)
+        self.sessions[session] = None
+        while len(self.sessions) > MAX_SESSIONS:
+            del self.sessions[next(iter(self.sessions))]
+        return session
+
+    def _signed_in(self, headers: dict[str, str], cookie: str) -> str | None:
         expected = self.site.token.encode()
         auth = headers.get("authorization", "")
         if auth[:7].lower() == "bearer ":
@@ -152,7 +168,7 @@ class Gate:
             return "bearer" if secrets.compare_digest(given, expected) else None
         for part in headers.get("cookie", "").split(";"):
             name, _, value = part.strip().partition("=")
-            if name == COOKIE and secrets.compare_digest(value.encode(), expected):
+            if name == cookie and value in self.sessions:
                 return "cookie"
         return None
 
@@ -177,7 +193,27 @@ SIGN_IN = (
 )
 
 
-def _same_origin(headers: dict[str, str]) -> bool:
+def cookie_name(scope: Scope, port: int) -> str:
+    """The session cookie's name for this server: its port in it; ``__Host-`` over https."""
+    server = scope.get("server")
+    if server and server[1] is not None:
+        port = int(server[1])
+    name = f"{COOKIE}_{port}"
+    return "__Host-" + name if scope.get("scheme") == "https" else name
+
+
+def session_cookie(scope: Scope, port: int, session: str) -> str:
+    cookie = f"{cookie_name(scope, port)}={session}; HttpOnly; SameSite=Strict; Path=/"
+    return cookie + "; Secure" if scope.get("scheme") == "https" else cookie
+
+
+def here(path: str) -> str:
+    """``path`` as a Location on this server: one leading slash (never ``//host``), with
+    non-ASCII characters, control characters, backslashes and spaces percent-encoded."""
+    return "/" + quote(path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~")
+
+
+def _same_origin(headers: dict[str, str], scheme: str = "http") -> bool:
     """Whether a request comes from a page of this server.
 
     Its ``Origin`` says so; but a form posted from a page with ``Referrer-Policy:
@@ -185,7 +221,7 @@ def _same_origin(headers: dict[str, str]) -> bool:
     (which no page can set) must say ``same-origin``.
     """
     origin = headers.get("origin", "")
-    if origin == f"http://{headers.get('host', '')}":
+    if origin == f"{scheme}://{headers.get('host', '')}":
         return True
     return origin in ("", "null") and headers.get("sec-fetch-site") == "same-origin"
 
@@ -220,8 +256,7 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-async def redirect_with_cookie(send: Send, location: str, token: str) -> None:
-    cookie = f"{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"
+async def redirect_with_cookie(send: Send, location: str, cookie: str) -> None:
     await send(
         {
             "type": "http.response.start",

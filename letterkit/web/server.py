@@ -1,4 +1,17 @@
-"""Run the server on uvicorn until Ctrl-C."""
+"""Run the server on uvicorn until Ctrl-C.
+
+Slow or stuck clients are cut off (what uvicorn offers, and one thing it does not):
+
+- ``HEADER_TIMEOUT``: a connection must send a request's whole header block within 10 seconds
+  of connecting (or of its previous answer), else it is closed. uvicorn has no such limit (its
+  ``timeout_keep_alive`` only runs between requests), so letterkit's protocol adds it to
+  uvicorn's h11 one; without it, a client that sends half its headers holds a connection open
+  for ever (slowloris).
+- ``timeout_keep_alive``: an idle kept-alive connection is closed after 5 seconds.
+- ``h11_max_incomplete_event_size``: a header block over 16 KiB is refused (400).
+- ``limit_concurrency``: over 64 connections at once, new requests get 503.
+- Bodies over 1 MiB are refused by the gate (letterkit.web.security).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +23,20 @@ from collections.abc import Callable
 from typing import Any
 
 from letterkit.errors import LetterkitError, OptionsError
+from letterkit.web.app import create_app
 from letterkit.web.security import check_token
 from letterkit.web.site import LOCAL_HOSTS
 
 log = logging.getLogger(__name__)
+
+HEADER_TIMEOUT = 10.0
+"""Seconds a connection has to send a request's headers in full."""
+KEEP_ALIVE_TIMEOUT = 5
+"""Seconds an idle kept-alive connection stays open."""
+MAX_HEADER_BYTES = 16 * 1024
+"""The largest header block accepted (h11's incomplete-event limit)."""
+MAX_CONNECTIONS = 64
+"""Connections served at once; beyond them uvicorn answers 503."""
 
 
 def run(
@@ -28,8 +51,6 @@ def run(
     """Serve ``folder`` on ``host:port``; ``on_ready(link)`` once listening. Returns on Ctrl-C."""
     import uvicorn
 
-    from letterkit.web.app import create_app
-
     if not os.path.isdir(folder):
         raise OptionsError(f"{os.fspath(folder)}: is not a folder of letters", "folder")
     if host not in LOCAL_HOSTS and not allow_remote:
@@ -40,14 +61,7 @@ def run(
     token = check_token(token or os.environ.get("LETTERKIT_TOKEN") or secrets.token_urlsafe(24))
     app = create_app(os.fspath(folder), token, host=host, port=port)
     sock = _listen(host, port)
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        date_header=False,
-        lifespan="off",
-    )
+    config = uvicorn_config(app)
     shown = f"[{host}]" if ":" in host else host
     link = f"http://{shown}:{sock.getsockname()[1]}/?token={token}"
 
@@ -61,6 +75,73 @@ def run(
         Server(config).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def uvicorn_config(app: Any, header_timeout: float = HEADER_TIMEOUT) -> Any:
+    """uvicorn's settings for letterkit serve: the limits in the module's docstring."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        http=header_timeout_protocol(header_timeout),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=False,
+        lifespan="off",
+        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        limit_concurrency=MAX_CONNECTIONS,
+    )
+
+
+def header_timeout_protocol(seconds: float) -> type[Any]:
+    """uvicorn's h11 protocol, closing a connection that has not sent a request's headers in
+    full within ``seconds`` of connecting or of its previous answer."""
+    import asyncio
+
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeoutProtocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            if self.conn.their_state is h11.IDLE:
+                self._arm()
+            super().data_received(data)
+            if self.conn.their_state is not h11.IDLE:
+                self._disarm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self._disarm()  # the keep-alive timeout runs until the next request starts
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(seconds, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                log.info("closed a connection that did not send its headers within %s s", seconds)
+                self.transport.close()
+
+    return HeaderTimeoutProtocol
 
 
 def _listen(host: str, port: int) -> socket.socket:

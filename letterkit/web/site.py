@@ -20,6 +20,9 @@ _REV = re.compile(r"^(latest|[0-9]{1,6}|[0-9a-f]{4,64})$")
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
+HISTORY_SUFFIX = ".drafts"
+"""A letter's draft history is the folder beside it named NAME.drafts (letterkit.store's layout)."""
+
 
 class NameError_(ValueError):
     """A name that is not a letter file directly inside the folder."""
@@ -46,7 +49,7 @@ class Site:
 
     def name(self, name: str) -> str:
         """``name`` when it is a letter directly in the folder; ``NameError_`` for anything else."""
-        if not _NAME.match(name) or ".." in name:
+        if not _NAME.fullmatch(name) or ".." in name:
             raise NameError_(
                 f"{name!r} is not a letter's name: a letter is a .yaml, .yml or .json file in this folder"
             )
@@ -54,6 +57,10 @@ class Site:
         path = folder / name
         if path.is_symlink() or path.resolve().parent != folder:
             raise NameError_(f"{name!r} is not a letter in this folder")
+        if (folder / (name + HISTORY_SUFFIX)).is_symlink():
+            raise NameError_(
+                f"{name!r}: its draft history is a link to another place, which the server does not follow"
+            )
         return name
 
     def spec(self, name: str, rev: str | None) -> str:
@@ -61,7 +68,7 @@ class Site:
         name = self.name(name)
         if rev in (None, ""):
             return name
-        if not _REV.match(str(rev)):
+        if not _REV.fullmatch(str(rev)):
             raise NameError_(f"{rev!r} is not a draft: give its number, 'latest' or its hash")
         return f"{name}@{rev}"
 

@@ -24,6 +24,8 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings, settings_for
 from letterkit.rendering import Renderer, shared_renderer
+from letterkit.review.check import patients_spans
+from letterkit.review.unseen import unseen
 from letterkit.store import FileStore, Store
 from letterkit.workspace.results import Opened
 
@@ -168,17 +170,18 @@ class Base:
         """The fields of a letter that read as notes or speak about the patient (one entry per
         field, ``reviewed:`` ones left out), and the fields holding the patient's own words
         (from the draft history), which letterkit never changes."""
-        from letterkit.review.check import patients_spans
-        from letterkit.review.unseen import unseen
+        return self._unseen_in(opened.content, opened.label, opened.file)
 
-        source = loading.parse(loading.decode(opened.content, opened.label), opened.label)
+    def _unseen_in(self, content: bytes, label: str, file: str) -> tuple[list[Unseen], frozenset[FieldPath]]:
+        """``unseen`` for a letter's content (complete or not), its history in ``file``."""
+        source = loading.parse(loading.decode(content, label), label)
         data = source.data if isinstance(source.data, dict) else {}
         own: dict[FieldPath, list[tuple[int, int]]] = {}
         contributions = getattr(self, "contributions", None)
         try:
-            if callable(contributions) and self.store.drafts(opened.file):
-                own = patients_spans(contributions(opened.file), data)
+            if callable(contributions) and self.store.exists(file) and self.store.drafts(file):
+                own = patients_spans(contributions(file), data)
         except LetterkitError:
             own = {}
-        text = loading.decode(opened.content, opened.label)
+        text = loading.decode(content, label)
         return unseen(source, text, own), frozenset(own)

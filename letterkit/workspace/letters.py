@@ -7,7 +7,16 @@ import re
 from collections.abc import Mapping, Sequence
 
 import letterkit.model.loading as loading
-from letterkit.errors import HistoryError, LetterFileError, LetterkitError, LetterValidationError, Problem
+from letterkit.compose.scoped import scoped_css
+from letterkit.errors import (
+    AlreadyExistsError,
+    HistoryError,
+    LetterFileError,
+    LetterkitError,
+    LetterValidationError,
+    OutputError,
+    Problem,
+)
 from letterkit.model import editing, kinds
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
@@ -139,6 +148,7 @@ class Letters(History):
         version: str | None = None,
         *,
         version_required: bool = False,
+        create: bool = False,
         draft_as: tuple[str, str, str] | None = None,
     ) -> Work:
         """Write a letter being written (incomplete is fine) back to the store, in one step.
@@ -146,7 +156,10 @@ class Letters(History):
         YAML keeps its comments and key order; JSON stays JSON. ``data`` must have the shape
         of a letter (``LetterValidationError`` lists what does not). With ``version``, a
         letter changed since it was read is left alone (``ConflictError``); with
-        ``version_required``, so is an existing letter when no version is given.
+        ``version_required``, so is an existing letter when no version is given. With
+        ``create``, the letter must not exist yet (``AlreadyExistsError``): checked under the
+        lock, and again by the write itself, which claims the name and never replaces a file
+        (another process may have made it in between).
         ``draft_as`` (role, name, note): also record it as the next draft, when complete. The
         result lists what is still missing or wrong, and says what was done.
         """
@@ -156,11 +169,21 @@ class Letters(History):
             raise LetterValidationError(wrong)
         with self.store.lock(key):
             self._require_version(key, version, required=version_required)
-            old = loading.decode(self.store.read(key), key) if self.store.exists(key) else None
+            exists = self.store.exists(key)
+            if create and exists:
+                raise AlreadyExistsError(f"{key}: already exists; nothing was saved")
+            old = loading.decode(self.store.read(key), key) if exists else None
             text = editing.file_text(self._file(key) or key, old, data)
             raw = text.encode("utf-8")
             loading.decode(raw, key)  # the size and character limits of any letter file
-            self.store.write(key, raw)
+            try:
+                self.store.write(key, raw, create=create)
+            except OutputError:
+                if create and self.store.exists(key):
+                    raise AlreadyExistsError(
+                        f"{key}: was made somewhere else a moment ago; nothing was saved"
+                    ) from None
+                raise
             work = self.read_work(key)
             message = "Saved."
             if draft_as is not None:
@@ -190,8 +213,6 @@ class Letters(History):
 
     def preview_css(self, style: str) -> str:
         """The letter's stylesheet for ``style``, every rule scoped to a ``.letter-preview`` box."""
-        from letterkit.compose.scoped import scoped_css
-
         return scoped_css(style)
 
     def problems(self, data: Mapping[str, object]) -> list[Problem]:

@@ -14,6 +14,7 @@ from letterkit.files import ensure_dir, write_atomic
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
 from letterkit.rendering import Rendered, Renderer
+from letterkit.review.unseen import refuse_unseen
 from letterkit.workspace.base import Base, PathLike
 from letterkit.workspace.results import Opened, RenderedFile, RenderReport
 from letterkit.writers.document import DEFAULT_OPTIONS, Marks, RenderOptions
@@ -66,8 +67,6 @@ class Outputs(Base):
         letter, as ``peter.pdf`` (or ``peter-draft2.pdf`` for a saved draft). The letter file
         itself is never overwritten.
         """
-        from letterkit.review.unseen import refuse_unseen
-
         options = options.for_output(out)
         opened = self.open(spec)
         source = opened.file

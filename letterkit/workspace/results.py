@@ -17,6 +17,18 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class FieldNote:
+    """A field that reads as notes or speaks about the patient, as an editor shows it at the
+    field: what ``validate`` says of it, and a sentence to the patient where letterkit can
+    make one (``None`` where it cannot)."""
+
+    section: str
+    """The field's dotted path (``changes[0]``); for finding the field, never for showing."""
+    messages: tuple[str, ...]
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
 class Written:
     """Text made for the user: written to ``output``, or (``output`` None) to be shown."""
 

@@ -19,7 +19,7 @@ from letterkit.diffs.views import Styler, to_json, to_markdown, to_text
 from letterkit.drafts.attribution import Contributions, DraftInfo
 from letterkit.drafts.attribution import contributions as credit_words
 from letterkit.drafts.store import Draft
-from letterkit.errors import LetterkitError, OptionsError
+from letterkit.errors import LetterkitError, LetterNotFoundError, OptionsError
 from letterkit.model.fields import dotted
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
@@ -99,6 +99,8 @@ class Revisions(Outputs):
         """Who wrote which words of the latest draft, and what the patient changed."""
         key = os.fspath(name)
         saved = self.store.drafts(key)
+        if not saved and not self.store.exists(key):
+            raise LetterNotFoundError(key, "no such file — check the name and folder")
         if not saved:
             raise LetterkitError(f"{key}: has no saved drafts yet; save a draft first")
         versions = []
@@ -177,14 +179,14 @@ class Revisions(Outputs):
         if reader == "patient":
             title = f"What changed from {_draft_name(first)} to {_draft_name(second)}"
             key = [
-                "<ins>Words added are bold, in a box.</ins>",
-                "<del>Words taken out are struck through.</del>",
+                ("ins", "Words added are bold, in a box."),
+                ("del", "Words taken out are struck through."),
             ]
         else:
             title = f"Changes from {first.label} to {second.label}"
             key = [
-                "<ins>Inserted words are bold, in a box.</ins>",
-                "<del>Deleted words are struck through.</del>",
+                ("ins", "Inserted words are bold, in a box."),
+                ("del", "Deleted words are struck through."),
             ]
         legend = compose.legend_html(title, lines or ["No changes."], key)
         return self._render_marked(second, format, Marks(marks, lists, legend, authors), settings)
@@ -228,14 +230,14 @@ class Revisions(Outputs):
         if reader == "patient":
             title = "Your words in this letter"
             key = [
-                f"<ins>Words you wrote{when} are bold, in a box.</ins>",
-                "<del>Words you took out are struck through.</del>",
+                ("ins", f"Words you wrote{when} are bold, in a box."),
+                ("del", "Words you took out are struck through."),
             ]
         else:
             title = f"{called}'s words in this letter"
             key = [
-                f"<ins>Words {called} wrote{when} are bold, in a box.</ins>",
-                f"<del>Words {called} took out are struck through.</del>",
+                ("ins", f"Words {called} wrote{when} are bold, in a box."),
+                ("del", f"Words {called} took out are struck through."),
             ]
         if not patient_drafts:
             lines = ["No changes yet."]

@@ -26,6 +26,9 @@ import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from letterkit.errors import RenderError
+from letterkit.writers.worker import shared_pool
+
 if TYPE_CHECKING:
     from letterkit.writers.document import Document
 
@@ -103,8 +106,6 @@ def write(document: Document) -> bytes:
     timeout = document.options.timeout
     if not timeout:
         return html_to_docx(html, style=document.style, changes=authors)
-    from letterkit.errors import RenderError
-    from letterkit.writers.worker import shared_pool
 
     data: bytes = (document.workers or shared_pool()).run(
         f"{__name__}:docx_job",

@@ -24,6 +24,7 @@ from letterkit.errors import LetterkitError, RenderError
 from letterkit.files import read_bytes
 from letterkit.model.loading import MAX_BYTES, decode, load_text
 from letterkit.resources import styles_dir
+from letterkit.writers.worker import shared_pool
 
 if TYPE_CHECKING:
     from letterkit.writers.document import Document
@@ -141,8 +142,6 @@ def html_to_pdf(
     with ``fonts``.
     """
     if timeout and fetcher is None:
-        from letterkit.writers.worker import shared_pool
-
         result: tuple[bytes, list[str]] = (workers or shared_pool()).run(
             f"{__name__}:layout_job",
             html,

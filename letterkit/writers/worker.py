@@ -304,12 +304,18 @@ def serve() -> None:
     collect = _Collect()
     logging.getLogger().addHandler(collect)
 
-    def ask(name: str) -> Any:
-        _send(outbox, ("ask", name))
-        reply = _receive(inbox)
-        if reply[0] != "answer":
+    def reply(message: tuple[Any, ...]) -> None:
+        try:
+            _send(outbox, message)
+        except OSError:  # the caller is gone (it finished, or was stopped): so is the worker
             _leave()
-        return reply[1]
+
+    def ask(name: str) -> Any:
+        reply(("ask", name))
+        answer = _receive(inbox)
+        if answer[0] != "answer":
+            _leave()
+        return answer[1]
 
     while True:
         message = _receive(inbox)
@@ -321,10 +327,10 @@ def serve() -> None:
                 if prepare is not None:
                     prepare()
             except Exception as error:
-                _send(outbox, ("error", f"{type(error).__name__}: {error}", collect.take()))
+                reply(("error", f"{type(error).__name__}: {error}", collect.take()))
                 continue
             gc.freeze()  # what the imports made is never garbage: later collections skip it
-            _send(outbox, ("prepared", message[1]))
+            reply(("prepared", message[1]))
         elif message[0] == "job":
             _, function, args, kwargs = message
             module, _, name = function.partition(":")
@@ -332,12 +338,12 @@ def serve() -> None:
             try:
                 result = getattr(importlib.import_module(_letterkit(module)), name)(*args, ask=ask, **kwargs)
             except LetterkitError as error:
-                _send(outbox, ("error", str(error), collect.take()))
+                reply(("error", str(error), collect.take()))
             except Exception as error:  # the caller needs one kind of error, and the worker lives on
                 log.debug("a job failed in the worker", exc_info=True)
-                _send(outbox, ("error", f"{type(error).__name__}: {error}", collect.take()))
+                reply(("error", f"{type(error).__name__}: {error}", collect.take()))
             else:
-                _send(outbox, ("done", result, collect.take()))
+                reply(("done", result, collect.take()))
             del message, args, kwargs, result  # the letter goes before the collection
             gc.collect()  # a layout leaves many cycles: collect them now, between jobs, not during one
         else:

@@ -45,6 +45,7 @@ def templates() -> Environment:
     )
     env.globals.update(style_names=STYLE_NAMES, roles=registries.roles(), downloads=_downloads(), quote=quote)
     env.filters["anchor"] = lambda path: forms.Field(forms.form_path(str(path)), "").id
+    env.filters["label"] = lambda path: forms.plain_label(str(path))
     return env
 
 

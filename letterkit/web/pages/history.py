@@ -14,17 +14,19 @@ def router(site: Site) -> APIRouter:
     ws = site.workspace
 
     @r.get("/letters/{name}/history")
-    def history(name: str, a: str = "", b: str = "", view: str = "") -> HTMLResponse:
+    def history(
+        name: str, a: str = "", b: str = "", view: str = "", reader: str = "therapist"
+    ) -> HTMLResponse:
         letter = site.name(name)
         saved, check, work = ws.history(letter), ws.verify(letter), ws.read_work(letter)
         style = style_of(work.data)
         shown = heading = ""
         if view == "contributions" and saved:
-            shown = letter_view(site, ws.contributions_report(letter, "html").content, style)
+            shown = letter_view(site, ws.contributions_report(letter, "html", reader=reader).content, style)
             heading = "Who wrote which words"
         elif a and b and saved:
             shown = letter_view(
-                site, ws.compare(site.spec(name, a), site.spec(name, b), "html").content, style
+                site, ws.compare(site.spec(name, a), site.spec(name, b), "html", reader=reader).content, style
             )
             heading = f"What changed from draft {a} to {b}"
         return show(
@@ -32,7 +34,7 @@ def router(site: Site) -> APIRouter:
             name=name,
             title=title(work.data, name),
             drafts=list(reversed(saved)),
-            problems=check.problems,
+            problems=[site.relative(p) for p in check.problems],
             shown=shown,
             heading=heading,
             a=a or (str(saved[-2].number) if len(saved) > 1 else ""),

@@ -12,13 +12,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from letterkit import RenderOptions, registries, writers
-from letterkit.errors import ConflictError, LetterkitError, LetterValidationError
+from letterkit.errors import ConflictError, LetterkitError, LetterValidationError, VersionRequiredError
 from letterkit.web import forms
 from letterkit.web.pages.common import ARCHIVE, kind_of, posted, show, style_of, title, with_css
 from letterkit.web.preview import body_of
 from letterkit.web.site import RENDER_TIMEOUT, Site
 
 LIST_ACTIONS = ("add:", "remove:", "up:", "down:")
+ACCEPT = "accept:"
+"""The action of a suggestion's button: ``accept:PATH`` puts ``_suggestion.PATH`` in the field."""
 
 
 class LetterPage:
@@ -50,6 +52,7 @@ class LetterPage:
             kind=kind,
             data=data,
             fields=forms.build(kind, data, forms.problems_by_field(problems)),
+            notes=self.notes(name, data),
             version=version,
             problems=problems,
             message=message,
@@ -70,6 +73,21 @@ class LetterPage:
         letter = self.site.name(name)
         data = forms.to_data(form, kind_of(self.site, letter, form))
         version, style, action = form.get("_version", ""), form.get("_style") or None, form.get("action", "")
+        if action.startswith(ACCEPT):
+            path = action.removeprefix(ACCEPT)
+            wanted = form.get("_suggestion." + path, "")
+            if wanted and path in form:
+                data = forms.to_data({**form, path: wanted}, str(data["kind"]))
+            return self.page(
+                name,
+                data,
+                version,
+                self.ws.problems(data),
+                message="Not saved yet: the suggested sentence is in the field. Read it, change "
+                "it if you like, then save.",
+                style=style,
+                focus=path,
+            )
         if action.startswith(LIST_ACTIONS):
             data = forms.apply_action(data, action, str(data["kind"]))
             focus = action.partition(":")[2]
@@ -85,7 +103,19 @@ class LetterPage:
         author = (form.get("_author", "therapist"), form.get("_author_name", ""), form.get("_note", ""))
         try:
             work = self.ws.save_work(
-                letter, data, version or None, draft_as=author if action == "draft" else None
+                letter,
+                data,
+                version or None,
+                version_required=True,
+                draft_as=author if action == "draft" else None,
+            )
+        except VersionRequiredError:
+            error = (
+                "Nothing was saved: this page did not say which version of the letter it was "
+                "opened at. Copy your changes, reload the page, and make them again."
+            )
+            return self.page(
+                name, data, version, self.ws.problems(data), status=428, error=error, style=style
             )
         except ConflictError as conflict:
             error = str(conflict).split(": ", 1)[-1]
@@ -136,6 +166,16 @@ class LetterPage:
         except LetterkitError as error:
             return f'<p class="notice">No preview: {html.escape(str(error))}</p>'
         return with_css(body_of(str(rendered.content)), style)
+
+    def notes(self, name: str, data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        """What reads as notes or about the patient, by form path, with letterkit's sentence."""
+        try:
+            found = self.ws.field_notes(name, data)
+        except LetterkitError:
+            return {}
+        return {
+            forms.form_path(n.section): {"messages": n.messages, "suggestion": n.suggestion} for n in found
+        }
 
     def findings(self, name: str) -> list[dict[str, Any]] | None:
         try:

@@ -80,7 +80,7 @@ class ReadingPage:
         except (ConflictError, HistoryError) as refused:
             return self.page(name, status=409, error=str(refused).split(": ", 1)[-1], texts=texts)
         except LetterValidationError as wrong:
-            detail = "; ".join(f"{p.path}: {p.message}" for p in wrong.problems)
+            detail = "; ".join(f"{forms.plain_label(p.path)}: {p.message}" for p in wrong.problems)
             return self.page(name, status=422, error=f"Nothing was saved: {detail}", texts=texts)
         return self.page(name, message=result.message)
 
