@@ -1,4 +1,4 @@
-"""Word classes and inflections for reading a phrase's shape (from ``lemminflect``), the word
+"""Word classes and inflections for reading a phrase's shape (from ``lemminflect``'s tables, read by ``word_tables``), the word
 lists the reader needs, and a phrase's tokens (see ``letterkit.compose.phrases``).
 """
 
@@ -8,6 +8,8 @@ import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from letterkit.compose.word_tables import all_lemmas, verb_inflections
 
 Kind = Literal["sentence", "clause", "verb", "ing", "adjective", "noun", "list", "unknown"]
 VerbForm = Literal["VBZ", "VB", "VBD", "MD"]
@@ -79,18 +81,12 @@ _ANYONE = frozenset(
 
 @functools.cache
 def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
-    from lemminflect import getAllLemmas
-
-    found: dict[str, tuple[str, ...]] = dict(getAllLemmas(word))
-    return found
+    return all_lemmas(word)
 
 
 @functools.cache
 def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
-    from lemminflect import getAllInflections
-
-    found: dict[str, tuple[str, ...]] = dict(getAllInflections(lemma, upos="VERB"))
-    return found
+    return verb_inflections(lemma)
 
 
 def _verb_tags(word: str) -> set[str]:

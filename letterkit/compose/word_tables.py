@@ -1,0 +1,117 @@
+"""English lemmas and verb inflections, read from the tables that ``lemminflect`` ships.
+
+letterkit asks only dictionary questions ("which lemmas can 'becomes' have?", "what is the past
+of 'feel'?"), never lemminflect's model for unknown words, so it reads the package's two sorted
+lookup tables itself: decompressed once, searched by bisection. Importing lemminflect itself
+would load NumPy and parse both tables into dictionaries, about a third of a second on every
+cold ``letterkit render``; this answers the same questions in a few milliseconds. The answers
+are lemminflect's own (``getAllLemmas(word)``, ``getAllInflections(lemma, upos="VERB")`` for
+lower-case words); tests/test_word_tables.py holds the two to the same results.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import gzip
+import importlib.util
+from pathlib import Path
+
+_VERB_TAGS = ("VBD", "VBN", "VBG", "VBZ")
+"""The order of the forms after ``word,verb,`` in lemminflect's inflection table."""
+_TAGS_FOR = {"verb": _VERB_TAGS, "noun": ("NNS",), "adj": ("JJR", "JJS"), "adv": ("RBR", "RBS")}
+_VERB_UPOS_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+# lemminflect hard-codes these after reading its table (InflectionLUCodec.updateForAuxMod).
+_AUX_AND_MODALS: dict[str, dict[str, tuple[str, ...]]] = {
+    "can": {"VB": ("can",), "VBD": ("could",)},
+    "may": {"VB": ("may",), "VBD": ("might",)},
+    "will": {"VB": ("will",), "VBD": ("would",)},
+    "shall": {"VB": ("shall",), "VBD": ("should",)},
+    "must": {"VB": ("must",), "VBD": ("must",)},
+    "ought": {"VB": ("ought",), "VBD": ("ought",)},
+    "dare": {"VB": ("dare",)},
+    "be": {"VB": ("be",), "VBD": ("was", "were"), "VBG": ("being",), "VBN": ("been",),
+           "VBP": ("am", "are"), "VBZ": ("is",)},
+}  # fmt: skip
+
+
+def _resources() -> Path:
+    spec = importlib.util.find_spec("lemminflect")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the lemminflect package is not installed (pip install lemminflect)")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources"
+
+
+class _Table:
+    """One of lemminflect's sorted ``word,category,…`` tables, searched without parsing it all."""
+
+    def __init__(self, name: str) -> None:
+        with gzip.open(_resources() / name, "rt", encoding="utf-8") as handle:
+            self.lines = handle.read().splitlines()
+
+    def rows(self, word: str) -> list[list[str]]:
+        start = bisect.bisect_left(self.lines, word, key=_key)
+        found = []
+        for line in self.lines[start:]:
+            fields = line.split(",")
+            if fields[0] != word:
+                break
+            found.append(fields)
+        return found
+
+
+def _key(line: str) -> str:
+    return line[: line.find(",")]
+
+
+@functools.cache
+def _table(name: str) -> _Table:
+    return _Table(name)
+
+
+@functools.cache
+def _overrides(name: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for line in (_resources() / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, tag, out = line.split(",")
+            found.setdefault(word, {})[tag] = (out,)
+    return found
+
+
+def all_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """Every lemma ``word`` can have, by universal part of speech: 'becomes' → {'VERB':
+    ('become',)}; unknown words → {}. As ``lemminflect.getAllLemmas(word)`` for a lower-case word."""
+    low = word.lower()
+    found: dict[str, tuple[str, ...]] = {}
+    for _, category, forms in _table("lemma_lu.csv.gz").rows(low):
+        upos = "AUX" if category.upper() == "MODAL" else category.upper()
+        found[upos] = tuple(forms.split("/"))
+    found.update(_overrides("lemma_overrides.csv").get(low, {}))
+    return {upos: tuple(form.lower() for form in forms) for upos, forms in found.items()}
+
+
+def verb_inflections(lemma: str) -> dict[str, tuple[str, ...]]:
+    """A verb's forms by Penn tag: 'feel' → {'VB': ('feel',), 'VBD': ('felt',), …}. As
+    ``lemminflect.getAllInflections(lemma, upos="VERB")`` for a lower-case lemma."""
+    low = lemma.lower()
+    forms: dict[str, tuple[str, ...]] = {}
+    if low in _AUX_AND_MODALS:
+        forms = dict(_AUX_AND_MODALS[low])
+    else:
+        for row in _table("infl_lu.csv.gz").rows(low):
+            category, spellings = row[1], row[2:]
+            for tag, spelling in zip(_TAGS_FOR.get(category, ()), spellings, strict=False):
+                if spelling:
+                    forms[tag] = tuple(spelling.split("/"))
+            if category == "verb":
+                forms["VB"] = forms["VBP"] = (low,)
+            elif category in ("aux", "modal"):
+                forms["VB"] = (low,)
+            else:
+                forms[{"noun": "NN", "adj": "JJ", "adv": "RB"}[category]] = (low,)
+    forms.update(_overrides("infl_overrides.csv").get(low, {}))
+    return {
+        tag: tuple(s.lower() for s in spellings) for tag, spellings in forms.items() if tag in _VERB_UPOS_TAGS
+    }
