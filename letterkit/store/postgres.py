@@ -14,9 +14,7 @@ when a ``PostgresStore`` is made: the files store, the default, never loads them
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -24,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from letterkit.drafts import head as heads
 from letterkit.drafts import records
@@ -43,9 +41,18 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import ROLES
 from letterkit.model.loading import decode, load_text
 from letterkit.store.files import FileStore
+from letterkit.store.postgres_records import (
+    check_rows,
+    draft_from,
+    head_from,
+    head_problems,
+    head_text,
+    new_head,
+    tables,
+)
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, Table
+    from sqlalchemy import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -71,47 +78,6 @@ class ImportedLetter:
     name: str
     drafts: int
     notices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Tables:
-    letters: Table
-    versions: Table
-    work: Table
-
-
-@functools.cache
-def _tables() -> _Tables:
-    """The three tables, as SQLAlchemy Core sees them (the migrations make them)."""
-    from sqlalchemy import BigInteger, Column, DateTime, Integer, LargeBinary, MetaData, Table, Text
-
-    meta = MetaData()
-    return _Tables(
-        Table(
-            "letters",
-            meta,
-            Column("id", BigInteger, primary_key=True),
-            Column("name", Text),
-            Column("head", Text),
-        ),
-        Table(
-            "versions",
-            meta,
-            Column("letter_id", BigInteger, primary_key=True),
-            Column("number", Integer, primary_key=True),
-            Column("hash", Text),
-            Column("record", Text),
-            Column("content", LargeBinary),
-        ),
-        Table(
-            "work",
-            meta,
-            Column("letter_id", BigInteger, primary_key=True),
-            Column("content", LargeBinary),
-            Column("version", Text),
-            Column("updated", DateTime(timezone=True)),
-        ),
-    )
 
 
 class _NameLock:
@@ -264,7 +230,7 @@ class PostgresStore:
     def write(self, name: str, content: bytes, *, create: bool = False) -> None:
         from sqlalchemy.dialects.postgresql import insert
 
-        t = _tables()
+        t = tables()
         with self.errors(), self.engine.begin() as connection:
             letter, head = self._made(connection, _checked(name))
             tag = version_tag(content, head.hash if head else None)
@@ -294,7 +260,7 @@ class PostgresStore:
     def draft_content(self, name: str, draft: Draft) -> bytes:
         from sqlalchemy import select
 
-        t = _tables()
+        t = tables()
         with self.errors(), self.engine.connect() as connection:
             found = self._letter(connection, name)
             content = None
@@ -362,7 +328,7 @@ class PostgresStore:
     def names(self) -> list[str]:
         from sqlalchemy import select
 
-        t = _tables()
+        t = tables()
         with self.errors(), self.engine.connect() as connection:
             rows = connection.execute(
                 select(t.letters.c.name).join(t.work, t.work.c.letter_id == t.letters.c.id)
@@ -419,7 +385,7 @@ class PostgresStore:
     ) -> None:
         from sqlalchemy import insert, update
 
-        t = _tables()
+        t = tables()
         if self._letter(connection, _checked(name)) is not None:
             raise OutputError(f"{name}: is in the database already, so nothing was imported")
         letter, _ = self._made(connection, name)
@@ -435,11 +401,9 @@ class PostgresStore:
             )
         latest = versions[-1][0] if versions else None
         if head is None and latest is not None:
-            head = self._new_head(latest, [d for d, _ in versions], None)
+            head = new_head(latest, [d for d, _ in versions], None)
         if head is not None:
-            connection.execute(
-                update(t.letters).where(t.letters.c.id == letter).values(head=_head_text(head))
-            )
+            connection.execute(update(t.letters).where(t.letters.c.id == letter).values(head=head_text(head)))
         tag = version_tag(content, latest.hash if latest else None)
         connection.execute(insert(t.work).values(letter_id=letter, content=content, version=tag))
 
@@ -449,7 +413,7 @@ class PostgresStore:
         """The letter's id and head, its row made first if there is none."""
         from sqlalchemy.dialects.postgresql import insert
 
-        connection.execute(insert(_tables().letters).values(name=name).on_conflict_do_nothing())
+        connection.execute(insert(tables().letters).values(name=name).on_conflict_do_nothing())
         found = self._letter(connection, name)
         assert found is not None  # made just now, in this transaction
         return found
@@ -460,17 +424,17 @@ class PostgresStore:
         """The letter's id and head (None if there is no such letter)."""
         from sqlalchemy import select
 
-        t = _tables()
+        t = tables()
         query = select(t.letters.c.id, t.letters.c.head).where(t.letters.c.name == name)
         row = connection.execute(query.with_for_update() if for_update else query).first()
         if row is None:
             return None
-        return int(row.id), _head_from(name, row.head)
+        return int(row.id), head_from(name, row.head)
 
     def _work(self, connection: Connection, name: str) -> bytes | None:
         from sqlalchemy import select
 
-        t = _tables()
+        t = tables()
         content = connection.execute(
             select(t.work.c.content)
             .join(t.letters, t.work.c.letter_id == t.letters.c.id)
@@ -481,14 +445,14 @@ class PostgresStore:
     def _records(self, connection: Connection, name: str) -> list[tuple[Draft, bytes]]:
         """Every saved draft with its letter, by number; a damaged record raises HistoryError."""
         return [
-            (_draft_from(name, number, record), content)
+            (draft_from(name, number, record), content)
             for number, record, content in self._rows(connection, name)
         ]
 
     def _rows(self, connection: Connection, name: str) -> list[tuple[int, str, bytes]]:
         from sqlalchemy import select
 
-        t = _tables()
+        t = tables()
         rows = connection.execute(
             select(t.versions.c.number, t.versions.c.record, t.versions.c.content)
             .join(t.letters, t.versions.c.letter_id == t.letters.c.id)
@@ -497,26 +461,12 @@ class PostgresStore:
         )
         return [(int(number), str(record), bytes(content)) for number, record, content in rows]
 
-    def _new_head(self, latest: Draft, saved: list[Draft], head: Head | None) -> Head | None:
-        """The head naming ``latest``, signed when the history is kept with a key (None when it
-        is and the key is not here: it gets its head at its next save, as in the files store)."""
-        keyed_from = history._keyed_from(saved, head)
-        if keyed_from is None:
-            return Head(latest.number, latest.hash)
-        key = records._history_key()
-        if key is None or records._key_id(key) != latest.key_id:
-            return None
-        unsigned = Head(latest.number, latest.hash, keyed_from, records._key_id(key))
-        return Head(
-            unsigned.number, unsigned.hash, keyed_from, unsigned.key_id, heads._head_mac(key, unsigned)
-        )
-
     def _append(
         self, connection: Connection, name: str, role: str, person: str, note: str, keyed: bool
     ) -> SaveResult:
         from sqlalchemy import insert, update
 
-        t = _tables()
+        t = tables()
         found = self._letter(connection, name, for_update=True)  # one save at a time
         content = self._work(connection, name) if found else None
         if found is None or content is None:
@@ -524,7 +474,7 @@ class PostgresStore:
         letter, head = found
         parsed = load_text(decode(content, name), name, allow_placeholders=True)
         saved = [draft for draft, _ in self._records(connection, name)]
-        problems = self._head_problems(name, head, saved)
+        problems = head_problems(name, head, saved)
         if problems:
             raise HistoryError(
                 f"{problems[0]}. Nothing was saved: a new draft would hide it (verify lists everything "
@@ -585,9 +535,7 @@ class PostgresStore:
             new_head = Head(
                 draft.number, draft.hash, keyed_from, unsigned.key_id, heads._head_mac(key, unsigned)
             )
-        connection.execute(
-            update(t.letters).where(t.letters.c.id == letter).values(head=_head_text(new_head))
-        )
+        connection.execute(update(t.letters).where(t.letters.c.id == letter).values(head=head_text(new_head)))
         connection.execute(
             update(t.work)
             .where(t.work.c.letter_id == letter)
@@ -600,110 +548,15 @@ class PostgresStore:
             what += f", and the history is kept with a key from now on (the key is {history.key_path()})"
         return SaveResult(draft, True, f"Draft {draft.number} ({draft.short}) {what}.")
 
-    def _head_problems(self, name: str, head: Head | None, saved: list[Draft]) -> list[str]:
-        """What the head says is wrong before a save (as the files store checks it)."""
-        problems, _ = _head_check(name, head, {d.number: d for d in saved}, records._history_key())
-        keyed_from = history._keyed_from(saved, head)
-        if keyed_from is not None:
-            unsigned = [d.number for d in saved if d.number >= keyed_from and d.mac is None]
-            if unsigned:
-                problems.append(
-                    f"{name}: draft {unsigned[0]} has no key signature, though the history is kept with a "
-                    f"key from draft {keyed_from}: it was rewritten without the key"
-                )
-        return problems
-
     def _check(self, connection: Connection, name: str) -> HistoryCheck:
         """Every record's fields, hash and place in the chain, every draft's letter, the key
         signatures when the key is here, and the head: as ``check_history`` does for files."""
         rows = self._rows(connection, name)
-        if not rows:
-            return HistoryCheck((), (f"{name}: has no saved drafts",), (), "no")
-        problems: list[str] = []
-        notices: list[str] = []
-        readable: dict[int, tuple[Draft, bytes]] = {}
-        for number, record, content in rows:
-            try:
-                readable[number] = (_draft_from(name, number, record), content)
-            except HistoryError as error:
-                problems.append(str(error))
-        top = max(number for number, _, _ in rows)
-        present = {number for number, _, _ in rows}
-        for number in range(1, top + 1):
-            if number not in present:
-                problems.append(
-                    f"{name}: draft {number} is missing from the database (deleted?); restore it from a backup"
-                )
-        key = records._history_key()
-        head: Head | None = None
         try:
             found = self._letter(connection, name)
-            head = found[1] if found else None
         except HistoryError as error:
-            problems.append(str(error))
-        else:
-            found_problems, noted = _head_check(name, head, {n: d for n, (d, _) in readable.items()}, key)
-            problems += found_problems
-            notices += noted
-        keyed_from: int | None = None
-        key_ids: set[str] = set()
-        previous: Draft | None = None
-        for number, (draft, content) in sorted(readable.items()):
-            label = f"{name}: draft {number}"
-            if records._record_hash(draft.to_json()) != draft.hash:
-                problems.append(f"{label}: the record was edited (its hash does not match)")
-            if number == 1 and draft.parent is not None:
-                problems.append(f"{label}: the chain is broken (the first draft has a parent)")
-            elif (
-                number > 1
-                and previous is not None
-                and previous.number == number - 1
-                and draft.parent != previous.hash
-            ):
-                problems.append(
-                    f"{label}: the chain is broken (it does not follow on from draft {number - 1})"
-                )
-            if hashlib.sha256(content).hexdigest() != draft.content_sha256:
-                problems.append(f"{label}: the letter was changed after it was saved")
-            if draft.mac is None:
-                if keyed_from is not None:
-                    problems.append(
-                        f"{label}: has no key signature, though the history is kept with a key from draft "
-                        f"{keyed_from}: it was added or rewritten without the key"
-                    )
-            else:
-                keyed_from = keyed_from or number
-                key_ids.add(draft.key_id or "")
-                if key is not None and draft.key_id == records._key_id(key) and not heads._mac_ok(key, draft):
-                    problems.append(
-                        f"{label}: the record was rewritten without the history key (its key signature does not match)"
-                    )
-            previous = draft
-        if head is not None and head.keyed_from is not None:
-            keyed_from = min(keyed_from or head.keyed_from, head.keyed_from)
-            key_ids.add(head.key_id or "")
-        keyed: Literal["no", "checked", "unchecked"] = "no"
-        if keyed_from is not None:
-            keyed = "checked"
-            if len(key_ids) > 1:
-                problems.append(
-                    f"{name}: the drafts are signed with different keys: some were rewritten without the history key"
-                )
-            if key is None:
-                keyed = "unchecked"
-                notices.append(
-                    f"{name}: this history is kept with a key (from draft {keyed_from}), and the key is not on "
-                    f"this computer ({history.key_path()}), so the key signatures were not checked; check it "
-                    "where the key is (or set LETTERKIT_CONFIG_DIR to the folder that holds it)"
-                )
-            elif records._key_id(key) not in key_ids:
-                problems.append(
-                    f"{name}: the drafts are signed with a key that is not yours ({history.key_path()}): either "
-                    "the history was rewritten without the key, or it was kept with another key; check it "
-                    "with the key it was kept with"
-                )
-        drafts = tuple(readable[n][0] for n in sorted(readable))
-        return HistoryCheck(drafts, tuple(problems), tuple(notices), keyed)
+            return check_rows(name, rows, None, str(error))
+        return check_rows(name, rows, found[1] if found else None, None)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -727,46 +580,3 @@ def _now_sql() -> Any:
     from sqlalchemy import func
 
     return func.now()
-
-
-def _draft_from(name: str, number: int, record: str) -> Draft:
-    try:
-        return records._record_from(json.loads(record), number)
-    except (ValueError, RecursionError) as error:
-        detail = str(error) if not isinstance(error, json.JSONDecodeError) else "it is not valid JSON"
-        raise HistoryError(
-            f"{name}: draft {number}'s record is damaged ({detail}); restore it from a backup of the database"
-        ) from None
-
-
-def _head_text(head: Head) -> str:
-    return json.dumps(head.fields(), indent=2, sort_keys=True) + "\n"
-
-
-def _head_from(name: str, text: str | None) -> Head | None:
-    if text is None:
-        return None
-    try:
-        return heads._head_from(json.loads(text))
-    except (ValueError, RecursionError) as error:
-        detail = str(error) if not isinstance(error, json.JSONDecodeError) else "it is not valid JSON"
-        raise HistoryError(
-            f"{name}: the history's head is damaged ({detail}); restore it from a backup of the database"
-        ) from None
-
-
-def _head_check(
-    name: str, head: Head | None, records: dict[int, Draft], key: bytes | None
-) -> tuple[list[str], list[str]]:
-    """The files store's head check, its messages naming the letter rather than a folder."""
-    folder = Path(f"{name}.drafts")
-    problems, notices = heads._head_check(folder, head, records, max(records, default=0), key)
-    where = (f"{folder / history.HEAD_FILE}: ", f"{folder}: ")
-
-    def named(line: str) -> str:
-        for prefix in where:
-            if line.startswith(prefix):
-                return f"{name}: " + line.removeprefix(prefix)
-        return line
-
-    return [named(p) for p in problems], [named(n) for n in notices]
