@@ -100,6 +100,29 @@ def test_two_slow_saves_do_not_block_reading(served: tuple[str, HeldStore]) -> N
     assert results == [200, 200]
 
 
+def test_an_80_kb_body_is_refused_at_once_and_a_read_beside_it_answers(served: tuple[str, HeldStore]) -> None:
+    """The body that took 28 s (quadratic checking, no limits on API bodies) and held every other
+    request: now the file limits refuse it before validation, and a read sent at the same time
+    answers. Bounds are generous (5 s, against 28 s before) so a busy machine cannot fail it."""
+    base, store = served
+    store.release.set()
+    body = {"kind": "formulation", "ipaf": {"affect": [{"x": 1}] * 8000}}
+    answers: list[httpx.Response] = []
+
+    def post() -> None:
+        with httpx.Client(base_url=base, headers=BEARER, timeout=5) as c:
+            answers.append(c.post("/api/v1/validate", json=body))
+
+    posting = threading.Thread(target=post)
+    posting.start()
+    with httpx.Client(base_url=base, headers=BEARER, timeout=5) as c:
+        assert c.get("/api/v1/letters").status_code == 200
+    posting.join(10)
+    assert len(answers) == 1, "the 80 KB body got no answer within 5 s"
+    assert answers[0].status_code == 422
+    assert "8000 items; at most 1000 are allowed" in answers[0].text
+
+
 # ------------------------------------------------------------------ the routes, read with ast
 
 CHEAP = {"posted", "run_in_threadpool", "RedirectResponse", "quote", "form.get", "registries.letter_kinds"}
