@@ -354,8 +354,8 @@ def __getattr__(name: str) -> Any:
         return value
     for home in _HOMES:
         module = importlib.import_module(home)
-        if name in vars(module):
-            value = vars(module)[name]
+        if name in vars(module) or name in getattr(module, "__all__", ()):
+            value = getattr(module, name)  # through the module's own __getattr__ if it loads lazily
             globals()[name] = value
             return value
     raise AttributeError(f"module 'letterkit' has no attribute {name!r}")  # pragma: no cover

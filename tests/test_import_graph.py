@@ -48,6 +48,7 @@ LAZY: dict[tuple[str, str], str] = {
         "letterkit.writers.document",
         "letterkit.compose.diagram",
     ): "the diagram's SVG layout, only for a diagram",
+    ("letterkit.store", "letterkit.store.postgres"): "the database store, only when it is named",
 }
 """(importer, imported): the only letterkit modules imported inside a function, and why."""
 
