@@ -83,7 +83,9 @@ def blocks(markdown: str) -> list[Block]:
                 out.append(Block(lead, _flat(item, len(lead)), after, "item", part))
             continue
         indent = first[: len(first) - len(first.lstrip(" "))]
-        fixed = any(_ends_hard(line) for line in lines[:-1]) or "![" in chunk or first.startswith("**")
+        fixed = (
+            any(_ends_hard(line) for line in lines[:-1]) or "![" in chunk or first.startswith(("**", "Ref: "))
+        )
         kind = "fixed" if fixed or part == "letterhead" else "inner" if indent else "text"
         out.append(Block(indent, _flat(lines, len(indent)), "\n\n", kind, part))
     return out

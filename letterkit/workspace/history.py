@@ -89,12 +89,17 @@ class History(Base):
             note = note or f"Imported from {os.path.basename(os.fspath(edited))}"
             return self._import_copy(target, edited_text, base_draft, (role, person, note), os.fspath(edited))
 
-    def printed(self, opened: Opened) -> tuple[str, tuple[Passage, ...]]:
+    def printed(self, opened: Opened, *, labelled: bool = False) -> tuple[str, tuple[Passage, ...]]:
         """A letter as the patient's copy prints it (Markdown, in the letter's own print style),
-        and the passages letterkit composed in it (to trace an edit back to its field)."""
+        and the passages letterkit composed in it (to trace an edit back to its field).
+        ``labelled``: with the draft's label and reference, as ``render`` prints a draft."""
         access = opened.letter.accessibility
         context = compose.RenderContext(
-            opened.letter, self.settings(opened.file), style=access.format if access else STANDARD
+            opened.letter,
+            self.settings(opened.file),
+            draft_label=self.draft_label(opened) if labelled else None,
+            reference=self.reference(opened) if labelled else None,
+            style=access.format if access else STANDARD,
         )
         return compose.to_markdown(context), tuple(composed_passages(context))
 
@@ -115,7 +120,7 @@ class History(Base):
         saved = self.store.drafts(target)
         opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)
         # The copy was rendered in the letter's own print style: compare with the same.
-        original, passages = self.printed(opened_base)
+        original, passages = self.printed(opened_base, labelled=joined)
         if joined:
             original = paragraphs.flat(original)
         base_data = loading.parse(loading.decode(opened_base.content, target), target).data

@@ -89,7 +89,9 @@ class ReadingTogether(Letters):
             self._require_saved(key, "save the therapist's draft on the letter page first")
             saved = self.store.drafts(key)
             base = self._base_draft(key, str(draft)) if draft else saved[-1]
-            markdown, _ = self.printed(self.open(f"{key}@{base.number}", allow_placeholders=True))
+            markdown, _ = self.printed(
+                self.open(f"{key}@{base.number}", allow_placeholders=True), labelled=True
+            )
             texts = {
                 n: fields[field_name(n)]
                 for n in range(len(paragraphs.blocks(markdown)))
@@ -169,7 +171,7 @@ class ReadingTogether(Letters):
     # ----------------------------------------------------------------- the letter as it prints
 
     def _blocks(self, key: str, draft: int) -> list[Block]:
-        markdown, _ = self.printed(self.open(f"{key}@{draft}", allow_placeholders=True))
+        markdown, _ = self.printed(self.open(f"{key}@{draft}", allow_placeholders=True), labelled=True)
         return paragraphs.blocks(markdown)
 
     def _blocked(self, key: str) -> str:

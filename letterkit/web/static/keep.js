@@ -60,7 +60,7 @@
         .then(function (kept) {
           sent = now;
           if (!timer) pending = false;
-          say(form, kept.kept ? "What you typed is kept on this computer's letterkit (" + kept.kept + "). It is not saved as a draft yet." : "");
+          say(form, kept.kept ? "What you typed is kept (" + kept.kept + "), but it is not saved as a draft yet." : "");
         })
         .catch(function () {
           say(form, "What you typed could not be kept just now. Please do not close this page until you have saved.");

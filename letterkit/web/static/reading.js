@@ -9,7 +9,9 @@
   var MAX_WORDS = 600; // longer paragraphs are marked as one change rather than word by word
 
   function tokens(text) {
-    return text.match(/\s+|[^\s]+/g) || [];
+    // Words, the spaces between them and each mark of punctuation on its own, so that taking
+    // out "and ashamed" from "lonely and ashamed." leaves "lonely" and "." unmarked.
+    return text.match(/\s+|[\p{L}\p{N}\u2019'-]+|[^\s]/gu) || [];
   }
 
   // The word diff of two texts: a list of [op, text], op "=", "+" or "-".
