@@ -87,7 +87,8 @@ def blocks(markdown: str) -> list[Block]:
             any(_ends_hard(line) for line in lines[:-1]) or "![" in chunk or first.startswith(("**", "Ref: "))
         )
         kind = "fixed" if fixed or part == "letterhead" else "inner" if indent else "text"
-        out.append(Block(indent, _flat(lines, len(indent)), "\n\n", kind, part))
+        where = "footer" if first.startswith("Ref: ") else part
+        out.append(Block(indent, _flat(lines, len(indent)), "\n\n", kind, where))
     return out
 
 

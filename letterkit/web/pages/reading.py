@@ -4,6 +4,7 @@ patient's changes saved as their draft; and what anyone types into a page, kept 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,9 +59,19 @@ def layout(reading: Reading) -> list[dict[str, Any]]:
                 "editable": p.editable,
                 "label": f"{heading}, paragraph {count}",
                 "rows": max(1, len(p.text) // 58 + 1),
+                "look": _look(p.text) if p.part == "letterhead" else "",
             }
         )
     return out
+
+
+def _look(text: str) -> str:
+    """The letter's own class for a line of its letterhead, as the printed letter has it."""
+    if re.fullmatch(r"\d{1,2} \w+ \d{4}", text):
+        return "date"
+    if text.lower().startswith("draft"):
+        return "draft-note"
+    return "confidential" if "confidential" in text.lower() else ""
 
 
 def saved_message(result: Imported, role: str, person: str) -> str:

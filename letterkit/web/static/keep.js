@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var WAIT = 700;
+  var SUBMITTED = "letterkit-sent:";
 
   function letterName() {
     var parts = window.location.pathname.split("/");
@@ -78,6 +79,7 @@
     form.addEventListener("change", typed);
     form.addEventListener("submit", function () {
       submitting = true;
+      try { window.sessionStorage.setItem(SUBMITTED + url + page, "1"); } catch (e) { /* private mode */ }
     });
     // Leaving the page: keep what was typed at once, and ask while anything is unsaved.
     window.addEventListener("pagehide", function () {
@@ -101,6 +103,16 @@
 
   // Put back what was kept from before (the therapist's form), unless the form already holds it.
   function restore(form, url, page) {
+    var submitted = null;
+    try {
+      submitted = window.sessionStorage.getItem(SUBMITTED + url + page);
+      window.sessionStorage.removeItem(SUBMITTED + url + page);
+    } catch (e) { /* private mode */ }
+    if (submitted) {
+      // This page is the answer to the form just sent: what was typed was sent with it.
+      fetch(url + "/forget?page=" + encodeURIComponent(page), { method: "POST", credentials: "same-origin" });
+      return;
+    }
     fetch(url + "?page=" + encodeURIComponent(page), { credentials: "same-origin" })
       .then(function (answer) {
         return answer.ok ? answer.json() : null;

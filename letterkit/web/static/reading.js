@@ -41,8 +41,35 @@
     }
     while (i < n) push("-", a[i++]);
     while (j < m) push("+", b[j++]);
-    // A space kept between a removal and an addition reads better inside the change.
-    return out;
+    return tidy(out);
+  }
+
+  // One word kept between two changes ("lonely and ashamed" to "lonely, and very tired") reads
+  // better as part of one change, as Word shows it: taken out and put back in.
+  function tidy(parts) {
+    var out = [];
+    for (var k = 0; k < parts.length; k++) {
+      var part = parts[k];
+      var between = part[0] === "=" && k > 0 && k < parts.length - 1 && tokens(part[1]).filter(function (t) { return t.trim(); }).length <= 1;
+      if (between) {
+        out.push(["-", part[1]], ["+", part[1]]);
+      } else {
+        out.push(part);
+      }
+    }
+    var removed = "", added = "", merged = [];
+    function flush() {
+      if (removed) merged.push(["-", removed]);
+      if (added) merged.push(["+", added]);
+      removed = added = "";
+    }
+    out.forEach(function (part) {
+      if (part[0] === "-") removed += part[1];
+      else if (part[0] === "+") added += part[1];
+      else { flush(); merged.push(part); }
+    });
+    flush();
+    return merged;
   }
 
   // The text as now typed: everything in the box except the struck-through words.
