@@ -194,6 +194,31 @@ def test_a_typed_sentence_survives_leaving_and_coming_back(server: Server, brows
     page.context.close()
 
 
+def test_keyboard_only(server: Server, browser: Any) -> None:
+    page = open_page(browser, server, width=390)
+
+    def tab_to(found: Any, limit: int = 200) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if found(page.locator(":focus")):
+                return
+        raise AssertionError("never reached it with Tab")
+
+    tab_to(lambda el: "me to move on too" in (el.inner_text() or ""))
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" It felt that way in the last weeks.")
+    tab_to(lambda el: el.get_attribute("id") == "own")
+    page.keyboard.type("Thank you for listening.")
+    tab_to(lambda el: "Save my changes" in (el.inner_text() or ""))
+    page.keyboard.press("Enter")
+    assert page.locator(".message").inner_text() == "Saved as Nora's suggestions, draft 2."
+    data = letter_data(server)
+    assert data["transference"] == "At times you expected me to move on too. It felt that way in the last weeks."
+    assert data["patient_comments"] == ["Thank you for listening."]
+    both_widths(page, "saved")
+    page.context.close()
+
+
 def test_a_deletion_shows_inline_struck_through_with_the_name_before_saving(
     server: Server, browser: Any
 ) -> None:
@@ -277,6 +302,9 @@ def test_a_refused_save_keeps_the_words_and_says_why_in_plain_words(server: Serv
     assert page.input_value("#own") == "My own words, kept."
     assert len(letterkit.history(server.folder / NAME)) == 1
     plain_words_only(page)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, SHOTS, "reading-refused-no-js", label)
     page.context.close()
     page = open_page(browser, server)  # and it is still there next time
     assert page.input_value("#own") == "My own words, kept."
