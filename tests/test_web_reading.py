@@ -299,6 +299,7 @@ def test_a_refused_save_keeps_the_words_and_says_why_in_plain_words(server: Serv
     page.click("button:has-text('Save my changes')")
     error = page.locator(".error").inner_text()
     assert "Nothing was saved yet, but what you typed is kept here." in error
+    assert "is now empty (under “What brought you here”)" in error
     assert page.input_value("#own") == "My own words, kept."
     assert len(letterkit.history(server.folder / NAME)) == 1
     plain_words_only(page)

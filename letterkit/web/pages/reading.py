@@ -127,7 +127,10 @@ class ReadingPage:
             )
         except (UnsavedChangesError, LetterValidationError, LetterkitError) as refused:
             self.ws.keep_typed(self.site.name(name), "read", fields)
-            return self.page(name, status=409, error=_plain(refused), typed=fields)
+            error = _plain(refused)
+            if isinstance(refused, LetterValidationError):
+                error = _emptied(self.ws.reading(self.site.name(name), fields)) or error
+            return self.page(name, status=409, error=error, typed=fields)
         return self.page(name, message=saved_message(result, role, person))
 
     def keep(self, name: str, form: Mapping[str, str]) -> JSONResponse:
@@ -145,6 +148,22 @@ class ReadingPage:
     def forget(self, name: str, page: str) -> JSONResponse:
         self.ws.forget_typed(self.site.name(name), page)
         return JSONResponse({"kept": ""})
+
+
+def _emptied(reading: Reading) -> str:
+    """Where the patient took out every word of a part the letter needs, in their words."""
+    where = [
+        p["label"].rsplit(", paragraph", 1)[0]
+        for p in layout(reading)
+        if p["editable"] and not p["value"].strip()
+    ]
+    if not where:
+        return ""
+    places = " and ".join(dict.fromkeys(f"“{w}”" for w in where))
+    return (
+        f"{NOT_SAVED} A part of the letter that needs some words is now empty (under {places}). "
+        "Please put some words back in it, or ask your therapist."
+    )
 
 
 def _plain(refused: LetterkitError) -> str:

@@ -79,6 +79,8 @@
     form.addEventListener("change", typed);
     form.addEventListener("submit", function () {
       submitting = true;
+      if (timer) window.clearTimeout(timer); // the form itself carries what was typed
+      timer = null;
       try { window.sessionStorage.setItem(SUBMITTED + url + page, "1"); } catch (e) { /* private mode */ }
     });
     // Leaving the page: keep what was typed at once, and ask while anything is unsaved.
