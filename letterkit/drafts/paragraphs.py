@@ -19,7 +19,7 @@ from letterkit.model.fields import BY_NAME
 
 _HARD_BREAK = "  \n"
 _ITEM = re.compile(r"^([-*+]|\d+[.)]) ")
-HELP_HEADING = BY_NAME["help"].place or "Where to find help"
+HELP_HEADING = str(BY_NAME["help"].place)
 """The heading of the help box, as the letter prints it."""
 
 
