@@ -213,7 +213,9 @@ def test_keyboard_only(server: Server, browser: Any) -> None:
     page.keyboard.press("Enter")
     assert page.locator(".message").inner_text() == "Saved as Nora's suggestions, draft 2."
     data = letter_data(server)
-    assert data["transference"] == "At times you expected me to move on too. It felt that way in the last weeks."
+    assert (
+        data["transference"] == "At times you expected me to move on too. It felt that way in the last weeks."
+    )
     assert data["patient_comments"] == ["Thank you for listening."]
     both_widths(page, "saved")
     page.context.close()
