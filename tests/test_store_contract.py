@@ -117,6 +117,21 @@ def test_names_are_the_letters_sorted(store: Store) -> None:
     assert store.names() == ["ada.json", "peter.yaml", "zoe.yaml"]
 
 
+def test_typing_kept_beside_a_letter_is_not_a_letter_nor_a_draft(store: Store) -> None:
+    store.write("peter.yaml", LETTER)
+    store.append_draft("peter.yaml", "therapist")
+    assert store.kept("peter.yaml") is None
+    store.keep("peter.yaml", b'{"read": {}}')
+    store.keep("peter.yaml", b'{"read": {"fields": {}}}')  # replaced
+    assert store.kept("peter.yaml") == b'{"read": {"fields": {}}}'
+    assert store.names() == ["peter.yaml"]
+    assert len(store.drafts("peter.yaml")) == 1 and store.read("peter.yaml") == LETTER
+    assert not store.check("peter.yaml").problems
+    store.keep("peter.yaml", None)
+    store.keep("peter.yaml", None)  # forgetting twice is fine
+    assert store.kept("peter.yaml") is None
+
+
 def test_the_lock_is_reentrant_and_keeps_writers_apart(store: Store) -> None:
     order: list[str] = []
     with store.lock("peter.yaml"), store.lock("peter.yaml"):  # reentrant

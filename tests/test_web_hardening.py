@@ -107,7 +107,7 @@ PAGES = (
     ("GET", "/api/v1/letters/peter.yaml/contributions?format=html"),
     ("GET", "/api/v1/letters/peter.yaml/render?format=html"),
     ("POST", "/letters/peter.yaml/preview"),
-    ("POST", "/letters/peter.yaml/words"),
+    ("POST", "/letters/peter.yaml/read"),
 )
 
 
@@ -120,8 +120,8 @@ def _pages(folder: Path, make: Callable[[int], str]) -> dict[str, Counter[tuple[
     for method, path in PAGES:
         if method == "GET":
             r = c.get(path)
-        elif path.endswith("/words"):
-            r = c.post(path, data={"ipaf.self": make(907)}, headers=ORIGIN)
+        elif path.endswith("/read"):  # the patient's own words, saved as their draft
+            r = c.post(path, data={"own": make(907), "_author_name": make(909)}, headers=ORIGIN)
         else:
             r = c.post(path, data={"kind": work.data["kind"], "patient.name": make(908)}, headers=ORIGIN)
         assert r.status_code == 200, (path, r.status_code, r.text[:500])

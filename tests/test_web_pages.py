@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -145,32 +146,32 @@ def test_live_preview_and_problems_at_the_field(client: TestClient) -> None:
     assert "@page" not in css and ".letter-preview" in css
 
 
-def test_reading_together_saves_the_patients_draft_and_marks_new_words(
-    client: TestClient, folder: Path
-) -> None:
+def test_reading_together_saves_the_patients_draft(client: TestClient, folder: Path) -> None:
     path = folder / "peter.yaml"
-    refused = client.post(
-        "/letters/peter.yaml/read", data={"_version": letterkit.letter_version(path)}, headers=ORIGIN
-    )
-    assert refused.status_code == 409 and "not saved as a draft yet" in refused.text
+    before = client.get("/letters/peter.yaml/read").text
+    # Told before typing, in plain words, that nothing could be saved yet.
+    assert "not ready to read together yet" in before and "Save my changes" not in before
     letterkit.save_draft(path, "therapist", "Helen Marsh")
     page = client.get("/letters/peter.yaml/read").text
-    version = re.search(r'name="_version" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    marked = client.post(
-        "/letters/peter.yaml/words", data={"ipaf.other": "People brush me aside."}, headers=ORIGIN
+    draft = re.search(r'name="_draft" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    box = re.search(
+        r'name="(p\d+)"[^>]*>([^<]*You tend to expect other people to brush you aside\.[^<]*)<', page
     )
-    assert "<mark>" in marked.text
+    assert box, page
+    edited = html.unescape(box.group(2)).replace(
+        "You tend to expect other people to brush you aside.", "People brush me aside."
+    )
     r = client.post(
         "/letters/peter.yaml/read",
         data={
-            "_version": version,
+            "_draft": draft,
             "_author": "patient",
-            "_author_name": "Peter Hale",
-            "ipaf.other": "People brush me aside.",
+            "_author_name": "Peter",
+            box.group(1): edited,
         },
         headers=ORIGIN,
     )
-    assert r.status_code == 200 and "Draft 2" in r.text
+    assert r.status_code == 200 and "Saved as Peter&#39;s suggestions, draft 2." in r.text, r.text
     assert letterkit.history(path)[-1].role == "patient"
     assert "People brush me aside." in path.read_text()
     history = client.get("/letters/peter.yaml/history?a=1&b=2").text
@@ -232,7 +233,11 @@ def test_form_data_back_to_a_letter() -> None:
 def test_scripts_are_our_own_files_with_their_licence(client: TestClient) -> None:
     page = client.get("/letters/peter.yaml").text
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
-    assert scripts == ["/static/htmx.min.js"]
+    assert scripts == ["/static/htmx.min.js", "/static/keep.js"]
+    assert "/static/reading.js" in client.get("/letters/peter.yaml/read").text
+    for ours in ("keep.js", "reading.js"):  # letterkit's own, and said so
+        assert "letterkit" in client.get(f"/static/{ours}").text.splitlines()[0]
+        assert ours in client.get("/static/README.txt").text
     assert "<script>" not in page and "style=" not in page.split("<main", 1)[1].split('id="preview"')[0]
     assert client.get("/static/htmx.min.js").status_code == 200
     assert "Zero-Clause BSD" in client.get("/static/htmx.LICENSE.txt").text

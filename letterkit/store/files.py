@@ -6,6 +6,7 @@ Byte-compatible with the histories earlier releases wrote (``peter.yaml.drafts/`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -18,6 +19,9 @@ from letterkit.files import write_atomic
 from letterkit.model.loading import read_letter_bytes
 
 LETTER_SUFFIXES = (".yaml", ".yml", ".json")
+KEPT_SUFFIX = ".typed"
+"""What was typed into a letter's pages and not saved yet is kept beside it, as NAME.typed."""
+MAX_KEPT = 2 * 1024 * 1024
 _LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,150}\.(yaml|yml|json)$")
 
 
@@ -65,6 +69,22 @@ class FileStore:
 
     def resolve(self, spec: str) -> Revision:
         return history.resolve(self.path(spec))
+
+    def kept(self, name: str) -> bytes | None:
+        path = Path(self.path(name) + KEPT_SUFFIX)
+        if path.is_symlink() or not path.is_file():
+            return None
+        if path.stat().st_size > MAX_KEPT:
+            return None
+        return path.read_bytes()
+
+    def keep(self, name: str, content: bytes | None) -> None:
+        path = self.path(name) + KEPT_SUFFIX
+        if content is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+            return
+        write_atomic(path, content, replace=True)
 
     def names(self) -> list[str]:
         folder = self.root or Path.cwd()

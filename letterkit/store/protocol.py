@@ -60,3 +60,12 @@ class Store(Protocol):
     def names(self) -> list[str]:
         """The letters in the store, sorted."""
         ...
+
+    def kept(self, name: str) -> bytes | None:
+        """What someone typed into a letter's pages and has not saved yet (kept by ``keep``),
+        or None. Never part of the letter or its history."""
+        ...
+
+    def keep(self, name: str, content: bytes | None) -> None:
+        """Keep (replace) what was typed and not saved yet, beside the letter; None forgets it."""
+        ...

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 import letterkit.compose as compose
 import letterkit.model.loading as loading
 from letterkit.compose.context import composed_passages
+from letterkit.compose.prose import Passage
 from letterkit.compose.styling import STANDARD
+from letterkit.drafts import paragraphs
 from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
 from letterkit.drafts.store import Draft, SaveResult
 from letterkit.errors import LetterkitError, LetterNotFoundError, UnknownBaseError
 from letterkit.workspace.base import Base, PathLike
-from letterkit.workspace.results import Imported, Verification
+from letterkit.workspace.results import Imported, Opened, Verification
 
 
 class History(Base):
@@ -84,32 +86,61 @@ class History(Base):
                 base_draft = self._base_draft(target, base)
             else:
                 base_draft = _referenced_draft(edited, target, saved, reference_in(edited_text))
-            opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)
-            # The copy was rendered in the letter's own print style: compare with the same.
-            access = opened_base.letter.accessibility
-            context = compose.RenderContext(
-                opened_base.letter, self.settings(target), style=access.format if access else STANDARD
-            )
-            original = compose.to_markdown(context)
-            base_data = loading.parse(loading.decode(opened_base.content, target), target).data
-            result = import_markdown(base_data, original, edited_text, composed_passages(context))
-            if not result.changed and not result.unplaced:
-                return Imported((), (), None)
-            merged = result.data
-            if base_draft.number != saved[-1].number:
-                latest_data = loading.parse(loading.decode(self.store.read(target), target), target).data
-                merged, conflicts = merge(base_data, result.data, latest_data)
-                if conflicts:
-                    raise LetterkitError(
-                        f"{edited}: was made from draft {base_draft.number}, and later drafts changed "
-                        f"the same sections ({', '.join(conflicts)}); render the latest draft for the "
-                        "patient, or copy their words in by hand"
-                    )
-            text = to_letter_file(merged, target)
-            loading.load_text(text, os.fspath(edited), allow_placeholders=True)  # still a valid letter
-            self.store.write(target, text.encode("utf-8"))
             note = note or f"Imported from {os.path.basename(os.fspath(edited))}"
-            saved_draft = self.store.append_draft(target, role, person, note)
+            return self._import_copy(target, edited_text, base_draft, (role, person, note), os.fspath(edited))
+
+    def printed(self, opened: Opened, *, labelled: bool = False) -> tuple[str, tuple[Passage, ...]]:
+        """A letter as the patient's copy prints it (Markdown, in the letter's own print style),
+        and the passages letterkit composed in it (to trace an edit back to its field).
+        ``labelled``: with the draft's label and reference, as ``render`` prints a draft."""
+        access = opened.letter.accessibility
+        context = compose.RenderContext(
+            opened.letter,
+            self.settings(opened.file),
+            draft_label=self.draft_label(opened) if labelled else None,
+            reference=self.reference(opened) if labelled else None,
+            style=access.format if access else STANDARD,
+        )
+        return compose.to_markdown(context), tuple(composed_passages(context))
+
+    def _import_copy(
+        self,
+        target: str,
+        edited_text: str,
+        base_draft: Draft,
+        author: tuple[str, str, str],
+        label: str,
+        *,
+        joined: bool = False,
+    ) -> Imported:
+        """Bring an edited copy of draft ``base_draft`` back onto the letter, as the next draft
+        by ``author`` (role, person, note). ``joined``: the copy's paragraphs were read with
+        their lines joined (the reading view), so the printed letter is compared that way too.
+        The caller holds the letter's lock and has checked that it is saved."""
+        saved = self.store.drafts(target)
+        opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)
+        # The copy was rendered in the letter's own print style: compare with the same.
+        original, passages = self.printed(opened_base, labelled=joined)
+        if joined:
+            original = paragraphs.flat(original)
+        base_data = loading.parse(loading.decode(opened_base.content, target), target).data
+        result = import_markdown(base_data, original, edited_text, passages)
+        if not result.changed and not result.unplaced:
+            return Imported((), (), None)
+        merged = result.data
+        if base_draft.number != saved[-1].number:
+            latest_data = loading.parse(loading.decode(self.store.read(target), target), target).data
+            merged, conflicts = merge(base_data, result.data, latest_data)
+            if conflicts:
+                raise LetterkitError(
+                    f"{label}: was made from draft {base_draft.number}, and later drafts changed "
+                    f"the same sections ({', '.join(conflicts)}); render the latest draft for the "
+                    "patient, or copy their words in by hand"
+                )
+        text = to_letter_file(merged, target)
+        loading.load_text(text, label, allow_placeholders=True)  # still a valid letter
+        self.store.write(target, text.encode("utf-8"))
+        saved_draft = self.store.append_draft(target, *author)
         return Imported(tuple(result.changed), tuple(result.unplaced), saved_draft)
 
     def _base_draft(self, target: str, base: str) -> Draft:

@@ -1,118 +1,221 @@
-"""Reading the letter together: each text the patient reads, and their changes saved as a draft."""
+"""Reading the letter together: the letter as it prints, each paragraph the patient may change,
+their changes brought back to the letter's fields as ``draft import`` does and saved as their
+draft; and what anyone typed into a page and has not saved, kept beside the letter."""
 
 from __future__ import annotations
 
-import copy
+import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
-from letterkit.diffs.core import letter_data, word_diff
-from letterkit.drafts.store import SaveResult
-from letterkit.errors import LetterValidationError
-from letterkit.model.fields import text_paths
+from letterkit.drafts import paragraphs
+from letterkit.drafts.paragraphs import Block
+from letterkit.errors import LetterkitError, UnsavedChangesError
 from letterkit.workspace.base import PathLike
-from letterkit.workspace.letters import Letters, problems
-from letterkit.workspace.results import Passage, Reading
+from letterkit.workspace.letters import Letters
+from letterkit.workspace.results import Imported, Passage, Reading, Typed
 
 READING_ROLES = ("patient", "joint")
 """Who saves a draft from reading the letter together."""
 
+PAGES = ("read", "letter")
+"""The pages whose typing is kept until it is saved: reading together, the therapist's form."""
 
-def passages(data: Mapping[str, Any], base: Mapping[str, str] | None = None) -> list[Passage]:
-    """Each text the patient reads, in letter order, with what is new since ``base`` (the
-    therapist's latest texts by path)."""
-    out = []
-    for path in text_paths(data):
-        value: Any = data
-        for part in path:
-            if isinstance(value, dict):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-                value = value[part]
-            else:
-                value = None
-        if isinstance(value, dict):
-            value = value.get("feeling")
-        if not isinstance(value, str):
-            continue
-        key = ".".join(str(p) for p in path)
-        leaf = str(path[-1]) if len(path) > 1 and isinstance(path[-1], str) else None
-        number = int(path[1]) + 1 if len(path) > 1 and isinstance(path[1], int) else None
-        changes = _changes(base.get(key, ""), value) if base else ()
-        out.append(Passage(key, str(path[0]), leaf, number, value, changes))
-    return out
+OWN_WORDS = "own"
+"""The reading page's field for the patient's own words, added at the end of the letter."""
+
+NOT_SAVED_YET = (
+    "Your therapist has made changes to this letter that are not saved yet. You can read it, "
+    "but please ask them to save the letter before you change anything, so that your words "
+    "can be kept."
+)
+NO_DRAFT_YET = (
+    "This letter is not ready to read together yet. Your therapist needs to finish it and save it first."
+)
 
 
-def _changes(base: str, text: str) -> tuple[tuple[str, str], ...]:
-    """``text`` as (op, words) against ``base``: ``=`` kept, ``+`` new; empty if nothing is new."""
-    segments = [(op, part) for op, part in word_diff(base, text) if op in "=+"]
-    if not any(op == "+" and part.strip() for op, part in segments):
-        return ()
-    return tuple(segments)
-
-
-def with_texts(data: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
-    """``data`` with the passages at the given paths replaced (other keys are ignored)."""
-    out = copy.deepcopy(dict(data))
-    known = {p.path for p in passages(out)}
-    for key, text in texts.items():
-        if key not in known:
-            continue
-        parts: list[Any] = [int(p) if p.isdigit() else p for p in key.split(".")]
-        node: Any = out
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = text
-    return out
+def field_name(number: int) -> str:
+    """The form field that holds the patient's version of paragraph ``number``."""
+    return f"p{number}"
 
 
 class ReadingTogether(Letters):
-    def reading(self, name: PathLike, texts: Mapping[str, str] | None = None) -> Reading:
-        """The letter laid out for reading together, with ``texts`` (unsaved edits) in place."""
+    def reading(self, name: PathLike, typed: Mapping[str, str] | None = None) -> Reading:
+        """The letter laid out for reading together: its latest saved draft as it prints, with
+        what the patient typed and has not saved in place (``typed``, the page's fields, else
+        what was kept from before), and why nothing could be saved now, in plain words."""
         key = os.fspath(name)
         work = self.read_work(key)
-        base = self._therapist_texts(key)
-        data = with_texts(work.data, texts) if texts else work.data
-        return Reading(key, work.data, work.version, tuple(passages(data, base)), bool(base))
-
-    def word_changes(
-        self, name: PathLike, texts: Mapping[str, str]
-    ) -> dict[str, tuple[tuple[str, str], ...]]:
-        """What is new in each edited text since the therapist's latest draft, by path."""
-        base = self._therapist_texts(os.fspath(name))
-        return {k: _changes(base.get(k, ""), v) for k, v in texts.items()}
+        saved = self.store.drafts(key)
+        blocked = self._blocked(key)
+        called = _called(work.data)
+        if not saved:
+            return Reading(key, work.data, work.version, (), None, NO_DRAFT_YET, called)
+        draft = saved[-1].number
+        blocks = self._blocks(key, draft)
+        kept_at = None
+        if typed is None:
+            kept = self.typed(key, "read")
+            typed, kept_at = (self._carried(key, kept, blocks, draft), kept.time) if kept else ({}, None)
+        out = []
+        for number, block in enumerate(blocks):
+            now = typed.get(field_name(number)) if block.editable else None
+            changed = now is not None and now.replace("\r\n", "\n").strip() != block.text.strip()
+            out.append(
+                Passage(number, block.kind, block.part, block.text, block.editable, now if changed else None)
+            )
+        own = typed.get(OWN_WORDS, "")
+        return Reading(key, work.data, work.version, tuple(out), draft, blocked, called, own, kept_at)
 
     def save_reading(
         self,
         name: PathLike,
-        texts: Mapping[str, str],
-        version: str | None,
+        fields: Mapping[str, str],
+        draft: int | None,
         role: str = "patient",
         person: str = "",
         note: str = "",
-    ) -> SaveResult:
-        """Save the patient's changes, made while reading the letter together, as their draft.
-
-        The letter must be its latest saved draft (the patient's words are credited to them
-        against it) and unchanged since ``version`` was read."""
+    ) -> Imported:
+        """Save the patient's changes, made while reading draft ``draft`` together, as their
+        draft: each changed paragraph goes back to its field as ``import_edits`` takes an
+        edited copy back (a feeling word to ``ipaf.affect``, an image to ``ipaf.imagery``), and
+        their own words to ``patient_comments``. ``fields`` are the reading page's (``p3``,
+        ``own``). What they typed is kept until it is saved."""
         key = os.fspath(name)
         role = role if role in READING_ROLES else READING_ROLES[0]
         with self.store.lock(key):
-            self._require_version(key, version or "")
             self._require_saved(key, "save the therapist's draft on the letter page first")
-            work = self.read_work(key)
-            data = with_texts(work.data, texts)
-            wrong = problems(data)
-            if wrong:
-                raise LetterValidationError(wrong)
-            self.save_work(key, data, work.version)
-            return self.store.append_draft(key, role, person, note)
+            saved = self.store.drafts(key)
+            base = self._base_draft(key, str(draft)) if draft else saved[-1]
+            markdown, _ = self.printed(
+                self.open(f"{key}@{base.number}", allow_placeholders=True), labelled=True
+            )
+            texts = {
+                n: fields[field_name(n)]
+                for n in range(len(paragraphs.blocks(markdown)))
+                if field_name(n) in fields
+            }
+            edited = paragraphs.rebuild(markdown, texts, fields.get(OWN_WORDS, ""))
+            result = self._import_copy(key, edited, base, (role, person, note), key, joined=True)
+            self.forget_typed(key, "read")
+        return result
 
-    def _therapist_texts(self, name: str) -> dict[str, str]:
-        """Each passage's text in the therapist's latest draft (empty if there is none)."""
-        therapist = [d for d in self.store.drafts(name) if d.role == "therapist"]
-        if not therapist:
+    # ----------------------------------------------------------------- typed, not saved yet
+
+    def keep_typed(self, name: PathLike, page: str, fields: Mapping[str, str]) -> Typed | None:
+        """Keep what was typed into a page of a letter (its form's fields) and not saved yet,
+        beside the letter and never in its history; None (and nothing kept) when nothing on
+        the page differs from the letter. The reading page's fields are kept with the draft
+        they were typed over, the form's with the letter's version."""
+        key = os.fspath(name)
+        if page not in PAGES:
+            raise LetterkitError(f"{page!r} is not a page whose typing is kept: {', '.join(PAGES)}")
+        with self.store.lock(key):
+            if page == "read":
+                saved = self.store.drafts(key)
+                if not saved:
+                    return None
+                over = str(saved[-1].number)
+                blocks = self._blocks(key, saved[-1].number)
+                kept = {
+                    k: v
+                    for k, v in fields.items()
+                    if (k == OWN_WORDS and v.strip()) or _changed(k, v, blocks)
+                }
+            else:
+                over = self.version(key)
+                kept = {k: v for k, v in fields.items() if not k.startswith("_")}
+            if not kept:
+                self._write_typed(key, page, None)
+                return None
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            typed = Typed(page, kept, now, over)
+            self._write_typed(key, page, typed)
+            return typed
+
+    def typed(self, name: PathLike, page: str) -> Typed | None:
+        """What was typed into a page of a letter and kept, not saved yet (None if nothing)."""
+        entry = self._all_typed(os.fspath(name)).get(page)
+        if not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
+            return None
+        fields = {str(k): str(v) for k, v in entry["fields"].items()}
+        return Typed(page, fields, str(entry.get("time", "")), str(entry.get("over", "")))
+
+    def forget_typed(self, name: PathLike, page: str) -> None:
+        """Forget what was kept of a page's typing (it was saved, or put back by hand)."""
+        key = os.fspath(name)
+        with self.store.lock(key):
+            self._write_typed(key, page, None)
+
+    def _all_typed(self, key: str) -> dict[str, Any]:
+        content = self.store.kept(key)
+        try:
+            found = json.loads(content.decode("utf-8")) if content else {}
+        except (UnicodeDecodeError, ValueError):
             return {}
-        opened = self.open(f"{name}@{therapist[-1].number}")
-        return {p.path: p.text for p in passages(letter_data(opened.letter))}
+        return found if isinstance(found, dict) else {}
+
+    def _write_typed(self, key: str, page: str, typed: Typed | None) -> None:
+        everything = self._all_typed(key)
+        if typed is None:
+            if page not in everything:
+                return
+            everything.pop(page)
+        else:
+            everything[page] = {"fields": typed.fields, "time": typed.time, "over": typed.over}
+        content = json.dumps(everything, ensure_ascii=False, indent=1).encode("utf-8")
+        self.store.keep(key, content if everything else None)
+
+    # ----------------------------------------------------------------- the letter as it prints
+
+    def _blocks(self, key: str, draft: int) -> list[Block]:
+        markdown, _ = self.printed(self.open(f"{key}@{draft}", allow_placeholders=True), labelled=True)
+        return paragraphs.blocks(markdown)
+
+    def _blocked(self, key: str) -> str:
+        """Why the patient's changes could not be saved now, in words for the patient."""
+        if not self.store.drafts(key):
+            return NO_DRAFT_YET
+        try:
+            self._require_saved(key, "")
+        except UnsavedChangesError:
+            return NOT_SAVED_YET
+        return ""
+
+    def _carried(self, key: str, kept: Typed, blocks: list[Block], draft: int) -> dict[str, str]:
+        """Kept typing, over the draft now shown. Typed over an earlier draft, each paragraph
+        goes to the paragraph that still reads as it did; one that no longer does is kept
+        with the patient's own words, so that nothing typed is lost."""
+        if kept.over == str(draft) or not kept.over.isdigit():
+            return dict(kept.fields)
+        try:
+            before = self._blocks(key, int(kept.over))
+        except LetterkitError:
+            before = []
+        out: dict[str, str] = {OWN_WORDS: kept.fields.get(OWN_WORDS, "")}
+        for field, text in kept.fields.items():
+            number = int(field[1:]) if field[:1] == "p" and field[1:].isdigit() else None
+            if number is None or number >= len(before):
+                continue
+            same = [n for n, b in enumerate(blocks) if b.editable and b.text == before[number].text]
+            if same:
+                out[field_name(same[0])] = text
+            else:
+                out[OWN_WORDS] = "\n\n".join(t for t in (out[OWN_WORDS], text) if t.strip())
+        return out
+
+
+def _changed(field: str, text: str, blocks: list[Block]) -> bool:
+    number = int(field[1:]) if field[:1] == "p" and field[1:].isdigit() else None
+    if number is None or number >= len(blocks) or not blocks[number].editable:
+        return False
+    return text.replace("\r\n", "\n").strip() != blocks[number].text.strip()
+
+
+def _called(data: Mapping[str, Any]) -> str:
+    patient = data.get("patient")
+    if not isinstance(patient, Mapping):
+        return ""
+    return str(patient.get("preferred_name") or patient.get("name") or "")

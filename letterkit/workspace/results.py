@@ -202,25 +202,45 @@ class Summary:
 
 @dataclass(frozen=True)
 class Passage:
-    """One text the patient reads, for reading the letter together: where it lives in the
-    letter (``path``, dotted), its section (``section``) and the leaf's field name, its
-    number in a list (from 1, or None), the text, and how it differs from the therapist's
-    latest draft, as (op, words) with op ``=`` kept or ``+`` new (empty when nothing is new)."""
+    """One paragraph of the letter as it prints, for reading the letter together: its number
+    in the letter, its ``kind`` (title, heading, subheading, text, item, inner — a list item's
+    second paragraph — or fixed), the ``part`` of the letter it is in (letterhead, body, help),
+    its words as printed, whether the patient may change it here, and what they typed into it
+    and have not saved yet (None when nothing)."""
 
-    path: str
-    section: str
-    leaf: str | None
-    number: int | None
+    number: int
+    kind: str
+    part: str
     text: str
-    changes: tuple[tuple[str, str], ...] = ()
+    editable: bool
+    typed: str | None = None
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What someone typed into a page of a letter and has not saved yet: the page (``read`` or
+    ``letter``), the form's fields as typed, when it was kept (ISO 8601, UTC) and what it was
+    typed over (the draft number for ``read``, the letter's version for ``letter``)."""
+
+    page: str
+    fields: dict[str, str]
+    time: str
+    over: str = ""
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A letter laid out for reading together: its passages, version and title data."""
+    """A letter laid out for reading together: the letter as it prints (``passages``), the
+    saved draft they are from, why the patient's changes could not be saved now (plain words
+    for the patient; empty when they can), what the letter calls the patient, their own words
+    typed and not saved yet, and when those words were kept (None when nothing was)."""
 
     name: str
     data: dict[str, Any]
     version: str
     passages: tuple[Passage, ...]
-    has_base: bool
+    draft: int | None
+    blocked: str = ""
+    patient: str = ""
+    own_words: str = ""
+    kept: str | None = None
