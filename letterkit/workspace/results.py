@@ -280,3 +280,23 @@ class DecisionNote:
     decision: str
     draft: int
     time: str
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What a marked letter's legend tells, as data: its title, the key to its marks (``ins``
+    or ``del`` and the words that explain it) and one line per change, each named by the
+    section the letter prints it under (never a field path)."""
+
+    title: str
+    lines: tuple[str, ...]
+    key: tuple[tuple[str, str], ...] = ()
+
+    def to_text(self) -> str:
+        return "\n".join([self.title, "", *(f"- {line}" for line in self.lines)]) + "\n"
+
+    def to_markdown(self) -> str:
+        return "\n".join([f"# {self.title}", "", *(f"- {line}" for line in self.lines)]) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "changes": list(self.lines), "key": [text for _, text in self.key]}

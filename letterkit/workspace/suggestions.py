@@ -45,17 +45,6 @@ class _Found:
     author: str
 
 
-def draft_title(draft: Draft, reader: str = "therapist") -> str:
-    """'Draft 2, 5 December 2026, by Nora' (for the patient, their own drafts are 'by you')."""
-    if reader == "patient" and draft.role == "patient":
-        who = "you"
-    elif reader == "patient" and draft.role == "therapist":
-        who = draft.name or "your therapist"
-    else:
-        who = draft.name or f"the {draft.role}"
-    return f"Draft {draft.number}, {compose.long_date(draft.date)}, by {who}"
-
-
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return f"‘{text if len(text) <= QUOTE else text[: QUOTE - 1].rstrip() + '…'}’"
