@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from letterkit.drafts.decisions import DECISIONS_DIR
+from letterkit.drafts.decisions import check as check_decisions
 from letterkit.drafts.head import Head, _head_check, _mac_ok, _valid_head, read_head
 from letterkit.drafts.records import (
     _LETTER_NAME,
@@ -220,7 +222,8 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                 f"{item.letter}: a saved letter with no record ({item.why}: was its record deleted?); "
                 "the next save sets it aside"
             )
-    known = {"FORMAT.txt", ".lock", HEAD_FILE}
+    problems += check_decisions(letter)
+    known = {"FORMAT.txt", ".lock", HEAD_FILE, DECISIONS_DIR}
     for name in names:
         path = folder / name
         if name in known or _RECORD_NAME.fullmatch(name) or _LETTER_NAME.fullmatch(name):

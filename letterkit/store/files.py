@@ -10,10 +10,14 @@ import contextlib
 import os
 import re
 import threading
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
+from letterkit.drafts import decisions as decided
 from letterkit.drafts import store as history
+from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
 from letterkit.files import write_atomic
 from letterkit.model.loading import read_letter_bytes
@@ -63,6 +67,12 @@ class FileStore:
         self, name: str, role: str, person: str = "", note: str = "", *, keyed: bool = False
     ) -> SaveResult:
         return history.save(self.path(name), role, person, note, keyed=keyed)
+
+    def decisions(self, name: str) -> list[Decision]:
+        return decided.read(self.path(name))
+
+    def append_decisions(self, name: str, new: Sequence[Mapping[str, Any]]) -> list[Decision]:
+        return decided.append(self.path(name), new)
 
     def check(self, name: str) -> HistoryCheck:
         return history.check_history(self.path(name))

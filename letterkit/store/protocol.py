@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
 
 
@@ -47,6 +49,16 @@ class Store(Protocol):
         self, name: str, role: str, person: str = "", note: str = "", *, keyed: bool = False
     ) -> SaveResult:
         """Record the letter's current content as its next draft (nothing if unchanged)."""
+        ...
+
+    def decisions(self, name: str) -> list[Decision]:
+        """The decisions made on the letter's suggested changes, oldest first (empty if none)."""
+        ...
+
+    def append_decisions(self, name: str, new: Sequence[Mapping[str, Any]]) -> list[Decision]:
+        """Record decisions (each record's fields but ``number``, ``parent`` and ``hash``),
+        numbered and chained after the earlier ones (``letterkit.drafts.decisions.chain``);
+        returns the records kept. Records are never changed once kept."""
         ...
 
     def check(self, name: str) -> HistoryCheck:

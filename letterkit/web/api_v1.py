@@ -195,6 +195,12 @@ ETAG = {
 }
 
 
+READER_HELP = (
+    "Who the view is for: the patient's copy speaks to them ('you added …') and names each change "
+    "by the section the letter prints it under, in every format"
+)
+
+
 def _binary(formats: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
     media = {writers.get(f).media_type for f in formats if f in writers.FORMATS} | {
         "text/plain; charset=utf-8"
@@ -237,6 +243,7 @@ def router(site: Site) -> APIRouter:
     styles = registries.styles()
     diff_formats = registries.diff_formats()
     contribution_formats = registries.contributions_formats()
+    readers = registries.readers()
 
     @r.get("/letters", response_model=LetterList, summary="The letters in the folder")
     def list_letters() -> LetterList:
@@ -332,10 +339,11 @@ def router(site: Site) -> APIRouter:
         a: str = Query(..., max_length=64, description="A draft: its number, latest, or its hash."),
         b: str = Query("latest", max_length=64),
         format: str = Query("json", pattern=_pattern(diff_formats)),
+        reader: str = Query(readers[0], pattern=_pattern(readers), description=READER_HELP),
     ) -> Response:
         first, second = site.spec(name, a), site.spec(name, b)
         return _view(
-            lambda out: _named(site, ws.compare(first, second, format, out).content),
+            lambda out: _named(site, ws.compare(first, second, format, out, reader=reader).content),
             format,
             Path(name).stem + ".redline",
         )
@@ -346,11 +354,13 @@ def router(site: Site) -> APIRouter:
         responses=_binary(contribution_formats),
     )
     def contributions(
-        name: str, format: str = Query("json", pattern=_pattern(contribution_formats))
+        name: str,
+        format: str = Query("json", pattern=_pattern(contribution_formats)),
+        reader: str = Query(readers[0], pattern=_pattern(readers), description=READER_HELP),
     ) -> Response:
         letter = site.name(name)
         return _view(
-            lambda out: _named(site, ws.contributions_report(letter, format, out).content),
+            lambda out: _named(site, ws.contributions_report(letter, format, out, reader=reader).content),
             format,
             Path(name).stem + ".contributions",
         )

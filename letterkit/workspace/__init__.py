@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from letterkit.workspace.reading import ReadingTogether
 from letterkit.workspace.review import Review
+from letterkit.workspace.suggestions import Suggesting
 
 
-class Workspace(ReadingTogether, Review):
+class Workspace(ReadingTogether, Review, Suggesting):
     """A folder (or any store) of letters, its settings and one renderer; see the module."""
 
 

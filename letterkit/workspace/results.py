@@ -244,3 +244,79 @@ class Reading:
     patient: str = ""
     own_words: str = ""
     kept: str | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One change a patient's draft suggests, as the therapist decides on it: its id
+    (``3-2``: draft 3, change 2), where the letter prints it (the section heading), what it
+    does (``kind``: insert, delete, replace or move; ``old`` and ``new`` words, with the
+    unchanged words ``before`` and ``after`` it), who suggested it, and what was decided."""
+
+    id: str
+    where: str
+    kind: str
+    old: str
+    new: str
+    before: str
+    after: str
+    author: str
+    state: str = "pending"
+    """pending, accepted or rejected."""
+    decided_by: str = ""
+    decided_on: str = ""
+    """The date it was decided, written out ("5 December 2026"); empty while pending."""
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "pending"
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """A letter's suggestions: the changes in the latest draft by the patient (``draft``),
+    against the draft before it (``base``); none when the patient has saved no draft yet."""
+
+    name: str
+    draft: Draft | None
+    base: Draft | None
+    items: tuple[Suggestion, ...]
+    version: str
+    decider: str = ""
+    """Who decides, by default: the therapist the letter names."""
+
+    @property
+    def pending(self) -> tuple[Suggestion, ...]:
+        return tuple(s for s in self.items if s.pending)
+
+
+@dataclass(frozen=True)
+class DecisionNote:
+    """A decision on a suggestion as the history tells it ("Nora suggested …; accepted by
+    Dr Sam Lee on 5 December 2026"), with the draft whose change it was."""
+
+    text: str
+    suggested: int
+    decision: str
+    draft: int
+    time: str
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What a marked letter's legend tells, as data: its title, the key to its marks (``ins``
+    or ``del`` and the words that explain it) and one line per change, each named by the
+    section the letter prints it under (never a field path)."""
+
+    title: str
+    lines: tuple[str, ...]
+    key: tuple[tuple[str, str], ...] = ()
+
+    def to_text(self) -> str:
+        return "\n".join([self.title, "", *(f"- {line}" for line in self.lines)]) + "\n"
+
+    def to_markdown(self) -> str:
+        return "\n".join([f"# {self.title}", "", *(f"- {line}" for line in self.lines)]) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "changes": list(self.lines), "key": [text for _, text in self.key]}

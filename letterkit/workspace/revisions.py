@@ -26,7 +26,7 @@ from letterkit.model.settings import Settings
 from letterkit.rendering import Rendered
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.outputs import Outputs
-from letterkit.workspace.results import Comparison, ContributionsReport, Opened
+from letterkit.workspace.results import Comparison, ContributionsReport, Legend, Opened
 from letterkit.writers.document import Marks
 
 _OP_WORDS = {"added": "added", "removed": "took out", "changed": "changed", "moved": "moved"}
@@ -40,6 +40,16 @@ def diff_formats() -> tuple[str, ...]:
 def contributions_formats() -> tuple[str, ...]:
     """The formats ``contributions_report`` can make."""
     return (*writers.REPORT_FORMATS, *writers.names(marked=True))
+
+
+_REPORTS = ("text", "json", writers.DEFAULT_FORMAT)
+"""The report formats; for the patient, they tell the changes as the letter's legend does."""
+
+
+def _told(legend: Legend, format: str) -> str:
+    if format == "json":
+        return json.dumps(legend.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return legend.to_markdown() if format == writers.DEFAULT_FORMAT else legend.to_text()
 
 
 def _reader(reader: str) -> str:
@@ -75,15 +85,18 @@ class Revisions(Outputs):
         """Compare two letters or drafts and make the view asked for.
 
         ``text`` (word-diff style; ``styler`` may colour it), ``md`` (CriticMarkup) and
-        ``json`` are views of the changes, by field path; the letter formats that can show
+        ``json`` are views of the changes, by field path (for the patient, they tell each
+        change as the letter's legend does, never by field path); the letter formats that can show
         marks (html, pdf, docx) give the whole letter as a redline, its changes named by the
         sections the letter prints, for ``reader`` (``therapist``, or ``patient`` for the
         patient's copy). Without ``out``, a file format is written beside ``b``'s letter as
         ``<name>.redline<suffix>``.
         """
         changes = self.diff(a, b)
-        if format == "json":
-            content: str | bytes = to_json(changes)
+        if _reader(reader) == "patient" and format in _REPORTS:
+            content: str | bytes = _told(self.change_legend(a, b, reader=reader), format)
+        elif format == "json":
+            content = to_json(changes)
         elif format == writers.DEFAULT_FORMAT:
             content = to_markdown(changes)
         elif format == "text":
@@ -94,6 +107,11 @@ class Revisions(Outputs):
         else:
             raise OptionsError(f"unknown view {format!r}: choose one of {', '.join(diff_formats())}")
         return Comparison(changes, content, self._write_output(out, content, (a, b)))
+
+    def draft_titles(self, name: PathLike, *, reader: str = "therapist") -> dict[int, str]:
+        """Each saved draft's title by number: 'Draft 2, 5 December 2026, by Nora'."""
+        reader = _reader(reader)
+        return {d.number: draft_title(d, reader) for d in self.store.drafts(os.fspath(name))}
 
     def contributions(self, name: PathLike) -> Contributions:
         """Who wrote which words of the latest draft, and what the patient changed."""
@@ -113,13 +131,16 @@ class Revisions(Outputs):
     def contributions_report(
         self, name: PathLike, format: str = "text", out: PathLike | None = None, *, reader: str = "therapist"
     ) -> ContributionsReport:
-        """The contributions report: ``text``, ``json``, or the letter with the patient's words
+        """The contributions report: ``text``, ``json`` (for the patient: their changes told as
+        the letter's legend tells them), or the letter with the patient's words
         marked and what they took out struck through (html, pdf, docx; ``reader`` as
         ``compare``). Without ``out``, a file format is written beside the letter as
         ``<name>.contributions<suffix>``."""
         credit = self.contributions(name)
-        if format == "json":
-            content: str | bytes = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
+        if _reader(reader) == "patient" and format in _REPORTS:
+            content: str | bytes = _told(self.contributions_legend(name, reader=reader), format)
+        elif format == "json":
+            content = json.dumps(credit.to_json(), indent=2, ensure_ascii=False) + "\n"
         elif format == "text":
             content = credit.to_text()
         elif format in writers.names(marked=True):
@@ -160,9 +181,31 @@ class Revisions(Outputs):
         }
         history = self.store.drafts(second.file)
         authors = {f"d{c.draft}": (c.author or "", _draft_time(history, c.draft)) for c in by_path.values()}
+        told = self._told_changes((first, data_a), (second, data_b), changes, reader, settings)
+        legend = compose.legend_html(told.title, told.lines or ["No changes."], told.key)
+        return self._render_marked(second, format, Marks(marks, lists, legend, authors), settings)
+
+    def change_legend(self, a: PathLike, b: PathLike, *, reader: str = "therapist") -> Legend:
+        """What changed from ``a`` to ``b``, as the redline's legend tells it to ``reader``:
+        a title naming each draft by number, date and author, and a line per change."""
+        reader = _reader(reader)
+        first, second = self.open(a, allow_placeholders=True), self.open(b, allow_placeholders=True)
+        data = (letter_data(first.letter), letter_data(second.letter))
+        return self._told_changes((first, data[0]), (second, data[1]), self.diff(a, b), reader, None)
+
+    def _told_changes(
+        self,
+        old: tuple[Opened, Mapping[str, Any]],
+        new: tuple[Opened, Mapping[str, Any]],
+        changes: Diff,
+        reader: str,
+        settings: Settings | None,
+    ) -> Legend:
+        (first, data_a), (second, data_b) = old, new
+        history = self.store.drafts(second.file)
         places = self._places((second, data_b), (first, data_a), settings=settings)
         roles = {d.number: (d.role, d.name) for d in history}
-        lines = [
+        lines = tuple(
             describe(
                 c.path,
                 c.op,
@@ -175,21 +218,20 @@ class Revisions(Outputs):
                 moved_from=c.moved_from,
             )
             for c in changes.changes
-        ]
+        )
         if reader == "patient":
-            title = f"What changed from {_draft_name(first)} to {_draft_name(second)}"
-            key = [
+            title = f"What changed from {_draft_name(first, reader)} to {_draft_name(second, reader)}"
+            key = (
                 ("ins", "Words added are bold, in a box."),
                 ("del", "Words taken out are struck through."),
-            ]
+            )
         else:
-            title = f"Changes from {first.label} to {second.label}"
-            key = [
+            title = f"Changes from {_draft_name(first, reader)} to {_draft_name(second, reader)}"
+            key = (
                 ("ins", "Inserted words are bold, in a box."),
                 ("del", "Deleted words are struck through."),
-            ]
-        legend = compose.legend_html(title, lines or ["No changes."], key)
-        return self._render_marked(second, format, Marks(marks, lists, legend, authors), settings)
+            )
+        return Legend(title, lines, key)
 
     def _contributions_view(
         self,
@@ -203,10 +245,28 @@ class Revisions(Outputs):
         took out struck through where it was; the legend lists their changes section by
         section, as the letter prints them. ``reader="patient"`` speaks to the patient."""
         reader = _reader(reader)
-        credit = self.contributions(name)
-        latest = self.open(f"{os.fspath(name)}@latest")
-        places = self._places((latest, letter_data(latest.letter)), settings=settings)
+        told, credit, latest = self._told_contributions(name, reader, settings, strict=True)
+        legend = compose.legend_html(told.title, told.lines, told.key)
         fields, lists = credit.view_marks("patient")
+        history = self.store.drafts(latest.file)
+        authors = {
+            f"d{d.number}": (f"{d.role} {d.name}".strip(), _draft_time(history, d.number))
+            for d in credit.drafts
+            if d.role == "patient"
+        }
+        return self._render_marked(latest, format, Marks(fields, lists, legend, authors), settings)
+
+    def contributions_legend(self, name: PathLike, *, reader: str = "therapist") -> Legend:
+        """The patient's changes over the letter's history, as the contributions view's legend
+        tells them to ``reader``, section by section."""
+        return self._told_contributions(name, _reader(reader), None)[0]
+
+    def _told_contributions(
+        self, name: PathLike, reader: str, settings: Settings | None, *, strict: bool = False
+    ) -> tuple[Legend, Contributions, Opened]:
+        credit = self.contributions(name)
+        latest = self.open(f"{os.fspath(name)}@latest", allow_placeholders=not strict)
+        places = self._places((latest, letter_data(latest.letter)), settings=settings)
         patient = latest.letter.patient
         called = patient.preferred_name or patient.name
         lines = []
@@ -229,26 +289,19 @@ class Revisions(Outputs):
             when = f" in draft{'s' if len(patient_drafts) > 1 else ''} {numbers}"
         if reader == "patient":
             title = "Your words in this letter"
-            key = [
+            key = (
                 ("ins", f"Words you wrote{when} are bold, in a box."),
                 ("del", "Words you took out are struck through."),
-            ]
+            )
         else:
             title = f"{called}'s words in this letter"
-            key = [
+            key = (
                 ("ins", f"Words {called} wrote{when} are bold, in a box."),
                 ("del", f"Words {called} took out are struck through."),
-            ]
+            )
         if not patient_drafts:
             lines = ["No changes yet."]
-        legend = compose.legend_html(title, lines, key)
-        history = self.store.drafts(latest.file)
-        authors = {
-            f"d{d.number}": (f"{d.role} {d.name}".strip(), _draft_time(history, d.number))
-            for d in credit.drafts
-            if d.role == "patient"
-        }
-        return self._render_marked(latest, format, Marks(fields, lists, legend, authors), settings)
+        return Legend(title, tuple(lines), key), credit, latest
 
     def _places(self, *letters: tuple[Opened, Mapping[str, Any]], settings: Settings | None = None) -> Places:
         """The section headings each field is printed under, read from the letters as rendered."""
@@ -303,9 +356,24 @@ def _list_credit(change: Change, versions: Sequence[tuple[Draft, dict[str, Any]]
     return None
 
 
-def _draft_name(opened: Opened) -> str:
+def draft_title(draft: Draft, reader: str = "therapist") -> str:
+    """'Draft 2, 5 December 2026, by Nora' (for the patient, their own drafts are 'by you')."""
+    if reader == "patient" and draft.role == "patient":
+        who = "you"
+    elif reader == "patient" and draft.role == "therapist":
+        who = draft.name or "your therapist"
+    else:
+        who = draft.name or f"the {draft.role}"
+    return f"Draft {draft.number}, {compose.long_date(draft.date)}, by {who}"
+
+
+def _draft_name(opened: Opened, reader: str) -> str:
+    """'draft 2 (5 December 2026, by Nora)'; a letter that is no saved draft by its name."""
     draft = opened.revision.draft
-    return f"draft {draft.number}" if draft is not None else "the letter as it is now"
+    if draft is None:
+        return "the letter as it is now" if reader == "patient" else opened.label
+    number, rest = draft_title(draft, reader).split(", ", 1)
+    return f"{number.lower()} ({rest})"
 
 
 def _change_for(path: str, by_path: Mapping[str, Change]) -> Change | None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from letterkit.web.pages import caseload, history, letter, reading
+from letterkit.web.pages import caseload, history, letter, reading, suggestions
 from letterkit.web.site import Site
 
 
 def router(site: Site) -> APIRouter:
     """Every page's routes for ``site``."""
     r = APIRouter(include_in_schema=False)
-    for page in (caseload, letter, reading, history):
+    for page in (caseload, letter, reading, history, suggestions):
         r.include_router(page.router(site))
     return r
