@@ -41,6 +41,7 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import ROLES
 from letterkit.model.loading import decode, load_text
 from letterkit.store.files import FileStore
+from letterkit.store.postgres_more import KeptAndDecided
 from letterkit.store.postgres_records import (
     check_rows,
     draft_from,
@@ -123,7 +124,7 @@ class _NameLock:
             self._thread.release()
 
 
-class PostgresStore:
+class PostgresStore(KeptAndDecided):
     """Letters in a PostgreSQL database (``postgresql://USER@HOST/DATABASE``; the psycopg 3
     driver is used). Names are keys such as ``peter.yaml``. Make the tables first with
     ``upgrade`` (``letterkit db upgrade``)."""

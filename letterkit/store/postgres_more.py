@@ -1,0 +1,109 @@
+"""The PostgreSQL store's typing kept beside a letter and its decisions on suggestions
+(tables ``typed`` and ``decisions``, migration 0002): a part of ``PostgresStore``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from letterkit.drafts import decisions as decided
+from letterkit.drafts.decisions import Decision
+from letterkit.drafts.store import Head
+from letterkit.errors import HistoryError, LetterNotFoundError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+MAX_KEPT = 2 * 1024 * 1024
+"""Most bytes of typing kept for one letter (as the files store)."""
+
+
+class KeptAndDecided:
+    """Mixed into ``PostgresStore``, which gives ``engine``, ``errors`` and ``_letter``."""
+
+    if TYPE_CHECKING:
+        engine: Engine
+
+        def errors(self) -> AbstractContextManager[None]: ...
+
+        def _letter(
+            self, connection: Connection, name: str, *, for_update: bool = False
+        ) -> tuple[int, Head | None] | None: ...
+
+    def kept(self, name: str) -> bytes | None:
+        from sqlalchemy import text
+
+        with self.errors(), self.engine.connect() as connection:
+            found = self._letter(connection, name)
+            if found is None:
+                return None
+            content = connection.execute(
+                text("SELECT content FROM typed WHERE letter_id = :id"), {"id": found[0]}
+            ).scalar()
+        if content is None or len(content) > MAX_KEPT:
+            return None
+        return bytes(content)
+
+    def keep(self, name: str, content: bytes | None) -> None:
+        from sqlalchemy import text
+
+        with self.errors(), self.engine.begin() as connection:
+            found = self._letter(connection, name)
+            if found is None:
+                if content is None:
+                    return
+                raise LetterNotFoundError(name, "no such letter in the database — check the name")
+            if content is None:
+                connection.execute(text("DELETE FROM typed WHERE letter_id = :id"), {"id": found[0]})
+                return
+            connection.execute(
+                text(
+                    "INSERT INTO typed (letter_id, content) VALUES (:id, :content) "
+                    "ON CONFLICT (letter_id) DO UPDATE SET content = excluded.content, updated = now()"
+                ),
+                {"id": found[0], "content": content},
+            )
+
+    def decisions(self, name: str) -> list[Decision]:
+        with self.errors(), self.engine.connect() as connection:
+            return list(self._decisions(connection, name))
+
+    def append_decisions(self, name: str, new: Sequence[Mapping[str, Any]]) -> list[Decision]:
+        from sqlalchemy import text
+
+        with self.errors(), self.engine.begin() as connection:
+            found = self._letter(connection, name, for_update=True)  # one writer at a time
+            if found is None:
+                raise LetterNotFoundError(name, "no such letter in the database — check the name")
+            made = decided.chain(list(self._decisions(connection, name)), new)
+            for record in made:
+                connection.execute(
+                    text("INSERT INTO decisions (letter_id, number, record) VALUES (:id, :n, :record)"),
+                    {
+                        "id": found[0],
+                        "n": record.number,
+                        "record": json.dumps(record.to_json(), sort_keys=True),
+                    },
+                )
+            return made
+
+    def _decisions(self, connection: Connection, name: str) -> Iterator[Decision]:
+        from sqlalchemy import text
+
+        found = self._letter(connection, name)
+        if found is None:
+            return
+        rows = connection.execute(
+            text("SELECT number, record FROM decisions WHERE letter_id = :id ORDER BY number"),
+            {"id": found[0]},
+        )
+        for number, record in rows:
+            try:
+                fields = json.loads(record)
+                yield Decision(**fields)
+            except (ValueError, TypeError, RecursionError):
+                raise HistoryError(
+                    f"{name}: decision {number} is damaged; restore it from a backup of the database"
+                ) from None
