@@ -132,6 +132,27 @@ def test_typing_kept_beside_a_letter_is_not_a_letter_nor_a_draft(store: Store) -
     assert store.kept("peter.yaml") is None
 
 
+def test_decisions_are_numbered_chained_and_kept(store: Store) -> None:
+    store.write("peter.yaml", LETTER)
+    store.append_draft("peter.yaml", "therapist")
+    assert store.decisions("peter.yaml") == []
+    one = {
+        "suggested": 2, "suggested_hash": "a" * 64, "base": 1, "change": 1, "decision": "accepted",
+        "role": "therapist", "name": "Dr Sam Lee", "time": "2026-12-05T10:00:00+00:00", "author": "Nora",
+        "where": "What has changed", "kind": "insert", "old": "", "new": "and she came", "draft": 1,
+        "draft_hash": "b" * 64,
+    }  # fmt: skip
+    first = store.append_decisions("peter.yaml", [one])
+    second = store.append_decisions("peter.yaml", [{**one, "change": 2, "decision": "rejected"}])
+    kept = store.decisions("peter.yaml")
+    assert [d.number for d in kept] == [1, 2] and kept == first + second
+    assert kept[0].parent is None and kept[1].parent == kept[0].hash
+    assert [d.id for d in kept] == ["2-1", "2-2"] and kept[1].decision == "rejected"
+    with pytest.raises(HistoryError):
+        store.append_decisions("peter.yaml", [{**one, "decision": "maybe"}])
+    assert len(store.decisions("peter.yaml")) == 2
+
+
 def test_the_lock_is_reentrant_and_keeps_writers_apart(store: Store) -> None:
     order: list[str] = []
     with store.lock("peter.yaml"), store.lock("peter.yaml"):  # reentrant
