@@ -22,43 +22,10 @@ if CHROMIUM is None:
     pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from browser_support import ARGS, ROOT, Server  # noqa: E402  (the browser tests' one server)
+
 SHOTS = os.environ.get("LETTERKIT_SCREENSHOTS")
 """A folder to keep a screenshot of every page in, at desktop and phone widths."""
-
-
-class Server:
-    def __init__(self, folder: Path) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.folder = folder
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "letterkit", "serve", str(folder), "--port", "0", "--no-open"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        match = re.fullmatch(r"letterkit is running at (http://127\.0\.0\.1:(\d+)/\?token=\S+)\n", line)
-        assert match, f"unexpected first line: {line!r} {self.process.stderr.read() if not line else ''}"
-        self.link = match.group(1)
-        self.base = self.link.split("/?")[0]
-
-    def stop(self) -> str:
-        self.process.send_signal(2)  # Ctrl-C
-        out, err = self.process.communicate(timeout=30)
-        assert self.process.returncode == 0, err
-        return out
 
 
 @pytest.fixture
