@@ -49,6 +49,7 @@ LAZY: dict[tuple[str, str], str] = {
         "letterkit.compose.diagram",
     ): "the diagram's SVG layout, only for a diagram",
     ("letterkit.store", "letterkit.store.postgres"): "the database store, only when it is named",
+    ("letterkit.__main__", "letterkit.cli"): "imported with the garbage collector off, then frozen",
     # What a cold `letterkit render` never needs, loaded by the workflow that does:
     ("letterkit.registries", "letterkit.diffs.places"): "the revision views' readers, only when asked",
     (
