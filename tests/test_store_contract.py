@@ -153,6 +153,51 @@ def test_decisions_are_numbered_chained_and_kept(store: Store) -> None:
     assert len(store.decisions("peter.yaml")) == 2
 
 
+def test_sign_offs_are_numbered_chained_and_kept(store: Store) -> None:
+    store.write("peter.yaml", LETTER)
+    assert store.attestations("peter.yaml") == []
+    first_draft = store.append_draft("peter.yaml", "therapist", "Sam Reyes").draft
+    store.write("peter.yaml", _changed(LETTER, 1))
+    second_draft = store.append_draft("peter.yaml", "therapist", "Sam Reyes").draft
+    one = {"draft": 1, "draft_hash": first_draft.hash, "supervisor": "Dr Ruth Adler", "note": "good"}
+    first = store.append_attestation("peter.yaml", one)
+    second = store.append_attestation(
+        "peter.yaml", {"draft": 2, "draft_hash": second_draft.hash, "supervisor": "Dr Ruth Adler"}
+    )
+    kept = store.attestations("peter.yaml")
+    assert kept == [first, second] and [a.number for a in kept] == [1, 2]
+    assert kept[0].parent is None and kept[1].parent == kept[0].hash
+    assert (kept[0].draft, kept[0].supervisor, kept[0].note, kept[1].note) == (1, "Dr Ruth Adler", "good", "")
+    assert store.check("peter.yaml").problems == ()
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"draft": 3},  # no such draft
+        {"draft_hash": "c" * 64},  # not that draft's hash
+        {"supervisor": "  "},  # nobody
+        {"draft": "1"},  # not a number
+    ],
+)
+def test_a_sign_off_of_no_saved_draft_or_by_nobody_is_refused(store: Store, wrong: dict[str, object]) -> None:
+    store.write("peter.yaml", LETTER)
+    draft = store.append_draft("peter.yaml", "therapist").draft
+    with pytest.raises(HistoryError):
+        store.append_attestation(
+            "peter.yaml", {"draft": 1, "draft_hash": draft.hash, "supervisor": "Dr Ruth Adler", **wrong}
+        )
+    assert store.attestations("peter.yaml") == []
+
+
+def test_a_sign_off_of_a_missing_letter_is_not_found(store: Store) -> None:
+    with pytest.raises(LetterNotFoundError):
+        store.append_attestation(
+            "nobody.yaml", {"draft": 1, "draft_hash": "a" * 64, "supervisor": "Dr Ruth Adler"}
+        )
+    assert store.attestations("nobody.yaml") == []
+
+
 def test_the_lock_is_reentrant_and_keeps_writers_apart(store: Store) -> None:
     order: list[str] = []
     with store.lock("peter.yaml"), store.lock("peter.yaml"):  # reentrant
