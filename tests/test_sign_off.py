@@ -6,6 +6,7 @@ Fictional people only.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -322,3 +323,44 @@ def test_the_http_api_answers_409_for_a_final_letter_not_signed_off(ws: Workspac
     doc = client.get(f"/api/v1/letters/{NAME}").json()
     saved = client.put(f"/api/v1/letters/{NAME}", json=final, headers={"If-Match": doc["version"]})
     assert saved.status_code == 200 and saved.json()["letter"]["status"] == "final"
+
+
+def test_the_letter_page_says_why_it_cannot_be_final_and_keeps_the_form(folder: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from letterkit.web import create_app
+
+    (folder / "letterkit.toml").write_text("supervised = true\n", encoding="utf-8")
+    Workspace(folder).save_draft(NAME, *TRAINEE)
+    base = "http://127.0.0.1:8000"
+    client = TestClient(create_app(folder, "token"), base_url=base, headers={"Accept": "text/html"})
+    client.get("/?token=token")
+    page = client.get(f"/letters/{NAME}").text
+    form = page.split('id="letter-form"', 1)[1].split("</form>", 1)[0]
+    values = {
+        k: html.unescape(v) for k, v in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+    }
+    values |= {
+        k: html.unescape(v)
+        for k, v in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S)
+    }
+    values["status"] = "final"
+    values["ipaf.self"] = "Words typed before asking for sign-off."
+    before = (folder / NAME).read_bytes()
+    r = client.post(f"/letters/{NAME}", data={**values, "action": "draft"}, headers={"Origin": base})
+    assert r.status_code == 409
+    assert "needs a supervisor&#39;s sign-off before it can be final: draft 1 is not signed off yet" in r.text
+    assert "Words typed before asking for sign-off." in r.text
+    assert (folder / NAME).read_bytes() == before
+
+
+def test_verify_names_a_sign_off_of_a_draft_not_in_the_history(ws: Workspace, folder: Path) -> None:
+    from letterkit.drafts import attestations
+
+    record = attestations.chain([], {"draft": 9, "draft_hash": "a" * 64, "supervisor": SUPERVISOR})
+    kept = folder / f"{NAME}.drafts" / "attestations"
+    kept.mkdir()
+    (kept / "0001.json").write_text(json.dumps(record.to_json()), encoding="utf-8")
+    assert ws.verify(NAME).problems == (f"{kept}: sign-off 1 names draft 9, which is not in the history",)
+    assert not ws.attestations(NAME)[0].holds

@@ -20,6 +20,7 @@ from letterkit.errors import (
     LetterNotFoundError,
     LetterValidationError,
     OutputError,
+    SignOffNeededError,
     UnknownRoleError,
 )
 
@@ -223,4 +224,22 @@ def test_a_workspace_works_through_any_store(store: Store) -> None:
     saved = ws.save_work("peter.yaml", data, ws.version("peter.yaml"), draft_as=("patient", "Peter Hale", ""))
     assert saved.message.startswith("Draft 2")
     assert ws.diff("peter.yaml@1", "peter.yaml@2").changes[0].author == "patient Peter Hale"
+    assert ws.verify("peter.yaml").problems == ()
+
+
+def test_a_letter_needing_sign_off_becomes_final_only_after_it_through_any_store(store: Store) -> None:
+    ws = Workspace(store=store, needs_sign_off=lambda name: True)
+    store.write("peter.yaml", LETTER)
+    ws.save_draft("peter.yaml", "therapist", "Sam Reyes")
+    final = LETTER.replace(b"status: draft", b"status: final", 1)
+    with pytest.raises(SignOffNeededError, match="draft 1 is not signed off yet"):
+        ws.save_work("peter.yaml", dict(ws.read_work("peter.yaml").data, status="final"))
+    assert store.read("peter.yaml") == LETTER
+    ws.attest("peter.yaml", None, "Dr Ruth Adler")
+    store.write("peter.yaml", final)
+    assert ws.save_draft("peter.yaml", "therapist", "Sam Reyes").draft.status == "final"
+    store.write("peter.yaml", final.replace(b"session: 13", b"session: 14"))  # an edit after it was final ...
+    assert ws.save_draft("peter.yaml", "therapist", "Sam Reyes").draft.status == "draft"
+    [void] = ws.attestations("peter.yaml")  # ... voids the sign-off
+    assert void.void == "draft 1 was changed after it was signed off (in draft 3)"
     assert ws.verify("peter.yaml").problems == ()

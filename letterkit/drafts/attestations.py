@@ -151,7 +151,9 @@ def check_records(records: Sequence[Attestation], drafts: Sequence[Draft], where
         elif previous is None and record.parent is not None:
             problems.append(f"{label} is the first, yet has a parent (an earlier one was removed?)")
         signed = by_number.get(record.draft)
-        if signed is not None and signed.hash != record.draft_hash:
+        if signed is None:
+            problems.append(f"{label} names draft {record.draft}, which is not in the history")
+        elif signed.hash != record.draft_hash:
             problems.append(f"{label} names draft {record.draft}, but that draft is not the one signed off")
         previous = record
     return problems

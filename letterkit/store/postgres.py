@@ -369,7 +369,7 @@ class PostgresStore(KeptAndDecided, SignedOff):
                 self._bring_in(connection, name, content, versions, head)
                 self._insert_attestations(connection, self._made(connection, name)[0], signed[name])
                 if versions:
-                    again = self._check(connection, name)
+                    again = self._signed_off_check(connection, name, self._check(connection, name))
                     if again.problems:
                         raise HistoryError(
                             f"{name}: its history did not verify in the database, so nothing was "
