@@ -364,3 +364,21 @@ def test_verify_names_a_sign_off_of_a_draft_not_in_the_history(ws: Workspace, fo
     (kept / "0001.json").write_text(json.dumps(record.to_json()), encoding="utf-8")
     assert ws.verify(NAME).problems == (f"{kept}: sign-off 1 names draft 9, which is not in the history",)
     assert not ws.attestations(NAME)[0].holds
+
+
+def test_the_log_as_data(ws: Workspace) -> None:
+    ws.attest(NAME, 1, SUPERVISOR, "Good to send")
+    log = ws.draft_log(NAME)
+    assert [d.number for d in log.drafts] == [1] and log.to_text().count("\n") == 2
+    shown = log.to_json()
+    assert [d["number"] for d in shown["drafts"]] == [1]
+    assert shown["sign_offs"][0] | {"time": ""} == {
+        "number": 1,
+        "draft": 1,
+        "draft_hash": log.drafts[0].hash,
+        "supervisor": SUPERVISOR,
+        "note": "Good to send",
+        "time": "",
+        "holds": True,
+        "void": None,
+    }
