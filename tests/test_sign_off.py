@@ -382,3 +382,39 @@ def test_the_log_as_data(ws: Workspace) -> None:
         "holds": True,
         "void": None,
     }
+
+
+# --------------------------------------------------------------------------- printing a final letter
+
+
+def test_a_final_letter_not_signed_off_is_not_printed(ws: Workspace, folder: Path) -> None:
+    letter = folder / NAME
+    letter.write_text(
+        letter.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
+    )
+    with pytest.raises(SignOffNeededError) as refused:
+        ws.render_file(NAME, RenderOptions(format="md"))
+    assert str(refused.value) == f"{folder / NEEDS}: draft 1 is not signed off yet"  # the letter's path
+    assert not (folder / "peter-goodbye.md").exists()
+
+
+def test_a_signed_off_final_draft_prints_even_after_a_later_edit(ws: Workspace) -> None:
+    ws.attest(NAME, 1, SUPERVISOR)
+    _final(ws)
+    assert "Peter" in str(ws.render_file(NAME, RenderOptions(format="md")).rendered.content)
+    work = ws.read_work(NAME)
+    ws.save_work(NAME, dict(work.data, session=14), work.version, draft_as=TRAINEE)  # draft 3, back to draft
+    assert ws.render_file(f"{NAME}@2", RenderOptions(format="md")).rendered is not None  # final as signed off
+    assert ws.render_file(NAME, RenderOptions(format="md")).rendered is not None  # a draft again
+
+
+def test_render_of_a_final_letter_not_signed_off_is_one_line_at_the_command_line(supervised: Path) -> None:
+    supervised.write_text(
+        supervised.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
+    )
+    result = run("render", str(supervised), "-f", "md")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert (
+        "needs a supervisor's sign-off before it can be final: draft 1 is not signed off yet" in result.stderr
+    )
