@@ -319,7 +319,15 @@ def test_the_http_api_answers_409_for_a_final_letter_not_signed_off(ws: Workspac
     assert refused.status_code == 409
     assert refused.json()["title"] == "Needs a supervisor's sign-off"
     assert refused.json()["detail"] == f"{NEEDS}: draft 1 is not signed off yet"
+    assert client.get(f"/api/v1/letters/{NAME}/drafts").json()["sign_offs"] == []
     service.attest(NAME, 1, SUPERVISOR)
+    [listed] = client.get(f"/api/v1/letters/{NAME}/drafts").json()["sign_offs"]
+    assert (listed["draft"], listed["supervisor"], listed["holds"], listed["void"]) == (
+        1,
+        SUPERVISOR,
+        True,
+        None,
+    )
     doc = client.get(f"/api/v1/letters/{NAME}").json()
     saved = client.put(f"/api/v1/letters/{NAME}", json=final, headers={"If-Match": doc["version"]})
     assert saved.status_code == 200 and saved.json()["letter"]["status"] == "final"
