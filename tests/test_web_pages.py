@@ -59,15 +59,20 @@ def _unescape(text: str) -> str:
 
 def test_caseload_lists_letters_and_new_letter_never_overwrites(client: TestClient, folder: Path) -> None:
     page = client.get("/").text
-    assert "peter.yaml" in page and "goodbye letter" in page
-    for _ in range(2):
-        r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
-        assert r.status_code == 200
-    assert (folder / "ana-gray-formulation.yaml").exists() and (
-        folder / "ana-gray-formulation-2.yaml"
-    ).exists()
+    assert "peter.yaml" in page and "Goodbye letter" in page
+    r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
+    assert r.status_code == 200 and "There is already" not in r.text
+    # A second letter of the same kind for the same patient: asked first, never made silently.
+    r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
+    assert "There is already a formulation for Ana Gray. Start another?" in r.text
+    assert 'href="/letters/ana-gray-formulation.yaml"' in r.text
+    assert not (folder / "ana-gray-formulation-2.yaml").exists()
+    r = client.post(
+        "/letters", data={"kind": "formulation", "patient": "Ana Gray", "another": "yes"}, headers=ORIGIN
+    )
+    assert r.status_code == 200 and r.url.path == "/letters/ana-gray-formulation-2.yaml"
     work = letterkit.read_work(folder / "ana-gray-formulation.yaml")
-    assert work.data["patient"]["name"] == "Ana Gray"
+    assert work.data == {"kind": "formulation", "status": "draft", "patient": {"name": "Ana Gray"}}
     assert "# A" in (folder / "ana-gray-formulation.yaml").read_text()  # the scaffold's comments stay
     assert client.post("/letters", data={"kind": "nothing", "patient": ""}, headers=ORIGIN).status_code == 400
 
@@ -233,14 +238,29 @@ def test_form_data_back_to_a_letter() -> None:
 def test_scripts_are_our_own_files_with_their_licence(client: TestClient) -> None:
     page = client.get("/letters/peter.yaml").text
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
-    assert scripts == ["/static/htmx.min.js", "/static/keep.js"]
+    assert scripts == ["/static/htmx.min.js", "/static/keep.js", "/static/forms.js"]
     assert "/static/reading.js" in client.get("/letters/peter.yaml/read").text
-    for ours in ("keep.js", "reading.js"):  # letterkit's own, and said so
+    for ours in ("keep.js", "reading.js", "forms.js"):  # letterkit's own, and said so
         assert "letterkit" in client.get(f"/static/{ours}").text.splitlines()[0]
         assert ours in client.get("/static/README.txt").text
     assert "<script>" not in page and "style=" not in page.split("<main", 1)[1].split('id="preview"')[0]
     assert client.get("/static/htmx.min.js").status_code == 200
     assert "Zero-Clause BSD" in client.get("/static/htmx.LICENSE.txt").text
+    # The NHS design system, vendored: its stylesheet and script with their licence, nothing
+    # fetched from anywhere else (its font rules, which did, are taken out).
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert styles[:2] == ["/static/nhsuk/nhsuk-frontend.min.css", "/static/app.css"]
+    css = client.get("/static/nhsuk/nhsuk-frontend.min.css").text
+    assert "nhsuk-error-summary" in css and "http://" not in css and "https://" not in css
+    assert "@font-face" not in css
+    for icon in re.findall(r"url\(([^)]+\.svg)\)", css):
+        assert client.get(f"/static/nhsuk/{icon}").status_code == 200, icon
+    script = client.get("/static/nhsuk/nhsuk-frontend.min.js").text
+    assert "initAll" in script and "https://" not in script
+    assert 'from "/static/nhsuk/nhsuk-frontend.min.js"' in client.get("/static/forms.js").text
+    licence = client.get("/static/nhsuk/LICENCE.txt").text
+    assert "nhsuk-frontend 10.6.1" in licence and "The MIT License" in licence
+    assert "nhsuk/" in client.get("/static/README.txt").text
 
 
 def test_downloads_in_every_format(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letterkit.model import fields, kinds
+from letterkit.model import fields as fields_table
 from letterkit.model.fields import TEXT_FIELDS
 
 HEADINGS = {f.name: kinds.field_label(kinds.names()[0], f.name) for f in fields.FIELDS}
@@ -39,6 +40,10 @@ class Field:
     items: list[Field] = field(default_factory=list)
     required: bool = False
     problems: list[str] = field(default_factory=list)
+    example: str = ""
+    """The kind's example for this field (shown as a hint, never as a value)."""
+    limit: int | None = None
+    """Characters past which the letter changes (a character count shows them)."""
 
     @property
     def id(self) -> str:
@@ -68,8 +73,14 @@ def _schema(kind: kinds.Kind) -> dict[str, Any]:
     return kinds.json_schema(kind.name)
 
 
-def build(kind: str, data: Mapping[str, Any], problems: Mapping[str, list[str]]) -> list[Field]:
-    """The form for a letter of ``kind`` holding ``data``, in the schema's order."""
+def build(
+    kind: str,
+    data: Mapping[str, Any],
+    problems: Mapping[str, list[str]],
+    examples: Mapping[str, str] | None = None,
+) -> list[Field]:
+    """The form for a letter of ``kind`` holding ``data``, in the schema's order; ``examples``
+    (by field pattern, ``changes[]``) become each field's hint."""
     schema = _schema(kinds.get(kind))
     required = set(schema.get("required", ()))
     fields = []
@@ -78,7 +89,24 @@ def build(kind: str, data: Mapping[str, Any], problems: Mapping[str, list[str]])
             continue
         label = kinds.field_label(kind, name)
         fields.append(_field(schema, node, name, label, data.get(name), problems, name in required))
+    for f in _walk(fields):
+        f.example = (examples or {}).get(pattern(f.path), "")
+        f.limit = fields_table.CHARACTER_LIMITS.get(f.path)
     return fields
+
+
+def pattern(path: str) -> str:
+    """A form path as a field pattern: ``coping_strategies.0.cost`` → ``coping_strategies[].cost``."""
+    return re.sub(r"\.\d+(?=\.|$)", "[]", path)
+
+
+def _walk(fields: list[Field]) -> list[Field]:
+    out: list[Field] = []
+    for f in fields:
+        out.append(f)
+        out.extend(_walk(f.children))
+        out.extend(_walk(f.items))
+    return out
 
 
 def _field(
@@ -110,7 +138,7 @@ def _field(
     elif kind_of == "array":
         out.widget = "list"
         item_node = node.get("items", {})
-        given_list = value if isinstance(value, list) else []
+        given_list = value if isinstance(value, list) and value else [_blank(path)]
         for index, item in enumerate(given_list):
             out.items.append(_item(schema, item_node, f"{path}.{index}", label, index, item, problems))
     elif kind_of == "integer":
@@ -120,6 +148,7 @@ def _field(
         out.value = {True: "yes", False: "no"}.get(value, "") if isinstance(value, bool) else value
     elif path.endswith("date"):
         out.widget = "date"
+        out.value = date_parts(value)
     elif path in _LONG or re.sub(r"\.\d+", "", path) in _LONG:
         out.widget = "textarea"
     return out
@@ -146,12 +175,90 @@ def _item(
     return item
 
 
-def problems_by_field(problems: list[Any]) -> dict[str, list[str]]:
-    """Problems keyed by form path (``coping_strategies[1].cost`` → ``coping_strategies.1.cost``)."""
+def date_parts(value: Any) -> tuple[str, str, str]:
+    """A date's day, month and year as a form shows them (``2026-03-05`` → 5, 3, 2026); a
+    month alone (``2026-03``) has no day; anything else is left in the day box as typed."""
+    text = str(value or "").strip()
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
+    if found:
+        year, month, day = found.groups()
+        return (str(int(day)) if day else "", str(int(month)), year)
+    return (text, "", "")
+
+
+def date_from(day: str, month: str, year: str) -> str:
+    """A date from its three boxes, as a letter holds it (``2026-03-05``). ``5/12/2026``
+    (or ``5.12.2026``, ``5 12 2026``) typed into the day box alone is read the same way.
+    What cannot be read is passed on as typed, for the letter's checks to name."""
+    day, month, year = day.strip(), month.strip(), year.strip()
+    if day and not month and not year:
+        whole = re.fullmatch(r"(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})", day)
+        if whole:
+            day, month, year = whole.groups()
+        elif re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", day):
+            return day
+    if not (day or month or year):
+        return ""
+    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    if not day and month.isdigit() and year.isdigit() and len(year) == 4:
+        return f"{int(year):04d}-{int(month):02d}"
+    return f"{year}-{month}-{day}"
+
+
+def problems_by_field(problems: list[Any], *, missing: bool = True) -> dict[str, list[str]]:
+    """Problems keyed by form path (``coping_strategies[1].cost`` → ``coping_strategies.1.cost``),
+    each in words that name no field path. Without ``missing``, what is only not written yet
+    is left for the list of what is missing (a new letter's form is not all errors)."""
     out: dict[str, list[str]] = {}
     for problem in problems:
-        out.setdefault(form_path(problem.path), []).append(problem.message)
+        if not missing and is_missing(problem):
+            continue
+        path = form_path(problem.path)
+        if re.fullmatch(r"ipaf\.affect\.\d+\.feeling", path):
+            path = path.removesuffix(".feeling")  # one box holds the feeling
+        out.setdefault(path, []).append(plain(problem.message))
     return out
+
+
+def is_missing(problem: Any) -> bool:
+    """A problem that says only that something needed is not written yet."""
+    return str(problem.message).startswith("required")
+
+
+_PATH_IN_TEXT = re.compile(r"\b[a-z][a-z_]*(?:\[\d+\]|\.[a-z_]+|\.\d+)+\b")
+
+
+def plain(message: str) -> str:
+    """A problem's words with any field path in them put in the form's words, and the
+    checker's "required —" said plainly."""
+    text = re.sub(r"^required\s*—\s*", "Needed: ", str(message))
+    return _PATH_IN_TEXT.sub(
+        lambda m: f"“{plain_label(m.group(0))}”" if _is_path(m.group(0)) else m.group(0), text
+    )
+
+
+def _is_path(text: str) -> bool:
+    return text.split(".")[0].split("[")[0] in HEADINGS
+
+
+def targets(built: list[Field]) -> dict[str, str]:
+    """Each form path, and the id of the box a link to it should go to: the field's own, or
+    for a group or a list the first box inside it."""
+    out: dict[str, str] = {}
+    for f in reversed(_walk(built)):
+        inner = [c for c in (*f.children, *f.items)]
+        out[f.path] = out[inner[0].path] if inner else f.id
+    return out
+
+
+def target(found: Mapping[str, str], path: str) -> str:
+    """The id a link to the problem at ``path`` (a dotted path) goes to: its field's box, or
+    the nearest enclosing field that is on the form."""
+    key = form_path(path)
+    while key and key not in found:
+        key = key.rpartition(".")[0]
+    return found.get(key) or "letter-form"
 
 
 def form_path(dotted: str) -> str:
@@ -204,6 +311,10 @@ def to_data(form: Mapping[str, str], kind: str) -> dict[str, Any]:
 def _finish(node: Any, path: tuple[str, ...]) -> Any:
     if not isinstance(node, dict):
         return _scalar(node, path)
+    if node and set(node) <= {"day", "month", "year"} and path and path[-1] == "date":
+        return (
+            date_from(str(node.get("day", "")), str(node.get("month", "")), str(node.get("year", ""))) or None
+        )
     if node and all(k.isdigit() for k in node):
         items = [_finish(node[k], (*path, "[]")) for k in sorted(node, key=int)]
         return [i for i in items if i not in (None, {}, "")]
@@ -250,6 +361,22 @@ def apply_action(data: dict[str, Any], action: str, kind: str) -> dict[str, Any]
     return data
 
 
+def focus_after(action: str, data: Mapping[str, Any]) -> str:
+    """The form path to focus once a list button's action is done: the item added or moved,
+    the one now in a removed item's place (or the one before it), or the list itself."""
+    verb, _, where = action.partition(":")
+    if verb == "add":
+        items = _at(data, where.split("."), create=False)
+        return f"{where}.{max(len(items) - 1, 0)}" if isinstance(items, list) else where
+    base, _, index = where.rpartition(".")
+    if not index.isdigit():
+        return where
+    items = _at(data, base.split("."), create=False)
+    count = len(items) if isinstance(items, list) else 0
+    n = int(index) + {"up": -1, "down": 1}.get(verb, 0)
+    return f"{base}.{max(0, min(n, count - 1))}" if count else base
+
+
 def _blank(path: str) -> Any:
     row = fields.BY_NAME.get(path)
     return {row.parts[0]: ""} if row is not None and row.shape == "records" else ""
@@ -269,3 +396,55 @@ def _at(data: Any, parts: list[str], *, create: bool) -> Any:
         else:
             return None
     return node
+
+
+# --------------------------------------------------------------------------- sections
+
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("who", "Who the letter is for and from", ("status", "patient", "therapist", "date", "session")),
+    ("story", "What brought them", ("background", "referral")),
+    ("pattern", "The pattern", ("ipaf", "goals", "attachment_style")),
+    (
+        "therapy",
+        "Coping and the therapy",
+        ("coping_strategies", "course_of_therapy", "changes", "unfinished_business"),
+    ),
+    (
+        "ending",
+        "The ending and after",
+        ("ending", "transference", "keeping_well", "closing", "patient_comments"),
+    ),
+)
+MORE = ("more", "More: printing, help, notes for the record, easy read")
+"""The section for every other field: closed until it holds a problem or the focus."""
+
+
+@dataclass
+class Section:
+    """A part of the form shown as one collapsible section."""
+
+    id: str
+    title: str
+    fields: list[Field]
+    open: bool = True
+
+
+def sections(built: list[Field], focus: str = "") -> list[Section]:
+    """The form's fields in its sections, in the schema's order within each; a section with no
+    field of this kind is left out. The last ("More") is open only when it holds a problem or
+    the focus."""
+    by_name = {f.path: f for f in built}
+    out: list[Section] = []
+    placed: set[str] = set()
+    for key, title, names in SECTIONS:
+        here = [by_name[n] for n in names if n in by_name]
+        placed.update(names)
+        if here:
+            out.append(Section("s-" + key, title, here))
+    rest = [f for f in built if f.path not in placed]
+    if rest:
+        busy = any(
+            g.problems or (focus and (g.path == focus or focus.startswith(g.path + "."))) for g in _walk(rest)
+        )
+        out.append(Section("s-" + MORE[0], MORE[1], rest, open=busy))
+    return out

@@ -1,0 +1,17 @@
+// letterkit: starts the NHS design system's scripts on letterkit's pages (nhsuk-frontend, in
+// /static/nhsuk/): the error summary takes focus, character counts count as you type, the
+// header's menu folds on a narrow screen. Every page works without it. No inline script (the
+// page's CSP forbids it), so the "supported" mark on <body> is set here.
+import { initAll } from "/static/nhsuk/nhsuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
+initAll();
+
+// A list button's page opens at the item it moved, added or left in place of a removed one:
+// the field there has autofocus; make sure its section is open and the item is in view.
+var focused = document.querySelector("#letter-form [autofocus]");
+if (focused) {
+  var section = focused.closest("details");
+  if (section) section.open = true;
+  if (document.activeElement !== focused && !document.querySelector(".nhsuk-error-summary")) focused.focus();
+}
