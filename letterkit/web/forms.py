@@ -119,7 +119,7 @@ def _field(
     required: bool,
 ) -> Field:
     node = _resolve(schema, raw)
-    help_text = str(raw.get("description") or node.get("description") or "")
+    help_text = _plain_help(str(raw.get("description") or node.get("description") or ""))
     out = Field(path, label, help_text, value=value, required=required, problems=list(problems.get(path, [])))
     kind_of = node.get("type")
     if "enum" in node:
@@ -152,6 +152,13 @@ def _field(
     elif path in _LONG or re.sub(r"\.\d+", "", path) in _LONG:
         out.widget = "textarea"
     return out
+
+
+def _plain_help(text: str) -> str:
+    """A schema description as a form's hint: without the file's syntax (``{feeling: …}``) or
+    a date's format, which the form's own boxes take care of."""
+    text = re.sub(r",? or \{[^}]*\}", "", text)
+    return text.replace(" (YYYY-MM-DD)", "").strip()
 
 
 def _item(
@@ -226,6 +233,7 @@ def is_missing(problem: Any) -> bool:
     return str(problem.message).startswith("required")
 
 
+_SETTINGS = "the service's settings (its phone, email and address)"
 _PATH_IN_TEXT = re.compile(r"\b[a-z][a-z_]*(?:\[\d+\]|\.[a-z_]+|\.\d+)+\b")
 
 
@@ -233,6 +241,8 @@ def plain(message: str) -> str:
     """A problem's words with any field path in them put in the form's words, and the
     checker's "required —" said plainly."""
     text = re.sub(r"^required\s*—\s*", "Needed: ", str(message))
+    text = re.sub(r"(?:a |the )?letterkit\.toml beside the letter \(\[service\][^)]*\)", _SETTINGS, text)
+    text = text.replace("letterkit.toml", "the service's settings")
     return _PATH_IN_TEXT.sub(
         lambda m: f"“{plain_label(m.group(0))}”" if _is_path(m.group(0)) else m.group(0), text
     )
@@ -240,6 +250,19 @@ def plain(message: str) -> str:
 
 def _is_path(text: str) -> bool:
     return text.split(".")[0].split("[")[0] in HEADINGS
+
+
+def in_form_order(problems: list[Any], built: list[Field]) -> list[Any]:
+    """Problems in the order their fields come in the form (those of no field first)."""
+    order = {f.path: n for n, f in enumerate(_walk(built))}
+
+    def place(problem: Any) -> int:
+        key = form_path(problem.path)
+        while key and key not in order:
+            key = key.rpartition(".")[0]
+        return order.get(key, -1)
+
+    return sorted(problems, key=place)
 
 
 def targets(built: list[Field]) -> dict[str, str]:
@@ -270,6 +293,8 @@ def plain_label(dotted: str) -> str:
     ``changes[1]`` → "What has changed (2)", ``ipaf.self`` → "The pattern…: how you see
     yourself"; the empty path is "The letter"."""
     parts = [p for p in re.split(r"[.\[\]]+", dotted) if p]
+    if parts[-3:-2] == ["affect"] and parts[-1] == "feeling":
+        parts = parts[:-1]  # one box holds the feeling
     if not parts:
         return "The letter"
     text = HEADINGS.get(parts[0], parts[0].replace("_", " ").capitalize())

@@ -51,6 +51,7 @@ class LetterPage:
         style = style or style_of(data)
         built = forms.build(kind, data, forms.problems_by_field(problems, missing=asked), self.examples(kind))
         targets = forms.targets(built)
+        problems = forms.in_form_order(problems, built)
         return show(
             "letter.html",
             status,
@@ -148,7 +149,7 @@ class LetterPage:
             list(work.problems),
             message=work.message,
             style=style,
-            asked=action == "draft" and bool(work.problems),
+            asked=any(action == "draft" or not forms.is_missing(p) for p in work.problems),
         )
 
     def live_preview(self, name: str, form: Mapping[str, str]) -> HTMLResponse:
@@ -205,7 +206,10 @@ class LetterPage:
             report = self.ws.check([name], format="json")
         except LetterkitError:
             return None
-        return [{**f.to_json(), "field": forms.target(targets, f.section)} for f in report.findings]
+        return [
+            {**f.to_json(), "message": forms.plain(f.message), "field": forms.target(targets, f.section)}
+            for f in report.findings
+        ]
 
 
 def router(site: Site) -> APIRouter:
@@ -246,7 +250,7 @@ def _summary(problems: list[Any], targets: Mapping[str, str]) -> list[dict[str, 
         label = forms.plain_label(problem.path)
         if forms.is_missing(problem):
             question = forms.plain(problem.message).removeprefix("Needed: ")
-            text = f"{label} is needed: {question}"
+            text = f"Write “{label}”: {question}"
         else:
             text = f"{label}: {forms.plain(problem.message)}"
         out.append({"target": forms.target(targets, problem.path), "text": text})

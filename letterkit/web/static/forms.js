@@ -1,7 +1,7 @@
 // letterkit: starts the NHS design system's scripts on letterkit's pages (nhsuk-frontend, in
-// /static/nhsuk/): the error summary takes focus, character counts count as you type, the
-// header's menu folds on a narrow screen. Every page works without it. No inline script (the
-// page's CSP forbids it), so the "supported" mark on <body> is set here.
+// /static/nhsuk/): the error summary takes focus, character counts count as you type. Every
+// page works without it. No inline script (the page's CSP forbids it), so the "supported" mark
+// on <body> is set here.
 import { initAll } from "/static/nhsuk/nhsuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
@@ -9,9 +9,13 @@ initAll();
 
 // A list button's page opens at the item it moved, added or left in place of a removed one:
 // the field there has autofocus; make sure its section is open and the item is in view.
-var focused = document.querySelector("#letter-form [autofocus]");
-if (focused) {
+// (A page opened at an anchor skips autofocus, so the focus is moved here once it has loaded.)
+function focusTheItem() {
+  var focused = document.querySelector("#letter-form [autofocus]");
+  if (!focused || document.querySelector(".nhsuk-error-summary")) return;
   var section = focused.closest("details");
   if (section) section.open = true;
-  if (document.activeElement !== focused && !document.querySelector(".nhsuk-error-summary")) focused.focus();
+  if (document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
+if (document.readyState === "complete") focusTheItem();
+else window.addEventListener("load", focusTheItem);
