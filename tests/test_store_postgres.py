@@ -233,10 +233,10 @@ def test_db_upgrade_then_import_then_verify(postgres_cluster: pg.Cluster, releas
         first = _letterkit("db", "upgrade", "--database", url)
         assert (first.returncode, first.stdout) == (
             0,
-            "The database was upgraded from schema none to 0002.\n",
+            "The database was upgraded from schema none to 0005.\n",
         )
         again = _letterkit("db", "upgrade", "--database", url)
-        assert (again.returncode, again.stdout) == (0, "The database is up to date (schema 0002).\n")
+        assert (again.returncode, again.stdout) == (0, "The database is up to date (schema 0005).\n")
         imported = _letterkit("db", "import", str(release), env={"LETTERKIT_DATABASE_URL": url})
         assert imported.returncode == 0, imported.stderr
         assert imported.stdout == (

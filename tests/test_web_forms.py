@@ -35,6 +35,8 @@ DOTTED = re.compile(
     r"|changes|goals|help)(\.[a-z_]|\.\d|\[)"
 )
 """A field path as a letter file writes it (``ipaf.affect[1].feeling``, ``patient.name``)."""
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+"""A field's name as a letter file writes it (``keeping_well``, ``what_helps``)."""
 NOT_FOR_PAGES = ("scaffold", "letterkit.toml", "{feeling", "less_conscious", "YYYY-MM-DD")
 EXAMPLE_DATES = ("2026-01-01", "1 January 2026")
 
@@ -124,7 +126,7 @@ def shoot(page: Any, name: str, width: int) -> None:
 
 def no_paths(page: Any) -> None:
     text = " ".join(page.inner_text("body").split())
-    for pattern in (FIELD_PATH, DOTTED):
+    for pattern in (FIELD_PATH, DOTTED, SNAKE):
         found = pattern.search(text)
         assert not found, (page.url, text[max(0, found.start() - 80) : found.end() + 80])
     for words in NOT_FOR_PAGES:

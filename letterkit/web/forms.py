@@ -6,6 +6,7 @@ Each input's ``name`` is its field path with dots (``ipaf.self``, ``ipaf.affect.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Mapping
@@ -83,6 +84,7 @@ def build(
     (by field pattern, ``changes[]``) become each field's hint."""
     schema = _schema(kinds.get(kind))
     required = set(schema.get("required", ()))
+    data = _with_empty_items(data, examples or {})
     fields = []
     for name, node in schema["properties"].items():
         if name == "kind":
@@ -91,8 +93,29 @@ def build(
         fields.append(_field(schema, node, name, label, data.get(name), problems, name in required))
     for f in _walk(fields):
         f.example = (examples or {}).get(pattern(f.path), "")
+        if f.widget == "list" and not f.items:  # no item to show it under: the list shows it
+            f.example = (examples or {}).get(pattern(f.path) + "[]", "")
         f.limit = fields_table.CHARACTER_LIMITS.get(f.path)
     return fields
+
+
+def _with_empty_items(data: Mapping[str, Any], examples: Mapping[str, str]) -> dict[str, Any]:
+    """``data`` (copied where changed) with one empty item in each empty list the kind gives an
+    example for, so that its example shows under a box to write in (never as its value)."""
+    out: dict[str, Any] = copy.deepcopy(dict(data))
+    for found in examples:
+        if "[]" not in found:
+            continue
+        keys = found.split("[]", 1)[0].split(".")
+        node: Any = out
+        for key in keys[:-1]:
+            if not isinstance(node, dict):
+                break
+            node = node.setdefault(key, {}) if node.get(key) is None else node[key]
+        else:
+            if isinstance(node, dict) and not node.get(keys[-1]):
+                node[keys[-1]] = [_blank(".".join(keys))]
+    return out
 
 
 def pattern(path: str) -> str:
@@ -138,7 +161,8 @@ def _field(
     elif kind_of == "array":
         out.widget = "list"
         item_node = node.get("items", {})
-        given_list = value if isinstance(value, list) and value else [_blank(path)]
+        # An empty list that must hold something shows one empty item to write in.
+        given_list = value if isinstance(value, list) and value else ([_blank(path)] if required else [])
         for index, item in enumerate(given_list):
             out.items.append(_item(schema, item_node, f"{path}.{index}", label, index, item, problems))
     elif kind_of == "integer":
@@ -176,7 +200,7 @@ def _item(
         less = bool(value.get("less_conscious")) if isinstance(value, Mapping) else False
         own = list(problems.get(path, [])) + list(problems.get(path + ".feeling", []))
         return Field(path, f"Feeling {index + 1}", widget="affect", value=(feeling, less), problems=own)
-    item = _field(schema, node, path, f"{label}: {index + 1}", value, problems, True)
+    item = _field(schema, node, path, f"{label}: {index + 1}", value, problems, False)
     if item.widget == "text" and re.sub(r"\.\d+", "", path) in _LONG:
         item.widget = "textarea"
     return item
@@ -243,9 +267,23 @@ def plain(message: str) -> str:
     text = re.sub(r"^required\s*—\s*", "Needed: ", str(message))
     text = re.sub(r"(?:a |the )?letterkit\.toml beside the letter \(\[service\][^)]*\)", _SETTINGS, text)
     text = text.replace("letterkit.toml", "the service's settings")
+    text = re.sub(r"\s*\((?:[a-z]+_)+[a-z]+\)", "", text)  # "(what_helps)" after its own words
+    text = _SNAKE.sub(
+        lambda m: f"“{_name_label(m.group(0))}”" if _name_label(m.group(0)) else m.group(0), text
+    )
     return _PATH_IN_TEXT.sub(
         lambda m: f"“{plain_label(m.group(0))}”" if _is_path(m.group(0)) else m.group(0), text
     )
+
+
+_SNAKE = re.compile(r"(?<![.\w])(?:[a-z]+_)+[a-z]+\b(?![.\[])")
+
+
+def _name_label(name: str) -> str:
+    """A field's name (``keeping_well``, ``early_signs``) in the form's words, or ""."""
+    if name in HEADINGS:
+        return HEADINGS[name]
+    return LABELS.get(name, "")
 
 
 def _is_path(text: str) -> bool:
