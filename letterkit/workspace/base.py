@@ -24,7 +24,6 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings, settings_for
 from letterkit.rendering import Renderer, shared_renderer
-from letterkit.review.check import patients_spans
 from letterkit.review.unseen import unseen
 from letterkit.store import FileStore, Store
 from letterkit.workspace.results import Opened
@@ -180,6 +179,8 @@ class Base:
         contributions = getattr(self, "contributions", None)
         try:
             if callable(contributions) and self.store.exists(file) and self.store.drafts(file):
+                from letterkit.review.check import patients_spans  # only for a letter with drafts
+
                 own = patients_spans(contributions(file), data)
         except LetterkitError:
             own = {}

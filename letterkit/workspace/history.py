@@ -10,8 +10,6 @@ import letterkit.model.loading as loading
 from letterkit.compose.context import composed_passages
 from letterkit.compose.prose import Passage
 from letterkit.compose.styling import STANDARD
-from letterkit.drafts import paragraphs
-from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
 from letterkit.drafts.store import Draft, SaveResult
 from letterkit.errors import LetterkitError, LetterNotFoundError, UnknownBaseError
 from letterkit.workspace.base import Base, PathLike
@@ -72,6 +70,8 @@ class History(Base):
         ``base`` (a draft number, ``latest`` or a hash prefix) when given; without either it
         is refused.
         """
+        from letterkit.drafts.importing import reference_in
+
         target = os.fspath(into)
         with self.store.lock(target):
             self.open(target, allow_placeholders=True)  # a letter, not just a file
@@ -117,6 +117,9 @@ class History(Base):
         by ``author`` (role, person, note). ``joined``: the copy's paragraphs were read with
         their lines joined (the reading view), so the printed letter is compared that way too.
         The caller holds the letter's lock and has checked that it is saved."""
+        from letterkit.drafts import paragraphs
+        from letterkit.drafts.importing import import_markdown, merge, to_letter_file
+
         saved = self.store.drafts(target)
         opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)
         # The copy was rendered in the letter's own print style: compare with the same.
