@@ -148,7 +148,9 @@ def test_a_new_letter_starts_empty_and_the_error_summary_takes_focus(
     browser: Any, server: Server, javascript: bool, width: int
 ) -> None:
     page = open_page(browser, server, width, javascript)
-    patient = f"Ruth Example {width} {'on' if javascript else 'off'}"
+    patient = {(1280, True): "Ruth Abbot", (1280, False): "Owen Price", (390, True): "Maya Lund"}.get(
+        (width, javascript), "Tom Reyes"
+    )
     start_letter(page, patient)
     assert page.url.endswith("-goodbye-letter.yaml"), page.url
 
@@ -252,6 +254,21 @@ def test_every_page_passes_axe_and_shows_no_field_path(browser: Any, server: Ser
     no_paths(page)
     assert not axe(page), axe(page)
     shoot(page, "preview", width)
+    # A letter put away: out of the list, under "Archived", with its history; and back again.
+    page.goto(server.base + "/")
+    with page.expect_navigation():
+        page.locator("tr", has_text="nora.yaml").locator("button", has_text="Archive").click()
+    listed = page.locator("table.caseload").first.inner_text()
+    assert "nora.yaml" not in listed
+    page.click("#archived summary")
+    assert "nora.yaml" in page.inner_text("#archived") and "Draft 2" in page.inner_text("#archived")
+    no_paths(page)
+    assert not axe(page), axe(page)
+    page.locator("#archived").scroll_into_view_if_needed()
+    shoot(page, "caseload-archived", width)
+    with page.expect_navigation():
+        page.locator("#archived tr", has_text="nora.yaml").locator("button", has_text="Bring back").click()
+    assert "nora.yaml" in page.locator("table.caseload").first.inner_text()
     # A second letter for the same patient: asked first.
     page.goto(server.base + "/")
     page.fill("#new-patient", "Nora Vale")
