@@ -110,7 +110,7 @@ def enter_and_load(page: Any) -> None:
     page.wait_for_load_state()
 
 
-def shoot(page: Any, name: str, width: int) -> None:
+def shoot(page: Any, name: str, width: int, *, whole: bool = False) -> None:
     """The window as it is now, as SHOTS/page-NAME-WIDTH.png, in 256 colours (small files)."""
     if not SHOTS:
         return
@@ -118,7 +118,7 @@ def shoot(page: Any, name: str, width: int) -> None:
 
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
     path = Path(SHOTS) / f"page-{name}-{width}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=whole)
     with Image.open(path) as shot:
         small = shot.convert("RGB").quantize(256)
     small.save(path, optimize=True)
@@ -167,15 +167,16 @@ def test_a_new_letter_starts_empty_and_the_error_summary_takes_focus(
     assert values == {"status": "draft", "patient.name": patient}, values
     for part in ("day", "month", "year"):
         assert page.input_value(f"[name='date.{part}']") == ""
-    text = page.inner_text("body")
+    text = page.locator("#letter-form").text_content() or ""  # folded sections too
     assert "For example: You came to see me because" in text and "For example: hopelessness" in text
+    assert page.locator("#letter-form details.section[open]").count() == 1  # it opens short
     for date in EXAMPLE_DATES:
         assert date not in text and date not in page.content()
     assert page.locator(".nhsuk-error-summary").count() == 0  # nothing is wrong before a save
     no_paths(page)
     assert not axe(page) if javascript else True, axe(page)
     if javascript:
-        shoot(page, "letter-new", width)
+        shoot(page, "letter-new", width, whole=True)
 
     # Save a draft by the keyboard: the way to Save is the second stop after the header.
     presses = tab_to(page, lambda f: f["text"] == "Go to Save")

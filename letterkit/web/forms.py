@@ -494,8 +494,9 @@ class Section:
 
 def sections(built: list[Field], focus: str = "") -> list[Section]:
     """The form's fields in its sections, in the schema's order within each; a section with no
-    field of this kind is left out. The last ("More") is open only when it holds a problem or
-    the focus."""
+    field of this kind is left out. A section is open when it holds something written, a
+    problem shown or the focus (the first always), so a new letter opens short; the last
+    ("More") only for a problem or the focus."""
     by_name = {f.path: f for f in built}
     out: list[Section] = []
     placed: set[str] = set()
@@ -503,11 +504,24 @@ def sections(built: list[Field], focus: str = "") -> list[Section]:
         here = [by_name[n] for n in names if n in by_name]
         placed.update(names)
         if here:
-            out.append(Section("s-" + key, title, here))
+            busy = _busy(here, focus) or any(_written(g) for g in _walk(here))
+            out.append(Section("s-" + key, title, here, open=busy or not out))
     rest = [f for f in built if f.path not in placed]
     if rest:
-        busy = any(
-            g.problems or (focus and (g.path == focus or focus.startswith(g.path + "."))) for g in _walk(rest)
-        )
-        out.append(Section("s-" + MORE[0], MORE[1], rest, open=busy))
+        out.append(Section("s-" + MORE[0], MORE[1], rest, open=_busy(rest, focus)))
     return out
+
+
+def _busy(here: list[Field], focus: str) -> bool:
+    return any(
+        g.problems or (focus and (g.path == focus or focus.startswith(g.path + "."))) for g in _walk(here)
+    )
+
+
+def _written(f: Field) -> bool:
+    if f.widget in ("group", "list", "select", "yesno"):
+        return False  # a group or list by what is inside it; a choice is no writing
+    value = f.value
+    if isinstance(value, tuple):
+        return any(isinstance(v, str) and v.strip() for v in value)
+    return value not in (None, "") and bool(str(value).strip())

@@ -19,3 +19,16 @@ function focusTheItem() {
 }
 if (document.readyState === "complete") focusTheItem();
 else window.addEventListener("load", focusTheItem);
+
+// A link to a field in a folded section (the error summary, "What is still missing", "How it
+// reads") opens the section first, so the field can take the focus.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[href^='#']");
+  if (!link) return;
+  var target = document.getElementById(link.getAttribute("href").slice(1));
+  var section = target && target.closest("details");
+  while (section) {
+    section.open = true;
+    section = section.parentElement && section.parentElement.closest("details");
+  }
+}, true);
