@@ -178,6 +178,15 @@ def test_a_new_letter_starts_empty_and_the_error_summary_takes_focus(
     if javascript:
         shoot(page, "letter-new", width, whole=True)
 
+    # "What is still missing" links into a folded section: the section opens at the link.
+    tab_to(page, lambda f: f["text"].startswith("What is still missing"))
+    page.keyboard.press("Enter")
+    tab_to(page, lambda f: f["text"] == "What brought you here", limit=12)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*#f-background$"))
+    assert page.locator("#f-background").is_visible()
+    page.goto(page.url.split("#")[0])
+
     # Save a draft by the keyboard: the way to Save is the second stop after the header.
     presses = tab_to(page, lambda f: f["text"] == "Go to Save")
     assert presses <= 8, presses
