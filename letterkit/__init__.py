@@ -162,6 +162,12 @@ if TYPE_CHECKING:
         SettingsError as SettingsError,
     )
     from letterkit.errors import (
+        SignOffError as SignOffError,
+    )
+    from letterkit.errors import (
+        SignOffNeededError as SignOffNeededError,
+    )
+    from letterkit.errors import (
         TemplateError as TemplateError,
     )
     from letterkit.errors import (
@@ -270,6 +276,9 @@ if TYPE_CHECKING:
         ContributionsReport as ContributionsReport,
     )
     from letterkit.workspace.results import (
+        DraftLog as DraftLog,
+    )
+    from letterkit.workspace.results import (
         Extracted as Extracted,
     )
     from letterkit.workspace.results import (
@@ -292,6 +301,9 @@ if TYPE_CHECKING:
     )
     from letterkit.workspace.results import (
         RenderReport as RenderReport,
+    )
+    from letterkit.workspace.results import (
+        SignOff as SignOff,
     )
     from letterkit.workspace.results import (
         Summary as Summary,
@@ -375,6 +387,7 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "Diff",
     "Draft",
+    "DraftLog",
     "Extracted",
     "FORMATS",
     "FileStore",
@@ -414,6 +427,9 @@ __all__ = [
     "SaveResult",
     "Settings",
     "SettingsError",
+    "SignOff",
+    "SignOffError",
+    "SignOffNeededError",
     "Store",
     "Summary",
     "TemplateError",

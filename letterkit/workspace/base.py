@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,9 @@ class Base:
     where letters are kept (default: ``FileStore(folder)``); ``settings_file``: the service's
     settings for every letter (default: the ``letterkit.toml`` beside each letter);
     ``renderer``: used by every render (default: the process's shared renderer, whose fonts
-    and PDF workers stay warm between renders; thread-safe).
+    and PDF workers stay warm between renders; thread-safe); ``needs_sign_off(name)``: whether
+    a letter needs a supervisor's sign-off before it can be final (a trainee's letter; default:
+    the ``supervised`` setting).
     """
 
     def __init__(
@@ -52,8 +55,10 @@ class Base:
         store: Store | None = None,
         settings_file: str | None = None,
         renderer: Renderer | None = None,
+        needs_sign_off: Callable[[str], bool] | None = None,
     ) -> None:
         self.store: Store = store if store is not None else FileStore(folder)
+        self.needs_sign_off = needs_sign_off
         self.settings_file = settings_file
         self._renderer = renderer
         self._renderer_guard = threading.Lock()

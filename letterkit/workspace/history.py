@@ -12,11 +12,12 @@ from letterkit.compose.prose import Passage
 from letterkit.compose.styling import STANDARD
 from letterkit.drafts.store import Draft, SaveResult
 from letterkit.errors import LetterkitError, LetterNotFoundError, UnknownBaseError
-from letterkit.workspace.base import Base, PathLike
+from letterkit.workspace.base import PathLike
 from letterkit.workspace.results import Imported, Opened, Verification
+from letterkit.workspace.signoff import SignOffs
 
 
-class History(Base):
+class History(SignOffs):
     def history(self, name: PathLike) -> list[Draft]:
         """The saved drafts of a letter, oldest first (empty if none are saved yet)."""
         key = os.fspath(name)
@@ -44,7 +45,7 @@ class History(Base):
         key = os.fspath(name)
         with self.store.lock(key):
             self._require_version(key, version)
-            return self.store.append_draft(key, role, person, note, keyed=keyed)
+            return self._append_draft(key, role, person, note, keyed=keyed)
 
     def verify(self, name: PathLike) -> Verification:
         """Check that no saved draft or record of a letter was changed or lost."""
@@ -142,8 +143,8 @@ class History(Base):
                 )
         text = to_letter_file(merged, target)
         loading.load_text(text, label, allow_placeholders=True)  # still a valid letter
-        self.store.write(target, text.encode("utf-8"))
-        saved_draft = self.store.append_draft(target, *author)
+        self._write(target, text.encode("utf-8"))
+        saved_draft = self._append_draft(target, *author)
         return Imported(tuple(result.changed), tuple(result.unplaced), saved_draft)
 
     def _base_draft(self, target: str, base: str) -> Draft:
