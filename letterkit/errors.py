@@ -158,6 +158,15 @@ class AlreadyExistsError(ConflictError):
     """A letter was to be created, and one by that name exists already; it was left alone."""
 
 
+class SamePatientError(AlreadyExistsError):
+    """A letter of that kind exists already for the patient; ``existing`` is its name. Asked
+    first, never made silently: start another only when the user says so."""
+
+    def __init__(self, message: str, existing: str = "") -> None:
+        self.existing = existing
+        super().__init__(message)
+
+
 class MissingExtraError(LetterkitError, ImportError):
     """What was asked for needs one of letterkit's extras (``pip install 'letterkit[serve]'``),
     and it is not installed. ``extra`` is its name, ``module`` the module that is missing."""

@@ -133,6 +133,53 @@ def test_typing_kept_beside_a_letter_is_not_a_letter_nor_a_draft(store: Store) -
     assert store.kept("peter.yaml") is None
 
 
+def test_an_archived_letter_is_kept_with_its_history_and_can_come_back(store: Store) -> None:
+    for name in ("ada.yaml", "peter.yaml"):
+        store.write(name, LETTER)
+    first = store.append_draft("peter.yaml", "therapist", "Dr Sara Okafor")
+    assert store.archived() == []
+    store.archive("peter.yaml")
+    store.archive("peter.yaml")  # twice is the same
+    assert store.archived() == ["peter.yaml"]
+    # Nothing of it is changed or removed: the letter, its drafts, its chain.
+    assert store.names() == ["ada.yaml", "peter.yaml"]
+    assert store.read("peter.yaml") == LETTER and store.drafts("peter.yaml") == [first.draft]
+    assert not store.check("peter.yaml").problems
+    store.write("peter.yaml", _changed(LETTER, 1))  # an archived letter can still be written
+    assert store.append_draft("peter.yaml", "therapist").draft.number == 2
+    store.archive("peter.yaml", False)
+    assert store.archived() == []
+    assert [d.number for d in store.drafts("peter.yaml")] == [1, 2]
+    with pytest.raises(LetterNotFoundError):
+        store.archive("nobody.yaml")
+
+
+def test_a_workspace_archives_and_starts_the_goodbye_letter_through_any_store(store: Store) -> None:
+    ws = Workspace(store=store)
+    made = ws.create("formulation", "Nora Vale")
+    work = ws.read_work(made)
+    data = {
+        **work.data,
+        "therapist": {"name": "Dr Sam Lee"},
+        "ipaf": {
+            "self": "You often feel like a spare part.",
+            "other": "Others pass you over.",
+            "affect": ["sadness"],
+        },
+    }
+    ws.save_work(made, data, work.version)
+    goodbye = ws.goodbye_from(made)
+    assert goodbye == "nora-vale-goodbye-letter.yaml"
+    carried = ws.read_work(goodbye).data
+    assert carried["kind"] == "goodbye-letter" and carried["ipaf"] == data["ipaf"]
+    assert carried["therapist"] == {"name": "Dr Sam Lee"} and carried["patient"] == {"name": "Nora Vale"}
+    ws.archive(made)
+    assert [s.name for s in ws.summaries()] == [goodbye]
+    assert [(s.name, s.archived) for s in ws.summaries(archived=True)] == [(made, True)]
+    ws.archive(made, False)
+    assert [s.name for s in ws.summaries()] == [made, goodbye]
+
+
 def test_decisions_are_numbered_chained_and_kept(store: Store) -> None:
     store.write("peter.yaml", LETTER)
     store.append_draft("peter.yaml", "therapist")

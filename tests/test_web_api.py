@@ -13,6 +13,7 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
+import letterkit  # noqa: E402
 from letterkit.web import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,10 +122,14 @@ def test_a_symlink_out_of_the_folder_is_refused(
 # --------------------------------------------------------------------------- letters
 
 
-def test_list_and_get_letters(client: TestClient) -> None:
+def test_list_and_get_letters(client: TestClient, folder: Path) -> None:
     letters = client.get("/api/v1/letters").json()["letters"]
     assert [item["name"] for item in letters] == ["peter.yaml"]
     assert letters[0]["kind"] == "goodbye-letter" and letters[0]["drafts"] == 0
+    assert letters[0]["patient"] == "Peter Hale" and letters[0]["preferred_name"] == "Peter"
+    assert letters[0]["archived"] is False
+    letterkit.Workspace(folder).archive("peter.yaml")  # still listed, marked
+    assert client.get("/api/v1/letters").json()["letters"][0]["archived"] is True
     r = client.get("/api/v1/letters/peter.yaml")
     doc = r.json()
     assert doc["complete"] is True and doc["problems"] == []

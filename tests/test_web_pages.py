@@ -59,15 +59,20 @@ def _unescape(text: str) -> str:
 
 def test_caseload_lists_letters_and_new_letter_never_overwrites(client: TestClient, folder: Path) -> None:
     page = client.get("/").text
-    assert "peter.yaml" in page and "goodbye letter" in page
-    for _ in range(2):
-        r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
-        assert r.status_code == 200
-    assert (folder / "ana-gray-formulation.yaml").exists() and (
-        folder / "ana-gray-formulation-2.yaml"
-    ).exists()
+    assert "peter.yaml" in page and "Goodbye letter" in page
+    r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
+    assert r.status_code == 200 and "There is already" not in r.text
+    # A second letter of the same kind for the same patient: asked first, never made silently.
+    r = client.post("/letters", data={"kind": "formulation", "patient": "Ana Gray"}, headers=ORIGIN)
+    assert "There is already a formulation for Ana Gray. Start another?" in r.text
+    assert 'href="/letters/ana-gray-formulation.yaml"' in r.text
+    assert not (folder / "ana-gray-formulation-2.yaml").exists()
+    r = client.post(
+        "/letters", data={"kind": "formulation", "patient": "Ana Gray", "another": "yes"}, headers=ORIGIN
+    )
+    assert r.status_code == 200 and r.url.path == "/letters/ana-gray-formulation-2.yaml"
     work = letterkit.read_work(folder / "ana-gray-formulation.yaml")
-    assert work.data["patient"]["name"] == "Ana Gray"
+    assert work.data == {"kind": "formulation", "status": "draft", "patient": {"name": "Ana Gray"}}
     assert "# A" in (folder / "ana-gray-formulation.yaml").read_text()  # the scaffold's comments stay
     assert client.post("/letters", data={"kind": "nothing", "patient": ""}, headers=ORIGIN).status_code == 400
 
@@ -233,14 +238,29 @@ def test_form_data_back_to_a_letter() -> None:
 def test_scripts_are_our_own_files_with_their_licence(client: TestClient) -> None:
     page = client.get("/letters/peter.yaml").text
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
-    assert scripts == ["/static/htmx.min.js", "/static/keep.js"]
+    assert scripts == ["/static/htmx.min.js", "/static/keep.js", "/static/forms.js"]
     assert "/static/reading.js" in client.get("/letters/peter.yaml/read").text
-    for ours in ("keep.js", "reading.js"):  # letterkit's own, and said so
+    for ours in ("keep.js", "reading.js", "forms.js"):  # letterkit's own, and said so
         assert "letterkit" in client.get(f"/static/{ours}").text.splitlines()[0]
         assert ours in client.get("/static/README.txt").text
     assert "<script>" not in page and "style=" not in page.split("<main", 1)[1].split('id="preview"')[0]
     assert client.get("/static/htmx.min.js").status_code == 200
     assert "Zero-Clause BSD" in client.get("/static/htmx.LICENSE.txt").text
+    # The NHS design system, vendored: its stylesheet and script with their licence, nothing
+    # fetched from anywhere else (its font rules, which did, are taken out).
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert styles[:2] == ["/static/nhsuk/nhsuk-frontend.min.css", "/static/app.css"]
+    css = client.get("/static/nhsuk/nhsuk-frontend.min.css").text
+    assert "nhsuk-error-summary" in css and "http://" not in css and "https://" not in css
+    assert "@font-face" not in css
+    for icon in re.findall(r"url\(([^)]+\.svg)\)", css):
+        assert client.get(f"/static/nhsuk/{icon}").status_code == 200, icon
+    script = client.get("/static/nhsuk/nhsuk-frontend.min.js").text
+    assert "initAll" in script and "https://" not in script
+    assert 'from "/static/nhsuk/nhsuk-frontend.min.js"' in client.get("/static/forms.js").text
+    licence = client.get("/static/nhsuk/LICENCE.txt").text
+    assert "nhsuk-frontend 10.6.1" in licence and "The MIT License" in licence
+    assert "nhsuk/" in client.get("/static/README.txt").text
 
 
 def test_downloads_in_every_format(client: TestClient) -> None:
@@ -255,3 +275,91 @@ def test_downloads_in_every_format(client: TestClient) -> None:
         assert r.status_code == 200 and r.content.lstrip().startswith(start), what
         assert r.headers["content-disposition"].startswith('attachment; filename="peter'), what
     assert client.get("/letters/peter.yaml/download?what=gif").status_code == 400
+
+
+def test_dates_are_typed_as_day_month_and_year(client: TestClient, folder: Path) -> None:
+    page = client.get("/letters/peter.yaml").text
+    assert 'name="date.day" value="27"' in page and 'name="date.month" value="4"' in page
+    assert 'placeholder="2026' not in page  # no example date anywhere
+    values = form_of(page)
+    for typed, saved in (
+        ({"date.day": "5", "date.month": "12", "date.year": "2026"}, "2026-12-05"),
+        ({"date.day": "7/1/2027", "date.month": "", "date.year": ""}, "2027-01-07"),
+        ({"date.day": "", "date.month": "", "date.year": ""}, None),
+    ):
+        values = form_of(client.get("/letters/peter.yaml").text)
+        r = client.post("/letters/peter.yaml", data={**values, **typed, "action": "save"}, headers=ORIGIN)
+        assert r.status_code == 200, r.text[:300]
+        got = letterkit.read_work(folder / "peter.yaml").data.get("date")
+        assert (str(got) if got else None) == saved, typed
+    values = form_of(client.get("/letters/peter.yaml").text)
+    wrong = {"date.day": "31", "date.month": "2", "date.year": "2026", "action": "save"}
+    r = client.post("/letters/peter.yaml", data={**values, **wrong}, headers=ORIGIN)
+    assert r.status_code == 200 and "There is a problem" in r.text  # saved, as it is, and said
+    summary = r.text.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#f-date"' in summary and "Date on the letter" in summary
+    assert 'id="f-date"' in r.text
+
+
+def test_form_helpers_read_dates_move_focus_and_name_fields_plainly() -> None:
+    assert forms.date_from("5", "12", "2026") == "2026-12-05"
+    assert forms.date_from("05.12.2026", "", "") == "2026-12-05"
+    assert forms.date_from("", "3", "2026") == "2026-03"
+    assert forms.date_from("", "", "") == ""
+    assert forms.date_parts("2026-03-05") == ("5", "3", "2026")
+    data = {"changes": ["a", "b", "c"]}
+    assert forms.focus_after("up:changes.2", data) == "changes.1"
+    assert forms.focus_after("down:changes.2", data) == "changes.2"
+    assert forms.focus_after("remove:changes.2", {"changes": ["a", "b"]}) == "changes.1"
+    assert forms.focus_after("add:changes", data) == "changes.2"
+    assert forms.focus_after("remove:changes.0", {"changes": []}) == "changes"
+    text = forms.plain("ipaf.affect[1].feeling: is empty — put it in letterkit.toml")
+    assert "ipaf" not in text and "[1]" not in text and "letterkit.toml" not in text
+    assert "“The pattern we have been working on: the feelings that link them (2)”: is empty" in text
+
+
+def test_a_new_letter_is_empty_with_the_kinds_examples_as_hints(client: TestClient, folder: Path) -> None:
+    r = client.post("/letters", data={"kind": "goodbye-letter", "patient": "Ruth Abbot"}, headers=ORIGIN)
+    page = r.text
+    assert letterkit.read_work(folder / "ruth-abbot-goodbye-letter.yaml").data == {
+        "kind": "goodbye-letter",
+        "status": "draft",
+        "patient": {"name": "Ruth Abbot"},
+    }
+    assert "For example: hopelessness" in page and "For example: You asked for help, and …" in page
+    values = {k: v for k, v in form_of(page).items() if v and not k.startswith("_")}
+    assert values == {"kind": "goodbye-letter", "status": "draft", "patient.name": "Ruth Abbot"}
+    assert "[" not in "".join(values.values()) and "2026-01-01" not in page
+    # Nothing is an error before a save; a draft asked for opens with the error summary.
+    assert "There is a problem" not in page and 'class="problem nhsuk-error-message"' not in page
+    values = form_of(page)
+    r = client.post(
+        "/letters/ruth-abbot-goodbye-letter.yaml", data={**values, "action": "draft"}, headers=ORIGIN
+    )
+    assert "There is a problem" in r.text and "autofocus" in r.text.split("There is a problem")[0][-400:]
+    ids = set(re.findall(r'id="([^"]+)"', r.text))
+    summary = r.text.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'href="#([^"]+)"', summary)
+    assert len(links) == 10 and set(links) <= ids, set(links) - ids
+    assert "Write “What brought you here”" in summary
+
+
+def test_the_caseload_shows_full_names_starts_the_goodbye_letter_and_archives(
+    client: TestClient, folder: Path
+) -> None:
+    shutil.copy(ROOT / "samples" / "aliya-formulation.yaml", folder / "aliya.yaml")
+    page = client.get("/").text
+    assert "Peter Hale" in page and "likes to be called Peter" in page and "Aliya Rahman" in page
+    assert "Start the goodbye letter from this formulation" in page
+    r = client.post("/letters/aliya.yaml/goodbye", data={}, headers=ORIGIN)
+    assert r.url.path == "/letters/aliya-rahman-goodbye-letter.yaml"
+    made = letterkit.read_work(folder / "aliya-rahman-goodbye-letter.yaml").data
+    assert made["ipaf"] == letterkit.read_work(folder / "aliya.yaml").data["ipaf"]
+    r = client.post("/letters/aliya.yaml/goodbye", data={}, headers=ORIGIN)
+    assert "There is already a goodbye letter for Aliya Rahman. Start another?" in r.text
+    r = client.post("/letters/peter.yaml/archive", data={"archived": "yes"}, headers=ORIGIN)
+    listed, archived = r.text.split('id="archived"', 1)
+    assert "peter.yaml" not in listed and "peter.yaml" in archived and "Archived (1)" in archived
+    assert (folder / "peter.yaml").exists()
+    r = client.post("/letters/peter.yaml/archive", data={"archived": "no"}, headers=ORIGIN)
+    assert "peter.yaml" in r.text.split('id="archived"', 1)[0]

@@ -155,6 +155,15 @@ PART_LABELS: Mapping[str, str] = {
 }
 """What a form calls a field inside a group or a record."""
 
+CHARACTER_LIMITS: Mapping[str, int] = {
+    "ipaf.self": 320,
+    "ipaf.other": 320,
+    "ipaf.reversal": 320,
+    "ipaf.internalised": 320,
+}
+"""Fields with a length past which the letter changes: a part of the pattern longer than this is
+drawn in the diagram by its short label (``letterkit.compose.diagram_labels.LONG_PART``)."""
+
 NOT_PRINTED_PARTS: tuple[FieldPath, ...] = (("ipaf", "defensive_function"), ("ipaf", "labels"))
 """Fields inside a printed group that are notes for the record (the diagram's labels aside)."""
 

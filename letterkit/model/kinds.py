@@ -45,6 +45,9 @@ class Kind:
     headings: tuple[tuple[str, str], ...] = ()
     """(top-level field, the heading its template prints above that field's section): a form
     and a list of sections name a section as the letter does."""
+    followed_by: str = ""
+    """The kind of letter that follows this one in the therapy and can start from it (the
+    pattern, names and therapist carried across); empty for none."""
 
     @property
     def template_name(self) -> str:
@@ -133,6 +136,7 @@ BUILT_IN = (
         title="Our shared understanding",
         sections=(("ipaf", "self"), ("ipaf", "other"), ("goals",)),
         diagram=True,
+        followed_by="goodbye-letter",
         headings=(
             *_BOTH_PRINT,
             ("ipaf", "The pattern we have noticed together"),

@@ -7,6 +7,7 @@ Byte-compatible with the histories earlier releases wrote (``peter.yaml.drafts/`
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import re
 import threading
@@ -27,6 +28,8 @@ from letterkit.model.loading import read_letter_bytes
 
 LETTER_SUFFIXES = (".yaml", ".yml", ".json")
 KEPT_SUFFIX = ".typed"
+ARCHIVED_SUFFIX = ".archived"
+"""A letter put away in the archive has a file NAME.archived beside it (the date it was put away)."""
 """What was typed into a letter's pages and not saved yet is kept beside it, as NAME.typed."""
 MAX_KEPT = 2 * 1024 * 1024
 _LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,150}\.(yaml|yml|json)$")
@@ -90,6 +93,20 @@ class FileStore:
 
     def resolve(self, spec: str) -> Revision:
         return history.resolve(self.path(spec))
+
+    def archived(self) -> list[str]:
+        return [name for name in self.names() if Path(self.path(name) + ARCHIVED_SUFFIX).is_file()]
+
+    def archive(self, name: str, archived: bool = True) -> None:
+        if not self.exists(name):
+            raise LetterNotFoundError(name, "no such letter — check the name")
+        marker = self.path(name) + ARCHIVED_SUFFIX
+        if not archived:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(marker)
+            return
+        if not Path(marker).is_file():
+            write_atomic(marker, f"{datetime.date.today().isoformat()}\n".encode(), replace=True)
 
     def kept(self, name: str) -> bytes | None:
         path = Path(self.path(name) + KEPT_SUFFIX)

@@ -1,5 +1,6 @@
-"""The PostgreSQL store's typing kept beside a letter and its decisions on suggestions
-(tables ``typed`` and ``decisions``, migration 0002): a part of ``PostgresStore``."""
+"""The PostgreSQL store's typing kept beside a letter, its decisions on suggestions (tables
+``typed`` and ``decisions``, migration 0002) and its archive (table ``archived``, migration
+0005): a part of ``PostgresStore``."""
 
 from __future__ import annotations
 
@@ -65,6 +66,30 @@ class KeptAndDecided:
                 ),
                 {"id": found[0], "content": content},
             )
+
+    def archived(self) -> list[str]:
+        from sqlalchemy import text
+
+        with self.errors(), self.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT l.name FROM archived a JOIN letters l ON l.id = a.letter_id ORDER BY l.name")
+            ).scalars()
+            return sorted(rows)
+
+    def archive(self, name: str, archived: bool = True) -> None:
+        from sqlalchemy import text
+
+        with self.errors(), self.engine.begin() as connection:
+            found = self._letter(connection, name)
+            if found is None:
+                raise LetterNotFoundError(name, "no such letter in the database — check the name")
+            if archived:
+                connection.execute(
+                    text("INSERT INTO archived (letter_id) VALUES (:id) ON CONFLICT DO NOTHING"),
+                    {"id": found[0]},
+                )
+            else:
+                connection.execute(text("DELETE FROM archived WHERE letter_id = :id"), {"id": found[0]})
 
     def decisions(self, name: str) -> list[Decision]:
         with self.errors(), self.engine.connect() as connection:

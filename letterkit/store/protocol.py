@@ -85,6 +85,17 @@ class Store(Protocol):
         """The letters in the store, sorted."""
         ...
 
+    def archived(self) -> list[str]:
+        """The letters put away in the archive (``archive``), sorted: still in the store, with
+        their histories, and still in ``names``; a caseload leaves them out of its list."""
+        ...
+
+    def archive(self, name: str, archived: bool = True) -> None:
+        """Put a letter away in the archive (or, with ``archived=False``, bring it back).
+        Nothing of the letter or its history is changed or removed; ``LetterNotFoundError``
+        if there is no such letter."""
+        ...
+
     def kept(self, name: str) -> bytes | None:
         """What someone typed into a letter's pages and has not saved yet (kept by ``keep``),
         or None. Never part of the letter or its history."""

@@ -83,6 +83,8 @@ class LetterSummary(BaseModel):
     drafts: int = 0
     latest: DraftInfo | None = None
     problems: int = Field(0, description="How many problems stop it being a complete letter.")
+    preferred_name: str | None = Field(None, description="The name the patient likes to be called.")
+    archived: bool = Field(False, description="Put away in the archive (kept, with its history).")
 
     @classmethod
     def of(cls, item: Summary) -> LetterSummary:
@@ -94,6 +96,8 @@ class LetterSummary(BaseModel):
             drafts=item.drafts,
             latest=DraftInfo.of(item.latest) if item.latest else None,
             problems=item.problems,
+            preferred_name=item.preferred,
+            archived=item.archived,
         )
 
 
@@ -263,7 +267,7 @@ def router(site: Site) -> APIRouter:
 
     @r.get("/letters", response_model=LetterList, summary="The letters in the folder")
     def list_letters() -> LetterList:
-        return LetterList(letters=[LetterSummary.of(s) for s in ws.summaries()])
+        return LetterList(letters=[LetterSummary.of(s) for s in ws.summaries(archived=None)])
 
     @r.get(
         "/letters/{name}",

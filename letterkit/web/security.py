@@ -298,8 +298,11 @@ def page(title: str, body_html: str) -> str:
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{html.escape(title)} · letterkit</title><link rel="stylesheet" href="/static/app.css">'
-        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
-        f'</head><body><header class="bar"><a class="home" href="/">letterkit</a></header>'
+        f"<title>{html.escape(title)} · letterkit</title>"
+        '<link rel="stylesheet" href="/static/nhsuk/nhsuk-frontend.min.css"><link rel="stylesheet" href="/static/app.css">'
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"></head><body>'
+        '<header class="nhsuk-header" role="banner"><div class="nhsuk-header__container nhsuk-width-container">'
+        '<div class="nhsuk-header__service"><a class="nhsuk-header__service-name home" href="/">letterkit</a>'
+        "</div></div></header>"
         f'<main id="main" class="narrow"><h1>{html.escape(title)}</h1>{body_html}</main></body></html>'
     )

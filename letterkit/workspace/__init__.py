@@ -14,12 +14,13 @@ unsaved-changes checks live here once (``Base``).
 
 from __future__ import annotations
 
+from letterkit.workspace.caseload import Caseload
 from letterkit.workspace.reading import ReadingTogether
 from letterkit.workspace.review import Review
 from letterkit.workspace.suggestions import Suggesting
 
 
-class Workspace(ReadingTogether, Review, Suggesting):
+class Workspace(Caseload, ReadingTogether, Review, Suggesting):
     """A folder (or any store) of letters, its settings and one renderer; see the module."""
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 
 import letterkit.model.loading as loading
@@ -12,7 +11,6 @@ from letterkit.errors import (
     AlreadyExistsError,
     HistoryError,
     LetterFileError,
-    LetterkitError,
     LetterValidationError,
     OutputError,
     Problem,
@@ -24,7 +22,7 @@ from letterkit.rendering import Rendered
 from letterkit.resources import templates_dir
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.history import History
-from letterkit.workspace.results import Summary, Validation, Work, Written
+from letterkit.workspace.results import Validation, Work, Written
 from letterkit.writers.document import RenderOptions
 
 
@@ -83,54 +81,9 @@ class Letters(History):
             self._write(os.fspath(out), text.encode("utf-8"), create=True)
         return Written(text, os.fspath(out) if out is not None else None)
 
-    def create(self, kind: str, patient: str) -> str:
-        """Start a letter of ``kind`` for a patient (their name filled in); returns its new
-        name, made from the patient's name and the kind, never one already taken."""
-        slug = re.sub(r"[^a-z0-9]+", "-", patient.lower()).strip("-")[:40] or "letter"
-        kinds.get(kind)
-        base, n = f"{slug}-{kind}", 2
-        name = f"{base}.yaml"
-        while self.store.exists(name):
-            name = f"{base}-{n}.yaml"
-            n += 1
-        self.new_letter(kind, name)
-        work = self.read_work(name)
-        data = dict(work.data)
-        data["patient"] = {**(data.get("patient") or {}), "name": patient}
-        data["patient"].pop("preferred_name", None)
-        self.save_work(name, data, work.version)
-        return name
-
     def names(self) -> list[str]:
         """The letters in the workspace, by name."""
         return self.store.names()
-
-    def summaries(self) -> list[Summary]:
-        """What a caseload shows of each letter (one that cannot be read still appears)."""
-        return [self.summary(name) for name in self.names()]
-
-    def summary(self, name: str) -> Summary:
-        """What a caseload shows of one letter."""
-        try:
-            saved = self.history(name)
-            work = self.read_work(name)
-        except LetterkitError:
-            return Summary(name, problems=1)
-        patient = work.data.get("patient")
-        called = None
-        if isinstance(patient, dict):
-            value = patient.get("preferred_name") or patient.get("name")
-            called = str(value) if value else None
-        kind, status = work.data.get("kind"), work.data.get("status", "draft")
-        return Summary(
-            name,
-            str(kind) if kind else None,
-            called,
-            str(status) if status else None,
-            len(saved),
-            saved[-1] if saved else None,
-            len(work.problems),
-        )
 
     # ----------------------------------------------------------------- work in progress
 

@@ -199,6 +199,12 @@ class Summary:
     drafts: int = 0
     latest: Draft | None = None
     problems: int = 0
+    preferred: str | None = None
+    """The name the patient likes to be called, when it is not their full name (``patient``)."""
+    archived: bool = False
+    """Put away in the archive: kept, with its history, and out of the caseload's list."""
+    latest_title: str | None = None
+    """The latest draft as people name it: 'Draft 2, 5 December 2026, by Nora'."""
 
 
 @dataclass(frozen=True)

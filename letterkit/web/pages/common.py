@@ -44,9 +44,18 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(style_names=STYLE_NAMES, roles=registries.roles(), downloads=_downloads(), quote=quote)
-    env.filters["anchor"] = lambda path: forms.Field(forms.form_path(str(path)), "").id
+    env.filters["anchor"] = _anchor
+    env.filters["plain"] = lambda message: forms.plain(str(message))
+    env.globals["link_to"] = lambda targets, path: forms.target(targets, str(path))
     env.filters["label"] = lambda path: forms.plain_label(str(path))
     return env
+
+
+def _anchor(path: object) -> str:
+    key = forms.form_path(str(path))
+    if key.startswith("ipaf.affect.") and key.endswith(".feeling"):
+        key = key.removesuffix(".feeling")  # one box holds the feeling
+    return forms.Field(key, "").id
 
 
 def show(template: str, status: int = 200, **values: Any) -> HTMLResponse:

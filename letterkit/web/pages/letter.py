@@ -35,6 +35,7 @@ class LetterPage:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.ws = site.workspace
+        self._examples: dict[str, dict[str, str]] = {}
 
     def page(
         self,
@@ -48,27 +49,41 @@ class LetterPage:
         error: str = "",
         style: str | None = None,
         focus: str = "",
+        asked: bool = False,
     ) -> HTMLResponse:
+        """The letter page. ``asked``: the answer to a save that did not go through (or was
+        not recorded as a draft): every problem is shown at its field and in the summary."""
         kind = str(data.get("kind") or registries.letter_kinds()[0])
         style = style or style_of(data)
+        built = forms.build(kind, data, forms.problems_by_field(problems, missing=asked), self.examples(kind))
+        targets = forms.targets(built)
+        problems = forms.in_form_order(problems, built)
         return show(
             "letter.html",
             status,
             name=name,
             kind=kind,
             data=data,
-            fields=forms.build(kind, data, forms.problems_by_field(problems)),
+            sections=forms.sections(built, focus),
             notes=self.notes(name, data),
             version=version,
             problems=problems,
+            summary=_summary(problems, targets) if asked else [],
+            targets=targets,
+            asked=asked,
             message=message,
             error=error,
             style=style,
             preview=self.preview_html(data, style),
-            findings=self.findings(name) if not problems else None,
+            findings=self.findings(name, targets) if not problems else None,
             focus=focus,
             title=title(data, name),
         )
+
+    def examples(self, kind: str) -> dict[str, str]:
+        if kind not in self._examples:
+            self._examples[kind] = self.ws.examples(kind)
+        return self._examples[kind]
 
     def open(self, name: str) -> HTMLResponse:
         work = self.ws.read_work(self.site.name(name))
@@ -96,7 +111,7 @@ class LetterPage:
             )
         if action.startswith(LIST_ACTIONS):
             data = forms.apply_action(data, action, str(data["kind"]))
-            focus = action.partition(":")[2]
+            focus = forms.focus_after(action, data)
             return self.page(
                 name,
                 data,
@@ -129,24 +144,33 @@ class LetterPage:
                 name, data, version, self.ws.problems(data), status=409, error=error, style=style
             )
         except LetterValidationError as wrong:
-            error = "Nothing was saved: fix what is marked below."
-            return self.page(name, data, version, list(wrong.problems), status=422, error=error, style=style)
+            error = "Nothing was saved: fix what is listed here."
+            return self.page(
+                name, data, version, list(wrong.problems), status=422, error=error, style=style, asked=True
+            )
         return self.page(
-            name, work.data, work.version, list(work.problems), message=work.message, style=style
+            name,
+            work.data,
+            work.version,
+            list(work.problems),
+            message=work.message,
+            style=style,
+            asked=any(action == "draft" or not forms.is_missing(p) for p in work.problems),
         )
 
     def live_preview(self, name: str, form: Mapping[str, str]) -> HTMLResponse:
         data = forms.to_data(form, kind_of(self.site, self.site.name(name), form))
         problems = self.ws.problems(data)
-        by_field = forms.problems_by_field(problems)
-        fields = _all_fields(forms.build(str(data["kind"]), data, {}))
+        by_field = forms.problems_by_field(problems, missing=bool(form.get("_asked")))
+        built = forms.build(str(data["kind"]), data, {})
         style = form.get("_style") or style_of(data)
         return show(
             "preview.html",
             preview=self.preview_html(data, style),
             by_field=by_field,
-            slots=[(f.slot, by_field.get(f.path, [])) for f in fields],
+            slots=[(f.slot, by_field.get(f.path, [])) for f in _all_fields(built)],
             problems=problems,
+            targets=forms.targets(built),
             style=style,
         )
 
@@ -183,13 +207,14 @@ class LetterPage:
             forms.form_path(n.section): {"messages": n.messages, "suggestion": n.suggestion} for n in found
         }
 
-    def findings(self, name: str) -> list[dict[str, Any]] | None:
+    def findings(self, name: str, targets: Mapping[str, str]) -> list[dict[str, Any]] | None:
         try:
             report = self.ws.check([name], format="json")
         except LetterkitError:
             return None
         return [
-            {**f.to_json(), "field": forms.Field(forms.form_path(f.section), "").id} for f in report.findings
+            {**f.to_json(), "message": forms.plain(f.message), "field": forms.target(targets, f.section)}
+            for f in report.findings
         ]
 
 
@@ -222,6 +247,20 @@ def router(site: Site) -> APIRouter:
         return Response(site.workspace.preview_css(style), media_type="text/css")
 
     return r
+
+
+def _summary(problems: list[Any], targets: Mapping[str, str]) -> list[dict[str, str]]:
+    """The error summary's lines: each problem in its field's words, linked to its box."""
+    out = []
+    for problem in problems:
+        label = forms.plain_label(problem.path)
+        if forms.is_missing(problem):
+            question = forms.plain(problem.message).removeprefix("Needed: ")
+            text = f"Write “{label}”: {question}"
+        else:
+            text = f"{label}: {forms.plain(problem.message)}"
+        out.append({"target": forms.target(targets, problem.path), "text": text})
+    return out
 
 
 def _all_fields(fields: list[forms.Field]) -> list[forms.Field]:
