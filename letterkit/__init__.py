@@ -17,6 +17,33 @@ found in the first of ``_HOMES`` that has it (the imports below are for type che
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from letterkit.accounts import (
+        Account as Account,
+    )
+    from letterkit.accounts import (
+        Accounts as Accounts,
+    )
+    from letterkit.accounts import (
+        AuditEntry as AuditEntry,
+    )
+    from letterkit.accounts import (
+        Login as Login,
+    )
+    from letterkit.accounts import (
+        NewAccount as NewAccount,
+    )
+    from letterkit.accounts import (
+        NewLink as NewLink,
+    )
+    from letterkit.accounts import (
+        PasswordLogin as PasswordLogin,
+    )
+    from letterkit.accounts import (
+        PatientLink as PatientLink,
+    )
+    from letterkit.accounts import (
+        acting_as as acting_as,
+    )
     from letterkit.api import (
         Letter as Letter,
     )
@@ -337,6 +364,7 @@ _HOMES = (
     "letterkit.review.redact",
     "letterkit.writers",
     "letterkit.writers.document",
+    "letterkit.accounts",
 )
 
 _RENAMED = {"register_kind": ("letterkit.model.kinds", "register")}
@@ -366,6 +394,9 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Account",
+    "Accounts",
+    "AuditEntry",
     "Change",
     "CheckReport",
     "Comparison",
@@ -392,14 +423,19 @@ __all__ = [
     "LetterNotFoundError",
     "LetterValidationError",
     "LetterkitError",
+    "Login",
     "MarkdownCopyError",
     "Marks",
     "MissingExtraError",
+    "NewAccount",
+    "NewLink",
     "Opened",
     "OptionsError",
     "OutputError",
     "OutputFormat",
     "Passage",
+    "PasswordLogin",
+    "PatientLink",
     "PostgresStore",
     "Problem",
     "Reading",
@@ -428,6 +464,7 @@ __all__ = [
     "Work",
     "Workspace",
     "Written",
+    "acting_as",
     "check",
     "compare",
     "contributions",

@@ -22,7 +22,7 @@ from conftest import ROOT, SAMPLES
 from helpers import run_process
 from sqlalchemy.engine import make_url
 
-from letterkit import FileStore, PostgresStore, Workspace
+from letterkit import Accounts, FileStore, PostgresStore, Workspace, acting_as
 from letterkit.errors import DatabaseError, HistoryError, OutputError
 
 RELEASE = Path(__file__).parent / "histories" / "release-0.1.0"
@@ -78,8 +78,8 @@ def _login(cluster: pg.Cluster) -> None:
     )
 
 
-def _saved_letter(url: str) -> None:
-    with PostgresStore(url) as store:
+def _saved_letter(url: str, *, scoped: bool = False) -> None:
+    with PostgresStore(url, scoped=scoped) as store:
         store.write("peter.yaml", (SAMPLES / "peter-goodbye.yaml").read_bytes())
         assert store.append_draft("peter.yaml", "therapist", "Dr Sara Okafor").saved
 
@@ -98,12 +98,15 @@ def test_the_app_role_may_not_change_or_remove_a_version(
 ) -> None:
     _login(postgres_cluster)
     app_url = postgres_cluster.url(_database(postgres_url), user=LOGIN)
-    _saved_letter(app_url)  # the app role does its own work: letters, drafts, work in progress
+    with Accounts(postgres_url) as accounts:
+        accounts.add_account("sara", "therapist", "a password long enough")
+    with acting_as("sara"):  # the app role does its own work, for the one signed in
+        _saved_letter(app_url, scoped=True)
     dsn = f"host={postgres_cluster.socket} dbname={_database(postgres_url)} user={LOGIN}"
     with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
         conn.execute(statement)  # type: ignore[arg-type]
     assert "permission denied for table versions" in str(refused.value)
-    with PostgresStore(app_url) as store:
+    with PostgresStore(app_url, scoped=True) as store, acting_as("sara"):
         assert store.check("peter.yaml").problems == ()
 
 
@@ -233,10 +236,10 @@ def test_db_upgrade_then_import_then_verify(postgres_cluster: pg.Cluster, releas
         first = _letterkit("db", "upgrade", "--database", url)
         assert (first.returncode, first.stdout) == (
             0,
-            "The database was upgraded from schema none to 0002.\n",
+            "The database was upgraded from schema none to 0004.\n",
         )
         again = _letterkit("db", "upgrade", "--database", url)
-        assert (again.returncode, again.stdout) == (0, "The database is up to date (schema 0002).\n")
+        assert (again.returncode, again.stdout) == (0, "The database is up to date (schema 0004).\n")
         imported = _letterkit("db", "import", str(release), env={"LETTERKIT_DATABASE_URL": url})
         assert imported.returncode == 0, imported.stderr
         assert imported.stdout == (

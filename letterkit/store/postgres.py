@@ -51,6 +51,7 @@ from letterkit.store.postgres_records import (
     new_head,
     tables,
 )
+from letterkit.store.scope import act_in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -58,8 +59,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-APP_ROLE = "letterkit_app"
-"""The role a service's login role is made a member of: it may add versions, never change one."""
 URL_EXAMPLE = "postgresql://letterkit@localhost/letters"
 MAX_NAME = 255
 
@@ -129,9 +128,9 @@ class PostgresStore(KeptAndDecided):
     driver is used). Names are keys such as ``peter.yaml``. Make the tables first with
     ``upgrade`` (``letterkit db upgrade``)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, scoped: bool = False) -> None:
         require("postgres")
-        from sqlalchemy import create_engine
+        from sqlalchemy import create_engine, event
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
@@ -150,11 +149,16 @@ class PostgresStore(KeptAndDecided):
             )
         self.url = parsed
         self.engine: Engine = create_engine(parsed, pool_pre_ping=True)
+        self.scoped = scoped
+        """Each transaction acts as ``letterkit_app`` for whoever ``acting_as`` names (row-level
+        security then shows only their letters; no one named, nothing shown)."""
+        if scoped:
+            event.listen(self.engine, "begin", act_in_transaction)
         self._locks: dict[str, _NameLock] = {}
         self._guard = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"PostgresStore({self.shown!r})"
+        return f"PostgresStore({self.shown!r}{', scoped=True' if self.scoped else ''})"
 
     def close(self) -> None:
         """Close the store's connections (it opens new ones if used again)."""
@@ -416,7 +420,10 @@ class PostgresStore(KeptAndDecided):
 
         connection.execute(insert(tables().letters).values(name=name).on_conflict_do_nothing())
         found = self._letter(connection, name)
-        assert found is not None  # made just now, in this transaction
+        if found is None:  # another account's letter has that name (row-level security hides it)
+            raise OutputError(
+                f"{name}: that name is taken by another letter in the service; choose another name"
+            )
         return found
 
     def _letter(
