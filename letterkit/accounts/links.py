@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from letterkit.accounts.credentials import token_hash
 from letterkit.errors import AccountError, LetterNotFoundError, LinkError
-from letterkit.store.scope import acting
+from letterkit.store.scope import Acting, acting, acting_as
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -119,6 +119,11 @@ class Links:
         if row is None:
             raise LinkError(f"there is no patient link {link_id} among your letters")
         return _link(row)
+
+    def as_link(self, token: str, *, ip: str = "") -> AbstractContextManager[Acting]:
+        """Act for the patient link ``token`` inside the ``with`` block (its one letter only)."""
+        hashed = token_hash(token)
+        return acting_as(link=hashed, ip=ip, label=link_label(hashed))
 
     def link_letter(self, token: str) -> str:
         """The letter a live link's token opens; LinkError if none (expired, revoked, unknown).

@@ -247,7 +247,7 @@ class PasswordLogin:
     """Signing in with a name, a password (argon2id) and a code from an authenticator app
     (TOTP): a code works once; after ``MAX_FAILURES`` wrong tries the account waits."""
 
-    fields = (
+    fields: tuple[tuple[str, str, str], ...] = (
         ("name", "Your sign-in name", "text"),
         ("password", "Password", "password"),
         ("code", "The 6-digit code from your authenticator app", "text"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,3 +80,30 @@ class Site:
             .replace(str(self.folder.absolute()) + os.sep, "")
             .replace(str(self.folder) + os.sep, "")
         )
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is using a service's pages (``letterkit serve --database``): a member of staff
+    signed in, or a patient through a link to one letter."""
+
+    name: str
+    """The account's sign-in name ('' for a patient)."""
+    role: str
+    """therapist, trainee, supervisor, admin, or patient."""
+    shown: str
+    letter: str | None = None
+    """A patient link's one letter."""
+
+    @property
+    def patient(self) -> bool:
+        return self.role == "patient"
+
+
+VISITOR: ContextVar[Visitor | None] = ContextVar("letterkit_visitor", default=None)
+"""The request's visitor, set by the service's gate (None when serving a folder)."""
+
+
+def visitor() -> Visitor | None:
+    """Who the current request is from, on a service (None when serving a folder)."""
+    return VISITOR.get()

@@ -1,0 +1,224 @@
+"""``letterkit serve --database``: the same app over a PostgreSQL store, for a whole team.
+
+Staff sign in (``/signin``: a password and a code from an authenticator app) and get a
+session kept in the database, so that any worker answers any request; a patient opens a link
+(``/p/TOKEN``) that reaches one letter's reading page and nothing else. Every request runs
+``acting_as`` the one signed in, so the database's row-level security keeps each account to
+its caseload whatever a route asks; and every request is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from starlette.concurrency import run_in_threadpool
+
+import letterkit
+from letterkit.errors import LinkError
+from letterkit.web.app import build_app
+from letterkit.web.pages import service as service_pages
+from letterkit.web.security import (
+    PUBLIC,
+    SAFE_METHODS,
+    Gate,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    _read_body,
+    _replay,
+    _same_origin,
+    cookie_name,
+    here,
+    redirect_with_cookie,
+    refuse,
+    session_cookie,
+)
+from letterkit.web.site import MAX_BODY, VISITOR, Site, Visitor
+from letterkit.workspace import Workspace
+
+OPEN = ("/signin",)
+"""Paths answered without signing in (besides the static files and patient links)."""
+_LETTER = re.compile(r"^/(?:api/v1/)?letters/([^/]+)")
+_PATIENT_PATHS = re.compile(r"^/letters/([^/]+)/(?:read|typed|typed/forget)$|^/preview/[\w-]+\.css$")
+"""What a patient link reaches: its letter's reading page (and the typing kept on it)."""
+NOT_AUDITED = ("/static/", "/preview/", "/signin", "/favicon")
+
+
+def create_service_app(url: str, *, host: str = "127.0.0.1", port: int = 8000) -> ServiceGate:
+    """The whole service over the database at ``url`` as an ASGI application."""
+    store = letterkit.PostgresStore(url, scoped=True)
+    accounts = letterkit.Accounts(store)
+    login = letterkit.PasswordLogin(accounts)
+    site = Site(Path("/") / str(store.url.database or "letters"), "", host, port, Workspace(store=store))
+    app = build_app(site, [service_pages.router(site, accounts, login)])
+    return ServiceGate(app, site, accounts)
+
+
+class ServiceGate(Gate):
+    """The gate of a service: the folder gate's Host, size, Origin and header rules, with
+    accounts (sessions in the database) in place of the one token, patient links, and the
+    audit log."""
+
+    def __init__(self, app: Any, site: Site, accounts: letterkit.Accounts) -> None:
+        super().__init__(app, site)
+        self.accounts = accounts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        send = self._with_headers(send, path)
+        if not self._host_allowed(headers.get("host", "")):
+            await refuse(
+                scope, send, 400, "This address is not served here", "Use the service's own address."
+            )
+            return
+        length = headers.get("content-length", "")
+        if (length.isdigit() and int(length) > MAX_BODY) or path.startswith(PUBLIC):
+            if path.startswith(PUBLIC):
+                await self.app(scope, receive, send)
+            else:
+                await refuse(scope, send, 413, "Too large", "A letter can be at most 1 MiB.")
+            return
+        bearer = headers.get("authorization", "")[:7].lower() == "bearer "
+        if scope["method"] not in SAFE_METHODS:
+            if not bearer and not _same_origin(headers, scope.get("scheme", "http")):
+                await refuse(scope, send, 403, "Refused", "This change did not come from a letterkit page.")
+                return
+            body = await _read_body(receive)
+            if body is None:
+                await refuse(scope, send, 413, "Too large", "A letter can be at most 1 MiB.")
+                return
+            receive = _replay(body)
+        if path.startswith("/p/") and scope["method"] in SAFE_METHODS:
+            await self._open_link(scope, send, path[3:])
+            return
+        await self._as_visitor(scope, receive, send, headers)
+
+    async def _as_visitor(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        """Answer as whoever the request is from (a session, a patient link), or ask them to sign in."""
+        path: str = scope["path"]
+        ip = _ip(scope)
+        cookies = _cookies(headers)
+        auth = headers.get("authorization", "")
+        token = (
+            auth[7:].strip()
+            if auth[:7].lower() == "bearer "
+            else cookies.get(cookie_name(scope, self.site.port), "")
+        )
+        account = await run_in_threadpool(self.accounts.session, token) if token else None
+        if account is not None:
+            if path.startswith("/admin/") and account.role != "admin":
+                await refuse(scope, send, 403, "Not for this account", "Only an admin sees the audit log.")
+                return
+            who = Visitor(account.name, account.role, account.full_name or account.name)
+            with letterkit.acting_as(account.name, ip=ip):
+                await self._answer(scope, receive, send, who)
+            return
+        link = cookies.get(cookie_name(scope, self.site.port) + "_link", "")
+        if link:
+            await self._as_patient(scope, receive, send, link)
+            return
+        if path in OPEN:
+            await self.app(scope, receive, send)
+        elif scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
+            await _redirect(send, "/signin")
+        else:
+            await refuse(scope, send, 401, "Not signed in", "Sign in first, at /signin.")
+
+    async def _as_patient(self, scope: Scope, receive: Receive, send: Send, token: str) -> None:
+        """A patient link's visitor: its letter's reading page, nothing else, for as long as it is live."""
+        with self.accounts.as_link(token, ip=_ip(scope)):
+            try:
+                letter = await run_in_threadpool(self.accounts.link_letter, token)
+            except LinkError as gone:
+                await run_in_threadpool(self.accounts.record, "link", None, f"refused: {gone}")
+                await refuse(scope, send, 410, "This link no longer works", str(gone).capitalize() + ".")
+                return
+            found = _PATIENT_PATHS.match(scope["path"])
+            if found is None or (found.group(1) is not None and unquote(found.group(1)) != letter):
+                await run_in_threadpool(self.accounts.record, "link", letter, f"refused: {scope['path']}")
+                await refuse(scope, send, 403, "Not here", "This link opens one letter only.")
+                return
+            await self._answer(scope, receive, send, Visitor("", "patient", "the patient", letter))
+
+    async def _open_link(self, scope: Scope, send: Send, token: str) -> None:
+        """``/p/TOKEN``: check the link, keep it in a cookie, and open its letter's reading page."""
+        with self.accounts.as_link(token, ip=_ip(scope)):
+            try:
+                letter = await run_in_threadpool(self.accounts.link_letter, token)
+            except LinkError as gone:
+                await run_in_threadpool(self.accounts.record, "link", None, f"refused: {gone}")
+                await refuse(scope, send, 410, "This link no longer works", str(gone).capitalize() + ".")
+                return
+            await run_in_threadpool(self.accounts.record, "link", letter, "opened the link")
+        cookie = session_cookie(scope, self.site.port, token).replace("=", "_link=", 1)
+        await redirect_with_cookie(send, here(f"/letters/{quote(letter, safe='')}/read"), cookie)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, who: Visitor) -> None:
+        """Run the app for ``who``, then write the request to the audit log."""
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        token = VISITOR.set(who)
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            VISITOR.reset(token)
+            path: str = scope["path"]
+            if not path.startswith(NOT_AUDITED):
+                found = _LETTER.match(path)
+                letter = unquote(found.group(1)) if found else who.letter
+                detail = f"{scope['method']} {path} {status}"
+                await run_in_threadpool(self.accounts.record, _action(scope["method"], path), letter, detail)
+
+
+def _action(method: str, path: str) -> str:
+    """The audit log's word for a request."""
+    if path.startswith("/admin/"):
+        return "admin"
+    if path == "/signout":
+        return "sign-out"
+    if "/download" in path:
+        return "download"
+    if "/render" in path or path.endswith("/preview"):
+        return "render"
+    if "/sign-off" in path or "/attest" in path:
+        return "sign-off"
+    return "read" if method in SAFE_METHODS else "write"
+
+
+async def _redirect(send: Send, location: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", location.encode()), (b"content-length", b"0")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else ""
+
+
+def _cookies(headers: dict[str, str]) -> dict[str, str]:
+    found = {}
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name:
+            found[name] = value
+    return found
