@@ -36,7 +36,6 @@ KNOWN_LEAD_LAZY: tuple[str, ...] = ()
 
 LAZY: dict[tuple[str, str], str] = {
     ("letterkit.api", "letterkit.web.server"): "FastAPI and uvicorn (the serve extra), only for serve",
-    ("letterkit.api", "letterkit.web"): "FastAPI and uvicorn (the serve extra), only for serve",
     (
         "letterkit.rendering",
         "letterkit.writers.worker",

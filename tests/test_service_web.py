@@ -200,3 +200,48 @@ def test_every_access_is_in_the_audit_log(app: object, team: Team) -> None:
     )
     assert (links[0][0], "read", "hana.yaml", "GET /letters/hana.yaml/read 200") in log
     assert ("ravi", "read", "hana.yaml", "GET /letters/hana.yaml 404") in log  # refused, and recorded
+
+
+# --------------------------------------------------------------------------- several workers
+
+
+def test_several_workers_over_one_database_answer_alike(team: Team) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "serve", "--database", team.url, "--port", "0", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.fullmatch(r"letterkit is running at (http://127\.0\.0\.1:\d+)/\n", line)
+        assert found, line
+        base = found.group(1)
+        signed = httpx.post(
+            base + "/signin",
+            data={"name": "sara", "password": PASSWORD, "code": team.code("sara")},
+            headers={"Origin": base},
+        )
+        assert signed.status_code == 303
+        token = signed.cookies[next(iter(signed.cookies))]
+        answers = set()
+        for _ in range(12):  # a new connection each time: either worker may answer
+            answer = httpx.get(base + "/api/v1/letters", headers={"Authorization": f"Bearer {token}"})
+            answers.add((answer.status_code, tuple(x["name"] for x in answer.json()["letters"])))
+        assert answers == {(200, ("tom.yaml",))}
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.endswith("letterkit stopped.\n")

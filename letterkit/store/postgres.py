@@ -41,7 +41,7 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import ROLES
 from letterkit.model.loading import decode, load_text
 from letterkit.store.files import FileStore
-from letterkit.store.postgres_more import KeptAndDecided
+from letterkit.store.postgres_more import KeptAndDecided, NameLock
 from letterkit.store.postgres_records import (
     check_rows,
     draft_from,
@@ -80,49 +80,6 @@ class ImportedLetter:
     notices: tuple[str, ...] = ()
 
 
-class _NameLock:
-    """Reentrant in this process (a thread lock) and across processes (a PostgreSQL advisory
-    lock, held on its own connection while the outermost holder is inside)."""
-
-    def __init__(self, store: PostgresStore, name: str) -> None:
-        self._store = store
-        self._key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        self._thread = threading.RLock()
-        self._depth = 0
-        self._connection: Connection | None = None
-
-    def __enter__(self) -> _NameLock:
-        from sqlalchemy import func, select
-
-        self._thread.acquire()
-        try:
-            if self._depth == 0:
-                with self._store.errors():
-                    connection = self._store.engine.connect()
-                    connection.execute(select(func.pg_advisory_lock(self._key)))
-                    connection.commit()
-                self._connection = connection
-        except BaseException:
-            self._thread.release()
-            raise
-        self._depth += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        from sqlalchemy import func, select
-
-        self._depth -= 1
-        try:
-            if self._depth == 0 and self._connection is not None:
-                connection, self._connection = self._connection, None
-                with contextlib.suppress(Exception):  # closing the connection frees the lock too
-                    connection.execute(select(func.pg_advisory_unlock(self._key)))
-                    connection.commit()
-                connection.close()
-        finally:
-            self._thread.release()
-
-
 class PostgresStore(KeptAndDecided):
     """Letters in a PostgreSQL database (``postgresql://USER@HOST/DATABASE``; the psycopg 3
     driver is used). Names are keys such as ``peter.yaml``. Make the tables first with
@@ -148,13 +105,16 @@ class PostgresStore(KeptAndDecided):
                 f"only; give a URL such as {URL_EXAMPLE}"
             )
         self.url = parsed
-        self.engine: Engine = create_engine(parsed, pool_pre_ping=True)
+        # A service's worker answers up to 40 requests at once (its thread pool), a save holding
+        # two connections (its lock's and its transaction's).
+        pool = {"pool_size": 10, "max_overflow": 30} if scoped else {}
+        self.engine: Engine = create_engine(parsed, pool_pre_ping=True, **pool)
         self.scoped = scoped
         """Each transaction acts as ``letterkit_app`` for whoever ``acting_as`` names (row-level
         security then shows only their letters; no one named, nothing shown)."""
         if scoped:
             event.listen(self.engine, "begin", act_in_transaction)
-        self._locks: dict[str, _NameLock] = {}
+        self._locks: dict[str, NameLock] = {}
         self._guard = threading.Lock()
 
     def __repr__(self) -> str:
@@ -256,7 +216,7 @@ class PostgresStore(KeptAndDecided):
 
     def lock(self, name: str) -> AbstractContextManager[object]:
         with self._guard:
-            return self._locks.setdefault(name, _NameLock(self, name))
+            return self._locks.setdefault(name, NameLock(self, name))
 
     def drafts(self, name: str) -> list[Draft]:
         with self.errors(), self.engine.connect() as connection:
@@ -342,8 +302,11 @@ class PostgresStore(KeptAndDecided):
 
     # ----------------------------------------------------------------- bringing letters in
 
-    def import_folder(self, folder: str | os.PathLike[str]) -> list[ImportedLetter]:
-        """Bring in every letter of a folder with its whole draft history, in one transaction.
+    def import_folder(
+        self, folder: str | os.PathLike[str], *, owner: str | None = None
+    ) -> list[ImportedLetter]:
+        """Bring in every letter of a folder with its whole draft history, in one transaction
+        (``owner``: the account the letters belong to, in a service's database).
 
         Each history is verified first (a damaged one is refused and nothing is imported), and
         again in the database before the transaction commits; a letter already in the database
@@ -369,6 +332,8 @@ class PostgresStore(KeptAndDecided):
         with self.errors(), self.engine.begin() as connection:
             for name, content, versions, head, notices in found:
                 self._bring_in(connection, name, content, versions, head)
+                if owner is not None:
+                    self._give(connection, name, owner)
                 if versions:
                     again = self._check(connection, name)
                     if again.problems:
@@ -379,6 +344,13 @@ class PostgresStore(KeptAndDecided):
                     notices = again.notices
                 imported.append(ImportedLetter(name, len(versions), notices))
         return imported
+
+    def _give(self, connection: Connection, name: str, owner: str) -> None:
+        from sqlalchemy import text
+
+        if connection.execute(text("SELECT 1 FROM accounts WHERE name = :n"), {"n": owner}).first() is None:
+            raise LetterNotFoundError(owner, "there is no such account; `letterkit account list` shows them")
+        connection.execute(text("UPDATE letters SET owner = :o WHERE name = :n"), {"o": owner, "n": name})
 
     def _bring_in(
         self,
