@@ -85,7 +85,7 @@ async def timed(client: Client, call: object) -> httpx.Response:
 
 async def run_client(base: str, client: Client, saves: int, start: asyncio.Event) -> None:
     origin = {"Origin": base}
-    limits = httpx.Limits(max_connections=1)
+    limits = httpx.Limits(max_connections=1, keepalive_expiry=3)  # before the server closes it (5 s)
     async with (
         httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as staff,
         httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as patient,
@@ -120,7 +120,7 @@ async def save_as_therapist(staff: httpx.AsyncClient, client: Client, n: int, or
     api = {"Accept": "application/json", **origin}
     got = await timed(client, staff.get(f"/api/v1/letters/{client.letter}", headers=api))
     data = got.json()["letter"]
-    data["session"] = 2 + n
+    data["session"] = 2 + n % 10  # a change each time, within the sessions a letter may name
     put = await timed(
         client,
         staff.put(
