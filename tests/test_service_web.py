@@ -24,15 +24,35 @@ BASE = "http://127.0.0.1:8000"
 ORIGIN = {"Origin": BASE}
 
 
+NOT_AUDITED = ("/signin", "/p/", "/static/", "/preview/")
+"""What the audit log leaves out: the sign-in page (its attempts are logged by name), a patient
+link's first step (logged as the link's use), letterkit's own stylesheets and scripts."""
+SENT: list[tuple[str, str, int]] = []
+"""Every request the test made (method, path, status), checked against the audit log."""
+
+
+class Recording(TestClient):
+    def request(self, method: str, url: object, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        answer = super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
+        SENT.append((method, answer.request.url.path, answer.status_code))
+        return answer
+
+
 @pytest.fixture
 def app(team: Team) -> Iterator[object]:
+    SENT.clear()
     made = create_service_app(team.url, port=8000)
     yield made
     made.accounts.store.close()
+    # Every access the test made is in the audit log (who, what, which letter, from where).
+    logged = {detail for *_, detail in _audit(team)}
+    for method, path, status in SENT:
+        if not path.startswith(NOT_AUDITED) and status != 401:
+            assert f"{method} {path} {status}" in logged, f"{method} {path} {status} is not in the audit log"
 
 
 def _client(app: object) -> TestClient:
-    return TestClient(app, base_url=BASE, headers={"Accept": "text/html"}, follow_redirects=False)  # type: ignore[arg-type]
+    return Recording(app, base_url=BASE, headers={"Accept": "text/html"}, follow_redirects=False)  # type: ignore[arg-type]
 
 
 def signed_in(app: object, team: Team, name: str) -> TestClient:

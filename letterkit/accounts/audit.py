@@ -53,9 +53,15 @@ class AuditLog:
         def _begin(self) -> AbstractContextManager[Connection]: ...
 
     def record(
-        self, action: str, letter: str | None = None, detail: str = "", *, who: str | None = None
+        self,
+        action: str,
+        letter: str | None = None,
+        detail: str = "",
+        *,
+        who: str | None = None,
+        ip: str | None = None,
     ) -> None:
-        """Add an entry for whoever is acting (``acting_as``), or ``who``."""
+        """Add an entry for whoever is acting (``acting_as``), or ``who`` (from ``ip``)."""
         from sqlalchemy import text
 
         now = acting()
@@ -68,7 +74,7 @@ class AuditLog:
                     "who": who or (now.who if now else "letterkit"),
                     "action": action,
                     "letter": letter,
-                    "ip": now.ip if now else "",
+                    "ip": ip if ip is not None else (now.ip if now else ""),
                     "detail": detail[:MAX_DETAIL],
                 },
             )

@@ -9,7 +9,9 @@ its caseload whatever a route asks; and every request is written to the audit lo
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -45,7 +47,9 @@ OPEN = ("/signin",)
 _LETTER = re.compile(r"^/(?:api/v1/)?letters/([^/]+)")
 _PATIENT_PATHS = re.compile(r"^/letters/([^/]+)/(?:read|typed|typed/forget)$|^/preview/[\w-]+\.css$")
 """What a patient link reaches: its letter's reading page (and the typing kept on it)."""
-NOT_AUDITED = ("/static/", "/preview/", "/signin", "/favicon")
+NOT_AUDITED = ("/static/", "/preview/", "/signin", "/p/")
+"""Not in the audit log: letterkit's own files, and what is logged in its own words (sign-in
+attempts by name, a patient link's first use)."""
 
 
 def create_service_app(url: str, *, host: str = "127.0.0.1", port: int = 8000) -> ServiceGate:
@@ -58,10 +62,19 @@ def create_service_app(url: str, *, host: str = "127.0.0.1", port: int = 8000) -
     return ServiceGate(app, site, accounts)
 
 
+@dataclass
+class _Request:
+    """What the audit log says of one request: who it was from, its letter, its answer."""
+
+    who: str = "nobody"
+    letter: str | None = None
+    status: int = 500
+
+
 class ServiceGate(Gate):
     """The gate of a service: the folder gate's Host, size, Origin and header rules, with
     accounts (sessions in the database) in place of the one token, patient links, and the
-    audit log."""
+    audit log (every request but the static files, refused ones too)."""
 
     def __init__(self, app: Any, site: Site, accounts: letterkit.Accounts) -> None:
         super().__init__(app, site)
@@ -72,19 +85,37 @@ class ServiceGate(Gate):
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        seen = _Request()
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen.status = int(message["status"])
+            await send(message)
+
+        try:
+            await self._gate(scope, receive, self._with_headers(sending, path), seen)
+        finally:
+            if not path.startswith(NOT_AUDITED):
+                found = _LETTER.match(path)
+                letter = unquote(found.group(1)) if found else seen.letter
+                detail = f"{scope['method']} {path} {seen.status}"
+                record = functools.partial(self.accounts.record, who=seen.who, ip=_ip(scope))
+                await run_in_threadpool(record, _action(scope["method"], path), letter, detail)
+
+    async def _gate(self, scope: Scope, receive: Receive, send: Send, seen: _Request) -> None:
+        path: str = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        send = self._with_headers(send, path)
         if not self._host_allowed(headers.get("host", "")):
             await refuse(
                 scope, send, 400, "This address is not served here", "Use the service's own address."
             )
             return
+        if path.startswith(PUBLIC):
+            await self.app(scope, receive, send)
+            return
         length = headers.get("content-length", "")
-        if (length.isdigit() and int(length) > MAX_BODY) or path.startswith(PUBLIC):
-            if path.startswith(PUBLIC):
-                await self.app(scope, receive, send)
-            else:
-                await refuse(scope, send, 413, "Too large", "A letter can be at most 1 MiB.")
+        if length.isdigit() and int(length) > MAX_BODY:
+            await refuse(scope, send, 413, "Too large", "A letter can be at most 1 MiB.")
             return
         bearer = headers.get("authorization", "")[:7].lower() == "bearer "
         if scope["method"] not in SAFE_METHODS:
@@ -99,51 +130,51 @@ class ServiceGate(Gate):
         if path.startswith("/p/") and scope["method"] in SAFE_METHODS:
             await self._open_link(scope, send, path[3:])
             return
-        await self._as_visitor(scope, receive, send, headers)
+        await self._as_visitor(scope, receive, send, headers, seen)
 
-    async def _as_visitor(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+    async def _as_visitor(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str], seen: _Request
+    ) -> None:
         """Answer as whoever the request is from (a session, a patient link), or ask them to sign in."""
         path: str = scope["path"]
-        ip = _ip(scope)
         cookies = _cookies(headers)
         auth = headers.get("authorization", "")
-        token = (
-            auth[7:].strip()
-            if auth[:7].lower() == "bearer "
-            else cookies.get(cookie_name(scope, self.site.port), "")
-        )
+        cookie = cookies.get(cookie_name(scope, self.site.port), "")
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else cookie
         account = await run_in_threadpool(self.accounts.session, token) if token else None
         if account is not None:
+            seen.who = account.name
             if path.startswith("/admin/") and account.role != "admin":
                 await refuse(scope, send, 403, "Not for this account", "Only an admin sees the audit log.")
                 return
             who = Visitor(account.name, account.role, account.full_name or account.name)
-            with letterkit.acting_as(account.name, ip=ip):
+            with letterkit.acting_as(account.name, ip=_ip(scope)):
                 await self._answer(scope, receive, send, who)
             return
         link = cookies.get(cookie_name(scope, self.site.port) + "_link", "")
         if link:
-            await self._as_patient(scope, receive, send, link)
-            return
-        if path in OPEN:
+            await self._as_patient(scope, receive, send, link, seen)
+        elif path in OPEN:
             await self.app(scope, receive, send)
         elif scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
             await _redirect(send, "/signin")
         else:
             await refuse(scope, send, 401, "Not signed in", "Sign in first, at /signin.")
 
-    async def _as_patient(self, scope: Scope, receive: Receive, send: Send, token: str) -> None:
+    async def _as_patient(
+        self, scope: Scope, receive: Receive, send: Send, token: str, seen: _Request
+    ) -> None:
         """A patient link's visitor: its letter's reading page, nothing else, for as long as it is live."""
-        with self.accounts.as_link(token, ip=_ip(scope)):
+        with self.accounts.as_link(token, ip=_ip(scope)) as acting:
+            seen.who = acting.who
             try:
                 letter = await run_in_threadpool(self.accounts.link_letter, token)
             except LinkError as gone:
-                await run_in_threadpool(self.accounts.record, "link", None, f"refused: {gone}")
                 await refuse(scope, send, 410, "This link no longer works", str(gone).capitalize() + ".")
                 return
+            seen.letter = letter
             found = _PATIENT_PATHS.match(scope["path"])
             if found is None or (found.group(1) is not None and unquote(found.group(1)) != letter):
-                await run_in_threadpool(self.accounts.record, "link", letter, f"refused: {scope['path']}")
                 await refuse(scope, send, 403, "Not here", "This link opens one letter only.")
                 return
             await self._answer(scope, receive, send, Visitor("", "patient", "the patient", letter))
@@ -162,26 +193,12 @@ class ServiceGate(Gate):
         await redirect_with_cookie(send, here(f"/letters/{quote(letter, safe='')}/read"), cookie)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, who: Visitor) -> None:
-        """Run the app for ``who``, then write the request to the audit log."""
-        status = 500
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
+        """Run the app for ``who`` (the pages say who is signed in)."""
         token = VISITOR.set(who)
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receive, send)
         finally:
             VISITOR.reset(token)
-            path: str = scope["path"]
-            if not path.startswith(NOT_AUDITED):
-                found = _LETTER.match(path)
-                letter = unquote(found.group(1)) if found else who.letter
-                detail = f"{scope['method']} {path} {status}"
-                await run_in_threadpool(self.accounts.record, _action(scope["method"], path), letter, detail)
 
 
 def _action(method: str, path: str) -> str:
