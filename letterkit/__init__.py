@@ -189,6 +189,12 @@ if TYPE_CHECKING:
         SettingsError as SettingsError,
     )
     from letterkit.errors import (
+        SignOffError as SignOffError,
+    )
+    from letterkit.errors import (
+        SignOffNeededError as SignOffNeededError,
+    )
+    from letterkit.errors import (
         TemplateError as TemplateError,
     )
     from letterkit.errors import (
@@ -297,6 +303,9 @@ if TYPE_CHECKING:
         ContributionsReport as ContributionsReport,
     )
     from letterkit.workspace.results import (
+        DraftLog as DraftLog,
+    )
+    from letterkit.workspace.results import (
         Extracted as Extracted,
     )
     from letterkit.workspace.results import (
@@ -319,6 +328,9 @@ if TYPE_CHECKING:
     )
     from letterkit.workspace.results import (
         RenderReport as RenderReport,
+    )
+    from letterkit.workspace.results import (
+        SignOff as SignOff,
     )
     from letterkit.workspace.results import (
         Summary as Summary,
@@ -406,6 +418,7 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "Diff",
     "Draft",
+    "DraftLog",
     "Extracted",
     "FORMATS",
     "FileStore",
@@ -450,6 +463,9 @@ __all__ = [
     "SaveResult",
     "Settings",
     "SettingsError",
+    "SignOff",
+    "SignOffError",
+    "SignOffNeededError",
     "Store",
     "Summary",
     "TemplateError",

@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING
 
 import letterkit.model.loading as loading
 from letterkit import writers
-from letterkit.diffs.core import Diff
-from letterkit.diffs.views import Styler
-from letterkit.drafts.attribution import Contributions
 from letterkit.drafts.store import Draft, SaveResult
 from letterkit.errors import Problem
 from letterkit.model import kinds
@@ -43,6 +40,9 @@ from letterkit.workspace.results import (
 from letterkit.writers.document import DEFAULT_OPTIONS, RenderOptions
 
 if TYPE_CHECKING:
+    from letterkit.diffs.core import Diff
+    from letterkit.diffs.views import Styler
+    from letterkit.drafts.attribution import Contributions
     from letterkit.review.redact import Redaction
 
 Letter = LetterBase

@@ -24,6 +24,7 @@ from letterkit.errors import (
     LetterValidationError,
     MarkdownCopyError,
     OptionsError,
+    SignOffNeededError,
     UnknownBaseError,
     UnsavedChangesError,
 )
@@ -71,6 +72,8 @@ HINTS: dict[type[LetterkitError], str] = {
     UnsavedChangesError: "run `letterkit draft save FILE --author ROLE` first",
     MarkdownCopyError: "to bring an edited copy back in, run "
     "`letterkit draft import EDITED.md --into LETTER.yaml --author ROLE`",
+    SignOffNeededError: "a supervisor signs the latest draft off with "
+    "`letterkit draft sign-off FILE --by NAME`; `letterkit draft log FILE` shows the sign-offs",
     UnknownBaseError: "add --base N, the number of the draft the copy was printed from; "
     "`letterkit draft log FILE` lists the drafts",
 }

@@ -1,9 +1,8 @@
-"""The ``draft`` commands: save, list, show, verify and import the drafts of a letter."""
+"""The ``draft`` commands: save, list, show, verify, sign off and import the drafts of a letter."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
@@ -50,29 +49,43 @@ def draft_save(file: str, role: str, name: str, note: str, keyed: bool) -> None:
     say(result.message)
 
 
-def _log_line(d: Any) -> str:
-    """number, short hash, date, author [status]: note."""
-    status = f" [{d.status}]" if d.event == "status" else ""
-    who = f"{d.role} {d.name}".strip()
-    note = " ".join(d.note.split())
-    return f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}" + (f": {note}" if note else "")
-
-
 @draft.command("log")
 @click.argument("file", type=click.Path(path_type=str))
 @handle_errors()
 def draft_log(file: str) -> None:
     """List the saved drafts, newest first: number, hash, date, author, note.
 
+    Each supervisor's sign-off is listed above the draft it signs off; one that a later edit
+    has voided is marked void.
+
     \b
     Example:
       letterkit draft log peter.yaml
     """
-    saved = _workspace().history(file)
-    if not saved:
-        say(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
-    for d in reversed(saved):
-        say(_log_line(d))
+    say(_workspace().draft_log(file).to_text(), nl=False)
+
+
+@draft.command("sign-off")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--draft", "number", type=click.IntRange(min=1), default=None, help="The draft (default: the latest)."
+)
+@click.option("--by", "supervisor", required=True, help="The supervisor's name.")
+@click.option("--note", default="", help="A short note for the history.")
+@handle_errors()
+def draft_sign_off(file: str, number: int | None, supervisor: str, note: str) -> None:
+    """Sign off the latest saved draft, as its supervisor.
+
+    A letter that needs a supervisor (a trainee's, or any in a folder whose letterkit.toml
+    says supervised = true) can be final only once its latest draft is signed off, and a
+    later edit voids the sign-off.
+
+    \b
+    Example:
+      letterkit draft sign-off peter.yaml --by "Dr Ruth Adler" --note "Good to send"
+    """
+    signed = _workspace().attest(file, number, supervisor, note)
+    say(f"{signed.text}.")
 
 
 @draft.command("show")

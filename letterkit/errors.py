@@ -15,6 +15,8 @@
     │   ├── UnknownBaseError                an edited copy does not say which draft it came from
     │   └── HistoryKeyError                 a keyed history's key is missing or not its own
     ├── ConflictError (RuntimeError)        the file changed since an editor read it
+    ├── SignOffError (ValueError)           a sign-off that cannot be made (not the latest draft...)
+    ├── SignOffNeededError (PermissionError) a letter needing sign-off was to be final without it
     ├── DatabaseError (OSError)             the database cannot be reached, or is not set up
     ├── UnknownKindError (LookupError)      no such kind of letter
     ├── UnknownFormatError (LookupError)    no such output format
@@ -136,6 +138,16 @@ class ConflictError(LetterkitError, RuntimeError):
 
 class VersionRequiredError(ConflictError):
     """A write over an existing letter that does not say which version it read."""
+
+
+class SignOffError(LetterkitError, ValueError):
+    """A sign-off that cannot be made: not the latest saved draft, no supervisor named, or
+    signed off already by the same supervisor."""
+
+
+class SignOffNeededError(LetterkitError, PermissionError):
+    """A letter that needs a supervisor's sign-off was to become final without a sign-off of
+    its latest draft (or with changes since); nothing was saved."""
 
 
 class DatabaseError(LetterkitError, OSError):

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from letterkit import writers
 from letterkit.compose.styling import STYLES
-from letterkit.diffs.places import READERS
 from letterkit.drafts.store import ROLES
 from letterkit.model import kinds
 from letterkit.model.editing import letter_in_progress as shape
@@ -43,6 +42,8 @@ def roles() -> tuple[str, ...]:
 
 def readers() -> tuple[str, ...]:
     """Who a revision view (``compare``, ``contributions_report`` as html, pdf or docx) is for."""
+    from letterkit.diffs.places import READERS
+
     return READERS
 
 

@@ -24,7 +24,7 @@ from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
 from letterkit.review.easy_read import easy_read_warnings
-from letterkit.writers.document import DEFAULT_OPTIONS, Document, Marks, RenderOptions
+from letterkit.writers.document import DEFAULT_OPTIONS, Document, DraftHistory, Marks, RenderOptions
 
 if TYPE_CHECKING:
     from letterkit.writers.pdf import FontPool
@@ -94,6 +94,7 @@ class Renderer:
         source_name: str = "letter.yaml",
         marks: Marks | None = None,
         patients_own: frozenset[tuple[str | int, ...]] = frozenset(),
+        history: DraftHistory | None = None,
     ) -> Rendered:
         """Render a letter in ``options.format``, with any warnings (e.g. a refused fetch).
 
@@ -101,6 +102,7 @@ class Renderer:
         without it the letter's data is attached as JSON. ``marks`` shows the letter marked up
         (a redline, the patient's words), in a format that can show marks. ``patients_own``
         are the fields holding words the patient wrote: never changed to fit a frame.
+        ``history``: the letter's saved drafts and sign-offs, for a format that records them.
         """
         output = options.output_format
         marks = marks or Marks()
@@ -133,6 +135,7 @@ class Renderer:
             source=source,
             source_name=source_name,
             marks=marks,
+            history=history,
         )
         content = output.writer()(document)
         if get_style(style).sentence_per_line:

@@ -316,3 +316,70 @@ def test_rendering_markdown_through_the_api_leaves_fhir_unimported() -> None:
     assert "letterkit.writers.fhir" not in result.stdout
     assert "'fhir" not in result.stdout
     assert "letterkit.writers.markdown" in result.stdout
+
+
+# --------------------------------------------------------------------------- drafts and sign-off
+
+
+def _bundle(ws: Any, spec: str) -> Any:
+    from fhir.resources.R4B.bundle import Bundle
+
+    from letterkit import RenderOptions
+
+    content = ws.render_file(spec, RenderOptions(format="fhir"), "-").rendered.content
+    return Bundle.model_validate_json(content)  # valid FHIR R4B, or this raises
+
+
+def _of_type(bundle: Any, name: str) -> list[Any]:
+    return [e.resource for e in bundle.entry if e.resource.get_resource_type() == name]
+
+
+def test_a_signed_off_letter_has_an_attester_and_a_provenance_per_draft(tmp_path: Path) -> None:
+    from letterkit import Workspace
+
+    letter = letter_copy(tmp_path)
+    ws = Workspace(tmp_path, needs_sign_off=lambda name: True)
+    ws.save_draft(letter.name, "therapist", "Sam Reyes", "first draft")
+    ws.attest(letter.name, 1, "Dr Ruth Adler", "Good to send")
+    work = ws.read_work(letter.name)
+    ws.save_work(
+        letter.name, dict(work.data, status="final"), work.version, draft_as=("therapist", "Helen Marsh", "")
+    )
+    bundle = _bundle(ws, letter.name)
+    urls = {e.fullUrl: e.resource for e in bundle.entry}
+    [composition] = _of_type(bundle, "Composition")
+    assert composition.status == "final"
+    [attester] = composition.attester
+    assert attester.mode == "professional" and attester.party.display == "Dr Ruth Adler"
+    assert urls[attester.party.reference].name[0].text == "Dr Ruth Adler"  # a Practitioner in the bundle
+    assert attester.time is not None
+    first, second = _of_type(bundle, "Provenance")
+    composition_url = bundle.entry[0].fullUrl
+    for number, provenance in ((1, first), (2, second)):
+        assert [t.reference for t in provenance.target] == [composition_url]
+        assert provenance.target[0].display.startswith(f"Draft {number} (ref ")
+    assert [(a.type.coding[0].code, a.who.display) for a in first.agent] == [
+        ("author", "Sam Reyes (therapist)"),
+        ("verifier", "Dr Ruth Adler"),
+    ]
+    assert [(a.type.coding[0].code, a.who.display) for a in second.agent] == [("author", "Helen Marsh")]
+    assert urls[second.agent[0].who.reference].get_resource_type() == "Practitioner"  # the letter's therapist
+    assert first.activity.coding[0].code == "CREATE" and second.activity.coding[0].code == "UPDATE"
+    assert second.activity.text == "Draft 2 status set to final"
+
+
+def test_an_edit_after_sign_off_leaves_no_attester_but_keeps_the_verifier(tmp_path: Path) -> None:
+    from letterkit import Workspace
+
+    letter = letter_copy(tmp_path)
+    ws = Workspace(tmp_path)
+    ws.save_draft(letter.name, "therapist", "Helen Marsh")
+    ws.attest(letter.name, 1, "Dr Ruth Adler")
+    edit(letter, "session: 13", "session: 14")
+    ws.save_draft(letter.name, "therapist", "Helen Marsh")
+    now = _bundle(ws, letter.name)
+    assert _of_type(now, "Composition")[0].attester is None
+    assert [a.type.coding[0].code for a in _of_type(now, "Provenance")[0].agent] == ["author", "verifier"]
+    signed = _bundle(ws, f"{letter.name}@1")  # the draft that was signed off
+    assert [a.party.display for a in _of_type(signed, "Composition")[0].attester] == ["Dr Ruth Adler"]
+    assert len(_of_type(signed, "Provenance")) == 1

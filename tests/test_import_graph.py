@@ -49,6 +49,51 @@ LAZY: dict[tuple[str, str], str] = {
         "letterkit.compose.diagram",
     ): "the diagram's SVG layout, only for a diagram",
     ("letterkit.store", "letterkit.store.postgres"): "the database store, only when it is named",
+    ("letterkit.__main__", "letterkit.cli"): "imported with the garbage collector off, then frozen",
+    # What a cold `letterkit render` never needs, loaded by the workflow that does:
+    ("letterkit.registries", "letterkit.diffs.places"): "the revision views' readers, only when asked",
+    (
+        "letterkit.workspace.base",
+        "letterkit.review.check",
+    ): "the patient's own words, only for a letter with drafts",
+    (
+        "letterkit.workspace.history",
+        "letterkit.drafts.paragraphs",
+    ): "the printed copy's paragraphs, only for draft import",
+    (
+        "letterkit.workspace.history",
+        "letterkit.drafts.importing",
+    ): "draft import's merging, only for draft import",
+    (
+        "letterkit.workspace.reading",
+        "letterkit.drafts.paragraphs",
+    ): "the printed letter's paragraphs, only for reading together",
+    ("letterkit.workspace.review", "letterkit.review.redact"): "redaction, only for redact",
+    (
+        "letterkit.workspace.review",
+        "letterkit.drafts.importing",
+    ): "the letter file's writing, only for redact",
+    (
+        "letterkit.workspace.review",
+        "letterkit.review.suggest",
+    ): "the sentences for a field, only for the field notes",
+    ("letterkit.workspace.review", "letterkit.review.check"): "the checker, only for check",
+    ("letterkit.workspace.revisions", "letterkit.diffs.core"): "diffing, only for a comparison or the credit",
+    ("letterkit.workspace.revisions", "letterkit.diffs.places"): "where changes are, only for a comparison",
+    (
+        "letterkit.workspace.revisions",
+        "letterkit.diffs.redline",
+    ): "the marked-up letter, only for a comparison",
+    ("letterkit.workspace.revisions", "letterkit.diffs.views"): "a comparison's text views, only for one",
+    (
+        "letterkit.workspace.revisions",
+        "letterkit.drafts.attribution",
+    ): "who wrote which words, only for the credit",
+    ("letterkit.workspace.suggestions", "letterkit.diffs.core"): "diffing, only for the suggestions",
+    (
+        "letterkit.workspace.suggestions",
+        "letterkit.diffs.suggestions",
+    ): "the suggested changes, only for them",
 }
 """(importer, imported): the only letterkit modules imported inside a function, and why."""
 

@@ -287,3 +287,34 @@ def test_accounts_are_checked_when_made_and_assigned(team: Team) -> None:
             accounts.assign("hana", "sara")
         assert accounts.account("sara").trainees == ("tom",)
         assert accounts.account("tom").supervisors == ("sara",)
+
+
+# --------------------------------------------------------------------------- sign-off
+
+
+def test_only_the_trainees_supervisor_may_add_a_sign_off_even_through_sql(
+    postgres_cluster: pg.Cluster, team: Team, scoped: PostgresStore
+) -> None:
+    from letterkit.errors import DatabaseError
+
+    ws = Workspace(store=scoped)
+    with acting_as("ada"), pytest.raises(DatabaseError, match="row-level security"):
+        ws.attest("tom.yaml", 1, "Ada Brennan")  # an admin sees it, but does not supervise tom
+    with acting_as("hana"), pytest.raises(LetterNotFoundError):
+        ws.attest("tom.yaml", 1, "Dr Hana Osei")
+    with acting_as("sara"):
+        assert ws.attest("tom.yaml", 1, "Dr Sara Okafor").holds
+    with acting_as("tom"):
+        assert [s.supervisor for s in ws.attestations("tom.yaml")] == ["Dr Sara Okafor"]
+
+
+def test_a_trainees_letters_need_sign_off_and_a_therapists_do_not(team: Team) -> None:
+    with Accounts(team.url, scoped=True) as accounts:
+        with acting_as("tom"):
+            assert accounts.needs_sign_off("tom.yaml")
+            assert accounts.needs_sign_off("a-new-letter.yaml")  # made by a trainee
+            assert not accounts.may_sign_off("tom.yaml")
+        with acting_as("sara"):
+            assert accounts.needs_sign_off("tom.yaml") and accounts.may_sign_off("tom.yaml")
+        with acting_as("hana"):
+            assert not accounts.needs_sign_off("hana.yaml")

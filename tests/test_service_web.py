@@ -265,3 +265,40 @@ def test_several_workers_over_one_database_answer_alike(team: Team) -> None:
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert out.endswith("letterkit stopped.\n")
+
+
+# --------------------------------------------------------------------------- sign-off
+
+
+def _make_final(client: TestClient, name: str) -> int:
+    api = {"Accept": "application/json", **ORIGIN}
+    got = client.get(f"/api/v1/letters/{name}", headers=api)
+    data = dict(got.json()["letter"], status="final")
+    put = client.put(f"/api/v1/letters/{name}", json=data, headers={**api, "If-Match": got.headers["etag"]})
+    return put.status_code
+
+
+def test_a_trainees_letter_becomes_final_only_once_his_supervisor_signs_it_off(
+    app: object, team: Team
+) -> None:
+    tom = signed_in(app, team, "tom")
+    assert _make_final(tom, "tom.yaml") == 409  # not signed off
+    assert tom.post("/letters/tom.yaml/sign-off", data={"draft": "1"}, headers=ORIGIN).status_code == 403
+    ada = signed_in(app, team, "ada")  # an admin sees the letter, but does not supervise tom
+    refused = ada.post("/letters/tom.yaml/sign-off", data={"draft": "1"}, headers=ORIGIN)
+    assert refused.status_code == 403 and "Only a supervisor of the trainee" in refused.text
+    sara = signed_in(app, team, "sara")
+    page = sara.get("/letters/tom.yaml/sign-off")
+    assert page.status_code == 200 and "Sign off draft 1" in page.text
+    signed = sara.post(
+        "/letters/tom.yaml/sign-off", data={"draft": "1", "note": "Warm and clear."}, headers=ORIGIN
+    )
+    assert signed.status_code == 200
+    assert "Draft 1 signed off by Dr Sara Okafor" in html.unescape(signed.text)
+    assert _make_final(tom, "tom.yaml") == 200
+    assert ("sara", "sign-off", "tom.yaml", "POST /letters/tom.yaml/sign-off 200") in _audit(team)
+
+
+def test_a_therapists_own_letter_needs_no_sign_off(app: object, team: Team) -> None:
+    hana = signed_in(app, team, "hana")
+    assert "does not need a supervisor" in hana.get("/letters/hana.yaml/sign-off").text

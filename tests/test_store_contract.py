@@ -20,6 +20,7 @@ from letterkit.errors import (
     LetterNotFoundError,
     LetterValidationError,
     OutputError,
+    SignOffNeededError,
     UnknownRoleError,
 )
 
@@ -153,6 +154,51 @@ def test_decisions_are_numbered_chained_and_kept(store: Store) -> None:
     assert len(store.decisions("peter.yaml")) == 2
 
 
+def test_sign_offs_are_numbered_chained_and_kept(store: Store) -> None:
+    store.write("peter.yaml", LETTER)
+    assert store.attestations("peter.yaml") == []
+    first_draft = store.append_draft("peter.yaml", "therapist", "Sam Reyes").draft
+    store.write("peter.yaml", _changed(LETTER, 1))
+    second_draft = store.append_draft("peter.yaml", "therapist", "Sam Reyes").draft
+    one = {"draft": 1, "draft_hash": first_draft.hash, "supervisor": "Dr Ruth Adler", "note": "good"}
+    first = store.append_attestation("peter.yaml", one)
+    second = store.append_attestation(
+        "peter.yaml", {"draft": 2, "draft_hash": second_draft.hash, "supervisor": "Dr Ruth Adler"}
+    )
+    kept = store.attestations("peter.yaml")
+    assert kept == [first, second] and [a.number for a in kept] == [1, 2]
+    assert kept[0].parent is None and kept[1].parent == kept[0].hash
+    assert (kept[0].draft, kept[0].supervisor, kept[0].note, kept[1].note) == (1, "Dr Ruth Adler", "good", "")
+    assert store.check("peter.yaml").problems == ()
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"draft": 3},  # no such draft
+        {"draft_hash": "c" * 64},  # not that draft's hash
+        {"supervisor": "  "},  # nobody
+        {"draft": "1"},  # not a number
+    ],
+)
+def test_a_sign_off_of_no_saved_draft_or_by_nobody_is_refused(store: Store, wrong: dict[str, object]) -> None:
+    store.write("peter.yaml", LETTER)
+    draft = store.append_draft("peter.yaml", "therapist").draft
+    with pytest.raises(HistoryError):
+        store.append_attestation(
+            "peter.yaml", {"draft": 1, "draft_hash": draft.hash, "supervisor": "Dr Ruth Adler", **wrong}
+        )
+    assert store.attestations("peter.yaml") == []
+
+
+def test_a_sign_off_of_a_missing_letter_is_not_found(store: Store) -> None:
+    with pytest.raises(LetterNotFoundError):
+        store.append_attestation(
+            "nobody.yaml", {"draft": 1, "draft_hash": "a" * 64, "supervisor": "Dr Ruth Adler"}
+        )
+    assert store.attestations("nobody.yaml") == []
+
+
 def test_the_lock_is_reentrant_and_keeps_writers_apart(store: Store) -> None:
     order: list[str] = []
     with store.lock("peter.yaml"), store.lock("peter.yaml"):  # reentrant
@@ -178,4 +224,22 @@ def test_a_workspace_works_through_any_store(store: Store) -> None:
     saved = ws.save_work("peter.yaml", data, ws.version("peter.yaml"), draft_as=("patient", "Peter Hale", ""))
     assert saved.message.startswith("Draft 2")
     assert ws.diff("peter.yaml@1", "peter.yaml@2").changes[0].author == "patient Peter Hale"
+    assert ws.verify("peter.yaml").problems == ()
+
+
+def test_a_letter_needing_sign_off_becomes_final_only_after_it_through_any_store(store: Store) -> None:
+    ws = Workspace(store=store, needs_sign_off=lambda name: True)
+    store.write("peter.yaml", LETTER)
+    ws.save_draft("peter.yaml", "therapist", "Sam Reyes")
+    final = LETTER.replace(b"status: draft", b"status: final", 1)
+    with pytest.raises(SignOffNeededError, match="draft 1 is not signed off yet"):
+        ws.save_work("peter.yaml", dict(ws.read_work("peter.yaml").data, status="final"))
+    assert store.read("peter.yaml") == LETTER
+    ws.attest("peter.yaml", None, "Dr Ruth Adler")
+    store.write("peter.yaml", final)
+    assert ws.save_draft("peter.yaml", "therapist", "Sam Reyes").draft.status == "final"
+    store.write("peter.yaml", final.replace(b"session: 13", b"session: 14"))  # an edit after it was final ...
+    assert ws.save_draft("peter.yaml", "therapist", "Sam Reyes").draft.status == "draft"
+    [void] = ws.attestations("peter.yaml")  # ... voids the sign-off
+    assert void.void == "draft 1 was changed after it was signed off (in draft 3)"
     assert ws.verify("peter.yaml").problems == ()

@@ -137,6 +137,65 @@ def test_a_version_changed_behind_the_triggers_back_is_named_by_verify(
             store.draft_content("peter.yaml", store.drafts("peter.yaml")[0])
 
 
+def _signed_off_letter(url: str) -> None:
+    _saved_letter(url)
+    with PostgresStore(url) as store:
+        Workspace(store=store).attest("peter.yaml", 1, "Dr Ruth Adler", "Good to send")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE attestations SET record = record || ' '", "DELETE FROM attestations", "TRUNCATE attestations"],
+)
+def test_no_one_may_change_or_remove_a_sign_off(
+    postgres_cluster: pg.Cluster, postgres_url: str, statement: str
+) -> None:
+    _login(postgres_cluster)
+    app_url = postgres_cluster.url(_database(postgres_url), user=LOGIN)
+    with Accounts(postgres_url) as accounts:  # a trainee's letter, signed off by his supervisor
+        accounts.add_account("tom", "trainee", "a password long enough")
+        accounts.add_account("ruth", "supervisor", "a password long enough")
+        accounts.assign("tom", "ruth")
+    with acting_as("tom"):
+        _saved_letter(app_url, scoped=True)
+    with PostgresStore(app_url, scoped=True) as store, acting_as("ruth"):  # the app role may sign off
+        Workspace(store=store).attest("peter.yaml", 1, "Dr Ruth Adler", "Good to send")
+    for user, refusal in (
+        (LOGIN, "permission denied for table attestations"),
+        (pg.SUPERUSER, "sign-offs are never"),
+    ):
+        dsn = f"host={postgres_cluster.socket} dbname={_database(postgres_url)} user={user}"
+        with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
+            conn.execute(statement)  # type: ignore[arg-type]
+        assert refusal in str(refused.value)
+    with PostgresStore(app_url, scoped=True) as store, acting_as("ruth"):
+        assert [a.supervisor for a in store.attestations("peter.yaml")] == ["Dr Ruth Adler"]
+
+
+def test_a_sign_off_changed_behind_the_triggers_back_is_named_by_verify(
+    postgres_cluster: pg.Cluster, postgres_url: str
+) -> None:
+    _signed_off_letter(postgres_url)
+    postgres_cluster.execute(
+        "ALTER TABLE attestations DISABLE TRIGGER attestations_append_only",
+        "UPDATE attestations SET record = replace(record, 'Dr Ruth Adler', 'Dr Rob Adler')",
+        database=_database(postgres_url),
+    )
+    with PostgresStore(postgres_url) as store:
+        problems = Workspace(store=store).verify("peter.yaml").problems
+    assert problems == ("peter.yaml: sign-off 1 was edited (its hash does not match)",)
+
+
+def test_sign_offs_come_along_when_a_folder_is_imported(store: PostgresStore, samples: Path) -> None:
+    files = Workspace(samples)
+    files.attest("peter-goodbye.yaml", None, "Dr Ruth Adler")
+    store.import_folder(samples)
+    database = Workspace(store=store)
+    assert database.attestations("peter-goodbye.yaml") == files.attestations("peter-goodbye.yaml")
+    assert database.attestations("peter-goodbye.yaml")[0].holds
+    assert database.verify("peter-goodbye.yaml").problems == ()
+
+
 # --------------------------------------------------------------------------- import, then the same answers
 
 
@@ -229,6 +288,10 @@ def _letterkit(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     return result
 
 
+LATEST = max(path.name[:4] for path in (ROOT / "letterkit/store/migrations/versions").glob("0*.py"))
+"""The newest migration's revision (each file is named after its revision)."""
+
+
 def test_db_upgrade_then_import_then_verify(postgres_cluster: pg.Cluster, release: Path) -> None:
     name = postgres_cluster.new_database()
     url = postgres_cluster.url(name)
@@ -236,10 +299,10 @@ def test_db_upgrade_then_import_then_verify(postgres_cluster: pg.Cluster, releas
         first = _letterkit("db", "upgrade", "--database", url)
         assert (first.returncode, first.stdout) == (
             0,
-            "The database was upgraded from schema none to 0004.\n",
+            f"The database was upgraded from schema none to {LATEST}.\n",
         )
         again = _letterkit("db", "upgrade", "--database", url)
-        assert (again.returncode, again.stdout) == (0, "The database is up to date (schema 0004).\n")
+        assert (again.returncode, again.stdout) == (0, f"The database is up to date (schema {LATEST}).\n")
         imported = _letterkit("db", "import", str(release), env={"LETTERKIT_DATABASE_URL": url})
         assert imported.returncode == 0, imported.stderr
         assert imported.stdout == (

@@ -200,6 +200,33 @@ class Accounts(Links, AuditLog):
                 connection.execute(text("DELETE FROM sessions WHERE account = :n"), {"n": name})
         return self.account(name)
 
+    # ----------------------------------------------------------------- sign-off
+
+    def needs_sign_off(self, letter: str) -> bool:
+        """Whether a letter needs a supervisor's sign-off to be final: its owner is a trainee
+        (a letter not made yet: the one acting is)."""
+        from sqlalchemy import text
+
+        with self._begin() as connection:
+            role = connection.execute(
+                text(
+                    "SELECT coalesce((SELECT a.role FROM letters l JOIN accounts a ON a.name = l.owner "
+                    "WHERE l.name = :n), (SELECT role FROM accounts WHERE name = letterkit_account()))"
+                ),
+                {"n": letter},
+            ).scalar()
+        return role == "trainee"
+
+    def may_sign_off(self, letter: str) -> bool:
+        """Whether the one acting is a supervisor assigned to the letter's owner."""
+        from sqlalchemy import text
+
+        with self._begin() as connection:
+            found = connection.execute(
+                text("SELECT letterkit_supervises(id) FROM letters WHERE name = :n"), {"n": letter}
+            ).scalar()
+        return bool(found)
+
     # ----------------------------------------------------------------- sessions
 
     def start_session(self, account: Account, *, ip: str = "") -> str:

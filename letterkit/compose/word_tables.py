@@ -11,7 +11,6 @@ lower-case words); tests/test_word_tables.py holds the two to the same results.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gzip
 import importlib.util
@@ -43,25 +42,41 @@ def _resources() -> Path:
 
 
 class _Table:
-    """One of lemminflect's sorted ``word,category,…`` tables, searched without parsing it all."""
+    """One of lemminflect's sorted ``word,category,…`` tables, searched without splitting it:
+    bisection over the decompressed bytes (UTF-8 keeps the order of the words' characters)."""
 
     def __init__(self, name: str) -> None:
-        with gzip.open(_resources() / name, "rt", encoding="utf-8") as handle:
-            self.lines = handle.read().splitlines()
+        self.data = gzip.decompress((_resources() / name).read_bytes())
 
     def rows(self, word: str) -> list[list[str]]:
-        start = bisect.bisect_left(self.lines, word, key=_key)
+        data, target = self.data, word.encode("utf-8")
+        lo, hi = 0, len(data)  # both at the start of a line (or the end)
+        while lo < hi:  # the first line whose word is not before ``target``
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo, mid) + 1 or lo
+            end = _line_end(data, start)
+            if _word(data, start, end) < target:
+                lo = end + 1
+            else:
+                hi = start
         found = []
-        for line in self.lines[start:]:
-            fields = line.split(",")
-            if fields[0] != word:
+        while lo < len(data):
+            end = _line_end(data, lo)
+            if _word(data, lo, end) != target:
                 break
-            found.append(fields)
+            found.append(data[lo:end].decode("utf-8").split(","))
+            lo = end + 1
         return found
 
 
-def _key(line: str) -> str:
-    return line[: line.find(",")]
+def _line_end(data: bytes, start: int) -> int:
+    end = data.find(b"\n", start)
+    return len(data) if end < 0 else end
+
+
+def _word(data: bytes, start: int, end: int) -> bytes:
+    comma = data.find(b",", start, end)
+    return data[start : end if comma < 0 else comma]
 
 
 @functools.cache

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from letterkit.drafts.attestations import ATTESTATIONS_DIR
+from letterkit.drafts.attestations import check as check_attestations
 from letterkit.drafts.decisions import DECISIONS_DIR
 from letterkit.drafts.decisions import check as check_decisions
 from letterkit.drafts.head import Head, _head_check, _mac_ok, _valid_head, read_head
@@ -223,7 +225,8 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                 "the next save sets it aside"
             )
     problems += check_decisions(letter)
-    known = {"FORMAT.txt", ".lock", HEAD_FILE, DECISIONS_DIR}
+    problems += check_attestations(letter, [readable[n] for n in sorted(readable)])
+    known = {"FORMAT.txt", ".lock", HEAD_FILE, DECISIONS_DIR, ATTESTATIONS_DIR}
     for name in names:
         path = folder / name
         if name in known or _RECORD_NAME.fullmatch(name) or _LETTER_NAME.fullmatch(name):

@@ -58,6 +58,11 @@ class Settings(_Section):
     service: Service = Field(default_factory=Service)
     sign_off: str = Field("With warm wishes,", description="The words above the signature.")
     help: HelpText = Field(default_factory=HelpText)
+    supervised: bool = Field(
+        False,
+        description="Every letter needs a supervisor's sign-off of its latest draft before it can "
+        "be final (a trainee's letters): `letterkit draft sign-off`.",
+    )
     files: dict[str, str] = Field(
         default_factory=dict,
         description="Files a template may use, by name (e.g. logo = 'logo.png'). Nothing "

@@ -15,10 +15,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from letterkit.drafts import attestations as attested
 from letterkit.drafts import decisions as decided
 from letterkit.drafts import store as history
+from letterkit.drafts.attestations import Attestation
 from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
+from letterkit.errors import LetterNotFoundError
 from letterkit.files import write_atomic
 from letterkit.model.loading import read_letter_bytes
 
@@ -73,6 +76,14 @@ class FileStore:
 
     def append_decisions(self, name: str, new: Sequence[Mapping[str, Any]]) -> list[Decision]:
         return decided.append(self.path(name), new)
+
+    def attestations(self, name: str) -> list[Attestation]:
+        return attested.read(self.path(name))
+
+    def append_attestation(self, name: str, record: Mapping[str, Any]) -> Attestation:
+        if not self.exists(name):
+            raise LetterNotFoundError(name, "no such file — check the name and folder")
+        return attested.append(self.path(name), record, self.drafts(name))
 
     def check(self, name: str) -> HistoryCheck:
         return history.check_history(self.path(name))

@@ -51,6 +51,7 @@ from letterkit.store.postgres_records import (
     new_head,
     tables,
 )
+from letterkit.store.postgres_signed import SignedOff
 from letterkit.store.scope import act_in_transaction
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class ImportedLetter:
     notices: tuple[str, ...] = ()
 
 
-class PostgresStore(KeptAndDecided):
+class PostgresStore(KeptAndDecided, SignedOff):
     """Letters in a PostgreSQL database (``postgresql://USER@HOST/DATABASE``; the psycopg 3
     driver is used). Names are keys such as ``peter.yaml``. Make the tables first with
     ``upgrade`` (``letterkit db upgrade``)."""
@@ -285,7 +286,7 @@ class PostgresStore(KeptAndDecided):
 
     def check(self, name: str) -> HistoryCheck:
         with self.errors(), self.engine.connect() as connection:
-            return self._check(connection, name)
+            return self._signed_off_check(connection, name, self._check(connection, name))
 
     def resolve(self, spec: str) -> Revision:
         return history.resolve_in(spec, self.exists, self.drafts)
@@ -316,6 +317,7 @@ class PostgresStore(KeptAndDecided):
         if files.root is None or not files.root.is_dir():
             raise LetterNotFoundError(os.fspath(folder), "no such folder — check the name")
         found: list[tuple[str, bytes, list[tuple[Draft, bytes]], Head | None, tuple[str, ...]]] = []
+        signed = {name: files.attestations(name) for name in files.names()}
         for name in files.names():
             saved = files.drafts(name)
             notices: tuple[str, ...] = ()
@@ -332,10 +334,11 @@ class PostgresStore(KeptAndDecided):
         with self.errors(), self.engine.begin() as connection:
             for name, content, versions, head, notices in found:
                 self._bring_in(connection, name, content, versions, head)
+                self._insert_attestations(connection, self._made(connection, name)[0], signed[name])
                 if owner is not None:
                     self._give(connection, name, owner)
                 if versions:
-                    again = self._check(connection, name)
+                    again = self._signed_off_check(connection, name, self._check(connection, name))
                     if again.problems:
                         raise HistoryError(
                             f"{name}: its history did not verify in the database, so nothing was "

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
+from letterkit.drafts.attestations import Attestation
 from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
 
@@ -59,6 +60,17 @@ class Store(Protocol):
         """Record decisions (each record's fields but ``number``, ``parent`` and ``hash``),
         numbered and chained after the earlier ones (``letterkit.drafts.decisions.chain``);
         returns the records kept. Records are never changed once kept."""
+        ...
+
+    def attestations(self, name: str) -> list[Attestation]:
+        """The sign-offs of the letter's drafts, oldest first (empty if none)."""
+        ...
+
+    def append_attestation(self, name: str, record: Mapping[str, Any]) -> Attestation:
+        """Record a supervisor's sign-off of one saved draft (``draft``, ``draft_hash``,
+        ``supervisor``, ``note``, optionally ``time``), numbered and chained after the earlier
+        ones (``letterkit.drafts.attestations.chain``); returns the record kept. Records are
+        never changed once kept."""
         ...
 
     def check(self, name: str) -> HistoryCheck:

@@ -437,6 +437,8 @@ def problem_of(error: Exception) -> ProblemDetails:
         detail = problems[0].message
     elif isinstance(error, e.ConflictError):
         status, title = 409, "Changed somewhere else"
+    elif isinstance(error, e.SignOffNeededError):
+        status, title = 409, "Needs a supervisor's sign-off"
     elif isinstance(error, e.HistoryError):
         status, title = 409, "The draft history says no"
     elif isinstance(error, e.RenderError):

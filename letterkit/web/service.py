@@ -57,7 +57,8 @@ def create_service_app(url: str, *, host: str = "127.0.0.1", port: int = 8000) -
     store = letterkit.PostgresStore(url, scoped=True)
     accounts = letterkit.Accounts(store)
     login = letterkit.PasswordLogin(accounts)
-    site = Site(Path("/") / str(store.url.database or "letters"), "", host, port, Workspace(store=store))
+    workspace = Workspace(store=store, needs_sign_off=accounts.needs_sign_off)  # a trainee's letters
+    site = Site(Path("/") / str(store.url.database or "letters"), "", host, port, workspace)
     app = build_app(site, [service_pages.router(site, accounts, login)])
     return ServiceGate(app, site, accounts)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,6 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import FieldPath
 from letterkit.model.settings import Settings, settings_for
 from letterkit.rendering import Renderer, shared_renderer
-from letterkit.review.check import patients_spans
 from letterkit.review.unseen import unseen
 from letterkit.store import FileStore, Store
 from letterkit.workspace.results import Opened
@@ -43,7 +43,9 @@ class Base:
     where letters are kept (default: ``FileStore(folder)``); ``settings_file``: the service's
     settings for every letter (default: the ``letterkit.toml`` beside each letter);
     ``renderer``: used by every render (default: the process's shared renderer, whose fonts
-    and PDF workers stay warm between renders; thread-safe).
+    and PDF workers stay warm between renders; thread-safe); ``needs_sign_off(name)``: whether
+    a letter needs a supervisor's sign-off before it can be final (a trainee's letter; default:
+    the ``supervised`` setting).
     """
 
     def __init__(
@@ -53,8 +55,10 @@ class Base:
         store: Store | None = None,
         settings_file: str | None = None,
         renderer: Renderer | None = None,
+        needs_sign_off: Callable[[str], bool] | None = None,
     ) -> None:
         self.store: Store = store if store is not None else FileStore(folder)
+        self.needs_sign_off = needs_sign_off
         self.settings_file = settings_file
         self._renderer = renderer
         self._renderer_guard = threading.Lock()
@@ -180,6 +184,8 @@ class Base:
         contributions = getattr(self, "contributions", None)
         try:
             if callable(contributions) and self.store.exists(file) and self.store.drafts(file):
+                from letterkit.review.check import patients_spans  # only for a letter with drafts
+
                 own = patients_spans(contributions(file), data)
         except LetterkitError:
             own = {}

@@ -10,15 +10,14 @@ import letterkit.model.loading as loading
 from letterkit.compose.context import composed_passages
 from letterkit.compose.prose import Passage
 from letterkit.compose.styling import STANDARD
-from letterkit.drafts import paragraphs
-from letterkit.drafts.importing import import_markdown, merge, reference_in, to_letter_file
 from letterkit.drafts.store import Draft, SaveResult
 from letterkit.errors import LetterkitError, LetterNotFoundError, UnknownBaseError
-from letterkit.workspace.base import Base, PathLike
+from letterkit.workspace.base import PathLike
 from letterkit.workspace.results import Imported, Opened, Verification
+from letterkit.workspace.signoff import SignOffs
 
 
-class History(Base):
+class History(SignOffs):
     def history(self, name: PathLike) -> list[Draft]:
         """The saved drafts of a letter, oldest first (empty if none are saved yet)."""
         key = os.fspath(name)
@@ -46,7 +45,7 @@ class History(Base):
         key = os.fspath(name)
         with self.store.lock(key):
             self._require_version(key, version)
-            return self.store.append_draft(key, role, person, note, keyed=keyed)
+            return self._append_draft(key, role, person, note, keyed=keyed)
 
     def verify(self, name: PathLike) -> Verification:
         """Check that no saved draft or record of a letter was changed or lost."""
@@ -72,6 +71,8 @@ class History(Base):
         ``base`` (a draft number, ``latest`` or a hash prefix) when given; without either it
         is refused.
         """
+        from letterkit.drafts.importing import reference_in
+
         target = os.fspath(into)
         with self.store.lock(target):
             self.open(target, allow_placeholders=True)  # a letter, not just a file
@@ -117,6 +118,9 @@ class History(Base):
         by ``author`` (role, person, note). ``joined``: the copy's paragraphs were read with
         their lines joined (the reading view), so the printed letter is compared that way too.
         The caller holds the letter's lock and has checked that it is saved."""
+        from letterkit.drafts import paragraphs
+        from letterkit.drafts.importing import import_markdown, merge, to_letter_file
+
         saved = self.store.drafts(target)
         opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)
         # The copy was rendered in the letter's own print style: compare with the same.
@@ -139,8 +143,8 @@ class History(Base):
                 )
         text = to_letter_file(merged, target)
         loading.load_text(text, label, allow_placeholders=True)  # still a valid letter
-        self.store.write(target, text.encode("utf-8"))
-        saved_draft = self.store.append_draft(target, *author)
+        self._write(target, text.encode("utf-8"))
+        saved_draft = self._append_draft(target, *author)
         return Imported(tuple(result.changed), tuple(result.unplaced), saved_draft)
 
     def _base_draft(self, target: str, base: str) -> Draft:

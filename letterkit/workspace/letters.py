@@ -80,7 +80,7 @@ class Letters(History):
         """A new letter from the kind's scaffold, written as ``out`` (never replacing one)."""
         text = scaffold(kind)
         if out is not None:
-            self.store.write(os.fspath(out), text.encode("utf-8"), create=True)
+            self._write(os.fspath(out), text.encode("utf-8"), create=True)
         return Written(text, os.fspath(out) if out is not None else None)
 
     def create(self, kind: str, patient: str) -> str:
@@ -177,7 +177,7 @@ class Letters(History):
             raw = text.encode("utf-8")
             loading.decode(raw, key)  # the size and character limits of any letter file
             try:
-                self.store.write(key, raw, create=create)
+                self._write(key, raw, create=create)
             except OutputError:
                 if create and self.store.exists(key):
                     raise AlreadyExistsError(
@@ -194,7 +194,7 @@ class Letters(History):
                     )
                 else:
                     role, person, note = draft_as
-                    message = self.store.append_draft(key, role, person, note).message
+                    message = self._append_draft(key, role, person, note).message
                     work = self.read_work(key)
         return Work(work.file, work.data, work.version, work.problems, message)
 

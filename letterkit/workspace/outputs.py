@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -17,7 +18,15 @@ from letterkit.rendering import Rendered, Renderer
 from letterkit.review.unseen import refuse_unseen
 from letterkit.workspace.base import Base, PathLike
 from letterkit.workspace.results import Opened, RenderedFile, RenderReport
-from letterkit.writers.document import DEFAULT_OPTIONS, Marks, RenderOptions
+from letterkit.workspace.signoff import sign_offs
+from letterkit.writers.document import (
+    DEFAULT_OPTIONS,
+    DraftHistory,
+    Marks,
+    RenderOptions,
+    SavedDraft,
+    SignedBy,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +92,7 @@ class Outputs(Base):
             source=opened.content,
             source_name=Path(source).name,
             patients_own=own,
+            history=self._draft_history(opened) if output.history else None,
         )
         target: str | None = None if out is None or os.fspath(out) == "-" else os.fspath(out)
         if out is None and output.binary:
@@ -187,6 +197,43 @@ class Outputs(Base):
             return RenderedFile(source, None, f"{source}: unexpected error: {type(error).__name__}: {error}")
 
     # ----------------------------------------------------------------- shared by the views
+
+    def _draft_history(self, opened: Opened) -> DraftHistory | None:
+        """The saved drafts up to the version ``opened`` is, each with who signed it off, and
+        the sign-offs that hold for that version (None when the letter has no saved draft)."""
+        key = opened.file
+        saved = self.store.drafts(key)
+        if not saved:
+            return None
+        rendered = opened.revision.draft
+        if rendered is None and hashlib.sha256(opened.content).hexdigest() == saved[-1].content_sha256:
+            rendered = saved[-1]
+        upto = [d for d in saved if rendered is None or d.number <= rendered.number]
+        records = self.store.attestations(key)
+        signed: dict[int, list[SignedBy]] = {}
+        for record in records:
+            if any(d.number == record.draft and d.hash == record.draft_hash for d in upto):
+                signed.setdefault(record.draft, []).append(
+                    SignedBy(record.supervisor, record.time, record.note)
+                )
+        holding = sign_offs(self.store, key, upto) if rendered is not None else []
+        return DraftHistory(
+            tuple(
+                SavedDraft(
+                    d.number,
+                    d.hash,
+                    d.time,
+                    d.role,
+                    d.name,
+                    d.status,
+                    d.event,
+                    tuple(signed.get(d.number, ())),
+                )
+                for d in upto
+            ),
+            rendered.number if rendered is not None else None,
+            tuple(SignedBy(s.supervisor, s.time, s.note) for s in holding if s.holds),
+        )
 
     def _render_marked(
         self, opened: Opened, format: str, marks: Marks, settings: Settings | None

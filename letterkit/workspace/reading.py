@@ -8,14 +8,15 @@ import datetime as dt
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from letterkit.drafts import paragraphs
-from letterkit.drafts.paragraphs import Block
 from letterkit.errors import LetterkitError, UnsavedChangesError
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.letters import Letters
 from letterkit.workspace.results import Imported, Passage, Reading, Typed
+
+if TYPE_CHECKING:
+    from letterkit.drafts.paragraphs import Block
 
 READING_ROLES = ("patient", "joint")
 """Who saves a draft from reading the letter together."""
@@ -83,6 +84,8 @@ class ReadingTogether(Letters):
         edited copy back (a feeling word to ``ipaf.affect``, an image to ``ipaf.imagery``), and
         their own words to ``patient_comments``. ``fields`` are the reading page's (``p3``,
         ``own``). What they typed is kept until it is saved."""
+        from letterkit.drafts import paragraphs
+
         key = os.fspath(name)
         role = role if role in READING_ROLES else READING_ROLES[0]
         with self.store.lock(key):
@@ -171,6 +174,8 @@ class ReadingTogether(Letters):
     # ----------------------------------------------------------------- the letter as it prints
 
     def _blocks(self, key: str, draft: int) -> list[Block]:
+        from letterkit.drafts import paragraphs
+
         markdown, _ = self.printed(self.open(f"{key}@{draft}", allow_placeholders=True), labelled=True)
         return paragraphs.blocks(markdown)
 

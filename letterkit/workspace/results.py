@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -320,3 +321,80 @@ class Legend:
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "changes": list(self.lines), "key": [text for _, text in self.key]}
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A supervisor's sign-off of one saved draft, and whether it still holds: it does while
+    every later draft differs from the one signed off only by its status; ``void`` says why
+    it does not ("draft 5 was changed after it was signed off (in draft 6)")."""
+
+    number: int
+    draft: int
+    draft_hash: str
+    supervisor: str
+    note: str
+    time: str
+    void: str = ""
+
+    @property
+    def holds(self) -> bool:
+        return not self.void
+
+    @property
+    def text(self) -> str:
+        """'Draft 5 signed off by Dr Ruth Adler on 5 December 2026', with why it is void."""
+        day = dt.datetime.fromisoformat(self.time).date()
+        said = f"Draft {self.draft} signed off by {self.supervisor} on {day.day} {day:%B %Y}"
+        return f"{said} — no longer holds: {self.void}" if self.void else said
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "draft": self.draft,
+            "draft_hash": self.draft_hash,
+            "supervisor": self.supervisor,
+            "note": self.note,
+            "time": self.time,
+            "holds": self.holds,
+            "void": self.void or None,
+        }
+
+
+@dataclass(frozen=True)
+class DraftLog:
+    """A letter's history as ``letterkit draft log`` lists it: its saved drafts and their
+    sign-offs, oldest first (``to_text`` lists them newest first)."""
+
+    file: str
+    drafts: tuple[Draft, ...]
+    sign_offs: tuple[SignOff, ...] = ()
+
+    def to_text(self) -> str:
+        """One line per draft, newest first (number, short hash, date, author [status]: note),
+        each sign-off on its own line just above the draft it signs off."""
+        if not self.drafts:
+            return f"{self.file}: no saved drafts yet (save one with `letterkit draft save`).\n"
+        lines = []
+        for d in reversed(self.drafts):
+            for s in reversed([s for s in self.sign_offs if s.draft == d.number]):
+                note = " ".join(s.note.split())
+                lines.append(
+                    f"    draft {s.draft} signed off by {s.supervisor} {s.time[:10]}"
+                    + (f": {note}" if note else "")
+                    + (f" [void: {s.void}]" if s.void else "")
+                )
+            status = f" [{d.status}]" if d.event == "status" else ""
+            who = f"{d.role} {d.name}".strip()
+            note = " ".join(d.note.split())
+            lines.append(
+                f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}" + (f": {note}" if note else "")
+            )
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "drafts": [d.to_json() for d in self.drafts],
+            "sign_offs": [s.to_json() for s in self.sign_offs],
+        }

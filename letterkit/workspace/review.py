@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import letterkit.model.loading as loading
 from letterkit import writers
 from letterkit.compose.styling import STYLES
-from letterkit.drafts.importing import to_letter_file
 from letterkit.errors import (
     LetterFileError,
     LetterkitError,
@@ -20,9 +19,6 @@ from letterkit.errors import (
 from letterkit.files import read_bytes
 from letterkit.model import editing
 from letterkit.model.fields import FieldPath
-from letterkit.review.check import check_letter, patients_spans, report_json, report_text
-from letterkit.review.redact import load_key, redact_data
-from letterkit.review.suggest import suggestion_at
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.results import CheckReport, Extracted, FieldNote, RedactedFile
 from letterkit.workspace.revisions import Revisions
@@ -40,6 +36,8 @@ class Review(Revisions):
         or speak about the patient, as ``validate`` warns of them, each with a sentence to the
         patient where letterkit can make one; the patient's own words (from ``name``'s
         history) are left alone. Data that is not a letter's shape has none."""
+        from letterkit.review.suggest import suggestion_at
+
         key = os.fspath(name)
         if editing.shape_problems(data, key):
             return ()
@@ -59,6 +57,8 @@ class Review(Revisions):
         missing sections, the patient's own words, notes typed where sentences are needed, a
         double sign-off, and a way to contact the service. ``style`` (else each letter's
         ``accessibility.format``) easy-read checks for easy read."""
+        from letterkit.review.check import report_json, report_text
+
         if format not in writers.REPORT_FORMATS:
             raise OptionsError(
                 f"unknown report format {format!r}: choose one of {', '.join(writers.REPORT_FORMATS)}"
@@ -71,6 +71,8 @@ class Review(Revisions):
 
     def _check_one(self, spec: str, jargon: Sequence[PathLike], style: str | None) -> list[Finding]:
         """One letter (it need not be valid), with the words its patient wrote."""
+        from letterkit.review.check import check_letter, patients_spans
+
         revision = self.store.resolve(spec)
         name = revision.label
         if revision.draft is None:
@@ -99,6 +101,8 @@ class Review(Revisions):
         """A pseudonymised copy of a letter for supervision: the redaction (``data``,
         ``replaced`` counts by category, the ``names`` mapping, what was ``kept`` though it
         looked like an identifier, and ``report()``), checked to be a valid letter."""
+        from letterkit.review.redact import load_key, redact_data
+
         opened = self.open(name)
         source = loading.parse(loading.decode(opened.content, opened.label), opened.label)
         result = redact_data(source.data, load_key(), names)
@@ -109,6 +113,8 @@ class Review(Revisions):
         self, spec: PathLike, out: PathLike | None = None, names: Sequence[str] = ()
     ) -> RedactedFile:
         """Write (or return) a pseudonymised copy of a letter, in the letter's own format."""
+        from letterkit.drafts.importing import to_letter_file
+
         result = self.redact(spec, names)
         letter = self.store.resolve(os.fspath(spec)).file
         text = to_letter_file(result.data, os.fspath(out) if out else letter)

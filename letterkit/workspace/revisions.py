@@ -8,16 +8,10 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace as dc_replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import letterkit.compose as compose
 from letterkit import writers
-from letterkit.diffs.core import Change, Diff, diff_data, letter_data
-from letterkit.diffs.places import READERS, Places, describe, parse_path, plain_list
-from letterkit.diffs.redline import redline_marks
-from letterkit.diffs.views import Styler, to_json, to_markdown, to_text
-from letterkit.drafts.attribution import Contributions, DraftInfo
-from letterkit.drafts.attribution import contributions as credit_words
 from letterkit.drafts.store import Draft
 from letterkit.errors import LetterkitError, LetterNotFoundError, OptionsError
 from letterkit.model.fields import dotted
@@ -28,6 +22,12 @@ from letterkit.workspace.base import PathLike
 from letterkit.workspace.outputs import Outputs
 from letterkit.workspace.results import Comparison, ContributionsReport, Legend, Opened
 from letterkit.writers.document import Marks
+
+if TYPE_CHECKING:
+    from letterkit.diffs.core import Change, Diff
+    from letterkit.diffs.places import Places
+    from letterkit.diffs.views import Styler
+    from letterkit.drafts.attribution import Contributions
 
 _OP_WORDS = {"added": "added", "removed": "took out", "changed": "changed", "moved": "moved"}
 
@@ -53,6 +53,8 @@ def _told(legend: Legend, format: str) -> str:
 
 
 def _reader(reader: str) -> str:
+    from letterkit.diffs.places import READERS
+
     if reader not in READERS:
         raise OptionsError(f"unknown reader {reader!r}: choose one of {', '.join(READERS)}", "for")
     return reader
@@ -64,6 +66,8 @@ class Revisions(Outputs):
 
         Between two drafts of one letter, each change is credited to the draft that made it.
         """
+        from letterkit.diffs.core import diff_data, letter_data
+
         if isinstance(a, LetterBase) and isinstance(b, LetterBase):
             return diff_data(letter_data(a), letter_data(b))
         if isinstance(a, LetterBase) or isinstance(b, LetterBase):
@@ -92,6 +96,8 @@ class Revisions(Outputs):
         patient's copy). Without ``out``, a file format is written beside ``b``'s letter as
         ``<name>.redline<suffix>``.
         """
+        from letterkit.diffs.views import to_json, to_markdown, to_text
+
         changes = self.diff(a, b)
         if _reader(reader) == "patient" and format in _REPORTS:
             content: str | bytes = _told(self.change_legend(a, b, reader=reader), format)
@@ -115,6 +121,10 @@ class Revisions(Outputs):
 
     def contributions(self, name: PathLike) -> Contributions:
         """Who wrote which words of the latest draft, and what the patient changed."""
+        from letterkit.diffs.core import letter_data
+        from letterkit.drafts.attribution import DraftInfo
+        from letterkit.drafts.attribution import contributions as credit_words
+
         key = os.fspath(name)
         saved = self.store.drafts(key)
         if not saved and not self.store.exists(key):
@@ -167,6 +177,9 @@ class Revisions(Outputs):
         counted from 1). ``reader="patient"`` makes the patient's copy: their own changes are
         "you …"; the therapist's copy names every author and role.
         """
+        from letterkit.diffs.core import letter_data
+        from letterkit.diffs.redline import redline_marks
+
         reader = _reader(reader)
         first, second = self.open(a), self.open(b)
         changes = self.diff(a, b)
@@ -188,6 +201,8 @@ class Revisions(Outputs):
     def change_legend(self, a: PathLike, b: PathLike, *, reader: str = "therapist") -> Legend:
         """What changed from ``a`` to ``b``, as the redline's legend tells it to ``reader``:
         a title naming each draft by number, date and author, and a line per change."""
+        from letterkit.diffs.core import letter_data
+
         reader = _reader(reader)
         first, second = self.open(a, allow_placeholders=True), self.open(b, allow_placeholders=True)
         data = (letter_data(first.letter), letter_data(second.letter))
@@ -201,6 +216,8 @@ class Revisions(Outputs):
         reader: str,
         settings: Settings | None,
     ) -> Legend:
+        from letterkit.diffs.places import describe
+
         (first, data_a), (second, data_b) = old, new
         history = self.store.drafts(second.file)
         places = self._places((second, data_b), (first, data_a), settings=settings)
@@ -264,6 +281,9 @@ class Revisions(Outputs):
     def _told_contributions(
         self, name: PathLike, reader: str, settings: Settings | None, *, strict: bool = False
     ) -> tuple[Legend, Contributions, Opened]:
+        from letterkit.diffs.core import letter_data
+        from letterkit.diffs.places import parse_path, plain_list
+
         credit = self.contributions(name)
         latest = self.open(f"{os.fspath(name)}@latest", allow_placeholders=not strict)
         places = self._places((latest, letter_data(latest.letter)), settings=settings)
@@ -305,6 +325,8 @@ class Revisions(Outputs):
 
     def _places(self, *letters: tuple[Opened, Mapping[str, Any]], settings: Settings | None = None) -> Places:
         """The section headings each field is printed under, read from the letters as rendered."""
+        from letterkit.diffs.places import Places
+
         renderings = []
         for opened, data in letters:
             context = compose.RenderContext(opened.letter, settings or self.settings(opened.file))
@@ -319,6 +341,8 @@ class Revisions(Outputs):
         content, so that items shifting position keep their author. Unsaved edits are credited
         to no one.
         """
+        from letterkit.diffs.core import diff_data, letter_data
+
         da, db = first.revision.draft, second.revision.draft
         if da is None or db is None or first.revision.file != second.revision.file:
             return result

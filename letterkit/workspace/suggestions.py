@@ -13,13 +13,10 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import letterkit.compose as compose
 import letterkit.model.loading as loading
-from letterkit.diffs.core import letter_data
-from letterkit.diffs.places import Places
-from letterkit.diffs.suggestions import Piece, RevertError, pieces, revert
 from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft
 from letterkit.errors import HistoryError, LetterkitError, LetterValidationError
@@ -28,6 +25,10 @@ from letterkit.workspace.base import PathLike
 from letterkit.workspace.letters import Letters, problems
 from letterkit.workspace.results import DecisionNote, Suggestion, Suggestions
 from letterkit.workspace.revisions import Revisions
+
+if TYPE_CHECKING:
+    from letterkit.diffs.places import Places
+    from letterkit.diffs.suggestions import Piece
 
 SUGGESTING_ROLES = ("patient",)
 """Whose drafts are suggestions for the therapist to decide on."""
@@ -185,6 +186,8 @@ class Suggesting(Letters, Revisions):
 
     def _undo(self, key: str, found: _Found, chosen: list[Piece], done: set[int], by: str, role: str) -> None:
         """Undo the rejected changes on the letter and save it as the next draft."""
+        from letterkit.diffs.suggestions import RevertError, revert
+
         work = self.read_work(key)
         try:
             data = revert(work.data, found.suggested, found.pieces, {p.number for p in chosen})
@@ -202,6 +205,9 @@ class Suggesting(Letters, Revisions):
 
     def _suggested(self, key: str) -> _Found | None:
         """The patient's latest draft, the draft before it and the changes between them."""
+        from letterkit.diffs.core import letter_data
+        from letterkit.diffs.suggestions import pieces
+
         saved = self.store.drafts(key)
         theirs = [i for i, d in enumerate(saved) if d.role in SUGGESTING_ROLES and i > 0]
         if not theirs:

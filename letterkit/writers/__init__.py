@@ -49,6 +49,9 @@ class OutputFormat:
     worker: str = ""
     """The module whose long work runs in a worker process under a time limit (its
     ``prepare_worker`` readies a worker); empty when the format has none."""
+    history: bool = False
+    """Records the letter's saved drafts, who made each and who signed it off
+    (``Document.history``), as a FHIR record's Provenance and attester do."""
 
     @property
     def suffix(self) -> str:
@@ -116,6 +119,7 @@ FORMATS: dict[str, OutputFormat] = {
             label="FHIR record (JSON)",
             extra="fhir",
             worker="letterkit.writers.pdf",
+            history=True,
         ),
     )
 }

@@ -138,6 +138,42 @@ class Marks:
     """Word's tracked changes: each mark's class → (author, when)."""
 
 
+@dataclass(frozen=True)
+class SignedBy:
+    """A supervisor's sign-off of a saved draft, as a record shows it."""
+
+    supervisor: str
+    time: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    """One saved draft of a letter: who saved it, when, and who signed it off."""
+
+    number: int
+    hash: str
+    time: str
+    role: str
+    name: str
+    status: str
+    event: str
+    signed_off: tuple[SignedBy, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftHistory:
+    """A letter's saved drafts up to the version rendered, for a writer that records who made
+    each (FHIR's Provenance) and who signed off the version rendered (its attester).
+
+    ``rendered`` is the draft rendered (None: the letter has changes not saved as a draft);
+    ``attested``: the sign-offs that hold for it (nothing but the status changed since)."""
+
+    drafts: tuple[SavedDraft, ...]
+    rendered: int | None
+    attested: tuple[SignedBy, ...] = ()
+
+
 @dataclass
 class Document:
     """One render in progress. Each form (Markdown, HTML) is composed at most once."""
@@ -151,6 +187,8 @@ class Document:
     source: bytes | None = None
     source_name: str = "letter.yaml"
     marks: Marks = field(default_factory=Marks)
+    history: DraftHistory | None = None
+    """The saved drafts and sign-offs, for a format that records them (``OutputFormat.history``)."""
     warnings: list[str] = field(default_factory=list)
     _html: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -3,8 +3,14 @@
 The bundle's entries, in order: the ``Composition`` (one section per section of the letter as
 printed, its heading the title and its XHTML the narrative; the greeting before the first
 heading and the sign-off after the last are sections without a title), the ``Patient`` and the
-``Practitioner`` it names (by name only: letterkit invents no identifiers), and a
-``DocumentReference`` carrying the PDF. The letterhead, the date line and the draft marking are
+``Practitioner`` it names (by name only: letterkit invents no identifiers), a ``Practitioner``
+for each supervisor who signed off a draft, a ``DocumentReference`` carrying the PDF, and, for
+a letter with saved drafts, a ``Provenance`` for each draft up to the one rendered: its target
+the Composition (named by the draft's number and reference), its ``author`` agent who saved
+it, and a ``verifier`` agent for each supervisor who signed it off. A sign-off that holds for
+the version rendered (nothing but the status changed since) is the Composition's
+``attester``, in ``professional`` mode: the supervisor vouches for the letter in their
+professional capacity (``legal`` would say they took legal responsibility for it). The letterhead, the date line and the draft marking are
 not copied into the narrative: the record has them as the author, ``date`` and ``status``.
 
 FHIR narrative allows only basic XHTML, so the print HTML is rewritten: ``<section>``,
@@ -34,10 +40,14 @@ from xml.etree import ElementTree
 from letterkit import writers
 from letterkit.errors import RenderError
 from letterkit.model import kinds
-from letterkit.writers.document import Document
+from letterkit.writers.document import Document, DraftHistory
 
 if TYPE_CHECKING:
-    from fhir.resources.R4B.composition import CompositionSection
+    from collections.abc import Callable
+
+    from fhir.resources.R4B.bundle import BundleEntry
+    from fhir.resources.R4B.composition import CompositionAttester, CompositionSection
+    from fhir.resources.R4B.reference import Reference
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 
@@ -82,6 +92,10 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://letterkit.invalid/fhir")
 _STATUS = {"draft": "preliminary", "agreed": "preliminary", "final": "final"}
 """The Composition's status for the letter's: preliminary until the letter is final."""
+ATTESTATION_MODE = "professional"
+"""How a supervisor's sign-off attests the letter (FHIR's composition-attestation-mode)."""
+_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+_DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
 
 
 # --------------------------------------------------------------------------- the printed HTML
@@ -333,6 +347,19 @@ def write(document: Document) -> str:
     kind_type = CodeableConcept(text=kind.title)
     composition_status = _STATUS[letter.status]
 
+    history = document.history
+    supervisors = _supervisors(history)
+
+    def someone(role: str, name: str) -> Reference:
+        """Who saved a draft, as a reference to the bundle's entry for them where it has one."""
+        if role == "patient" and name in ("", letter.patient.name, letter.patient.preferred_name):
+            return subject
+        if role == "therapist" and name in ("", letter.therapist.name):
+            return author
+        if name in supervisors:
+            return Reference(reference=urn(f"supervisor/{name}"), display=name)
+        return Reference(display=f"{name} ({role})" if name else f"the {role}")
+
     composition = Composition(
         language=language,
         status=composition_status,
@@ -341,6 +368,7 @@ def write(document: Document) -> str:
         date=date,
         author=[author],
         title=kind.title,
+        attester=_attesters(history, someone) or None,
         section=[_section(part) for part in sections],
     )
     document_reference = DocumentReference(
@@ -373,7 +401,81 @@ def write(document: Document) -> str:
             BundleEntry(fullUrl=urn("composition"), resource=composition),
             BundleEntry(fullUrl=urn("patient"), resource=patient),
             BundleEntry(fullUrl=urn("practitioner"), resource=practitioner),
+            *(
+                BundleEntry(
+                    fullUrl=urn(f"supervisor/{name}"), resource=Practitioner(name=[HumanName(text=name)])
+                )
+                for name in supervisors
+            ),
             BundleEntry(fullUrl=urn("document-reference"), resource=document_reference),
+            *_provenances(history, Reference(reference=urn("composition")), someone, urn),
         ],
     )
     return bundle.model_dump_json(indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- who saved and signed off
+
+
+def _supervisors(history: DraftHistory | None) -> list[str]:
+    """Everyone who signed off a draft (or the version rendered), in order, once each."""
+    if history is None:
+        return []
+    names = [s.supervisor for d in history.drafts for s in d.signed_off]
+    return list(dict.fromkeys([*names, *(s.supervisor for s in history.attested)]))
+
+
+def _attesters(
+    history: DraftHistory | None, someone: Callable[[str, str], Reference]
+) -> list[CompositionAttester]:
+    from fhir.resources.R4B.composition import CompositionAttester
+
+    if history is None:
+        return []
+    return [
+        CompositionAttester(mode=ATTESTATION_MODE, time=s.time, party=someone("supervisor", s.supervisor))
+        for s in history.attested
+    ]
+
+
+def _provenances(
+    history: DraftHistory | None,
+    composition: Reference,
+    someone: Callable[[str, str], Reference],
+    urn: Callable[[str], str],
+) -> list[BundleEntry]:
+    """A Provenance for each saved draft: the Composition as that draft, who saved it, and who
+    signed it off."""
+    from fhir.resources.R4B.bundle import BundleEntry
+    from fhir.resources.R4B.codeableconcept import CodeableConcept
+    from fhir.resources.R4B.coding import Coding
+    from fhir.resources.R4B.provenance import Provenance, ProvenanceAgent
+    from fhir.resources.R4B.reference import Reference
+
+    def agent(kind: str, who: Reference) -> ProvenanceAgent:
+        coding = Coding(system=_PARTICIPANT, code=kind, display=kind.capitalize())
+        return ProvenanceAgent(type=CodeableConcept(coding=[coding]), who=who)
+
+    entries = []
+    for draft in history.drafts if history is not None else ():
+        operation = "CREATE" if draft.number == 1 else "UPDATE"
+        what = f"status set to {draft.status}" if draft.event == "status" else "saved"
+        provenance = Provenance(
+            target=[
+                Reference(
+                    reference=composition.reference, display=f"Draft {draft.number} (ref {draft.hash[:8]})"
+                )
+            ],
+            occurredDateTime=draft.time,
+            recorded=draft.time,
+            activity=CodeableConcept(
+                coding=[Coding(system=_DATA_OPERATION, code=operation, display=operation.lower())],
+                text=f"Draft {draft.number} {what}",
+            ),
+            agent=[
+                agent("author", someone(draft.role, draft.name)),
+                *(agent("verifier", someone("supervisor", s.supervisor)) for s in draft.signed_off),
+            ],
+        )
+        entries.append(BundleEntry(fullUrl=urn(f"provenance/{draft.number}"), resource=provenance))
+    return entries

@@ -1,4 +1,4 @@
-"""A letter's history: its drafts and the decisions on suggestions; what changed between two
+"""A letter's history: its drafts, their sign-offs and the decisions on suggestions; what changed between two
 drafts and who wrote which words, for the therapist or as the patient's copy, with PDF and
 Word downloads of both."""
 
@@ -41,6 +41,7 @@ class HistoryPage:
             drafts=list(reversed(saved)),
             titles=self.ws.draft_titles(letter),
             decisions=self.ws.decision_notes(letter),
+            sign_offs=list(reversed(self.ws.attestations(letter))),
             problems=[self.site.relative(p) for p in check.problems],
             a=str(saved[-2].number) if len(saved) > 1 else "",
             b=str(saved[-1].number) if saved else "",

@@ -12,7 +12,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from letterkit import RenderOptions, registries, writers
-from letterkit.errors import ConflictError, LetterkitError, LetterValidationError, VersionRequiredError
+from letterkit.errors import (
+    ConflictError,
+    LetterkitError,
+    LetterValidationError,
+    SignOffNeededError,
+    VersionRequiredError,
+)
 from letterkit.web import forms
 from letterkit.web.pages.common import ARCHIVE, kind_of, posted, show, style_of, title, with_css
 from letterkit.web.preview import body_of
@@ -117,7 +123,7 @@ class LetterPage:
             return self.page(
                 name, data, version, self.ws.problems(data), status=428, error=error, style=style
             )
-        except ConflictError as conflict:
+        except (ConflictError, SignOffNeededError) as conflict:  # nothing saved; the form keeps its text
             error = str(conflict).split(": ", 1)[-1]
             return self.page(
                 name, data, version, self.ws.problems(data), status=409, error=error, style=style

@@ -11,10 +11,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import letterkit
-from letterkit.errors import SignInError
+from letterkit.errors import LetterkitError, SignInError
 from letterkit.web.pages.common import posted, show, title
 from letterkit.web.security import cookie_name, session_cookie
-from letterkit.web.site import Site
+from letterkit.web.site import Site, visitor
 
 LINK_DAYS = (1, 7, 14, 30)
 """The lifetimes a patient link can be given, in days."""
@@ -80,6 +80,42 @@ class ServicePages:
         self.accounts.revoke_link(link)
         return RedirectResponse(f"/letters/{name}/links", status_code=303)
 
+    def sign_off_page(
+        self, name: str, *, status: int = 200, message: str = "", error: str = ""
+    ) -> HTMLResponse:
+        letter = self.site.name(name)
+        work = self.site.workspace.read_work(letter)  # refused (not found) outside the caseload
+        drafts = self.site.workspace.history(letter)
+        titles = self.site.workspace.draft_titles(letter) if drafts else {}
+        return show(
+            "sign-off.html",
+            status,
+            name=letter,
+            title=title(work.data, letter),
+            latest=drafts[-1] if drafts else None,
+            latest_title=titles.get(drafts[-1].number, "") if drafts else "",
+            needed=self.site.workspace.sign_off_needed(letter),
+            allowed=self.accounts.may_sign_off(letter),
+            sign_offs=list(reversed(self.site.workspace.attestations(letter))),
+            message=message,
+            error=error,
+        )
+
+    def sign_off(self, name: str, form: Mapping[str, str]) -> HTMLResponse:
+        letter = self.site.name(name)
+        who = visitor()
+        if who is None or not self.accounts.may_sign_off(letter):
+            error = "Only a supervisor of the trainee who wrote this letter can sign it off."
+            return self.sign_off_page(name, status=403, error=error)
+        draft = form.get("draft", "")
+        try:
+            made = self.site.workspace.attest(
+                letter, int(draft) if draft.isdigit() else None, who.shown, form.get("note", "").strip()
+            )
+        except LetterkitError as refused:
+            return self.sign_off_page(name, status=409, error=str(refused).split(": ", 1)[-1])
+        return self.sign_off_page(name, message=made.text + ".")
+
     def audit_page(self, letter: str | None) -> HTMLResponse:
         entries = self.accounts.audit(letter or None, limit=AUDIT_SHOWN)
         return show("audit.html", title="Audit log", entries=entries, letter=letter or "", shown=AUDIT_SHOWN)
@@ -122,6 +158,15 @@ def router(site: Site, accounts: letterkit.Accounts, login: letterkit.Login) -> 
     @r.post("/letters/{name}/links/{link}/revoke")
     def revoke(name: str, link: int) -> Response:
         return pages.revoke(name, link)
+
+    @r.get("/letters/{name}/sign-off")
+    def sign_off_page(name: str) -> HTMLResponse:
+        return pages.sign_off_page(name)
+
+    @r.post("/letters/{name}/sign-off")
+    async def sign_off(name: str, request: Request) -> HTMLResponse:
+        form = await posted(request)
+        return await run_in_threadpool(pages.sign_off, name, form)
 
     @r.get("/admin/audit")
     def audit(letter: str = "") -> HTMLResponse:

@@ -6,6 +6,8 @@ log, and row-level security keeping each clinician to their caseload.
   step (a code is used once), failed sign-ins (a short pause after too many) and ``disabled``.
 - ``assignments``: which supervisor supervises which trainee.
 - ``letters.owner``: the account a letter belongs to (by default, whoever makes it).
+- ``attestations`` (migration 0003): a sign-off is added only by a supervisor assigned to the
+  letter's owner.
 - ``sessions``: signed-in browsers, server-side; only the token's SHA-256 is kept.
 - ``patient_links``: a link for one letter, for a patient (the token's SHA-256, its expiry,
   when it was revoked, who made it).
@@ -23,12 +25,12 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
 APP_ROLE = "letterkit_app"
-PER_LETTER = ("versions", "work", "typed", "decisions")
+PER_LETTER = ("versions", "work", "typed", "decisions", "attestations")
 """The tables holding a part of one letter (by ``letter_id``): each sees what ``letters`` shows."""
 SEEN = "EXISTS (SELECT 1 FROM letters l WHERE l.id = letter_id)"
 """A per-letter row is seen when its letter is (the letters policy decides)."""
@@ -157,6 +159,20 @@ def _functions() -> None:
         $$
         """
     )
+    # A sign-off is made only by a supervisor assigned to the letter's owner (a trainee).
+    op.execute(
+        """
+        CREATE FUNCTION letterkit_supervises(_letter bigint) RETURNS boolean
+        LANGUAGE sql STABLE AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM letters l
+                JOIN assignments s ON s.trainee = l.owner
+                JOIN accounts a ON a.name = s.supervisor
+                WHERE l.id = _letter AND s.supervisor = letterkit_account() AND NOT a.disabled
+            )
+        $$
+        """
+    )
     op.execute(
         """
         CREATE FUNCTION letterkit_is_admin() RETURNS boolean
@@ -192,8 +208,9 @@ def _policies() -> None:
         """
     )
     for table in PER_LETTER:
+        check = f"{SEEN} AND letterkit_supervises(letter_id)" if table == "attestations" else SEEN
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY caseload ON {table} TO {APP_ROLE} USING ({SEEN}) WITH CHECK ({SEEN})")
+        op.execute(f"CREATE POLICY caseload ON {table} TO {APP_ROLE} USING ({SEEN}) WITH CHECK ({check})")
     # A patient link shows its letter, never the links to it (its own or another's).
     op.execute("ALTER TABLE patient_links ENABLE ROW LEVEL SECURITY")
     op.execute(
@@ -235,6 +252,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION letterkit_audit_append_only()")
     op.execute("DROP FUNCTION letterkit_link_letter()")
     op.execute("DROP FUNCTION letterkit_is_admin()")
+    op.execute("DROP FUNCTION letterkit_supervises(bigint)")
     op.execute("ALTER TABLE letters DROP COLUMN owner")
     op.execute("DROP FUNCTION letterkit_caseload(text)")
     op.execute("DROP FUNCTION letterkit_account()")
