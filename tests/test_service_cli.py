@@ -167,3 +167,14 @@ def test_db_import_gives_the_letters_to_an_account(team: Team, tmp_path: Any) ->
         1,
         "letterkit: nobody: there is no such account; `letterkit account list` shows them\n",
     )
+
+
+def test_serve_on_a_database_without_tables_says_so_in_one_line(postgres_cluster: pg.Cluster) -> None:
+    name = postgres_cluster.new_database()
+    try:
+        result = cli("serve", "--database", postgres_cluster.url(name), "--port", "0")
+        assert result.exit_code == 1
+        assert "the database has no letterkit tables yet" in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+    finally:
+        postgres_cluster.drop_database(name)

@@ -136,6 +136,13 @@ class Accounts(Links, AuditLog):
             raise AccountError(f"there is an account called {name!r} already; choose another name")
         return NewAccount(Account(name, role, full_name), secret, credentials.uri(secret, name))
 
+    def ready(self) -> None:
+        """Check that the database can be reached and has a service's tables (DatabaseError if not)."""
+        from sqlalchemy import text
+
+        with self._begin() as connection:
+            connection.execute(text("SELECT 1 FROM accounts, sessions, audit LIMIT 0"))
+
     def accounts(self) -> list[Account]:
         """Every account, by name, with who supervises whom."""
         from sqlalchemy import text
@@ -235,6 +242,7 @@ class Accounts(Links, AuditLog):
 
         token = secrets.token_urlsafe(32)
         with self._begin() as connection:
+            connection.execute(text("DELETE FROM sessions WHERE expires < now()"))  # ended ones go
             connection.execute(
                 text(
                     "INSERT INTO sessions (token_hash, account, expires, ip) "

@@ -52,7 +52,7 @@ from letterkit.store.postgres_records import (
     tables,
 )
 from letterkit.store.postgres_signed import SignedOff
-from letterkit.store.scope import act_in_transaction
+from letterkit.store.scope import APP_ROLE, act_in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -148,7 +148,7 @@ class PostgresStore(KeptAndDecided, SignedOff):
         except exc.DBAPIError as error:
             code = getattr(error.orig, "sqlstate", None)
             detail = _first_line(error.orig) if error.orig is not None else _first_line(error)
-            if code == "42P01":  # undefined_table
+            if code == "42P01" or f'role "{APP_ROLE}" does not exist' in detail:  # not upgraded yet
                 raise DatabaseError(
                     f"{self.shown}: the database has no letterkit tables yet; make them with an upgrade"
                 ) from None

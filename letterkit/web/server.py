@@ -101,6 +101,11 @@ def run_service(
         )
     if not 1 <= workers <= MAX_WORKERS:
         raise OptionsError(f"--workers must be from 1 to {MAX_WORKERS}", "workers")
+    checking = create_service_app(url, host=host, port=port).accounts
+    try:
+        checking.ready()  # a database that cannot be reached, or has no tables, is said here, once
+    finally:
+        checking.store.close()  # before the workers are forked: each makes its own connections
     sock = _listen(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 import letterkit
 from letterkit.errors import LinkError
+from letterkit.extras import require
 from letterkit.web.app import build_app
 from letterkit.web.pages import service as service_pages
 from letterkit.web.security import (
@@ -54,6 +55,7 @@ attempts by name, a patient link's first use)."""
 
 def create_service_app(url: str, *, host: str = "127.0.0.1", port: int = 8000) -> ServiceGate:
     """The whole service over the database at ``url`` as an ASGI application."""
+    require("service")
     store = letterkit.PostgresStore(url, scoped=True)
     accounts = letterkit.Accounts(store)
     login = letterkit.PasswordLogin(accounts)
