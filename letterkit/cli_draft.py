@@ -62,7 +62,10 @@ def draft_log(file: str) -> None:
     Example:
       letterkit draft log peter.yaml
     """
-    say(_workspace().draft_log(file).to_text(), nl=False)
+    log = _workspace().draft_log(file)
+    if not log.drafts:
+        say(f"{file}: no saved drafts yet (save one with `letterkit draft save`).")
+    say(log.to_text(), nl=False)
 
 
 @draft.command("sign-off")

@@ -319,7 +319,15 @@ def test_the_http_api_answers_409_for_a_final_letter_not_signed_off(ws: Workspac
     assert refused.status_code == 409
     assert refused.json()["title"] == "Needs a supervisor's sign-off"
     assert refused.json()["detail"] == f"{NEEDS}: draft 1 is not signed off yet"
+    assert client.get(f"/api/v1/letters/{NAME}/drafts").json()["sign_offs"] == []
     service.attest(NAME, 1, SUPERVISOR)
+    [listed] = client.get(f"/api/v1/letters/{NAME}/drafts").json()["sign_offs"]
+    assert (listed["draft"], listed["supervisor"], listed["holds"], listed["void"]) == (
+        1,
+        SUPERVISOR,
+        True,
+        None,
+    )
     doc = client.get(f"/api/v1/letters/{NAME}").json()
     saved = client.put(f"/api/v1/letters/{NAME}", json=final, headers={"If-Match": doc["version"]})
     assert saved.status_code == 200 and saved.json()["letter"]["status"] == "final"
@@ -364,3 +372,57 @@ def test_verify_names_a_sign_off_of_a_draft_not_in_the_history(ws: Workspace, fo
     (kept / "0001.json").write_text(json.dumps(record.to_json()), encoding="utf-8")
     assert ws.verify(NAME).problems == (f"{kept}: sign-off 1 names draft 9, which is not in the history",)
     assert not ws.attestations(NAME)[0].holds
+
+
+def test_the_log_as_data(ws: Workspace) -> None:
+    ws.attest(NAME, 1, SUPERVISOR, "Good to send")
+    log = ws.draft_log(NAME)
+    assert [d.number for d in log.drafts] == [1] and log.to_text().count("\n") == 2
+    shown = log.to_json()
+    assert [d["number"] for d in shown["drafts"]] == [1]
+    assert shown["sign_offs"][0] | {"time": ""} == {
+        "number": 1,
+        "draft": 1,
+        "draft_hash": log.drafts[0].hash,
+        "supervisor": SUPERVISOR,
+        "note": "Good to send",
+        "time": "",
+        "holds": True,
+        "void": None,
+    }
+
+
+# --------------------------------------------------------------------------- printing a final letter
+
+
+def test_a_final_letter_not_signed_off_is_not_printed(ws: Workspace, folder: Path) -> None:
+    letter = folder / NAME
+    letter.write_text(
+        letter.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
+    )
+    with pytest.raises(SignOffNeededError) as refused:
+        ws.render_file(NAME, RenderOptions(format="md"))
+    assert str(refused.value) == f"{folder / NEEDS}: draft 1 is not signed off yet"  # the letter's path
+    assert not (folder / "peter-goodbye.md").exists()
+
+
+def test_a_signed_off_final_draft_prints_even_after_a_later_edit(ws: Workspace) -> None:
+    ws.attest(NAME, 1, SUPERVISOR)
+    _final(ws)
+    assert "Peter" in str(ws.render_file(NAME, RenderOptions(format="md")).rendered.content)
+    work = ws.read_work(NAME)
+    ws.save_work(NAME, dict(work.data, session=14), work.version, draft_as=TRAINEE)  # draft 3, back to draft
+    assert ws.render_file(f"{NAME}@2", RenderOptions(format="md")).rendered is not None  # final as signed off
+    assert ws.render_file(NAME, RenderOptions(format="md")).rendered is not None  # a draft again
+
+
+def test_render_of_a_final_letter_not_signed_off_is_one_line_at_the_command_line(supervised: Path) -> None:
+    supervised.write_text(
+        supervised.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
+    )
+    result = run("render", str(supervised), "-f", "md")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert (
+        "needs a supervisor's sign-off before it can be final: draft 1 is not signed off yet" in result.stderr
+    )

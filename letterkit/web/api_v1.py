@@ -129,10 +129,26 @@ class DraftSaved(BaseModel):
     version: str
 
 
+class SignOffInfo(BaseModel):
+    """A supervisor's sign-off of one saved draft, and whether it still holds."""
+
+    number: int
+    draft: int
+    draft_hash: str
+    supervisor: str
+    note: str
+    time: str
+    holds: bool = Field(description="False once a later draft changed more than the status.")
+    void: str | None = Field(None, description="Why it no longer holds.")
+
+
 class DraftList(BaseModel):
     drafts: list[DraftInfo]
     intact: bool = Field(description="False when a saved draft or record was changed or lost.")
     problems: list[str]
+    sign_offs: list[SignOffInfo] = Field(
+        default_factory=list, description="Supervisors' sign-offs of the drafts, oldest first."
+    )
 
 
 class FindingItem(BaseModel):
@@ -297,6 +313,7 @@ def router(site: Site) -> APIRouter:
             drafts=[DraftInfo.of(d) for d in ws.history(name)],
             intact=not check.problems,
             problems=[site.relative(p) for p in check.problems],
+            sign_offs=[SignOffInfo(**s.to_json()) for s in ws.attestations(site.name(name))],
         )
 
     @r.post(

@@ -16,9 +16,9 @@ from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
 from letterkit.rendering import Rendered, Renderer
 from letterkit.review.unseen import refuse_unseen
-from letterkit.workspace.base import Base, PathLike
+from letterkit.workspace.base import PathLike
 from letterkit.workspace.results import Opened, RenderedFile, RenderReport
-from letterkit.workspace.signoff import sign_offs
+from letterkit.workspace.signoff import SignOffs, sign_offs
 from letterkit.writers.document import (
     DEFAULT_OPTIONS,
     DraftHistory,
@@ -38,7 +38,7 @@ def options_for(format: str | RenderOptions) -> RenderOptions:
     return format if isinstance(format, RenderOptions) else RenderOptions(format=format)
 
 
-class Outputs(Base):
+class Outputs(SignOffs):
     def render(
         self,
         letter: LetterBase,
@@ -69,7 +69,8 @@ class Outputs(Base):
 
         A field that reads as notes or speaks about the patient is a warning (``file:line:
         field: …``); in an agreed or final letter it is refused (``UnseenNotesError``) unless
-        the letter lists it under ``reviewed:``.
+        the letter lists it under ``reviewed:``. A final letter that needs a supervisor's
+        sign-off is refused (``SignOffNeededError``) unless it is signed off as it is.
 
         ``out`` is the file to write, atomically (``-``: only returned). Without it, text
         formats are only returned (``result.rendered``) and the others are written beside the
@@ -78,6 +79,7 @@ class Outputs(Base):
         """
         options = options.for_output(out)
         opened = self.open(spec)
+        self._require_sign_off_to_print(opened)
         source = opened.file
         output = options.output_format
         # notes never reach a patient unseen: warned about in a draft, refused once agreed

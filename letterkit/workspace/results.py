@@ -373,8 +373,6 @@ class DraftLog:
     def to_text(self) -> str:
         """One line per draft, newest first (number, short hash, date, author [status]: note),
         each sign-off on its own line just above the draft it signs off."""
-        if not self.drafts:
-            return f"{self.file}: no saved drafts yet (save one with `letterkit draft save`).\n"
         lines = []
         for d in reversed(self.drafts):
             for s in reversed([s for s in self.sign_offs if s.draft == d.number]):
@@ -390,7 +388,7 @@ class DraftLog:
             lines.append(
                 f"{d.number:>3} {d.short} {d.time[:10]} {who}{status}" + (f": {note}" if note else "")
             )
-        return "\n".join(lines) + "\n"
+        return "".join(f"{line}\n" for line in lines)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -27,7 +27,7 @@ from letterkit.errors import (
 )
 from letterkit.store import Store
 from letterkit.workspace.base import Base, PathLike
-from letterkit.workspace.results import DraftLog, SignOff
+from letterkit.workspace.results import DraftLog, Opened, SignOff
 
 NEEDS = "this letter needs a supervisor's sign-off before it can be final"
 
@@ -118,6 +118,20 @@ class SignOffs(Base):
         if not reopens:  # a changed final letter is saved as a draft (the store sets it back)
             self._require_sign_off(key, content)
         return self.store.append_draft(key, role, person, note, keyed=keyed)
+
+    def _require_sign_off_to_print(self, opened: Opened) -> None:
+        """A final letter that needs sign-off is printed only as signed off (a saved draft, as
+        it stood when it was saved): so a final copy of a trainee's letter is never made
+        without it, even from a letter file edited by hand."""
+        if opened.letter.status != "final" or not self.sign_off_needed(opened.file):
+            return
+        saved = self.store.drafts(opened.file)
+        draft = opened.revision.draft
+        if draft is not None:
+            saved = [d for d in saved if d.number <= draft.number]
+        gap = self._sign_off_gap(opened.file, opened.content, saved)
+        if gap:
+            raise SignOffNeededError(f"{opened.label}: {NEEDS}: {gap}")
 
     def _require_sign_off(self, key: str, content: bytes) -> None:
         if not self._final(content) or not self.sign_off_needed(key):
