@@ -277,6 +277,7 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
     database: str | None = None,
     workers: int = 1,
+    names: tuple[str, ...] = (),
 ) -> None:
     """Serve the letters in ``folder`` in the browser, and the HTTP API, until interrupted.
 
@@ -285,13 +286,20 @@ def serve(
     Any host but this machine's needs ``allow_remote``.
 
     ``database``: serve a team from that PostgreSQL database instead of ``folder`` (staff
-    sign in with their accounts, patients open links; ``workers`` processes answer).
+    sign in with their accounts, patients open links; ``workers`` processes answer; ``names``:
+    the host names it is reached by, behind a proxy).
     """
     from letterkit.web import server  # FastAPI loads only for this command
 
     if database is not None:
         server.run_service(
-            database, host=host, port=port, workers=workers, allow_remote=allow_remote, on_ready=on_ready
+            database,
+            host=host,
+            port=port,
+            workers=workers,
+            allow_remote=allow_remote,
+            on_ready=on_ready,
+            names=names,
         )
         return
     server.run(folder, host=host, port=port, allow_remote=allow_remote, token=token, on_ready=on_ready)

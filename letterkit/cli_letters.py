@@ -209,6 +209,13 @@ def schema(kind: str) -> None:
     type=click.IntRange(1, 64),
     help="Worker processes (with --database).",
 )
+@click.option(
+    "--server-name",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the service is reached by, behind a proxy (with --database; repeatable).",
+)
 @handle_errors()
 def serve(
     folder: str,
@@ -218,6 +225,7 @@ def serve(
     allow_remote: bool,
     database: str | None,
     workers: int,
+    names: tuple[str, ...],
 ) -> None:
     """Open the letters in FOLDER in your browser, for you and your patient; Ctrl-C stops it.
 
@@ -240,6 +248,7 @@ def serve(
             on_ready=_ready(open_browser),
             database=database,
             workers=workers,
+            names=names,
         )
     except KeyboardInterrupt:
         pass

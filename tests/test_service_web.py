@@ -148,6 +148,7 @@ def test_a_patient_link_opens_one_reading_page_and_nothing_else(app: object, tea
     patient = _client(app)
     opened = patient.get(path)
     assert opened.status_code == 303 and opened.headers["location"] == "/letters/hana.yaml/read"
+    assert "HttpOnly; SameSite=Lax; Path=/" in opened.headers["set-cookie"]  # opened from an email
     page = patient.get("/letters/hana.yaml/read")
     assert page.status_code == 200 and "Save my changes" in page.text
     assert "Signed in as" not in page.text and 'href="/letters/hana.yaml/history"' not in page.text
@@ -302,3 +303,14 @@ def test_a_trainees_letter_becomes_final_only_once_his_supervisor_signs_it_off(
 def test_a_therapists_own_letter_needs_no_sign_off(app: object, team: Team) -> None:
     hana = signed_in(app, team, "hana")
     assert "does not need a supervisor" in hana.get("/letters/hana.yaml/sign-off").text
+
+
+def test_the_service_answers_the_names_it_is_given_and_no_other(team: Team) -> None:
+    named = create_service_app(team.url, port=8000, names=("letters.example.org",))
+    try:
+        page = TestClient(named, base_url="http://letters.example.org", follow_redirects=False)
+        assert page.get("/signin").status_code == 200
+        other = TestClient(named, base_url="http://elsewhere.example.org", follow_redirects=False)
+        assert other.get("/signin").status_code == 400
+    finally:
+        named.accounts.store.close()

@@ -88,10 +88,12 @@ def run_service(
     workers: int = 1,
     allow_remote: bool = False,
     on_ready: Callable[[str], None] | None = None,
+    names: tuple[str, ...] = (),
 ) -> None:
     """Serve the letters of the database at ``url`` to a team (``letterkit serve --database``):
     ``workers`` processes share one listening socket and keep nothing of their own but
-    caches, so that any of them answers any request. Returns on Ctrl-C (or SIGTERM)."""
+    caches, so that any of them answers any request; ``names``: the host names it is reached
+    by besides ``host`` (behind a proxy). Returns on Ctrl-C (or SIGTERM)."""
     import uvicorn
 
     if host not in LOCAL_HOSTS and not allow_remote:
@@ -101,7 +103,7 @@ def run_service(
         )
     if not 1 <= workers <= MAX_WORKERS:
         raise OptionsError(f"--workers must be from 1 to {MAX_WORKERS}", "workers")
-    checking = create_service_app(url, host=host, port=port).accounts
+    checking = create_service_app(url, host=host, port=port, names=names).accounts
     try:
         checking.ready()  # a database that cannot be reached, or has no tables, is said here, once
     finally:
@@ -112,10 +114,10 @@ def run_service(
     link = f"http://{shown}:{bound}/"
     try:
         if workers == 1:
-            app = create_service_app(url, host=host, port=bound)
+            app = create_service_app(url, host=host, port=bound, names=names)
             _Ready.announcing(uvicorn.Server, link, on_ready)(uvicorn_config(app)).run(sockets=[sock])
             return
-        children = [_fork_worker(url, host, bound, sock) for _ in range(workers)]
+        children = [_fork_worker(url, host, bound, sock, names) for _ in range(workers)]
         if on_ready is not None:
             on_ready(link)
         _wait_for(children)
@@ -138,7 +140,7 @@ class _Ready:
         return Server
 
 
-def _fork_worker(url: str, host: str, port: int, sock: socket.socket) -> int:
+def _fork_worker(url: str, host: str, port: int, sock: socket.socket, names: tuple[str, ...]) -> int:
     """A worker process answering on ``sock`` (its own app, engine and pool, made after the fork)."""
     import uvicorn
 
@@ -148,7 +150,7 @@ def _fork_worker(url: str, host: str, port: int, sock: socket.socket) -> int:
     code = 0
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        app = create_service_app(url, host=host, port=port)
+        app = create_service_app(url, host=host, port=port, names=names)
         uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
     except BaseException:
         log.exception("a worker stopped")

@@ -53,14 +53,16 @@ NOT_AUDITED = ("/static/", "/preview/", "/signin", "/p/")
 attempts by name, a patient link's first use)."""
 
 
-def create_service_app(url: str, *, host: str = "127.0.0.1", port: int = 8000) -> ServiceGate:
+def create_service_app(
+    url: str, *, host: str = "127.0.0.1", port: int = 8000, names: tuple[str, ...] = ()
+) -> ServiceGate:
     """The whole service over the database at ``url`` as an ASGI application."""
     require("service")
     store = letterkit.PostgresStore(url, scoped=True)
     accounts = letterkit.Accounts(store)
     login = letterkit.PasswordLogin(accounts)
     workspace = Workspace(store=store, needs_sign_off=accounts.needs_sign_off)  # a trainee's letters
-    site = Site(Path("/") / str(store.url.database or "letters"), "", host, port, workspace)
+    site = Site(Path("/") / str(store.url.database or "letters"), "", host, port, workspace, names)
     app = build_app(site, [service_pages.router(site, accounts, login)])
     return ServiceGate(app, site, accounts)
 
@@ -192,7 +194,10 @@ class ServiceGate(Gate):
                 await refuse(scope, send, 410, "This link no longer works", str(gone).capitalize() + ".")
                 return
             await run_in_threadpool(self.accounts.record, "link", letter, "opened the link")
+        # Lax, not Strict: the link is opened from an email or a message on another site, and
+        # the page it redirects to must get the cookie; changes still need this site's Origin.
         cookie = session_cookie(scope, self.site.port, token).replace("=", "_link=", 1)
+        cookie = cookie.replace("SameSite=Strict", "SameSite=Lax")
         await redirect_with_cookie(send, here(f"/letters/{quote(letter, safe='')}/read"), cookie)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, who: Visitor) -> None:

@@ -38,6 +38,8 @@ class Site:
     host: str = "127.0.0.1"
     port: int = 8000
     workspace: Workspace = field(default=None)  # type: ignore[assignment]
+    names: tuple[str, ...] = ()
+    """More host names the server is reached by (a service behind a proxy: letters.example.org)."""
 
     def __post_init__(self) -> None:
         if self.workspace is None:
@@ -46,7 +48,7 @@ class Site:
     @property
     def allowed_hosts(self) -> frozenset[str]:
         """Host names a request may be addressed to (anything else may be DNS rebinding)."""
-        return frozenset({self.host.strip("[]").lower(), *LOCAL_HOSTS})
+        return frozenset({self.host.strip("[]").lower(), *LOCAL_HOSTS, *(n.lower() for n in self.names)})
 
     def name(self, name: str) -> str:
         """``name`` when it is a letter directly in the folder; ``NameError_`` for anything else."""
