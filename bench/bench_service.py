@@ -119,6 +119,9 @@ async def run_client(base: str, client: Client, saves: int, start: asyncio.Event
 async def save_as_therapist(staff: httpx.AsyncClient, client: Client, n: int, origin: dict[str, str]) -> bool:
     api = {"Accept": "application/json", **origin}
     got = await timed(client, staff.get(f"/api/v1/letters/{client.letter}", headers=api))
+    if got.status_code != 200:
+        client.errors.append(f"get {n}: {got.status_code}")
+        return False
     data = got.json()["letter"]
     data["session"] = 2 + n % 10  # a change each time, within the sessions a letter may name
     put = await timed(
