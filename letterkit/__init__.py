@@ -17,6 +17,33 @@ found in the first of ``_HOMES`` that has it (the imports below are for type che
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from letterkit.accounts import (
+        Account as Account,
+    )
+    from letterkit.accounts import (
+        Accounts as Accounts,
+    )
+    from letterkit.accounts import (
+        AuditEntry as AuditEntry,
+    )
+    from letterkit.accounts import (
+        Login as Login,
+    )
+    from letterkit.accounts import (
+        NewAccount as NewAccount,
+    )
+    from letterkit.accounts import (
+        NewLink as NewLink,
+    )
+    from letterkit.accounts import (
+        PasswordLogin as PasswordLogin,
+    )
+    from letterkit.accounts import (
+        PatientLink as PatientLink,
+    )
+    from letterkit.accounts import (
+        acting_as as acting_as,
+    )
     from letterkit.api import (
         Letter as Letter,
     )
@@ -349,6 +376,7 @@ _HOMES = (
     "letterkit.review.redact",
     "letterkit.writers",
     "letterkit.writers.document",
+    "letterkit.accounts",
 )
 
 _RENAMED = {"register_kind": ("letterkit.model.kinds", "register")}
@@ -378,6 +406,9 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Account",
+    "Accounts",
+    "AuditEntry",
     "Change",
     "CheckReport",
     "Comparison",
@@ -405,14 +436,19 @@ __all__ = [
     "LetterNotFoundError",
     "LetterValidationError",
     "LetterkitError",
+    "Login",
     "MarkdownCopyError",
     "Marks",
     "MissingExtraError",
+    "NewAccount",
+    "NewLink",
     "Opened",
     "OptionsError",
     "OutputError",
     "OutputFormat",
     "Passage",
+    "PasswordLogin",
+    "PatientLink",
     "PostgresStore",
     "Problem",
     "Reading",
@@ -444,6 +480,7 @@ __all__ = [
     "Work",
     "Workspace",
     "Written",
+    "acting_as",
     "check",
     "compare",
     "contributions",

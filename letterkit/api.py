@@ -275,13 +275,31 @@ def serve(
     allow_remote: bool = False,
     token: str | None = None,
     on_ready: Callable[[str], None] | None = None,
+    database: str | None = None,
+    workers: int = 1,
+    names: tuple[str, ...] = (),
 ) -> None:
     """Serve the letters in ``folder`` in the browser, and the HTTP API, until interrupted.
 
     ``on_ready(url)`` is called once the server listens, with the link that signs in (it
     carries the token: ``token``, else ``LETTERKIT_TOKEN``, else a fresh random one).
     Any host but this machine's needs ``allow_remote``.
-    """
-    from letterkit.web.server import run  # FastAPI loads only for this command
 
-    run(folder, host=host, port=port, allow_remote=allow_remote, token=token, on_ready=on_ready)
+    ``database``: serve a team from that PostgreSQL database instead of ``folder`` (staff
+    sign in with their accounts, patients open links; ``workers`` processes answer; ``names``:
+    the host names it is reached by, behind a proxy).
+    """
+    from letterkit.web import server  # FastAPI loads only for this command
+
+    if database is not None:
+        server.run_service(
+            database,
+            host=host,
+            port=port,
+            workers=workers,
+            allow_remote=allow_remote,
+            on_ready=on_ready,
+            names=names,
+        )
+        return
+    server.run(folder, host=host, port=port, allow_remote=allow_remote, token=token, on_ready=on_ready)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import click
 
+from letterkit.cli_account import account, audit
 from letterkit.cli_common import (
     CONTRIBUTIONS_FORMATS,
     DIFF_FORMATS,
@@ -102,6 +103,8 @@ main.add_command(diff_command)
 main.add_command(contributions_command)
 main.add_command(serve)
 main.add_command(db)
+main.add_command(account)
+main.add_command(audit)
 
 
 if __name__ == "__main__":  # pragma: no cover

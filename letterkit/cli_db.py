@@ -101,9 +101,12 @@ def db_upgrade(url: str) -> None:
 
 @db.command("import")
 @click.argument("folder", type=click.Path(path_type=str, file_okay=False))
+@click.option(
+    "--owner", default=None, metavar="ACCOUNT", help="The account the letters belong to (a service)."
+)
 @DATABASE
 @_one_line
-def db_import(folder: str, url: str) -> None:
+def db_import(folder: str, owner: str | None, url: str) -> None:
     """Bring the letters of FOLDER into the database, each with its whole draft history.
 
     Every history is verified before and after; if one is damaged, nothing is imported.
@@ -111,9 +114,10 @@ def db_import(folder: str, url: str) -> None:
     \b
     Example:
       letterkit db import ~/letters --database postgresql://letterkit@localhost/letters
+      letterkit db import ~/letters/hana --owner hana
     """
     with letterkit.PostgresStore(url) as store:
-        imported = store.import_folder(folder)
+        imported = store.import_folder(folder, owner=owner)
     for letter in imported:
         for notice in letter.notices:
             _say(notice, err=True)

@@ -196,22 +196,75 @@ def schema(kind: str) -> None:
 @click.option(
     "--allow-remote", is_flag=True, help="Allow a host other than this machine (a network you trust)."
 )
+@click.option(
+    "--database",
+    metavar="URL",
+    default=None,
+    help="Serve a team from this PostgreSQL database instead of FOLDER: staff sign in with their accounts.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (with --database).",
+)
+@click.option(
+    "--server-name",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the service is reached by, behind a proxy (with --database; repeatable).",
+)
 @handle_errors()
-def serve(folder: str, host: str, port: int, open_browser: bool, allow_remote: bool) -> None:
+def serve(
+    folder: str,
+    host: str,
+    port: int,
+    open_browser: bool,
+    allow_remote: bool,
+    database: str | None,
+    workers: int,
+    names: tuple[str, ...],
+) -> None:
     """Open the letters in FOLDER in your browser, for you and your patient; Ctrl-C stops it.
 
     Prints one link with a sign-in token (set LETTERKIT_TOKEN to choose it). The HTTP API
-    for other systems is under /api/v1, described at /openapi.json.
+    for other systems is under /api/v1, described at /openapi.json. With --database, serves a
+    whole team from PostgreSQL instead: each member of staff signs in with their account.
 
     \b
     Example:
       letterkit serve ~/letters --open
+      letterkit serve --database postgresql://letterkit_web@db/letters --workers 4
     """
+    _warn_if_remote(host, allow_remote)
+    try:
+        letterkit.serve(
+            folder,
+            host=host,
+            port=port,
+            allow_remote=allow_remote,
+            on_ready=_ready(open_browser),
+            database=database,
+            workers=workers,
+            names=names,
+        )
+    except KeyboardInterrupt:
+        pass
+    say("letterkit stopped.")
+
+
+def _warn_if_remote(host: str, allow_remote: bool) -> None:
     if allow_remote and host not in ("127.0.0.1", "localhost", "::1"):
         say(
             f"Warning: serving letters on {host}: anyone who can reach it and has the link can read them.",
             err=True,
         )
+
+
+def _ready(open_browser: bool) -> Callable[[str], None]:
+    """What serve does once it listens: print the link (and open the browser)."""
 
     def ready(link: str) -> None:
         say(f"letterkit is running at {link}")
@@ -221,8 +274,4 @@ def serve(folder: str, host: str, port: int, open_browser: bool, allow_remote: b
 
             webbrowser.open(link)
 
-    try:
-        letterkit.serve(folder, host=host, port=port, allow_remote=allow_remote, on_ready=ready)
-    except KeyboardInterrupt:
-        pass
-    say("letterkit stopped.")
+    return ready

@@ -154,6 +154,19 @@ class DatabaseError(LetterkitError, OSError):
     """The database (``PostgresStore``) cannot be reached, refused a request, or is not set up."""
 
 
+class AccountError(LetterkitError, ValueError):
+    """An account that does not exist, or a name, role or assignment a service cannot use."""
+
+
+class SignInError(LetterkitError, PermissionError):
+    """Signing in was refused: a wrong name, password or code, a code used already, too many
+    tries, or an account that is disabled. The message never says which of the first three."""
+
+
+class LinkError(LetterkitError, PermissionError):
+    """A patient link that does not exist, has expired or was revoked."""
+
+
 class AlreadyExistsError(ConflictError):
     """A letter was to be created, and one by that name exists already; it was left alone."""
 

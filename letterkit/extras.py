@@ -41,6 +41,11 @@ EXTRAS: dict[str, Extra] = {
         "SQLAlchemy, psycopg and Alembic",
         ("sqlalchemy", "psycopg", "alembic"),
     ),
+    "service": Extra(
+        "accounts for a service (passwords and sign-in codes)",
+        "argon2-cffi and pyotp",
+        ("argon2", "pyotp"),
+    ),
 }
 """Each extra by the name pyproject.toml gives it."""
 

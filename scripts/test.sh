@@ -11,8 +11,8 @@ letterkit_env
 bash scripts/system-deps.sh --test
 # Every extra, and the exact versions of constraints.txt (the ones the suite last passed with;
 # scripts/constraints.py remakes it), so that a new release of a dependency never changes a run.
-echo "Installing letterkit, its extras and its test dependencies (pip install -c constraints.txt -e \".[serve,fhir,postgres,test]\") into $LETTERKIT_VENV_SHOWN/"
-lk_pip_install -c constraints.txt -e ".[serve,fhir,postgres,test]"
+echo "Installing letterkit, its extras and its test dependencies (pip install -c constraints.txt -e \".[serve,fhir,postgres,service,test]\") into $LETTERKIT_VENV_SHOWN/"
+lk_pip_install -c constraints.txt -e ".[serve,fhir,postgres,service,test]"
 "$LETTERKIT_PY" -m mypy letterkit
 status=0
 "$LETTERKIT_PY" -m pytest "$@" || status=$?

@@ -15,6 +15,7 @@ from typing import Any
 
 import pg
 import pytest
+import service_support
 
 # When a Hypothesis test fails, its pytest plugin imports libcst to suggest a patch, and this
 # libcst raises a DeprecationWarning on import; with filterwarnings=error that would turn a
@@ -270,5 +271,25 @@ def postgres_url(postgres_cluster: pg.Cluster, postgres_template: str) -> Iterat
     name = postgres_cluster.new_database(template=postgres_template)
     try:
         yield postgres_cluster.url(name)
+    finally:
+        postgres_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def team_template(postgres_cluster: pg.Cluster, postgres_template: str) -> tuple[str, service_support.Team]:
+    """A database with a team in it (tests/service_support.py), copied for each test."""
+    name = postgres_cluster.new_database(template=postgres_template)
+    team = service_support.make_team(postgres_cluster.url(name))
+    return name, team
+
+
+@pytest.fixture
+def team(
+    postgres_cluster: pg.Cluster, team_template: tuple[str, service_support.Team]
+) -> Iterator[service_support.Team]:
+    """A fresh copy of the team's database: its URL and each account's code secret."""
+    name = postgres_cluster.new_database(template=team_template[0])
+    try:
+        yield service_support.Team(postgres_cluster.url(name), team_template[1].made)
     finally:
         postgres_cluster.drop_database(name)

@@ -227,7 +227,7 @@ def test_constraints_pin_every_requirement_within_its_range() -> None:
 
 def test_test_sh_installs_every_extra_with_the_constraints() -> None:
     script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
-    assert '\nlk_pip_install -c constraints.txt -e ".[serve,fhir,postgres,test]"\n' in script
+    assert '\nlk_pip_install -c constraints.txt -e ".[serve,fhir,postgres,service,test]"\n' in script
     setup = (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
     assert '\nlk_pip_install -e ".[serve,fhir]"\n' in setup
 

@@ -22,7 +22,7 @@ from conftest import ROOT, SAMPLES
 from helpers import run_process
 from sqlalchemy.engine import make_url
 
-from letterkit import FileStore, PostgresStore, Workspace
+from letterkit import Accounts, FileStore, PostgresStore, Workspace, acting_as
 from letterkit.errors import DatabaseError, HistoryError, OutputError
 
 RELEASE = Path(__file__).parent / "histories" / "release-0.1.0"
@@ -78,8 +78,8 @@ def _login(cluster: pg.Cluster) -> None:
     )
 
 
-def _saved_letter(url: str) -> None:
-    with PostgresStore(url) as store:
+def _saved_letter(url: str, *, scoped: bool = False) -> None:
+    with PostgresStore(url, scoped=scoped) as store:
         store.write("peter.yaml", (SAMPLES / "peter-goodbye.yaml").read_bytes())
         assert store.append_draft("peter.yaml", "therapist", "Dr Sara Okafor").saved
 
@@ -98,12 +98,15 @@ def test_the_app_role_may_not_change_or_remove_a_version(
 ) -> None:
     _login(postgres_cluster)
     app_url = postgres_cluster.url(_database(postgres_url), user=LOGIN)
-    _saved_letter(app_url)  # the app role does its own work: letters, drafts, work in progress
+    with Accounts(postgres_url) as accounts:
+        accounts.add_account("sara", "therapist", "a password long enough")
+    with acting_as("sara"):  # the app role does its own work, for the one signed in
+        _saved_letter(app_url, scoped=True)
     dsn = f"host={postgres_cluster.socket} dbname={_database(postgres_url)} user={LOGIN}"
     with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
         conn.execute(statement)  # type: ignore[arg-type]
     assert "permission denied for table versions" in str(refused.value)
-    with PostgresStore(app_url) as store:
+    with PostgresStore(app_url, scoped=True) as store, acting_as("sara"):
         assert store.check("peter.yaml").problems == ()
 
 
@@ -149,7 +152,14 @@ def test_no_one_may_change_or_remove_a_sign_off(
 ) -> None:
     _login(postgres_cluster)
     app_url = postgres_cluster.url(_database(postgres_url), user=LOGIN)
-    _signed_off_letter(app_url)  # the app role may sign off
+    with Accounts(postgres_url) as accounts:  # a trainee's letter, signed off by his supervisor
+        accounts.add_account("tom", "trainee", "a password long enough")
+        accounts.add_account("ruth", "supervisor", "a password long enough")
+        accounts.assign("tom", "ruth")
+    with acting_as("tom"):
+        _saved_letter(app_url, scoped=True)
+    with PostgresStore(app_url, scoped=True) as store, acting_as("ruth"):  # the app role may sign off
+        Workspace(store=store).attest("peter.yaml", 1, "Dr Ruth Adler", "Good to send")
     for user, refusal in (
         (LOGIN, "permission denied for table attestations"),
         (pg.SUPERUSER, "sign-offs are never"),
@@ -158,7 +168,7 @@ def test_no_one_may_change_or_remove_a_sign_off(
         with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
             conn.execute(statement)  # type: ignore[arg-type]
         assert refusal in str(refused.value)
-    with PostgresStore(app_url) as store:
+    with PostgresStore(app_url, scoped=True) as store, acting_as("ruth"):
         assert [a.supervisor for a in store.attestations("peter.yaml")] == ["Dr Ruth Adler"]
 
 

@@ -41,7 +41,7 @@ from letterkit.model.editing import version as version_tag
 from letterkit.model.fields import ROLES
 from letterkit.model.loading import decode, load_text
 from letterkit.store.files import FileStore
-from letterkit.store.postgres_more import KeptAndDecided
+from letterkit.store.postgres_more import KeptAndDecided, NameLock
 from letterkit.store.postgres_records import (
     check_rows,
     draft_from,
@@ -52,6 +52,7 @@ from letterkit.store.postgres_records import (
     tables,
 )
 from letterkit.store.postgres_signed import SignedOff
+from letterkit.store.scope import APP_ROLE, act_in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -59,8 +60,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-APP_ROLE = "letterkit_app"
-"""The role a service's login role is made a member of: it may add versions, never change one."""
 URL_EXAMPLE = "postgresql://letterkit@localhost/letters"
 MAX_NAME = 255
 
@@ -82,57 +81,14 @@ class ImportedLetter:
     notices: tuple[str, ...] = ()
 
 
-class _NameLock:
-    """Reentrant in this process (a thread lock) and across processes (a PostgreSQL advisory
-    lock, held on its own connection while the outermost holder is inside)."""
-
-    def __init__(self, store: PostgresStore, name: str) -> None:
-        self._store = store
-        self._key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        self._thread = threading.RLock()
-        self._depth = 0
-        self._connection: Connection | None = None
-
-    def __enter__(self) -> _NameLock:
-        from sqlalchemy import func, select
-
-        self._thread.acquire()
-        try:
-            if self._depth == 0:
-                with self._store.errors():
-                    connection = self._store.engine.connect()
-                    connection.execute(select(func.pg_advisory_lock(self._key)))
-                    connection.commit()
-                self._connection = connection
-        except BaseException:
-            self._thread.release()
-            raise
-        self._depth += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        from sqlalchemy import func, select
-
-        self._depth -= 1
-        try:
-            if self._depth == 0 and self._connection is not None:
-                connection, self._connection = self._connection, None
-                with contextlib.suppress(Exception):  # closing the connection frees the lock too
-                    connection.execute(select(func.pg_advisory_unlock(self._key)))
-                    connection.commit()
-                connection.close()
-        finally:
-            self._thread.release()
-
-
 class PostgresStore(KeptAndDecided, SignedOff):
     """Letters in a PostgreSQL database (``postgresql://USER@HOST/DATABASE``; the psycopg 3
     driver is used). Names are keys such as ``peter.yaml``. Make the tables first with
     ``upgrade`` (``letterkit db upgrade``)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, scoped: bool = False) -> None:
         require("postgres")
-        from sqlalchemy import create_engine
+        from sqlalchemy import create_engine, event
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
@@ -150,12 +106,20 @@ class PostgresStore(KeptAndDecided, SignedOff):
                 f"only; give a URL such as {URL_EXAMPLE}"
             )
         self.url = parsed
-        self.engine: Engine = create_engine(parsed, pool_pre_ping=True)
-        self._locks: dict[str, _NameLock] = {}
+        # A service's worker answers up to 40 requests at once (its thread pool), a save holding
+        # two connections (its lock's and its transaction's).
+        pool = {"pool_size": 10, "max_overflow": 30} if scoped else {}
+        self.engine: Engine = create_engine(parsed, pool_pre_ping=True, **pool)
+        self.scoped = scoped
+        """Each transaction acts as ``letterkit_app`` for whoever ``acting_as`` names (row-level
+        security then shows only their letters; no one named, nothing shown)."""
+        if scoped:
+            event.listen(self.engine, "begin", act_in_transaction)
+        self._locks: dict[str, NameLock] = {}
         self._guard = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"PostgresStore({self.shown!r})"
+        return f"PostgresStore({self.shown!r}{', scoped=True' if self.scoped else ''})"
 
     def close(self) -> None:
         """Close the store's connections (it opens new ones if used again)."""
@@ -184,7 +148,7 @@ class PostgresStore(KeptAndDecided, SignedOff):
         except exc.DBAPIError as error:
             code = getattr(error.orig, "sqlstate", None)
             detail = _first_line(error.orig) if error.orig is not None else _first_line(error)
-            if code == "42P01":  # undefined_table
+            if code == "42P01" or f'role "{APP_ROLE}" does not exist' in detail:  # not upgraded yet
                 raise DatabaseError(
                     f"{self.shown}: the database has no letterkit tables yet; make them with an upgrade"
                 ) from None
@@ -253,7 +217,7 @@ class PostgresStore(KeptAndDecided, SignedOff):
 
     def lock(self, name: str) -> AbstractContextManager[object]:
         with self._guard:
-            return self._locks.setdefault(name, _NameLock(self, name))
+            return self._locks.setdefault(name, NameLock(self, name))
 
     def drafts(self, name: str) -> list[Draft]:
         with self.errors(), self.engine.connect() as connection:
@@ -339,8 +303,11 @@ class PostgresStore(KeptAndDecided, SignedOff):
 
     # ----------------------------------------------------------------- bringing letters in
 
-    def import_folder(self, folder: str | os.PathLike[str]) -> list[ImportedLetter]:
-        """Bring in every letter of a folder with its whole draft history, in one transaction.
+    def import_folder(
+        self, folder: str | os.PathLike[str], *, owner: str | None = None
+    ) -> list[ImportedLetter]:
+        """Bring in every letter of a folder with its whole draft history, in one transaction
+        (``owner``: the account the letters belong to, in a service's database).
 
         Each history is verified first (a damaged one is refused and nothing is imported), and
         again in the database before the transaction commits; a letter already in the database
@@ -368,6 +335,8 @@ class PostgresStore(KeptAndDecided, SignedOff):
             for name, content, versions, head, notices in found:
                 self._bring_in(connection, name, content, versions, head)
                 self._insert_attestations(connection, self._made(connection, name)[0], signed[name])
+                if owner is not None:
+                    self._give(connection, name, owner)
                 if versions:
                     again = self._signed_off_check(connection, name, self._check(connection, name))
                     if again.problems:
@@ -378,6 +347,13 @@ class PostgresStore(KeptAndDecided, SignedOff):
                     notices = again.notices
                 imported.append(ImportedLetter(name, len(versions), notices))
         return imported
+
+    def _give(self, connection: Connection, name: str, owner: str) -> None:
+        from sqlalchemy import text
+
+        if connection.execute(text("SELECT 1 FROM accounts WHERE name = :n"), {"n": owner}).first() is None:
+            raise LetterNotFoundError(owner, "there is no such account; `letterkit account list` shows them")
+        connection.execute(text("UPDATE letters SET owner = :o WHERE name = :n"), {"o": owner, "n": name})
 
     def _bring_in(
         self,
@@ -417,9 +393,17 @@ class PostgresStore(KeptAndDecided, SignedOff):
         """The letter's id and head, its row made first if there is none."""
         from sqlalchemy.dialects.postgresql import insert
 
+        # Looked for first: under row-level security, even an insert that would do nothing is
+        # checked against the policy (a patient link may never make a letter).
+        found = self._letter(connection, name)
+        if found is not None:
+            return found
         connection.execute(insert(tables().letters).values(name=name).on_conflict_do_nothing())
         found = self._letter(connection, name)
-        assert found is not None  # made just now, in this transaction
+        if found is None:  # another account's letter has that name (row-level security hides it)
+            raise OutputError(
+                f"{name}: that name is taken by another letter in the service; choose another name"
+            )
         return found
 
     def _letter(

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -16,6 +19,8 @@ from letterkit.errors import HistoryError, LetterNotFoundError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+    from letterkit.store.postgres import PostgresStore
 
 MAX_KEPT = 2 * 1024 * 1024
 """Most bytes of typing kept for one letter (as the files store)."""
@@ -132,3 +137,46 @@ class KeptAndDecided:
                 raise HistoryError(
                     f"{name}: decision {number} is damaged; restore it from a backup of the database"
                 ) from None
+
+
+class NameLock:
+    """Reentrant in this process (a thread lock) and across processes (a PostgreSQL advisory
+    lock, held on its own connection while the outermost holder is inside)."""
+
+    def __init__(self, store: PostgresStore, name: str) -> None:
+        self._store = store
+        self._key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> NameLock:
+        from sqlalchemy import func, select
+
+        self._thread.acquire()
+        try:
+            if self._depth == 0:
+                with self._store.errors():
+                    connection = self._store.engine.connect()
+                    connection.execute(select(func.pg_advisory_lock(self._key)))
+                    connection.commit()
+                self._connection = connection
+        except BaseException:
+            self._thread.release()
+            raise
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import func, select
+
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._connection is not None:
+                connection, self._connection = self._connection, None
+                with contextlib.suppress(Exception):  # closing the connection frees the lock too
+                    connection.execute(select(func.pg_advisory_unlock(self._key)))
+                    connection.commit()
+                connection.close()
+        finally:
+            self._thread.release()

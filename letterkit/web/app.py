@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -38,6 +39,12 @@ def create_app(
     ``workspace``: the letters served (default: the files in ``folder``); a service passes
     its own, over another store."""
     site = Site(Path(folder), token, host, port, workspace or Workspace(folder))
+    return Gate(build_app(site), site)
+
+
+def build_app(site: Site, routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """The FastAPI application for ``site`` (its API and pages, and ``routers`` after them),
+    without the gate in front of it."""
     app = FastAPI(
         title="letterkit",
         version=_version(),
@@ -51,6 +58,8 @@ def create_app(
     app.state.site = site
     app.include_router(router(site))
     app.include_router(pages.router(site))
+    for extra in routers:
+        app.include_router(extra)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def answer(request: Request, problem: ProblemDetails) -> Response:
@@ -116,7 +125,7 @@ def create_app(
             ),
         )
 
-    return Gate(app, site)
+    return app
 
 
 def _methods(app: FastAPI, request: Request) -> list[str]:

@@ -15,9 +15,11 @@ Slow or stuck clients are cut off (what uvicorn offers, and one thing it does no
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
+import signal
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +27,7 @@ from typing import Any
 from letterkit.errors import LetterkitError, OptionsError
 from letterkit.web.app import create_app
 from letterkit.web.security import check_token
+from letterkit.web.service import create_service_app
 from letterkit.web.site import LOCAL_HOSTS
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,106 @@ def run(
         Server(config).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def run_service(
+    url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    allow_remote: bool = False,
+    on_ready: Callable[[str], None] | None = None,
+    names: tuple[str, ...] = (),
+) -> None:
+    """Serve the letters of the database at ``url`` to a team (``letterkit serve --database``):
+    ``workers`` processes share one listening socket and keep nothing of their own but
+    caches, so that any of them answers any request; ``names``: the host names it is reached
+    by besides ``host`` (behind a proxy). Returns on Ctrl-C (or SIGTERM)."""
+    import uvicorn
+
+    if host not in LOCAL_HOSTS and not allow_remote:
+        raise OptionsError(
+            f"{host}: serving letters to other machines needs --allow-remote (and a network you trust)",
+            "host",
+        )
+    if not 1 <= workers <= MAX_WORKERS:
+        raise OptionsError(f"--workers must be from 1 to {MAX_WORKERS}", "workers")
+    checking = create_service_app(url, host=host, port=port, names=names).accounts
+    try:
+        checking.ready()  # a database that cannot be reached, or has no tables, is said here, once
+    finally:
+        checking.store.close()  # before the workers are forked: each makes its own connections
+    sock = _listen(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    link = f"http://{shown}:{bound}/"
+    try:
+        if workers == 1:
+            app = create_service_app(url, host=host, port=bound, names=names)
+            _Ready.announcing(uvicorn.Server, link, on_ready)(uvicorn_config(app)).run(sockets=[sock])
+            return
+        children = [_fork_worker(url, host, bound, sock, names) for _ in range(workers)]
+        if on_ready is not None:
+            on_ready(link)
+        _wait_for(children)
+    finally:
+        sock.close()
+
+
+MAX_WORKERS = 64
+
+
+class _Ready:
+    @staticmethod
+    def announcing(base: type[Any], link: str, on_ready: Callable[[str], None] | None) -> type[Any]:
+        class Server(base):  # type: ignore[misc]
+            async def startup(self, sockets: Any = None) -> None:
+                await super().startup(sockets)
+                if self.started and on_ready is not None:
+                    on_ready(link)
+
+        return Server
+
+
+def _fork_worker(url: str, host: str, port: int, sock: socket.socket, names: tuple[str, ...]) -> int:
+    """A worker process answering on ``sock`` (its own app, engine and pool, made after the fork)."""
+    import uvicorn
+
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        app = create_service_app(url, host=host, port=port, names=names)
+        uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
+    except BaseException:
+        log.exception("a worker stopped")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _wait_for(children: list[int]) -> None:
+    """Wait for the workers; on Ctrl-C or SIGTERM, stop them all and wait for them."""
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def uvicorn_config(app: Any, header_timeout: float = HEADER_TIMEOUT) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class Site:
     host: str = "127.0.0.1"
     port: int = 8000
     workspace: Workspace = field(default=None)  # type: ignore[assignment]
+    names: tuple[str, ...] = ()
+    """More host names the server is reached by (a service behind a proxy: letters.example.org)."""
 
     def __post_init__(self) -> None:
         if self.workspace is None:
@@ -45,7 +48,7 @@ class Site:
     @property
     def allowed_hosts(self) -> frozenset[str]:
         """Host names a request may be addressed to (anything else may be DNS rebinding)."""
-        return frozenset({self.host.strip("[]").lower(), *LOCAL_HOSTS})
+        return frozenset({self.host.strip("[]").lower(), *LOCAL_HOSTS, *(n.lower() for n in self.names)})
 
     def name(self, name: str) -> str:
         """``name`` when it is a letter directly in the folder; ``NameError_`` for anything else."""
@@ -79,3 +82,30 @@ class Site:
             .replace(str(self.folder.absolute()) + os.sep, "")
             .replace(str(self.folder) + os.sep, "")
         )
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is using a service's pages (``letterkit serve --database``): a member of staff
+    signed in, or a patient through a link to one letter."""
+
+    name: str
+    """The account's sign-in name ('' for a patient)."""
+    role: str
+    """therapist, trainee, supervisor, admin, or patient."""
+    shown: str
+    letter: str | None = None
+    """A patient link's one letter."""
+
+    @property
+    def patient(self) -> bool:
+        return self.role == "patient"
+
+
+VISITOR: ContextVar[Visitor | None] = ContextVar("letterkit_visitor", default=None)
+"""The request's visitor, set by the service's gate (None when serving a folder)."""
+
+
+def visitor() -> Visitor | None:
+    """Who the current request is from, on a service (None when serving a folder)."""
+    return VISITOR.get()

@@ -17,7 +17,7 @@ from letterkit import registries, writers
 from letterkit.errors import LetterkitError
 from letterkit.web import forms
 from letterkit.web.preview import body_of
-from letterkit.web.site import Site
+from letterkit.web.site import Site, visitor
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STYLE_NAMES = {"standard": "Standard (clear print)", "large-print": "Large print", "easy-read": "Easy read"}
@@ -43,7 +43,13 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(style_names=STYLE_NAMES, roles=registries.roles(), downloads=_downloads(), quote=quote)
+    env.globals.update(
+        style_names=STYLE_NAMES,
+        roles=registries.roles(),
+        downloads=_downloads(),
+        quote=quote,
+        visitor=visitor,
+    )
     env.filters["anchor"] = _anchor
     env.filters["plain"] = lambda message: forms.plain(str(message))
     env.globals["link_to"] = lambda targets, path: forms.target(targets, str(path))

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from letterkit.errors import LetterkitError, LetterValidationError, UnsavedChangesError
 from letterkit.web.pages.common import posted, show, style_of, title
-from letterkit.web.site import Site
+from letterkit.web.site import Site, visitor
 from letterkit.workspace.results import Imported, Reading
 
 NOT_SAVED = "Nothing was saved yet, but what you typed is kept here."
@@ -120,6 +120,8 @@ class ReadingPage:
     def save(self, name: str, form: Mapping[str, str]) -> HTMLResponse:
         fields = {k: v for k, v in form.items() if not k.startswith("_")}
         role, person = form.get("_author", "patient"), form.get("_author_name", "").strip()
+        if (who := visitor()) is not None and who.patient:
+            role = "patient"  # through a patient link, only ever the patient's own suggestions
         draft = form.get("_draft", "")
         try:
             result = self.ws.save_reading(
