@@ -7,14 +7,17 @@ diff(1) does. Nothing here renders, stores or decides: that is the library's job
 This module holds the group, ``main``; the commands live in modules of their own
 (``cli_letters``, ``cli_review``, ``cli_draft``), each a plain click command or group that
 imports what it shares with the others from ``cli_common`` (never from here, which would make
-an import circle), and is added to the group at the end of this module.
+an import circle), and is added to the group at the end of this module; the modules of the
+commands ``letterkit render`` never needs are imported only when their command is run
+(``LAZY_COMMANDS``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
-from letterkit.cli_account import account, audit
 from letterkit.cli_common import (
     CONTRIBUTIONS_FORMATS,
     DIFF_FORMATS,
@@ -30,10 +33,7 @@ from letterkit.cli_common import (
     handle_errors,
     say,
 )
-from letterkit.cli_db import db
-from letterkit.cli_draft import draft, draft_import, draft_log, draft_save, draft_show, draft_verify
 from letterkit.cli_letters import new, render, schema, serve, validate
-from letterkit.cli_review import check, contributions_command, diff_command, extract, redact
 
 __all__ = [
     "CONTRIBUTIONS_FORMATS",
@@ -47,20 +47,9 @@ __all__ = [
     "READERS",
     "ROLES",
     "STYLES",
-    "check",
-    "contributions_command",
-    "diff_command",
-    "draft",
-    "draft_import",
-    "draft_log",
-    "draft_save",
-    "draft_show",
-    "draft_verify",
-    "extract",
     "handle_errors",
     "main",
     "new",
-    "redact",
     "render",
     "say",
     "schema",
@@ -69,7 +58,66 @@ __all__ = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _review(name: str) -> click.Command:
+    import letterkit.cli_review as review
+
+    found: click.Command = {
+        "check": review.check,
+        "contributions": review.contributions_command,
+        "diff": review.diff_command,
+        "extract": review.extract,
+        "redact": review.redact,
+    }[name]
+    return found
+
+
+def _draft(name: str) -> click.Command:
+    from letterkit.cli_draft import draft
+
+    return draft
+
+
+def _db(name: str) -> click.Command:
+    from letterkit.cli_db import db
+
+    return db
+
+
+def _service(name: str) -> click.Command:
+    import letterkit.cli_account as service
+
+    found: click.Command = {"account": service.account, "audit": service.audit}[name]
+    return found
+
+
+LAZY_COMMANDS: dict[str, Callable[[str], click.Command]] = {
+    "check": _review,
+    "contributions": _review,
+    "diff": _review,
+    "extract": _review,
+    "redact": _review,
+    "draft": _draft,
+    "db": _db,
+    "account": _service,
+    "audit": _service,
+}
+"""The commands whose modules load only when the command is run (or help lists them), so that
+``letterkit render`` does not import the review, history, database and service commands."""
+
+
+class _Commands(click.Group):
+    """A group that imports a command's module the first time the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            self.add_command(LAZY_COMMANDS[cmd_name](cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="letterkit")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something fails.")
 def main(debug: bool) -> None:
@@ -95,16 +143,7 @@ main.add_command(validate)
 main.add_command(render)
 main.add_command(new)
 main.add_command(schema)
-main.add_command(extract)
-main.add_command(redact)
-main.add_command(check)
-main.add_command(draft)
-main.add_command(diff_command)
-main.add_command(contributions_command)
 main.add_command(serve)
-main.add_command(db)
-main.add_command(account)
-main.add_command(audit)
 
 
 if __name__ == "__main__":  # pragma: no cover

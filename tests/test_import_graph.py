@@ -50,6 +50,10 @@ LAZY: dict[tuple[str, str], str] = {
     ): "the diagram's SVG layout, only for a diagram",
     ("letterkit.store", "letterkit.store.postgres"): "the database store, only when it is named",
     ("letterkit.__main__", "letterkit.cli"): "imported with the garbage collector off, then frozen",
+    ("letterkit.cli", "letterkit.cli_review"): "the review commands, only when one is run",
+    ("letterkit.cli", "letterkit.cli_draft"): "the draft commands, only when one is run",
+    ("letterkit.cli", "letterkit.cli_db"): "the database commands, only when one is run",
+    ("letterkit.cli", "letterkit.cli_account"): "the service's commands, only when one is run",
     # What a cold `letterkit render` never needs, loaded by the workflow that does:
     ("letterkit.registries", "letterkit.diffs.places"): "the revision views' readers, only when asked",
     (
