@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING
 
 from letterkit import writers
 from letterkit.compose import RenderContext, Templates
-from letterkit.compose.easy_read import easy_read_texts, sections_needing_text
 from letterkit.compose.styling import STANDARD, get_style
 from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
-from letterkit.review.easy_read import easy_read_warnings
 from letterkit.writers.document import DEFAULT_OPTIONS, Document, DraftHistory, Marks, RenderOptions
 
 if TYPE_CHECKING:
@@ -104,6 +102,7 @@ class Renderer:
         are the fields holding words the patient wrote: never changed to fit a frame.
         ``history``: the letter's saved drafts and sign-offs, for a format that records them.
         """
+
         output = options.output_format
         marks = marks or Marks()
         if (marks.fields or marks.lists) and not output.marked:
@@ -139,6 +138,9 @@ class Renderer:
         )
         content = output.writer()(document)
         if get_style(style).sentence_per_line:
+            from letterkit.compose.easy_read import easy_read_texts, sections_needing_text
+            from letterkit.review.easy_read import easy_read_warnings
+
             needing = sections_needing_text(letter.model_dump(by_alias=True))
             document.warnings.extend(easy_read_warnings(easy_read_texts(letter), needing))
         for warning in document.warnings:

@@ -55,6 +55,14 @@ LAZY: dict[tuple[str, str], str] = {
     ("letterkit.cli", "letterkit.cli_db"): "the database commands, only when one is run",
     ("letterkit.cli", "letterkit.cli_account"): "the service's commands, only when one is run",
     # What a cold `letterkit render` never needs, loaded by the workflow that does:
+    ("letterkit.rendering", "letterkit.compose.easy_read"): "easy-read texts, only for the easy-read style",
+    ("letterkit.rendering", "letterkit.review.easy_read"): "easy-read warnings, only for the easy-read style",
+    (
+        "letterkit.compose.context",
+        "letterkit.compose.easy_read",
+    ): "easy-read texts, only for the easy-read style",
+    ("letterkit.compose.html", "letterkit.compose.easy_read"): "the pictograms, only for the easy-read style",
+    ("letterkit.compose.context", "letterkit.lexicon.jargon"): "the glossary, only for the easy-read style",
     ("letterkit.registries", "letterkit.diffs.places"): "the revision views' readers, only when asked",
     (
         "letterkit.workspace.base",

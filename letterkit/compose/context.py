@@ -8,14 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from letterkit.compose.easy_read import section_texts
 from letterkit.compose.escaping import Span, md_block, md_block_spans, md_inline
 from letterkit.compose.pattern import compose_pattern
 from letterkit.compose.phrases import Person, infer_pronouns, pronouns_of
 from letterkit.compose.prose import Passage
 from letterkit.compose.sentences import coping_passage, mentions_referral, referral_sentence
 from letterkit.compose.styling import STANDARD, get_style
-from letterkit.lexicon.jargon import glossary
 from letterkit.model.fields import EASY_READ_SECTIONS, NOT_PRINTED
 from letterkit.model.schema import Affect, LetterBase
 from letterkit.model.settings import Settings
@@ -113,6 +111,7 @@ def _referral(letter: LetterBase, block: Any, person: Person, frozen: frozenset[
 
 def template_vars(ctx: RenderContext) -> dict[str, Any]:
     """The variables templates use. Documented in templates/README.md."""
+
     letter, settings = ctx.letter, ctx.settings
     ipaf = letter.ipaf
     plain_affects = [a for a in ipaf.affect if isinstance(a, str) or not a.less_conscious]
@@ -146,7 +145,9 @@ def template_vars(ctx: RenderContext) -> dict[str, Any]:
     person = person_of(letter)
     frozen = ctx.patients_own
     # Every section named, "" where there is none: templates test them under StrictUndefined.
-    easy_texts = dict.fromkeys(EASY_READ_SECTIONS, "") | (section_texts(letter, block) if easy_read else {})
+    easy_texts = dict.fromkeys(EASY_READ_SECTIONS, "") | (
+        _easy_read_texts(letter, block) if easy_read else {}
+    )
     pattern = compose_pattern(
         ipaf,
         block,
@@ -342,8 +343,16 @@ def _walk(value: Any, texts: list[str]) -> None:
             _walk(item, texts)
 
 
+def _easy_read_texts(letter: LetterBase, block: Any) -> dict[str, str]:
+    from letterkit.compose.easy_read import section_texts
+
+    return section_texts(letter, block)
+
+
 def _glossary(letter: LetterBase) -> list[dict[str, str]]:
     """Easy read: the hard words the letter uses, with their plain meanings."""
+    from letterkit.lexicon.jargon import glossary
+
     data = letter.model_dump(
         by_alias=True,
         exclude={

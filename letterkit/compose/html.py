@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from letterkit.compose.context import RenderContext, long_date, template_vars
-from letterkit.compose.easy_read import PICTOGRAM_CREDIT, add_pictograms
 from letterkit.compose.styling import easy_read_markdown, get_style, sentence_groups, style_css
 from letterkit.compose.templating import Templates
 from letterkit.model import kinds
@@ -186,11 +185,14 @@ def to_html(
 
     body_html = breakable(_sections(markdown_to_html(body_md, dropped))).replace(f"<p>{placeholder}</p>", svg)
     help_html = breakable(markdown_to_html(help_md, dropped))
-    pictures = 0
+    pictures, credit = 0, ""
     if get_style(ctx.style).sentence_per_line:  # easy read: a picture beside each heading
+        from letterkit.compose.easy_read import PICTOGRAM_CREDIT, add_pictograms
+
         body_html, in_body = add_pictograms(body_html)
         help_html, in_help = add_pictograms(help_html)
         pictures = in_body + in_help
+        credit = PICTOGRAM_CREDIT if pictures else ""
     page = {
         "title": title,
         "author": letter.therapist.name,
@@ -199,7 +201,7 @@ def to_html(
         "signature_html": breakable(markdown_to_html(signature_md, dropped)),
         "closing_html": breakable(markdown_to_html(closing_md, dropped)) if closing_md.strip() else "",
         "help_html": help_html,
-        "credit": PICTOGRAM_CREDIT if pictures else "",
+        "credit": credit,
         "css": [_read_style("letter.css"), *style_sheets(ctx.style), *css, style_css(ctx.style)],
         "for_print": for_print,
         "legend_html": legend_html,
