@@ -196,6 +196,16 @@ def test_sign_offs_come_along_when_a_folder_is_imported(store: PostgresStore, sa
     assert database.verify("peter-goodbye.yaml").problems == ()
 
 
+def test_letters_in_the_folders_archive_stay_in_the_archive_when_imported(
+    store: PostgresStore, samples: Path
+) -> None:
+    files = Workspace(samples)
+    files.archive("aliya-formulation.yaml")
+    store.import_folder(samples)
+    assert store.archived() == files.store.archived() == ["aliya-formulation.yaml"]
+    assert "aliya-formulation.yaml" in store.names()  # put away, never removed
+
+
 # --------------------------------------------------------------------------- import, then the same answers
 
 
