@@ -134,6 +134,7 @@ class Accounts(Links, AuditLog):
             ).first()
         if made is None:
             raise AccountError(f"there is an account called {name!r} already; choose another name")
+        self.record("account added", detail=f"{name} ({role})")
         return NewAccount(Account(name, role, full_name), secret, credentials.uri(secret, name))
 
     def ready(self) -> None:
@@ -188,6 +189,7 @@ class Accounts(Links, AuditLog):
                 text("INSERT INTO assignments (trainee, supervisor) VALUES (:t, :s) ON CONFLICT DO NOTHING"),
                 {"t": trainee, "s": supervisor},
             )
+        self.record("account assigned", detail=f"{trainee} to supervisor {supervisor}")
         return self.account(trainee)
 
     def set_disabled(self, name: str, disabled: bool = True) -> Account:
@@ -205,6 +207,7 @@ class Accounts(Links, AuditLog):
                 )
             if disabled:
                 connection.execute(text("DELETE FROM sessions WHERE account = :n"), {"n": name})
+        self.record("account disabled" if disabled else "account enabled", detail=name)
         return self.account(name)
 
     # ----------------------------------------------------------------- sign-off
