@@ -19,13 +19,14 @@ from letterkit.accounts import credentials
 from letterkit.accounts.audit import AuditLog
 from letterkit.accounts.links import Links
 from letterkit.errors import AccountError, SignInError
+from letterkit.model.fields import ACCOUNT_ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from letterkit.store.postgres import PostgresStore
 
-ROLES = ("therapist", "trainee", "supervisor", "admin")
+ROLES = ACCOUNT_ROLES
 """The roles of staff: a trainee's letters are signed off by a supervisor assigned to them;
 an admin sees every letter and the audit log."""
 SESSION_HOURS = 12
