@@ -298,6 +298,7 @@ def test_a_trainees_letter_becomes_final_only_once_his_supervisor_signs_it_off(
     assert "Draft 1 signed off by Dr Sara Okafor" in html.unescape(signed.text)
     assert _make_final(tom, "tom.yaml") == 200
     assert ("sara", "sign-off", "tom.yaml", "POST /letters/tom.yaml/sign-off 200") in _audit(team)
+    assert ("sara", "read", "tom.yaml", "GET /letters/tom.yaml/sign-off 200") in _audit(team)
 
 
 def test_a_therapists_own_letter_needs_no_sign_off(app: object, team: Team) -> None:

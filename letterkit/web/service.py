@@ -219,8 +219,8 @@ def _action(method: str, path: str) -> str:
         return "download"
     if "/render" in path or path.endswith("/preview"):
         return "render"
-    if "/sign-off" in path or "/attest" in path:
-        return "sign-off"
+    if ("/sign-off" in path or "/attest" in path) and method not in SAFE_METHODS:
+        return "sign-off"  # signing off; opening the sign-off page is a read
     return "read" if method in SAFE_METHODS else "write"
 
 
