@@ -246,6 +246,9 @@ if TYPE_CHECKING:
         FORMATS as FORMATS,
     )
     from letterkit.registries import (
+        account_roles as account_roles,
+    )
+    from letterkit.registries import (
         contributions_formats as contributions_formats,
     )
     from letterkit.registries import (
@@ -480,6 +483,7 @@ __all__ = [
     "Work",
     "Workspace",
     "Written",
+    "account_roles",
     "acting_as",
     "check",
     "compare",

@@ -11,9 +11,10 @@ import json
 import click
 
 import letterkit
+from letterkit.cli_common import LazyChoice
 from letterkit.cli_db import DATABASE, _one_line, _say
 
-ROLES = ("therapist", "trainee", "supervisor", "admin")
+ROLES = LazyChoice(lambda: letterkit.account_roles())
 
 
 @click.group("account")
@@ -32,7 +33,7 @@ def account() -> None:
 
 @account.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="What the account may do.")
+@click.option("--role", type=ROLES, required=True, help="What the account may do.")
 @click.option("--full-name", default="", help="The name shown in the history and on the pages.")
 @click.password_option(help="The account's first password (asked for when not given).")
 @DATABASE

@@ -10,6 +10,7 @@ from letterkit.compose.styling import STYLES
 from letterkit.drafts.store import ROLES
 from letterkit.model import kinds
 from letterkit.model.editing import letter_in_progress as shape
+from letterkit.model.fields import ACCOUNT_ROLES
 from letterkit.workspace.revisions import contributions_formats, diff_formats
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ FORMATS: tuple[str, ...] = tuple(writers.FORMATS)
 
 __all__ = [
     "FORMATS",
+    "account_roles",
     "contributions_formats",
     "diff_formats",
     "letter_in_progress",
@@ -33,6 +35,11 @@ __all__ = [
 def letter_kinds() -> tuple[str, ...]:
     """The kinds of letter, by name."""
     return kinds.names()
+
+
+def account_roles() -> tuple[str, ...]:
+    """What a service's account may be: therapist, trainee, supervisor or admin."""
+    return ACCOUNT_ROLES
 
 
 def roles() -> tuple[str, ...]:

@@ -106,6 +106,31 @@ def test_account_disable_and_enable(team: Team) -> None:
     assert (on.exit_code, on.stdout) == (0, "ravi is enabled.\n")
 
 
+def test_an_admins_account_commands_are_in_the_audit_log(team: Team) -> None:
+    cli("account", "disable", "ravi", "--database", team.url)
+    cli("account", "disable", "ravi", "--enable", "--database", team.url)
+    cli(
+        "account",
+        "add",
+        "lee",
+        "--role",
+        "supervisor",
+        "--database",
+        team.url,
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    cli("account", "assign", "tom", "lee", "--database", team.url)
+    exported = cli("audit", "--json", "--database", team.url)
+    entries = [json.loads(line) for line in exported.stdout.splitlines()][-4:]
+    assert [(e["action"], e["detail"]) for e in entries] == [
+        ("account disabled", "ravi"),
+        ("account enabled", "ravi"),
+        ("account added", "lee (supervisor)"),
+        ("account assigned", "tom to supervisor lee"),
+    ]
+    assert all(e["who"].startswith("command line (") and e["ip"] for e in entries)
+
+
 def test_audit_lists_and_exports_the_log(team: Team) -> None:
     with Accounts(team.url) as accounts:
         accounts.record("read", "hana.yaml", "GET /letters/hana.yaml 200", who="hana")
@@ -117,6 +142,7 @@ def test_audit_lists_and_exports_the_log(team: Team) -> None:
     ]
     exported = cli("audit", "--json", "--database", team.url)
     entries = [json.loads(line) for line in exported.stdout.splitlines()]
+    entries = [e for e in entries if not e["action"].startswith("account ")]  # the team's making
     assert [(e["who"], e["action"], e["letter"]) for e in entries] == [
         ("hana", "read", "hana.yaml"),
         ("ravi", "download", "ravi.yaml"),

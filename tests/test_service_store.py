@@ -149,9 +149,13 @@ def test_only_an_admin_reads_the_audit_log_through_the_app(team: Team) -> None:
             assert accounts.audit() == []
         with acting_as("ada"):
             entries = accounts.audit()
-    assert [(e.who, e.action, e.letter, e.ip, e.detail) for e in entries] == [
+    assert [(e.who, e.action, e.letter, e.ip, e.detail) for e in entries if e.letter] == [
         ("hana", "read", "hana.yaml", "192.0.2.7", "GET /letters/hana.yaml")
     ]
+    assert {e.action for e in entries if not e.letter} == {
+        "account added",
+        "account assigned",
+    }  # the team's making
 
 
 # --------------------------------------------------------------------------- patient links

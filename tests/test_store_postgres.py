@@ -196,6 +196,34 @@ def test_sign_offs_come_along_when_a_folder_is_imported(store: PostgresStore, sa
     assert database.verify("peter-goodbye.yaml").problems == ()
 
 
+def test_letters_in_the_folders_archive_stay_in_the_archive_when_imported(
+    store: PostgresStore, samples: Path
+) -> None:
+    files = Workspace(samples)
+    files.archive("aliya-formulation.yaml")
+    store.import_folder(samples)
+    assert store.archived() == files.store.archived() == ["aliya-formulation.yaml"]
+    assert "aliya-formulation.yaml" in store.names()  # put away, never removed
+
+
+def test_decisions_on_suggestions_come_along_when_a_folder_is_imported(
+    store: PostgresStore, samples: Path
+) -> None:
+    files = FileStore(samples)
+    files.append_draft("peter-goodbye.yaml", "therapist", "Dr Sam Lee")
+    decided = {
+        "suggested": 2, "suggested_hash": "a" * 64, "base": 1, "change": 1, "decision": "rejected",
+        "role": "therapist", "name": "Dr Sam Lee", "time": "2026-12-05T10:00:00+00:00", "author": "Peter",
+        "where": "What has changed", "kind": "insert", "old": "", "new": "and I came", "draft": 1,
+        "draft_hash": "b" * 64,
+    }  # fmt: skip
+    kept = files.append_decisions("peter-goodbye.yaml", [decided, {**decided, "change": 2}])
+    store.import_folder(samples)
+    assert store.decisions("peter-goodbye.yaml") == kept  # numbers, links and hashes as they were
+    more = store.append_decisions("peter-goodbye.yaml", [{**decided, "change": 3}])
+    assert more[0].number == 3 and more[0].parent == kept[-1].hash
+
+
 # --------------------------------------------------------------------------- import, then the same answers
 
 

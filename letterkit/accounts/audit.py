@@ -5,6 +5,8 @@ reads it through the service."""
 
 from __future__ import annotations
 
+import getpass
+import socket
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,7 +63,8 @@ class AuditLog:
         who: str | None = None,
         ip: str | None = None,
     ) -> None:
-        """Add an entry for whoever is acting (``acting_as``), or ``who`` (from ``ip``)."""
+        """Add an entry for whoever is acting (``acting_as``), or ``who`` (from ``ip``); with
+        no one acting (an admin's command), the system user on this machine."""
         from sqlalchemy import text
 
         now = acting()
@@ -71,10 +74,10 @@ class AuditLog:
                     "INSERT INTO audit (who, action, letter, ip, detail) VALUES (:who, :action, :letter, :ip, :detail)"
                 ),
                 {
-                    "who": who or (now.who if now else "letterkit"),
+                    "who": who or (now.who if now else _command_line()),
                     "action": action,
                     "letter": letter,
-                    "ip": ip if ip is not None else (now.ip if now else ""),
+                    "ip": ip if ip is not None else (now.ip if now else "" if who else socket.gethostname()),
                     "detail": detail[:MAX_DETAIL],
                 },
             )
@@ -93,3 +96,12 @@ class AuditLog:
             AuditEntry(int(r.id), r.at, str(r.who), str(r.action), r.letter, str(r.ip), str(r.detail))
             for r in reversed(rows)
         ]
+
+
+def _command_line() -> str:
+    """Who runs a command of the service's own (``letterkit account …``): the system user."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown user"
+    return f"command line ({user})"

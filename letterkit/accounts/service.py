@@ -19,13 +19,14 @@ from letterkit.accounts import credentials
 from letterkit.accounts.audit import AuditLog
 from letterkit.accounts.links import Links
 from letterkit.errors import AccountError, SignInError
+from letterkit.model.fields import ACCOUNT_ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from letterkit.store.postgres import PostgresStore
 
-ROLES = ("therapist", "trainee", "supervisor", "admin")
+ROLES = ACCOUNT_ROLES
 """The roles of staff: a trainee's letters are signed off by a supervisor assigned to them;
 an admin sees every letter and the audit log."""
 SESSION_HOURS = 12
@@ -134,6 +135,7 @@ class Accounts(Links, AuditLog):
             ).first()
         if made is None:
             raise AccountError(f"there is an account called {name!r} already; choose another name")
+        self.record("account added", detail=f"{name} ({role})")
         return NewAccount(Account(name, role, full_name), secret, credentials.uri(secret, name))
 
     def ready(self) -> None:
@@ -188,6 +190,7 @@ class Accounts(Links, AuditLog):
                 text("INSERT INTO assignments (trainee, supervisor) VALUES (:t, :s) ON CONFLICT DO NOTHING"),
                 {"t": trainee, "s": supervisor},
             )
+        self.record("account assigned", detail=f"{trainee} to supervisor {supervisor}")
         return self.account(trainee)
 
     def set_disabled(self, name: str, disabled: bool = True) -> Account:
@@ -205,6 +208,7 @@ class Accounts(Links, AuditLog):
                 )
             if disabled:
                 connection.execute(text("DELETE FROM sessions WHERE account = :n"), {"n": name})
+        self.record("account disabled" if disabled else "account enabled", detail=name)
         return self.account(name)
 
     # ----------------------------------------------------------------- sign-off

@@ -44,6 +44,10 @@ Role = Literal["therapist", "patient", "joint", "supervisor"]
 ROLES: tuple[str, ...] = ("therapist", "patient", "joint", "supervisor")
 """Who writes a draft: the therapist, the patient, both together, or a supervisor."""
 
+ACCOUNT_ROLES: tuple[str, ...] = ("therapist", "trainee", "supervisor", "admin")
+"""What a service's account may do (``letterkit account add --role``): a therapist or trainee
+keeps a caseload, a supervisor also sees and signs off their trainees', an admin sees all."""
+
 WITH_PATIENT: tuple[str, ...] = ("patient", "joint")
 """The roles of a draft the patient wrote, alone or together with the therapist."""
 

@@ -307,17 +307,23 @@ class PostgresStore(KeptAndDecided, SignedOff):
         self, folder: str | os.PathLike[str], *, owner: str | None = None
     ) -> list[ImportedLetter]:
         """Bring in every letter of a folder with its whole draft history, in one transaction
-        (``owner``: the account the letters belong to, in a service's database).
+        (``owner``: the account the letters belong to, in a service's database). Letters in
+        the folder's archive stay in the archive; the decisions on suggestions and the sign-offs
+        come along as they were kept.
 
         Each history is verified first (a damaged one is refused and nothing is imported), and
         again in the database before the transaction commits; a letter already in the database
         is refused.
         """
+        from sqlalchemy import text
+
         files = FileStore(folder)
         if files.root is None or not files.root.is_dir():
             raise LetterNotFoundError(os.fspath(folder), "no such folder — check the name")
         found: list[tuple[str, bytes, list[tuple[Draft, bytes]], Head | None, tuple[str, ...]]] = []
         signed = {name: files.attestations(name) for name in files.names()}
+        decided = {name: files.decisions(name) for name in files.names()}
+        put_away = set(files.archived())
         for name in files.names():
             saved = files.drafts(name)
             notices: tuple[str, ...] = ()
@@ -334,7 +340,13 @@ class PostgresStore(KeptAndDecided, SignedOff):
         with self.errors(), self.engine.begin() as connection:
             for name, content, versions, head, notices in found:
                 self._bring_in(connection, name, content, versions, head)
-                self._insert_attestations(connection, self._made(connection, name)[0], signed[name])
+                letter_id = self._made(connection, name)[0]
+                self._insert_attestations(connection, letter_id, signed[name])
+                self._insert_decisions(connection, letter_id, decided[name])
+                if name in put_away:  # still in the archive, as it was in the folder
+                    connection.execute(
+                        text("INSERT INTO archived (letter_id) VALUES (:id)"), {"id": letter_id}
+                    )
                 if owner is not None:
                     self._give(connection, name, owner)
                 if versions:

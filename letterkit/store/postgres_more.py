@@ -119,6 +119,16 @@ class KeptAndDecided:
                 )
             return made
 
+    def _insert_decisions(self, connection: Connection, letter: int, made: Sequence[Decision]) -> None:
+        """Records kept elsewhere (a folder being imported), as they are: numbers and hashes."""
+        from sqlalchemy import text
+
+        for record in made:
+            connection.execute(
+                text("INSERT INTO decisions (letter_id, number, record) VALUES (:id, :n, :record)"),
+                {"id": letter, "n": record.number, "record": json.dumps(record.to_json(), sort_keys=True)},
+            )
+
     def _decisions(self, connection: Connection, name: str) -> Iterator[Decision]:
         from sqlalchemy import text
 
