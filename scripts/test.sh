@@ -14,6 +14,17 @@ bash scripts/system-deps.sh --test
 echo "Installing letterkit, its extras and its test dependencies (pip install -c constraints.txt -e \".[serve,fhir,postgres,service,test]\") into $LETTERKIT_VENV_SHOWN/"
 lk_pip_install -c constraints.txt -e ".[serve,fhir,postgres,service,test]"
 "$LETTERKIT_PY" -m mypy letterkit
+# A throwaway PostgreSQL cluster for the tests (tests/pg.py: initdb in a temporary folder, as the
+# postgres user when root, on a Unix socket there only), stopped and removed however this ends.
+# The tests reach it through pytest-postgresql's no-process fixture (tests/conftest.py).
+if pg_env="$("$LETTERKIT_PY" tests/pg.py start)"; then
+  eval "$pg_env"
+  trap '"$LETTERKIT_PY" tests/pg.py stop "$LETTERKIT_TEST_PG_FOLDER"' EXIT
+  trap 'exit 130' INT TERM
+  echo "PostgreSQL for the tests: a throwaway cluster on the socket in $LETTERKIT_TEST_PG_HOST"
+else
+  echo "warning: no PostgreSQL cluster started; pytest will start its own or skip those tests" >&2
+fi
 status=0
 "$LETTERKIT_PY" -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then

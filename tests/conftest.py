@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 import pg
 import pytest
 import service_support
+from pytest_postgresql import factories
+from pytest_postgresql.executors import NoopExecutor
 
 # When a Hypothesis test fails, its pytest plugin imports libcst to suggest a patch, and this
 # libcst raises a DeprecationWarning on import; with filterwarnings=error that would turn a
@@ -239,10 +242,27 @@ def regen_goldens(request: pytest.FixtureRequest) -> bool:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
+# scripts/test.sh starts a throwaway cluster before pytest (``python tests/pg.py start``) and says
+# where it is with these variables; the tests reach it through pytest-postgresql's no-process
+# fixture. Without them (pytest run directly), ``postgres_cluster`` starts one for the session.
+PG_HOST = os.environ.get(pg.HOST_VARIABLE)
+postgresql_noproc = factories.postgresql_noproc(
+    host=PG_HOST,
+    port=os.environ.get(pg.PORT_VARIABLE, str(pg.PORT)),
+    user=pg.SUPERUSER,
+    dbname="letterkit_tests",
+)
+
+
 @pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[pg.Cluster]:
-    """A throwaway PostgreSQL cluster for the session (tests/pg.py); the tests that need one are
-    skipped, saying why, only when PostgreSQL is not installed here."""
+def postgres_cluster(request: pytest.FixtureRequest) -> Iterator[pg.Cluster]:
+    """The PostgreSQL server for the session: scripts/test.sh's cluster, through pytest-postgresql's
+    ``postgresql_noproc``, else a throwaway one started here (tests/pg.py). The tests that need one
+    are skipped, saying why, only when PostgreSQL is not installed here."""
+    if PG_HOST:
+        server: NoopExecutor = request.getfixturevalue("postgresql_noproc")
+        yield pg.Cluster(Path(server.host), server.port)
+        return
     reason = pg.absent_reason()
     if reason is not None:
         pytest.skip(reason)

@@ -23,9 +23,7 @@ def _sql(
     cluster: pg.Cluster, url: str, account: str | None = None, link: str | None = None
 ) -> psycopg.Connection:
     """A connection acting as the app's role (as the web service does in each transaction)."""
-    conn = psycopg.connect(
-        f"host={cluster.socket} dbname={make_url(url).database} user={pg.SUPERUSER}", autocommit=False
-    )
+    conn = psycopg.connect(cluster.dsn(str(make_url(url).database)), autocommit=False)
     conn.execute("SET ROLE letterkit_app")
     conn.execute("SELECT set_config('letterkit.account', %s, false)", (account or "",))
     conn.execute("SELECT set_config('letterkit.link', %s, false)", (link or "",))

@@ -102,7 +102,7 @@ def test_the_app_role_may_not_change_or_remove_a_version(
         accounts.add_account("sara", "therapist", "a password long enough")
     with acting_as("sara"):  # the app role does its own work, for the one signed in
         _saved_letter(app_url, scoped=True)
-    dsn = f"host={postgres_cluster.socket} dbname={_database(postgres_url)} user={LOGIN}"
+    dsn = postgres_cluster.dsn(_database(postgres_url), LOGIN)
     with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
         conn.execute(statement)  # type: ignore[arg-type]
     assert "permission denied for table versions" in str(refused.value)
@@ -115,7 +115,7 @@ def test_not_even_the_owner_may_change_or_remove_a_version(
     postgres_cluster: pg.Cluster, postgres_url: str, statement: str
 ) -> None:
     _saved_letter(postgres_url)
-    dsn = f"host={postgres_cluster.socket} dbname={_database(postgres_url)} user={pg.SUPERUSER}"
+    dsn = postgres_cluster.dsn(_database(postgres_url))
     with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
         conn.execute(statement)  # type: ignore[arg-type]
     assert "saved versions are never changed or removed" in str(refused.value)
@@ -164,7 +164,7 @@ def test_no_one_may_change_or_remove_a_sign_off(
         (LOGIN, "permission denied for table attestations"),
         (pg.SUPERUSER, "sign-offs are never"),
     ):
-        dsn = f"host={postgres_cluster.socket} dbname={_database(postgres_url)} user={user}"
+        dsn = postgres_cluster.dsn(_database(postgres_url), user)
         with psycopg.connect(dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
             conn.execute(statement)  # type: ignore[arg-type]
         assert refusal in str(refused.value)
