@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from letterkit.drafts.records import LOCK_TIMEOUT, MAX_RECORD, Draft, history_dir
+from letterkit.drafts import record_files
+from letterkit.drafts.records import Draft, history_dir
 from letterkit.errors import HistoryError
-from letterkit.files import ensure_dir, read_bytes, write_atomic
 
 __all__ = [
     "ATTESTATIONS_DIR",
@@ -49,7 +49,6 @@ __all__ = [
 
 ATTESTATIONS_DIR = "attestations"
 """The folder inside a history that keeps its sign-offs."""
-_NAME = re.compile(r"(\d{4,6})\.json")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 FORMAT_TEXT = __doc__ or ""
 
@@ -168,42 +167,22 @@ def folder_of(letter: str | os.PathLike[str]) -> Path:
 
 def read(letter: str | os.PathLike[str]) -> list[Attestation]:
     """Every sign-off of a letter's drafts, oldest first (none if it has none)."""
-    folder = folder_of(letter)
-    if not folder.is_dir():
-        return []
-    out = []
-    for name in sorted(os.listdir(folder)):
-        match = _NAME.fullmatch(name)
-        if match:
-            out.append(_read_one(folder / name, int(match.group(1))))
-    return out
+    return record_files.read_all(folder_of(letter), _read_one)
 
 
 def _read_one(path: Path, number: int) -> Attestation:
-    try:
-        fields = json.loads(read_bytes(path, what="sign-off", max_bytes=MAX_RECORD).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        raise HistoryError(f"{path}: this sign-off cannot be read; restore it from a backup") from None
-    return from_json(fields, number, str(path))
+    return from_json(record_files.read_json(path, "sign-off"), number, str(path))
 
 
 def append(letter: str | os.PathLike[str], fields: Mapping[str, Any], drafts: Sequence[Draft]) -> Attestation:
     """Add a sign-off of one of ``drafts`` to a letter's history (under its own lock); returns
     the record written."""
-    from filelock import FileLock, Timeout
-
-    folder = ensure_dir(folder_of(letter))
-    try:
-        with FileLock(str(folder / ".lock"), timeout=LOCK_TIMEOUT, mode=0o600):
-            if not (folder / "FORMAT.txt").exists():
-                write_atomic(folder / "FORMAT.txt", FORMAT_TEXT)
-            record = chain(read(letter), fields)
-            require_draft(os.fspath(letter), record, drafts)
-            text = json.dumps(record.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-            write_atomic(folder / f"{record.number:04d}.json", text, replace=False)
-            return record
-    except Timeout:
-        raise HistoryError(f"{folder}: a sign-off is being saved elsewhere; try again in a moment") from None
+    busy = "a sign-off is being saved elsewhere; try again in a moment"
+    with record_files.adding(folder_of(letter), FORMAT_TEXT, busy) as folder:
+        record = chain(read(letter), fields)
+        require_draft(os.fspath(letter), record, drafts)
+        record_files.write(folder, record.number, record.to_json())
+        return record
 
 
 def check(letter: str | os.PathLike[str], drafts: Sequence[Draft]) -> list[str]:
@@ -215,15 +194,13 @@ def check(letter: str | os.PathLike[str], drafts: Sequence[Draft]) -> list[str]:
     problems: list[str] = []
     readable: list[Attestation] = []
     expected = 1
-    for name in sorted(os.listdir(folder)):
-        match = _NAME.fullmatch(name)
-        if not match:
-            if name not in ("FORMAT.txt", ".lock"):
+    for name, number in record_files.listing(folder):
+        if number is None:
+            if name not in record_files.KEPT_BESIDE:
                 problems.append(
                     f"{folder / name}: is not one of the sign-offs' files; move it out of this folder"
                 )
             continue
-        number = int(match.group(1))
         if number != expected:
             problems.append(f"{folder}: sign-off {expected} is missing (deleted or moved?)")
         expected = number + 1

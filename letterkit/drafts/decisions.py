@@ -29,15 +29,14 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from letterkit.drafts.records import LOCK_TIMEOUT, MAX_RECORD, history_dir
+from letterkit.drafts import record_files
+from letterkit.drafts.records import history_dir
 from letterkit.errors import HistoryError
-from letterkit.files import ensure_dir, read_bytes, write_atomic
 
 __all__ = [
     "DECISIONS",
@@ -52,7 +51,6 @@ __all__ = [
 DECISIONS_DIR = "decisions"
 """The folder inside a history that keeps its decisions."""
 DECISIONS = ("accepted", "rejected")
-_NAME = re.compile(r"(\d{4,6})\.json")
 FORMAT_TEXT = __doc__ or ""
 
 
@@ -124,22 +122,11 @@ def folder_of(letter: str | os.PathLike[str]) -> Path:
 
 def read(letter: str | os.PathLike[str]) -> list[Decision]:
     """Every decision on a letter's suggestions, oldest first (none if it has none)."""
-    folder = folder_of(letter)
-    if not folder.is_dir():
-        return []
-    out = []
-    for name in sorted(os.listdir(folder)):
-        match = _NAME.fullmatch(name)
-        if match:
-            out.append(_read_one(folder / name, int(match.group(1))))
-    return out
+    return record_files.read_all(folder_of(letter), _read_one)
 
 
 def _read_one(path: Path, number: int) -> Decision:
-    try:
-        fields = json.loads(read_bytes(path, what="decision", max_bytes=MAX_RECORD).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        raise HistoryError(f"{path}: this decision cannot be read; restore it from a backup") from None
+    fields = record_files.read_json(path, "decision")
     if not isinstance(fields, dict) or sorted(fields) != sorted(_FIELDS) or fields.get("number") != number:
         raise HistoryError(f"{path}: this decision is damaged; restore it from a backup")
     return Decision(**fields)
@@ -147,20 +134,12 @@ def _read_one(path: Path, number: int) -> Decision:
 
 def append(letter: str | os.PathLike[str], new: Sequence[Mapping[str, Any]]) -> list[Decision]:
     """Add decisions to a letter's history (under its own lock); returns the records written."""
-    from filelock import FileLock, Timeout
-
-    folder = ensure_dir(folder_of(letter))
-    try:
-        with FileLock(str(folder / ".lock"), timeout=LOCK_TIMEOUT, mode=0o600):
-            if not (folder / "FORMAT.txt").exists():
-                write_atomic(folder / "FORMAT.txt", FORMAT_TEXT)
-            records = chain(read(letter), new)
-            for record in records:
-                text = json.dumps(record.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-                write_atomic(folder / f"{record.number:04d}.json", text, replace=False)
-            return records
-    except Timeout:
-        raise HistoryError(f"{folder}: decisions are being saved elsewhere; try again in a moment") from None
+    busy = "decisions are being saved elsewhere; try again in a moment"
+    with record_files.adding(folder_of(letter), FORMAT_TEXT, busy) as folder:
+        records = chain(read(letter), new)
+        for record in records:
+            record_files.write(folder, record.number, record.to_json())
+        return records
 
 
 def check(letter: str | os.PathLike[str]) -> list[str]:
@@ -171,15 +150,13 @@ def check(letter: str | os.PathLike[str]) -> list[str]:
     problems: list[str] = []
     previous: Decision | None = None
     expected = 1
-    for name in sorted(os.listdir(folder)):
-        match = _NAME.fullmatch(name)
-        if not match:
-            if name not in ("FORMAT.txt", ".lock"):
+    for name, number in record_files.listing(folder):
+        if number is None:
+            if name not in record_files.KEPT_BESIDE:
                 problems.append(
                     f"{folder / name}: is not one of the decisions' files; move it out of this folder"
                 )
             continue
-        number = int(match.group(1))
         try:
             record = _read_one(folder / name, number)
         except HistoryError as error:
