@@ -185,14 +185,13 @@ def to_html(
 
     body_html = breakable(_sections(markdown_to_html(body_md, dropped))).replace(f"<p>{placeholder}</p>", svg)
     help_html = breakable(markdown_to_html(help_md, dropped))
-    pictures, credit = 0, ""
+    credit = ""
     if get_style(ctx.style).sentence_per_line:  # easy read: a picture beside each heading
         from letterkit.compose.easy_read import PICTOGRAM_CREDIT, add_pictograms
 
         body_html, in_body = add_pictograms(body_html)
         help_html, in_help = add_pictograms(help_html)
-        pictures = in_body + in_help
-        credit = PICTOGRAM_CREDIT if pictures else ""
+        credit = PICTOGRAM_CREDIT if in_body + in_help else ""
     page = {
         "title": title,
         "author": letter.therapist.name,

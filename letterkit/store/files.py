@@ -28,9 +28,9 @@ from letterkit.model.loading import read_letter_bytes
 
 LETTER_SUFFIXES = (".yaml", ".yml", ".json")
 KEPT_SUFFIX = ".typed"
+"""What was typed into a letter's pages and not saved yet is kept beside it, as NAME.typed."""
 ARCHIVED_SUFFIX = ".archived"
 """A letter put away in the archive has a file NAME.archived beside it (the date it was put away)."""
-"""What was typed into a letter's pages and not saved yet is kept beside it, as NAME.typed."""
 MAX_KEPT = 2 * 1024 * 1024
 _LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,150}\.(yaml|yml|json)$")
 
