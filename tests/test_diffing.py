@@ -514,7 +514,9 @@ def test_cli_diff_pdf_redline(history: Path, tmp_path: Path, monkeypatch: pytest
     flat = " ".join(text.split())
     assert "stuck and angry" in flat
     assert "I started drawing again." in flat
-    assert re.search(r"Changes from draft 1 \(\d+ \w+ \d{4}, by [^)]+\) to draft 2 \(\d+ \w+ \d{4}, by Peter Hale\)", flat)
+    assert re.search(
+        r"Changes from draft 1 \(\d+ \w+ \d{4}, by [^)]+\) to draft 2 \(\d+ \w+ \d{4}, by Peter Hale\)", flat
+    )
     assert "peter.yaml@1" not in flat
     # Named as the letter prints them, items counted from 1: never a field path.
     assert "What brought you here: changed by Peter Hale (patient) in draft 2" in flat

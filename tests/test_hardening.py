@@ -364,7 +364,10 @@ def test_a_template_bomb_in_a_pdf_is_stopped_on_the_command_line(tmp_path: Path)
     # Stopped by its output's size cap, or (on a machine too loaded to reach the cap in time)
     # by the time limit: either way, one line naming the template, and no PDF.
     assert result.stderr.startswith(
-        ("letterkit: letter.html.j2: the template made more than", "letterkit: letter.html.j2: the template ran longer")
+        (
+            "letterkit: letter.html.j2: the template made more than",
+            "letterkit: letter.html.j2: the template ran longer",
+        )
     ), result.stderr
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "letter.pdf").exists()

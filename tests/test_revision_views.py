@@ -102,7 +102,10 @@ def test_redline_for_the_patient_says_you(zoe: Path) -> None:
     assert "What has changed, item 2: you changed this (draft 2)" in lines
     assert "In your own words: you added this (draft 2)" in lines
     # Drafts named by number, date and author ("by you" for the patient's own), never file@rev.
-    assert re.search(r"What changed from draft 1 \(\d+ \w+ \d{4}, by Ravi Castell\) to draft 2 \(\d+ \w+ \d{4}, by you\)", html)
+    assert re.search(
+        r"What changed from draft 1 \(\d+ \w+ \d{4}, by Ravi Castell\) to draft 2 \(\d+ \w+ \d{4}, by you\)",
+        html,
+    )
     assert "@1" not in html and "@2" not in html
     assert "patient" not in " ".join(lines).lower()
 

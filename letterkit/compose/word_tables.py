@@ -2,9 +2,10 @@
 
 letterkit asks only dictionary questions ("which lemmas can 'becomes' have?", "what is the past
 of 'feel'?"), never lemminflect's model for unknown words, so it reads the package's two sorted
-lookup tables itself: decompressed once, searched by bisection. Importing lemminflect itself
-would load NumPy and parse both tables into dictionaries, about a third of a second on every
-cold ``letterkit render``; this answers the same questions in a few milliseconds. The answers
+lookup tables itself: decompressed once (and kept so in letterkit's cache for the next run),
+searched by bisection. Importing lemminflect itself would load NumPy and parse both tables
+into dictionaries, about a third of a second on every cold ``letterkit render``; this answers
+the same questions in a few milliseconds. The answers
 are lemminflect's own (``getAllLemmas(word)``, ``getAllInflections(lemma, upos="VERB")`` for
 lower-case words); tests/test_word_tables.py holds the two to the same results.
 """
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import importlib.util
 from pathlib import Path
+
+from letterkit import cache
 
 _VERB_TAGS = ("VBD", "VBN", "VBG", "VBZ")
 """The order of the forms after ``word,verb,`` in lemminflect's inflection table."""
@@ -46,7 +50,7 @@ class _Table:
     bisection over the decompressed bytes (UTF-8 keeps the order of the words' characters)."""
 
     def __init__(self, name: str) -> None:
-        self.data = gzip.decompress((_resources() / name).read_bytes())
+        self.data = _decompressed(_resources() / name)
 
     def rows(self, word: str) -> list[list[str]]:
         data, target = self.data, word.encode("utf-8")
@@ -67,6 +71,22 @@ class _Table:
             found.append(data[lo:end].decode("utf-8").split(","))
             lo = end + 1
         return found
+
+
+def _decompressed(source: Path) -> bytes:
+    """A gzipped table's bytes: decompressed on the first run (about 10 ms for both tables),
+    then read from letterkit's cache (``letterkit.cache``), checked against the length the gzip
+    file records."""
+    info = source.stat()
+    with source.open("rb") as raw:
+        raw.seek(-4, 2)
+        length = int.from_bytes(raw.read(4), "little")  # gzip's ISIZE: the length mod 2**32
+    tag = hashlib.sha256(f"{source}\0{info.st_size}\0{info.st_mtime_ns}".encode()).hexdigest()[:20]
+    return cache.remembered(
+        f"words-{tag}-{source.name.removesuffix('.gz')}",
+        lambda: gzip.decompress(source.read_bytes()),
+        lambda data: len(data) % 2**32 == length,
+    )
 
 
 def _line_end(data: bytes, start: int) -> int:

@@ -230,7 +230,7 @@ def preview_letter(data: Mapping[str, Any]) -> LetterBase:
         current["kind"] = kinds.names()[0]
     for _ in range(50):
         try:
-            letter: LetterBase = kinds.letter_adapter().validate_python(current)
+            letter: LetterBase = kinds.validate(current)
             return letter
         except ValidationError as error:
             for problem in error.errors(include_url=False):

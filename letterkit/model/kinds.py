@@ -210,6 +210,17 @@ def letter_adapter() -> TypeAdapter[Any]:
         return _adapter
 
 
+def validate(data: Any) -> Any:
+    """A letter from its data, validated as the kind it names: by that kind's own model, which
+    then also serves ``model_dump``, so a command builds one model's validator, not the union's
+    and then the model's. Data naming no registered kind goes through the union
+    (``letter_adapter``), which says which kinds there are."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if isinstance(kind, str) and (known := _kinds.get(kind)) is not None:
+        return known.model.model_validate(data)
+    return letter_adapter().validate_python(data)
+
+
 def json_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of one kind of letter, for editors and other systems."""
     schema = get(name).model.model_json_schema(by_alias=True)

@@ -17,7 +17,7 @@ from letterkit.errors import LetterFileError, LetterNotFoundError, LetterValidat
 from letterkit.files import read_bytes
 from letterkit.model import placeholders
 from letterkit.model.fields import dotted
-from letterkit.model.kinds import describe, field_names, letter_adapter, names
+from letterkit.model.kinds import describe, field_names, names, validate
 from letterkit.model.schema import LetterBase
 from letterkit.model.yaml_errors import explain
 
@@ -279,7 +279,7 @@ def load_source(source: Source, *, allow_placeholders: bool = False) -> LetterMo
     if not allow_placeholders:
         problems += placeholder_problems(source)
     try:
-        letter: LetterBase = letter_adapter().validate_python(source.data)
+        letter: LetterBase = validate(source.data)
     except ValidationError as error:
         problems += _problems(source, error.errors(include_url=False))
     if problems:
