@@ -296,50 +296,50 @@ if TYPE_CHECKING:
     from letterkit.workspace.letters import (
         scaffold as scaffold,
     )
-    from letterkit.workspace.results import (
+    from letterkit.workspace.reports import (
         CheckReport as CheckReport,
     )
-    from letterkit.workspace.results import (
+    from letterkit.workspace.reports import (
         Comparison as Comparison,
     )
-    from letterkit.workspace.results import (
+    from letterkit.workspace.reports import (
         ContributionsReport as ContributionsReport,
     )
-    from letterkit.workspace.results import (
+    from letterkit.workspace.reports import (
         DraftLog as DraftLog,
     )
-    from letterkit.workspace.results import (
+    from letterkit.workspace.reports import (
         Extracted as Extracted,
     )
-    from letterkit.workspace.results import (
+    from letterkit.workspace.reports import (
         Imported as Imported,
+    )
+    from letterkit.workspace.reports import (
+        Passage as Passage,
+    )
+    from letterkit.workspace.reports import (
+        Reading as Reading,
+    )
+    from letterkit.workspace.reports import (
+        RedactedFile as RedactedFile,
+    )
+    from letterkit.workspace.reports import (
+        SignOff as SignOff,
+    )
+    from letterkit.workspace.reports import (
+        Summary as Summary,
+    )
+    from letterkit.workspace.reports import (
+        Verification as Verification,
     )
     from letterkit.workspace.results import (
         Opened as Opened,
-    )
-    from letterkit.workspace.results import (
-        Passage as Passage,
-    )
-    from letterkit.workspace.results import (
-        Reading as Reading,
-    )
-    from letterkit.workspace.results import (
-        RedactedFile as RedactedFile,
     )
     from letterkit.workspace.results import (
         RenderedFile as RenderedFile,
     )
     from letterkit.workspace.results import (
         RenderReport as RenderReport,
-    )
-    from letterkit.workspace.results import (
-        SignOff as SignOff,
-    )
-    from letterkit.workspace.results import (
-        Summary as Summary,
-    )
-    from letterkit.workspace.results import (
-        Verification as Verification,
     )
     from letterkit.workspace.results import (
         Work as Work,
@@ -367,6 +367,7 @@ _HOMES = (
     "letterkit.workspace",
     "letterkit.workspace.letters",
     "letterkit.workspace.results",
+    "letterkit.workspace.reports",
     "letterkit.store",
     "letterkit.diffs.core",
     "letterkit.drafts.attribution",

@@ -24,16 +24,9 @@ from letterkit.model.settings import Settings
 from letterkit.rendering import Rendered
 from letterkit.workspace import Workspace
 from letterkit.workspace.results import (
-    CheckReport,
-    Comparison,
-    ContributionsReport,
-    Extracted,
-    Imported,
     Opened,
-    RedactedFile,
     RenderedFile,
     RenderReport,
-    Verification,
     Work,
     Written,
 )
@@ -44,6 +37,15 @@ if TYPE_CHECKING:
     from letterkit.diffs.views import Styler
     from letterkit.drafts.attribution import Contributions
     from letterkit.review.redact import Redaction
+    from letterkit.workspace.reports import (
+        CheckReport,
+        Comparison,
+        ContributionsReport,
+        Extracted,
+        Imported,
+        RedactedFile,
+        Verification,
+    )
 
 Letter = LetterBase
 """A validated letter of any kind (``letterkit.letter_kinds()`` lists them)."""

@@ -72,6 +72,7 @@ WEB_MAY_IMPORT = {
     "letterkit.errors",
     "letterkit.workspace",  # the one way to the letters
     "letterkit.workspace.results",
+    "letterkit.workspace.reports",
     "letterkit.store",
     "letterkit.registries",  # kinds, formats, styles, roles, readers
     "letterkit.writers",  # the format registry

@@ -102,6 +102,15 @@ LAZY: dict[tuple[str, str], str] = {
         "letterkit.drafts.attribution",
     ): "who wrote which words, only for the credit",
     ("letterkit.workspace.suggestions", "letterkit.diffs.core"): "diffing, only for the suggestions",
+    # What the review and history workflows return: built by the workflow that returns one.
+    ("letterkit.workspace.caseload", "letterkit.workspace.reports"): "the caseload's rows, only for it",
+    ("letterkit.workspace.history", "letterkit.workspace.reports"): "verify's and import's results",
+    ("letterkit.workspace.reading", "letterkit.workspace.reports"): "the reading page's parts",
+    ("letterkit.workspace.review", "letterkit.workspace.reports"): "check's, redact's, extract's results",
+    ("letterkit.workspace.revisions", "letterkit.workspace.reports"): "a comparison's or credit's result",
+    ("letterkit.workspace.signoff", "letterkit.workspace.reports"): "sign-offs and the draft log",
+    ("letterkit.workspace.suggestions", "letterkit.workspace.reports"): "the suggestions and decisions",
+    ("letterkit.workspace.results", "letterkit.workspace.reports"): "the moved classes' old names",
     (
         "letterkit.workspace.suggestions",
         "letterkit.diffs.suggestions",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from letterkit.errors import SettingsError
 from letterkit.files import read_bytes
+from letterkit.model.schema import no_items
 
 SETTINGS_NAME = "letterkit.toml"
 MAX_SETTINGS = 1024 * 1024
@@ -25,7 +26,7 @@ class _Section(BaseModel):
 
 class Service(_Section):
     name: str | None = Field(None, description="The service's name, at the top of every letter.")
-    address: list[str] = Field(default_factory=list, description="Address lines.")
+    address: list[str] = Field(default_factory=no_items, description="Address lines.")
     phone: str | None = None
     email: str | None = None
     website: str | None = None
@@ -52,6 +53,11 @@ class HelpText(_Section):
     )
 
 
+def _no_files() -> dict[str, str]:
+    """No files (a function, not ``dict``: see ``schema.no_items``)."""
+    return {}
+
+
 class Settings(_Section):
     """Everything a service can set without forking the templates."""
 
@@ -64,7 +70,7 @@ class Settings(_Section):
         "be final (a trainee's letters): `letterkit draft sign-off`.",
     )
     files: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=_no_files,
         description="Files a template may use, by name (e.g. logo = 'logo.png'). Nothing "
         "else on disk can reach a letter.",
     )

@@ -20,7 +20,8 @@ from letterkit import RenderOptions, registries, writers
 from letterkit import errors as e
 from letterkit.errors import LetterValidationError, Problem, VersionRequiredError
 from letterkit.web.site import RENDER_TIMEOUT, NameError_, Site
-from letterkit.workspace.results import Summary, Work
+from letterkit.workspace.reports import Summary
+from letterkit.workspace.results import Work
 
 if TYPE_CHECKING:
     LetterInProgress = BaseModel

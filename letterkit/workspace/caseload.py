@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letterkit.errors import LetterkitError, SamePatientError
 from letterkit.model import editing, kinds
 from letterkit.workspace.letters import Letters, scaffold
-from letterkit.workspace.results import Summary
 from letterkit.workspace.revisions import draft_title
+
+if TYPE_CHECKING:
+    from letterkit.workspace.reports import Summary
 
 CARRIED_TO_GOODBYE = ("patient", "therapist", "ipaf", "people", "accessibility")
 """What a goodbye letter takes from the patient's formulation: who it is to and from, the
@@ -98,6 +100,8 @@ class Caseload(Letters):
     def summary(self, name: str, *, archived: bool = False) -> Summary:
         """What a caseload shows of one letter: the patient's full name, and the name they
         like to be called beside it."""
+        from letterkit.workspace.reports import Summary
+
         try:
             saved = self.history(name)
             work = self.read_work(name)

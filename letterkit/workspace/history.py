@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import letterkit.compose as compose
 import letterkit.model.loading as loading
@@ -13,8 +14,11 @@ from letterkit.compose.styling import STANDARD
 from letterkit.drafts.store import Draft, SaveResult
 from letterkit.errors import LetterkitError, LetterNotFoundError, UnknownBaseError
 from letterkit.workspace.base import PathLike
-from letterkit.workspace.results import Imported, Opened, Verification
+from letterkit.workspace.results import Opened
 from letterkit.workspace.signoff import SignOffs
+
+if TYPE_CHECKING:
+    from letterkit.workspace.reports import Imported, Verification
 
 
 class History(SignOffs):
@@ -49,6 +53,8 @@ class History(SignOffs):
 
     def verify(self, name: PathLike) -> Verification:
         """Check that no saved draft or record of a letter was changed or lost."""
+        from letterkit.workspace.reports import Verification
+
         key = os.fspath(name)
         checked = self.store.check(key)
         return Verification(key, checked.drafts, checked.problems, checked.notices, checked.keyed)
@@ -120,6 +126,7 @@ class History(SignOffs):
         The caller holds the letter's lock and has checked that it is saved."""
         from letterkit.drafts import paragraphs
         from letterkit.drafts.importing import import_markdown, merge, to_letter_file
+        from letterkit.workspace.reports import Imported
 
         saved = self.store.drafts(target)
         opened_base = self.open(f"{target}@{base_draft.number}", allow_placeholders=True)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from letterkit.errors import LetterkitError, UnsavedChangesError
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.letters import Letters
-from letterkit.workspace.results import Imported, Passage, Reading, Typed
 
 if TYPE_CHECKING:
     from letterkit.drafts.paragraphs import Block
+    from letterkit.workspace.reports import Imported, Reading, Typed
 
 READING_ROLES = ("patient", "joint")
 """Who saves a draft from reading the letter together."""
@@ -47,6 +47,8 @@ class ReadingTogether(Letters):
         """The letter laid out for reading together: its latest saved draft as it prints, with
         what the patient typed and has not saved in place (``typed``, the page's fields, else
         what was kept from before), and why nothing could be saved now, in plain words."""
+        from letterkit.workspace.reports import Passage, Reading
+
         key = os.fspath(name)
         work = self.read_work(key)
         saved = self.store.drafts(key)
@@ -112,6 +114,8 @@ class ReadingTogether(Letters):
         beside the letter and never in its history; None (and nothing kept) when nothing on
         the page differs from the letter. The reading page's fields are kept with the draft
         they were typed over, the form's with the letter's version."""
+        from letterkit.workspace.reports import Typed
+
         key = os.fspath(name)
         if page not in PAGES:
             raise LetterkitError(f"{page!r} is not a page whose typing is kept: {', '.join(PAGES)}")
@@ -140,6 +144,8 @@ class ReadingTogether(Letters):
 
     def typed(self, name: PathLike, page: str) -> Typed | None:
         """What was typed into a page of a letter and kept, not saved yet (None if nothing)."""
+        from letterkit.workspace.reports import Typed
+
         entry = self._all_typed(os.fspath(name)).get(page)
         if not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
             return None

@@ -20,12 +20,12 @@ from letterkit.files import read_bytes
 from letterkit.model import editing
 from letterkit.model.fields import FieldPath
 from letterkit.workspace.base import PathLike
-from letterkit.workspace.results import CheckReport, Extracted, FieldNote, RedactedFile
 from letterkit.workspace.revisions import Revisions
 
 if TYPE_CHECKING:  # review loads its word lists: only for the commands that check
     from letterkit.review.findings import Finding
     from letterkit.review.redact import Redaction
+    from letterkit.workspace.reports import CheckReport, Extracted, FieldNote, RedactedFile
 
 MAX_PDF = 64 * 1024 * 1024
 
@@ -37,6 +37,7 @@ class Review(Revisions):
         patient where letterkit can make one; the patient's own words (from ``name``'s
         history) are left alone. Data that is not a letter's shape has none."""
         from letterkit.review.suggest import suggestion_at
+        from letterkit.workspace.reports import FieldNote
 
         key = os.fspath(name)
         if editing.shape_problems(data, key):
@@ -58,6 +59,7 @@ class Review(Revisions):
         double sign-off, and a way to contact the service. ``style`` (else each letter's
         ``accessibility.format``) easy-read checks for easy read."""
         from letterkit.review.check import report_json, report_text
+        from letterkit.workspace.reports import CheckReport
 
         if format not in writers.REPORT_FORMATS:
             raise OptionsError(
@@ -114,6 +116,7 @@ class Review(Revisions):
     ) -> RedactedFile:
         """Write (or return) a pseudonymised copy of a letter, in the letter's own format."""
         from letterkit.drafts.importing import to_letter_file
+        from letterkit.workspace.reports import RedactedFile
 
         result = self.redact(spec, names)
         letter = self.store.resolve(os.fspath(spec)).file
@@ -137,5 +140,7 @@ class Review(Revisions):
 
     def extract_file(self, pdf: PathLike, out: PathLike | None = None) -> Extracted:
         """Take the letter file out of an archival PDF, writing it to ``out`` if given."""
+        from letterkit.workspace.reports import Extracted
+
         name, data = self.extract(pdf)
         return Extracted(name, data, self._write_output(out, data))

@@ -20,7 +20,7 @@ from letterkit.model.settings import Settings
 from letterkit.rendering import Rendered
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.outputs import Outputs
-from letterkit.workspace.results import Comparison, ContributionsReport, Legend, Opened
+from letterkit.workspace.results import Opened
 from letterkit.writers.document import Marks
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from letterkit.diffs.places import Places
     from letterkit.diffs.views import Styler
     from letterkit.drafts.attribution import Contributions
+    from letterkit.workspace.reports import Comparison, ContributionsReport, Legend
 
 _OP_WORDS = {"added": "added", "removed": "took out", "changed": "changed", "moved": "moved"}
 
@@ -97,6 +98,7 @@ class Revisions(Outputs):
         ``<name>.redline<suffix>``.
         """
         from letterkit.diffs.views import to_json, to_markdown, to_text
+        from letterkit.workspace.reports import Comparison
 
         changes = self.diff(a, b)
         if _reader(reader) == "patient" and format in _REPORTS:
@@ -146,6 +148,8 @@ class Revisions(Outputs):
         marked and what they took out struck through (html, pdf, docx; ``reader`` as
         ``compare``). Without ``out``, a file format is written beside the letter as
         ``<name>.contributions<suffix>``."""
+        from letterkit.workspace.reports import ContributionsReport
+
         credit = self.contributions(name)
         if _reader(reader) == "patient" and format in _REPORTS:
             content: str | bytes = _told(self.contributions_legend(name, reader=reader), format)
@@ -217,6 +221,7 @@ class Revisions(Outputs):
         settings: Settings | None,
     ) -> Legend:
         from letterkit.diffs.places import describe
+        from letterkit.workspace.reports import Legend
 
         (first, data_a), (second, data_b) = old, new
         history = self.store.drafts(second.file)
@@ -283,6 +288,7 @@ class Revisions(Outputs):
     ) -> tuple[Legend, Contributions, Opened]:
         from letterkit.diffs.core import letter_data
         from letterkit.diffs.places import parse_path, plain_list
+        from letterkit.workspace.reports import Legend
 
         credit = self.contributions(name)
         latest = self.open(f"{os.fspath(name)}@latest", allow_placeholders=not strict)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import letterkit.model.loading as loading
 from letterkit.drafts.attestations import Attestation
@@ -27,7 +27,10 @@ from letterkit.errors import (
 )
 from letterkit.store import Store
 from letterkit.workspace.base import Base, PathLike
-from letterkit.workspace.results import DraftLog, Opened, SignOff
+from letterkit.workspace.results import Opened
+
+if TYPE_CHECKING:
+    from letterkit.workspace.reports import DraftLog, SignOff
 
 NEEDS = "this letter needs a supervisor's sign-off before it can be final"
 
@@ -83,6 +86,8 @@ class SignOffs(Base):
 
     def draft_log(self, name: PathLike) -> DraftLog:
         """A letter's saved drafts and their sign-offs, as ``letterkit draft log`` lists them."""
+        from letterkit.workspace.reports import DraftLog
+
         key = os.fspath(name)
         saved = self.store.drafts(key)
         if not saved and not self.store.exists(key):
@@ -202,6 +207,8 @@ def sign_offs(store: Store, key: str, saved: Sequence[Draft]) -> list[SignOff]:
 
 
 def _sign_off(record: Attestation, void: str) -> SignOff:
+    from letterkit.workspace.reports import SignOff
+
     return SignOff(
         record.number, record.draft, record.draft_hash, record.supervisor, record.note, record.time, void
     )

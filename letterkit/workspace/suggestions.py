@@ -23,12 +23,12 @@ from letterkit.errors import HistoryError, LetterkitError, LetterValidationError
 from letterkit.model import editing
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.letters import Letters, problems
-from letterkit.workspace.results import DecisionNote, Suggestion, Suggestions
 from letterkit.workspace.revisions import Revisions
 
 if TYPE_CHECKING:
     from letterkit.diffs.places import Places
     from letterkit.diffs.suggestions import Piece
+    from letterkit.workspace.reports import DecisionNote, Suggestions
 
 SUGGESTING_ROLES = ("patient",)
 """Whose drafts are suggestions for the therapist to decide on."""
@@ -65,6 +65,8 @@ def said(kind: str, old: str, new: str) -> str:
 class Suggesting(Letters, Revisions):
     def suggestions(self, name: PathLike) -> Suggestions:
         """The changes in the patient's latest draft, each with what was decided on it."""
+        from letterkit.workspace.reports import Suggestion, Suggestions
+
         key = os.fspath(name)
         work = self.read_work(key)
         therapist = work.data.get("therapist")
@@ -152,6 +154,8 @@ class Suggesting(Letters, Revisions):
 
     def decision_notes(self, name: PathLike) -> tuple[DecisionNote, ...]:
         """Every decision on a suggestion, newest first, as the history tells it."""
+        from letterkit.workspace.reports import DecisionNote
+
         key = os.fspath(name)
         notes = []
         for d in reversed(self.store.decisions(key)):

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from letterkit.errors import LetterkitError, LetterValidationError, UnsavedChangesError
 from letterkit.web.pages.common import posted, show, style_of, title
 from letterkit.web.site import Site, visitor
-from letterkit.workspace.results import Imported, Reading
+from letterkit.workspace.reports import Imported, Reading
 
 NOT_SAVED = "Nothing was saved yet, but what you typed is kept here."
 EMPTIED = (
