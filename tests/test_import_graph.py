@@ -111,6 +111,12 @@ LAZY: dict[tuple[str, str], str] = {
     ("letterkit.workspace.signoff", "letterkit.workspace.reports"): "sign-offs and the draft log",
     ("letterkit.workspace.suggestions", "letterkit.workspace.reports"): "the suggestions and decisions",
     ("letterkit.workspace.results", "letterkit.workspace.reports"): "the moved classes' old names",
+    # The decisions on suggestions and the sign-offs kept beside the drafts:
+    ("letterkit.store.files", "letterkit.drafts.decisions"): "decisions, only for the suggestions",
+    ("letterkit.store.files", "letterkit.drafts.attestations"): "sign-offs, only for them",
+    ("letterkit.drafts.checking", "letterkit.drafts.decisions"): "checked with the history",
+    ("letterkit.drafts.checking", "letterkit.drafts.attestations"): "checked with the history",
+    ("letterkit.model.loading", "letterkit.model.yaml_errors"): "the YAML explanations, only for a slip",
     (
         "letterkit.workspace.suggestions",
         "letterkit.diffs.suggestions",

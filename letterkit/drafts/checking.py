@@ -10,10 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from letterkit.drafts.attestations import ATTESTATIONS_DIR
-from letterkit.drafts.attestations import check as check_attestations
-from letterkit.drafts.decisions import DECISIONS_DIR
-from letterkit.drafts.decisions import check as check_decisions
 from letterkit.drafts.head import Head, _head_check, _mac_ok, _valid_head, read_head
 from letterkit.drafts.records import (
     _LETTER_NAME,
@@ -224,9 +220,13 @@ def check_history(letter: str | os.PathLike[str]) -> HistoryCheck:
                 f"{item.letter}: a saved letter with no record ({item.why}: was its record deleted?); "
                 "the next save sets it aside"
             )
-    problems += check_decisions(letter)
-    problems += check_attestations(letter, [readable[n] for n in sorted(readable)])
-    known = {"FORMAT.txt", ".lock", HEAD_FILE, DECISIONS_DIR, ATTESTATIONS_DIR}
+    # The decisions on suggestions and the sign-offs kept beside the drafts: loaded here, for
+    # a check, and by the workflows that keep them, never on the way to a letter's text.
+    from letterkit.drafts import attestations, decisions
+
+    problems += decisions.check(letter)
+    problems += attestations.check(letter, [readable[n] for n in sorted(readable)])
+    known = {"FORMAT.txt", ".lock", HEAD_FILE, decisions.DECISIONS_DIR, attestations.ATTESTATIONS_DIR}
     for name in names:
         path = folder / name
         if name in known or _RECORD_NAME.fullmatch(name) or _LETTER_NAME.fullmatch(name):

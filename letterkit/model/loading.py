@@ -19,7 +19,6 @@ from letterkit.model import placeholders
 from letterkit.model.fields import dotted
 from letterkit.model.kinds import describe, field_names, names, validate
 from letterkit.model.schema import LetterBase
-from letterkit.model.yaml_errors import explain
 
 MAX_BYTES = 1024 * 1024
 """Largest letter file accepted. A real letter is a few KiB; 50,000 words still fit."""
@@ -141,6 +140,8 @@ def parse(text: str, name: str) -> Source:
     except (ValueError, TypeError, OverflowError) as error:
         raise LetterFileError(name, f"holds a value that cannot be read: {error}") from None
     except yaml.MarkedYAMLError as error:
+        from letterkit.model.yaml_errors import explain  # only for a file that is not valid YAML
+
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "unreadable").strip()
         if mark and (explained := explain(text, mark.line + 1, mark.column, problem, _top_level())):

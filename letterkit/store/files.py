@@ -14,17 +14,17 @@ import threading
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from letterkit.drafts import attestations as attested
-from letterkit.drafts import decisions as decided
 from letterkit.drafts import store as history
-from letterkit.drafts.attestations import Attestation
-from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
 from letterkit.errors import LetterNotFoundError
 from letterkit.files import write_atomic
 from letterkit.model.loading import read_letter_bytes
+
+if TYPE_CHECKING:
+    from letterkit.drafts.attestations import Attestation
+    from letterkit.drafts.decisions import Decision
 
 LETTER_SUFFIXES = (".yaml", ".yml", ".json")
 KEPT_SUFFIX = ".typed"
@@ -75,15 +75,23 @@ class FileStore:
         return history.save(self.path(name), role, person, note, keyed=keyed)
 
     def decisions(self, name: str) -> list[Decision]:
+        from letterkit.drafts import decisions as decided  # only for suggestions
+
         return decided.read(self.path(name))
 
     def append_decisions(self, name: str, new: Sequence[Mapping[str, Any]]) -> list[Decision]:
+        from letterkit.drafts import decisions as decided  # only for suggestions
+
         return decided.append(self.path(name), new)
 
     def attestations(self, name: str) -> list[Attestation]:
+        from letterkit.drafts import attestations as attested  # only for sign-offs
+
         return attested.read(self.path(name))
 
     def append_attestation(self, name: str, record: Mapping[str, Any]) -> Attestation:
+        from letterkit.drafts import attestations as attested  # only for sign-offs
+
         if not self.exists(name):
             raise LetterNotFoundError(name, "no such file — check the name and folder")
         return attested.append(self.path(name), record, self.drafts(name))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from letterkit.drafts.attestations import Attestation
-from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft, HistoryCheck, Revision, SaveResult
+
+if TYPE_CHECKING:
+    from letterkit.drafts.attestations import Attestation
+    from letterkit.drafts.decisions import Decision
 
 
 @runtime_checkable

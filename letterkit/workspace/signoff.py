@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import letterkit.model.loading as loading
-from letterkit.drafts.attestations import Attestation
 from letterkit.drafts.store import Draft, SaveResult, _reopen
 from letterkit.errors import (
     LetterkitError,
@@ -30,6 +29,7 @@ from letterkit.workspace.base import Base, PathLike
 from letterkit.workspace.results import Opened
 
 if TYPE_CHECKING:
+    from letterkit.drafts.attestations import Attestation
     from letterkit.workspace.reports import DraftLog, SignOff
 
 NEEDS = "this letter needs a supervisor's sign-off before it can be final"

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import letterkit.compose as compose
 import letterkit.model.loading as loading
-from letterkit.drafts.decisions import Decision
 from letterkit.drafts.store import Draft
 from letterkit.errors import HistoryError, LetterkitError, LetterValidationError
 from letterkit.model import editing
@@ -28,6 +27,7 @@ from letterkit.workspace.revisions import Revisions
 if TYPE_CHECKING:
     from letterkit.diffs.places import Places
     from letterkit.diffs.suggestions import Piece
+    from letterkit.drafts.decisions import Decision
     from letterkit.workspace.reports import DecisionNote, Suggestions
 
 SUGGESTING_ROLES = ("patient",)
