@@ -14,6 +14,7 @@ that the command line starts fast: ``__all__`` is the one list of public names, 
 found in the first of ``_HOMES`` that has it (the imports below are for type checkers).
 """
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -332,6 +333,12 @@ if TYPE_CHECKING:
     from letterkit.workspace.reports import (
         Verification as Verification,
     )
+    from letterkit.workspace.reports import (
+        Work as Work,
+    )
+    from letterkit.workspace.reports import (
+        Written as Written,
+    )
     from letterkit.workspace.results import (
         Opened as Opened,
     )
@@ -340,12 +347,6 @@ if TYPE_CHECKING:
     )
     from letterkit.workspace.results import (
         RenderReport as RenderReport,
-    )
-    from letterkit.workspace.results import (
-        Work as Work,
-    )
-    from letterkit.workspace.results import (
-        Written as Written,
     )
     from letterkit.writers import (
         OutputFormat as OutputFormat,
@@ -362,9 +363,12 @@ if TYPE_CHECKING:
 
 _HOMES = (
     "letterkit.errors",
-    "letterkit.api",
-    "letterkit.registries",
+    # The command line's names (Workspace, RenderOptions, FORMATS) from their own modules: a
+    # command does not load the façade's module-level functions.
     "letterkit.workspace",
+    "letterkit.writers.document",
+    "letterkit.registries",
+    "letterkit.api",
     "letterkit.workspace.letters",
     "letterkit.workspace.results",
     "letterkit.workspace.reports",
@@ -379,7 +383,6 @@ _HOMES = (
     "letterkit.review.check",
     "letterkit.review.redact",
     "letterkit.writers",
-    "letterkit.writers.document",
     "letterkit.accounts",
 )
 
@@ -400,6 +403,8 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(home)
         if name in vars(module) or name in getattr(module, "__all__", ()):
             value = getattr(module, name)  # through the module's own __getattr__ if it loads lazily
+            if isinstance(value, ModuleType):
+                continue  # a package's submodule (workspace.history), not the public name
             globals()[name] = value
             return value
     raise AttributeError(f"module 'letterkit' has no attribute {name!r}")  # pragma: no cover

@@ -27,8 +27,6 @@ from letterkit.workspace.results import (
     Opened,
     RenderedFile,
     RenderReport,
-    Work,
-    Written,
 )
 from letterkit.writers.document import DEFAULT_OPTIONS, RenderOptions
 
@@ -45,6 +43,8 @@ if TYPE_CHECKING:
         Imported,
         RedactedFile,
         Verification,
+        Work,
+        Written,
     )
 
 Letter = LetterBase

@@ -10,6 +10,7 @@ again; a cache that cannot be written is simply not kept.
 
 from __future__ import annotations
 
+import mmap
 import os
 import stat
 import tempfile
@@ -54,6 +55,36 @@ def remembered(name: str, make: Callable[[], bytes], valid: Callable[[bytes], bo
         else:
             if valid(data):
                 return data
+    return _made(where, name, make)
+
+
+def mapped(
+    name: str, make: Callable[[], bytes], valid: Callable[[mmap.mmap | bytes], bool]
+) -> mmap.mmap | bytes:
+    """As ``remembered``, but the kept entry is mapped into memory rather than read: a large
+    table searched in a few places is not copied whole at every start."""
+    where = folder()
+    if where is not None:
+        try:
+            fd = os.open(where / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            pass
+        else:
+            try:
+                info = os.fstat(fd)
+                if stat.S_ISREG(info.st_mode) and 0 < info.st_size <= MAX_ENTRY:
+                    table = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+                    if valid(table):
+                        return table
+                    table.close()
+            except (OSError, ValueError):
+                pass
+            finally:
+                os.close(fd)  # the mapping stays valid without it
+    return _made(where, name, make)
+
+
+def _made(where: Path | None, name: str, make: Callable[[], bytes]) -> bytes:
     data = make()
     if where is not None and len(data) <= MAX_ENTRY:
         try:

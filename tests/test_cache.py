@@ -3,6 +3,7 @@ checked on every read, and never needed."""
 
 from __future__ import annotations
 
+import mmap
 import os
 import stat
 import tempfile
@@ -75,3 +76,13 @@ def test_the_word_tables_read_a_damaged_cache_entry_as_missing(temp: Path) -> No
     entry.write_bytes(whole[: len(whole) // 2])  # cut short, as by a full disk
     assert word_tables._decompressed(source) == whole
     assert entry.read_bytes() == whole
+    kept = word_tables._decompressed(source)  # now mapped from the cache, not made
+    assert isinstance(kept, mmap.mmap) and kept[:] == whole
+
+
+def test_a_mapped_entry_that_fails_its_check_is_made_again(temp: Path) -> None:
+    cache.mapped("entry", lambda: b"good", lambda data: True)
+    (temp / f"letterkit-cache-{os.getuid()}" / "entry").write_bytes(b"")  # empty: cannot be mapped
+    assert cache.mapped("entry", lambda: b"good", lambda data: data[:] == b"good") == b"good"
+    kept = cache.mapped("entry", lambda: b"made", lambda data: data[:] == b"good")
+    assert isinstance(kept, mmap.mmap) and kept[:] == b"good"

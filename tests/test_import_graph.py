@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("letterkit.workspace.suggestions", "letterkit.diffs.core"): "diffing, only for the suggestions",
     # What the review and history workflows return: built by the workflow that returns one.
     ("letterkit.workspace.caseload", "letterkit.workspace.reports"): "the caseload's rows, only for it",
+    ("letterkit.workspace.letters", "letterkit.workspace.reports"): "new, validate and the work in progress",
     ("letterkit.workspace.history", "letterkit.workspace.reports"): "verify's and import's results",
     ("letterkit.workspace.reading", "letterkit.workspace.reports"): "the reading page's parts",
     ("letterkit.workspace.review", "letterkit.workspace.reports"): "check's, redact's, extract's results",
@@ -431,3 +433,31 @@ def test_the_lazy_modules_are_not_loaded_by_a_markdown_render() -> None:
     assert "letterkit.compose.templating" in loaded  # it did render
     deferred = {imported for _, imported in LAZY}
     assert deferred.isdisjoint(loaded), sorted(deferred & set(loaded))
+
+
+def test_a_cold_render_on_the_command_line_loads_only_what_it_needs() -> None:
+    """``letterkit render FILE -f md`` (as the cold-start benchmark runs it) loads none of the
+    deferred modules, nor the façade's module-level functions (api.py): the command line finds
+    its names in their own modules."""
+    sample = PACKAGE.parent / "samples" / "peter-goodbye.yaml"
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['letterkit', 'render', {str(sample)!r}, '-f', 'md', '-o', sys.argv[1]]\n"
+        "try:\n    runpy.run_module('letterkit', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('letterkit'))))\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "letter.md"
+        loaded = subprocess.run(
+            [sys.executable, "-c", code, str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PACKAGE.parent,
+        ).stdout.split()
+        assert "Dear Peter," in out.read_text(encoding="utf-8")  # it did render
+    unwanted = {imported for importer, imported in LAZY if importer != "letterkit.__main__"} | {
+        "letterkit.api"
+    }
+    assert unwanted.isdisjoint(loaded), sorted(unwanted & set(loaded))

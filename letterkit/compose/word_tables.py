@@ -13,12 +13,16 @@ lower-case words); tests/test_word_tables.py holds the two to the same results.
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import importlib.util
+import mmap
+import zlib
 from pathlib import Path
 
 from letterkit import cache
+
+Buffer = bytes | mmap.mmap
+"""A table's bytes: read, or mapped from letterkit's cache."""
 
 _VERB_TAGS = ("VBD", "VBN", "VBG", "VBZ")
 """The order of the forms after ``word,verb,`` in lemminflect's inflection table."""
@@ -73,28 +77,28 @@ class _Table:
         return found
 
 
-def _decompressed(source: Path) -> bytes:
+def _decompressed(source: Path) -> Buffer:
     """A gzipped table's bytes: decompressed on the first run (about 10 ms for both tables),
-    then read from letterkit's cache (``letterkit.cache``), checked against the length the gzip
+    then mapped from letterkit's cache (``letterkit.cache``), checked against the length the gzip
     file records."""
     info = source.stat()
     with source.open("rb") as raw:
         raw.seek(-4, 2)
         length = int.from_bytes(raw.read(4), "little")  # gzip's ISIZE: the length mod 2**32
     tag = hashlib.sha256(f"{source}\0{info.st_size}\0{info.st_mtime_ns}".encode()).hexdigest()[:20]
-    return cache.remembered(
+    return cache.mapped(
         f"words-{tag}-{source.name.removesuffix('.gz')}",
-        lambda: gzip.decompress(source.read_bytes()),
+        lambda: zlib.decompress(source.read_bytes(), wbits=zlib.MAX_WBITS | 16),  # gzip's format
         lambda data: len(data) % 2**32 == length,
     )
 
 
-def _line_end(data: bytes, start: int) -> int:
+def _line_end(data: Buffer, start: int) -> int:
     end = data.find(b"\n", start)
     return len(data) if end < 0 else end
 
 
-def _word(data: bytes, start: int, end: int) -> bytes:
+def _word(data: Buffer, start: int, end: int) -> bytes:
     comma = data.find(b",", start, end)
     return data[start : end if comma < 0 else comma]
 

@@ -20,8 +20,7 @@ from letterkit import RenderOptions, registries, writers
 from letterkit import errors as e
 from letterkit.errors import LetterValidationError, Problem, VersionRequiredError
 from letterkit.web.site import RENDER_TIMEOUT, NameError_, Site
-from letterkit.workspace.reports import Summary
-from letterkit.workspace.results import Work
+from letterkit.workspace.reports import Summary, Work
 
 if TYPE_CHECKING:
     LetterInProgress = BaseModel

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import letterkit.model.loading as loading
 from letterkit.compose.scoped import scoped_css
@@ -22,8 +23,10 @@ from letterkit.rendering import Rendered
 from letterkit.resources import templates_dir
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.history import History
-from letterkit.workspace.results import Validation, Work, Written
 from letterkit.writers.document import RenderOptions
+
+if TYPE_CHECKING:
+    from letterkit.workspace.reports import Validation, Work, Written
 
 
 def scaffold(kind: str) -> str:
@@ -47,6 +50,8 @@ class Letters(History):
         speaks about the patient (one line per field, ``file:line: field: …``). In an agreed
         or final letter such a field is a problem, unless the letter lists it under
         ``reviewed:``."""
+        from letterkit.workspace.reports import Validation
+
         found: list[Problem] = []
         warnings: list[str] = []
         for name in names:
@@ -76,6 +81,8 @@ class Letters(History):
 
     def new_letter(self, kind: str, out: PathLike | None = None) -> Written:
         """A new letter from the kind's scaffold, written as ``out`` (never replacing one)."""
+        from letterkit.workspace.reports import Written
+
         text = scaffold(kind)
         if out is not None:
             self._write(os.fspath(out), text.encode("utf-8"), create=True)
@@ -89,6 +96,8 @@ class Letters(History):
 
     def read_work(self, name: PathLike) -> Work:
         """A letter as data for an editor, with every problem ``validate`` would report."""
+        from letterkit.workspace.reports import Work
+
         key = os.fspath(name)
         text = loading.decode(self.store.read(key), key)
         data = editing.to_data(text, key)
@@ -116,6 +125,8 @@ class Letters(History):
         ``draft_as`` (role, name, note): also record it as the next draft, when complete. The
         result lists what is still missing or wrong, and says what was done.
         """
+        from letterkit.workspace.reports import Work
+
         key = os.fspath(name)
         wrong = editing.shape_problems(data, key)
         if wrong:

@@ -1,10 +1,11 @@
-"""What the workspace's review and history workflows return: check, compare, contributions,
-draft import and verify, reading together, suggestions, sign-off and the caseload. Typed,
-frozen, printable by the CLI or a web page.
+"""What the workspace's workflows return, beyond opening and rendering a letter: a new
+letter's text, validation, work in progress, check, compare, contributions, draft import and
+verify, reading together, suggestions, sign-off and the caseload. Typed, frozen, printable by
+the CLI or a web page.
 
 Each workflow imports this module when it first returns one of these, so that a command that
-only opens, saves or renders a letter does not build them (``letterkit.workspace.results``
-holds what those return).
+only renders a letter does not build them (``letterkit.workspace.results`` holds what opening
+and rendering return).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from letterkit.errors import Problem
+
 if TYPE_CHECKING:
     from letterkit.diffs.core import Diff
     from letterkit.drafts.attribution import Contributions
@@ -20,6 +23,9 @@ if TYPE_CHECKING:
     from letterkit.review.check import Finding
 
 __all__ = [
+    "Written",
+    "Validation",
+    "Work",
     "FieldNote",
     "Verification",
     "Imported",
@@ -39,6 +45,44 @@ __all__ = [
     "SignOff",
     "DraftLog",
 ]
+
+
+@dataclass(frozen=True)
+class Written:
+    """Text made for the user: written to ``output``, or (``output`` None) to be shown."""
+
+    content: str | bytes
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Letters validated: the ``problems`` (none if all are valid) and the ``warnings``, one
+    line per field that reads as notes or speaks about the patient in a draft."""
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Work:
+    """A letter as it is being written: its data (maybe incomplete), its version, its problems.
+
+    ``version`` changes whenever the letter or its history does; pass it back to ``save_work``
+    so that a save never overwrites changes made elsewhere since.
+    """
+
+    file: str
+    data: dict[str, Any]
+    version: str
+    problems: tuple[Problem, ...]
+    message: str = ""
+    """What a save did, in words for the person saving ("Saved.", "Draft 3 (…) saved.")."""
+
+    @property
+    def complete(self) -> bool:
+        """True when the letter is valid, so that it can be saved as a draft."""
+        return not self.problems
 
 
 @dataclass(frozen=True)
