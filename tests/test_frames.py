@@ -266,3 +266,21 @@ def test_any_text_is_framed_or_quoted_and_kept_whole_unless_rewritten(
         assert result.words == value.strip()
     if result.quoted:
         assert result.words in value
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Pulling back from people before they could leave you out.",
+        "Saying yes to everything, even when you were worn out.",
+        "Going quiet when your sister raised her voice.",
+        "Working late until everyone else had gone home.",
+    ],
+)
+def test_a_way_of_coping_with_a_clause_of_its_own_is_framed_like_the_others(phrase: str) -> None:
+    """A strategy typed as an -ing phrase stays one when a clause hangs off it ("before they
+    could leave you out"): it is framed as the other ways of coping are, not printed bare."""
+    assert analyse(phrase).kind == "ing", analyse(phrase)
+    result = frame("strategy", phrase, Person(None))
+    assert not result.quoted
+    assert (result.before + result.words).startswith("You have coped by " + phrase[:1].lower() + phrase[1:-1])

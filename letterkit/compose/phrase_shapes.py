@@ -262,7 +262,7 @@ def analyse(value: str) -> PhraseShape:
         return PhraseShape("clause", None, upper, ends)
     if len(re.findall(r"[.!?]\s+[A-Z‘“]", text)) > 0:
         return PhraseShape("sentence" if upper else "unknown", None, upper, ends)
-    main_finite = _has_finite(parts[0]) or kinds[0][0] == "noun" and _has_finite(body)
+    main_finite = _has_finite(parts[0], main=True) or kinds[0][0] == "noun" and _has_finite(body, main=True)
     if upper and ends and _ADDRESS.search(body) and main_finite:
         # "Rows with your husband get worse, and afterwards you feel ashamed."
         return PhraseShape("sentence", None, upper, ends)
@@ -295,9 +295,10 @@ def _adjunct(part: str, kind: tuple[Kind, VerbForm | None]) -> bool:
     )
 
 
-def _has_finite(text: str) -> bool:
+def _has_finite(text: str, *, main: bool = False) -> bool:
     """Whether a clause (a subject and its verb) starts the text, or follows a comma or a
-    conjunction in it ("…, and afterwards you feel ashamed")."""
+    conjunction in it ("…, and afterwards you feel ashamed"). ``main``: not counting a clause
+    that a subordinating word opens ("pulling back before they could leave you out" has none)."""
     toks = tokens(text)
     for i, tok in enumerate(toks):
         before = toks[i - 1] if i else None
@@ -306,6 +307,7 @@ def _has_finite(text: str) -> bool:
             or bool(_between(text, before, tok).strip())
             or before.low in CONJUNCTIONS
             or before.low in SUBORDINATORS
+            and not (main and before.low != "so")
             or before.low in ADVERBS
             or before.low in ("afterwards", "sometimes")
         )
