@@ -22,9 +22,10 @@ from letterkit.compose.styling import STANDARD, get_style
 from letterkit.errors import OptionsError, TemplateError
 from letterkit.model.schema import LetterBase
 from letterkit.model.settings import Settings
-from letterkit.writers.document import DEFAULT_OPTIONS, Document, DraftHistory, Marks, RenderOptions
+from letterkit.writers.document import DEFAULT_OPTIONS, Document, Marks, RenderOptions
 
 if TYPE_CHECKING:
+    from letterkit.writers.history import DraftHistory
     from letterkit.writers.pdf import FontPool
     from letterkit.writers.worker import WorkerPool
 

@@ -119,6 +119,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("letterkit.drafts.checking", "letterkit.drafts.decisions"): "checked with the history",
     ("letterkit.drafts.checking", "letterkit.drafts.attestations"): "checked with the history",
     ("letterkit.model.loading", "letterkit.model.yaml_errors"): "the YAML explanations, only for a slip",
+    ("letterkit.workspace.outputs", "letterkit.writers.history"): "drafts and sign-offs, only for FHIR",
     (
         "letterkit.workspace.suggestions",
         "letterkit.diffs.suggestions",

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace as dc_replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from letterkit import writers
 from letterkit.errors import LetterkitError, OptionsError, OutputError
@@ -19,14 +20,10 @@ from letterkit.review.unseen import refuse_unseen
 from letterkit.workspace.base import PathLike
 from letterkit.workspace.results import Opened, RenderedFile, RenderReport
 from letterkit.workspace.signoff import SignOffs, sign_offs
-from letterkit.writers.document import (
-    DEFAULT_OPTIONS,
-    DraftHistory,
-    Marks,
-    RenderOptions,
-    SavedDraft,
-    SignedBy,
-)
+from letterkit.writers.document import DEFAULT_OPTIONS, Marks, RenderOptions
+
+if TYPE_CHECKING:
+    from letterkit.writers.history import DraftHistory
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +200,8 @@ class Outputs(SignOffs):
     def _draft_history(self, opened: Opened) -> DraftHistory | None:
         """The saved drafts up to the version ``opened`` is, each with who signed it off, and
         the sign-offs that hold for that version (None when the letter has no saved draft)."""
+        from letterkit.writers.history import DraftHistory, SavedDraft, SignedBy
+
         key = opened.file
         saved = self.store.drafts(key)
         if not saved:

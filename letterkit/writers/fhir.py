@@ -40,7 +40,8 @@ from xml.etree import ElementTree
 from letterkit import writers
 from letterkit.errors import RenderError
 from letterkit.model import kinds
-from letterkit.writers.document import Document, DraftHistory
+from letterkit.writers.document import Document
+from letterkit.writers.history import DraftHistory
 
 if TYPE_CHECKING:
     from collections.abc import Callable
