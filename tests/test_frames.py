@@ -284,3 +284,30 @@ def test_a_way_of_coping_with_a_clause_of_its_own_is_framed_like_the_others(phra
     result = frame("strategy", phrase, Person(None))
     assert not result.quoted
     assert (result.before + result.words).startswith("You have coped by " + phrase[:1].lower() + phrase[1:-1])
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Keeping busy helps you cope.",
+        "Drinking made it worse.",
+        "Keeping lists helps me.",
+        "Going out was hard.",
+    ],
+)
+def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: str) -> None:
+    """'Keeping busy helps you cope.' is a sentence about a way of coping, not the way itself:
+    never 'You have coped by keeping busy helps you cope'."""
+    assert analyse(phrase).kind == "sentence", analyse(phrase)
+    result = frame("strategy", phrase, Person(None))
+    assert (result.before + result.words + result.after).rstrip(".") == phrase.rstrip(".")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Taking walks with Dana.", "Being let down by friends.", "Writing lists to stay on top of things."],
+)
+def test_an_ing_phrase_with_a_plural_noun_or_a_participle_is_still_a_way_of_coping(phrase: str) -> None:
+    assert analyse(phrase).kind == "ing", analyse(phrase)
+    result = frame("strategy", phrase, Person(None))
+    assert result.before == "You have coped by "

@@ -219,6 +219,39 @@ def classes_of_next_is_adverb(tok: Token) -> bool:
     return "ADV" in classes and "NOUN" not in classes
 
 
+_FINITE_AFTER_SUBJECT = frozenset(
+    "is was are were has had does did isn't wasn't aren't weren't hasn't hadn't doesn't didn't".split()
+)
+_TAKES_PARTICIPLE = frozenset("be get feel become seem look go keep stay have".split())
+_OBJECT_PRONOUNS = frozenset("you your yourself it me them us him her everything things".split())
+
+
+def _gerund_subject(text: str, toks: Sequence[Token], at: int) -> bool:
+    """Whether an -ing phrase at ``toks[at]`` is the subject of a verb of its own ("Keeping busy
+    helps you cope", "Drinking made it worse", "Going out was hard"), so the whole is a
+    sentence, not a way of doing something. Only the main clause counts: a subordinate word
+    ("before they could leave you out"), a relative, a conjunction, a pronoun or a comma ends
+    the search; a word that may be a plural noun ("lists", "walks") counts only before a
+    pronoun ("helps you"), and a participle after "being", "getting"… ("Being let down") is
+    not a verb of its own."""
+    lemma = next(iter(_lemmas(toks[at].low).get("VERB", ())), "")
+    for i in range(at + 1, len(toks)):
+        word, before = toks[i], toks[i - 1]
+        if _between(text, before, word).strip() or word.low in SUBORDINATORS or word.low in RELATIVES:
+            return False
+        if word.low in CONJUNCTIONS or word.low in SUBJECT_PRONOUNS or word.low in PEOPLE_WORDS:
+            return False
+        if word.low in MODALS or word.low in _FINITE_AFTER_SUBJECT:
+            return True
+        tags = _verb_tags(word.low)
+        if "VBD" in tags and not (i == at + 1 and lemma in _TAKES_PARTICIPLE):
+            return True
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if "VBZ" in tags and i > at + 1 and after is not None and after.low in _OBJECT_PRONOUNS:
+            return True
+    return False
+
+
 def _item_kind(text: str) -> tuple[Kind, VerbForm | None]:
     toks = tokens(text)
     if toks and toks[0].low in ("and", "or", "but") and len(toks) > 1:
@@ -235,6 +268,8 @@ def _item_kind(text: str) -> tuple[Kind, VerbForm | None]:
     if _subject_end(text, toks, i) is not None:
         return "clause", None
     kind, form = _word_kind(toks, i, text)
+    if kind == "ing" and _gerund_subject(text, toks, i):
+        return "clause", None  # "Keeping busy helps you cope": the -ing phrase is its subject
     if kind == "ing" and re.search(r"\band\s+\w+", text):
         after = re.search(r"\band\s+(\w+)", text)
         if after and "ADJ" in _classes(after.group(1)) and "VERB" not in _classes(after.group(1)):
