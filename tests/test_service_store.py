@@ -16,6 +16,7 @@ from service_support import LETTER, PASSWORD, Team
 from sqlalchemy.engine import make_url
 
 from letterkit import Accounts, PasswordLogin, PostgresStore, Workspace, acting_as
+from letterkit.accounts.service import MAX_ADDRESS_FAILURES
 from letterkit.errors import AccountError, LetterNotFoundError, LinkError, OutputError, SignInError
 
 
@@ -255,6 +256,26 @@ def test_too_many_wrong_tries_make_the_account_wait(team: Team, login: PasswordL
             login.authenticate({"name": "ravi", "password": "not the password", "code": "123456"})
     with pytest.raises(SignInError, match="too many wrong tries"):
         login.authenticate({"name": "ravi", "password": PASSWORD, "code": team.code("ravi")})
+
+
+def test_too_many_wrong_tries_from_one_address_make_that_address_wait(
+    team: Team, login: PasswordLogin
+) -> None:
+    """A few guesses at each of many accounts (names that exist or not) from one address: after
+    twenty, that address waits, even with the right password; another address does not."""
+    here, elsewhere = "198.51.100.7", "203.0.113.9"
+    for n in range(MAX_ADDRESS_FAILURES):
+        name = "ravi" if n % 7 == 0 else f"guess{n}"  # ravi: three wrong tries, under his own limit
+        with pytest.raises(SignInError, match="not right"):
+            login.authenticate({"name": name, "password": "not the password", "code": "123456"}, ip=here)
+    with pytest.raises(SignInError, match="too many wrong tries from this address"):
+        login.authenticate({"name": "hana", "password": PASSWORD, "code": team.code("hana")}, ip=here)
+    account = login.authenticate(
+        {"name": "hana", "password": PASSWORD, "code": team.code("hana")}, ip=elsewhere
+    )
+    assert account.name == "hana"
+    ravi = login.authenticate({"name": "ravi", "password": PASSWORD, "code": team.code("ravi")}, ip=elsewhere)
+    assert ravi.name == "ravi"  # his account was never made to wait
 
 
 def test_a_disabled_account_cannot_sign_in_or_see_its_letters(team: Team, login: PasswordLogin) -> None:

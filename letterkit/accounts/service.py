@@ -33,6 +33,9 @@ SESSION_HOURS = 12
 """How long a sign-in lasts."""
 MAX_FAILURES = 5
 """Wrong tries in a row before an account must wait ``PAUSE_MINUTES``."""
+MAX_ADDRESS_FAILURES = 20
+"""Wrong tries from one address, on any accounts, within ``PAUSE_MINUTES`` before it must wait
+(a team behind one address mistypes far fewer)."""
 PAUSE_MINUTES = 15
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 WRONG = "the name, password or code is not right; try again"
@@ -284,7 +287,8 @@ class Accounts(Links, AuditLog):
 
 class PasswordLogin:
     """Signing in with a name, a password (argon2id) and a code from an authenticator app
-    (TOTP): a code works once; after ``MAX_FAILURES`` wrong tries the account waits."""
+    (TOTP): a code works once; after ``MAX_FAILURES`` wrong tries the account waits, and after
+    ``MAX_ADDRESS_FAILURES`` wrong tries on any accounts so does the address they came from."""
 
     fields: tuple[tuple[str, str, str], ...] = (
         ("name", "Your sign-in name", "text"),
@@ -300,6 +304,10 @@ class PasswordLogin:
 
         name, password, code = (answers.get(k, "") for k in ("name", "password", "code"))
         with self.accounts._begin() as connection:
+            if ip and _address_failures(connection, ip) >= MAX_ADDRESS_FAILURES:
+                raise SignInError(
+                    f"too many wrong tries from this address: wait {PAUSE_MINUTES} minutes, then try again"
+                )
             row = connection.execute(
                 text(
                     "SELECT name, role, full_name, password_hash, totp_secret, totp_last, disabled, failures, "
@@ -308,17 +316,20 @@ class PasswordLogin:
                 ),
                 {"n": name, "pause": PAUSE_MINUTES},
             ).first()
-            if row is None:
-                credentials.burn_time(password)
-                raise SignInError(WRONG)
-            if row.failures >= MAX_FAILURES and row.recent:
+            if row is not None and row.failures >= MAX_FAILURES and row.recent:
                 raise SignInError(
                     f"too many wrong tries for this account: wait {PAUSE_MINUTES} minutes, then try again"
                 )
-            step = credentials.code_step(row.totp_secret, code)
-            right = credentials.password_ok(row.password_hash, password) and step is not None
-            if not right:
-                _failed(connection, name)
+            if row is None:
+                credentials.burn_time(password)
+                right, step = False, None
+            else:
+                step = credentials.code_step(row.totp_secret, code)
+                right = credentials.password_ok(row.password_hash, password) and step is not None
+            if not right or row is None:  # counted, and refused once this is committed
+                if row is not None:
+                    _failed(connection, name)
+                _failed_from(connection, ip)
             elif row.totp_last is not None and step is not None and step <= row.totp_last:
                 raise SignInError("that code has been used already: wait for the next one, then try again")
             elif row.disabled:
@@ -330,9 +341,31 @@ class PasswordLogin:
                     ),
                     {"s": step, "n": name},
                 )
-        if not right:
+        if not right or row is None:
             raise SignInError(WRONG)
         return Account(str(row.name), str(row.role), str(row.full_name))
+
+
+def _address_failures(connection: Connection, ip: str) -> int:
+    """The wrong sign-ins from ``ip`` within the pause (older ones are removed first)."""
+    from sqlalchemy import text
+
+    pause = {"pause": PAUSE_MINUTES}
+    connection.execute(
+        text("DELETE FROM sign_in_failures WHERE at < now() - make_interval(mins => :pause)"), pause
+    )
+    return int(
+        connection.execute(
+            text("SELECT count(*) FROM sign_in_failures WHERE ip = :ip"), {"ip": ip}
+        ).scalar_one()
+    )
+
+
+def _failed_from(connection: Connection, ip: str) -> None:
+    from sqlalchemy import text
+
+    if ip:
+        connection.execute(text("INSERT INTO sign_in_failures (ip) VALUES (:ip)"), {"ip": ip})
 
 
 def _failed(connection: Connection, name: str) -> None:
