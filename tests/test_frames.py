@@ -293,6 +293,7 @@ def test_a_way_of_coping_with_a_clause_of_its_own_is_framed_like_the_others(phra
         "Drinking made it worse.",
         "Keeping lists helps me.",
         "Going out was hard.",
+        "Thinking about it made things worse.",
     ],
 )
 def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: str) -> None:
@@ -305,9 +306,19 @@ def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: st
 
 @pytest.mark.parametrize(
     "phrase",
-    ["Taking walks with Dana.", "Being let down by friends.", "Writing lists to stay on top of things."],
+    [
+        "Taking walks with Dana.",
+        "Being let down by friends.",
+        "Writing lists to stay on top of things.",
+        "Checking things were done right.",
+        "Pretending everything was fine.",
+        "Doing what mum wanted.",
+        "Telling himself he was fine.",
+    ],
 )
 def test_an_ing_phrase_with_a_plural_noun_or_a_participle_is_still_a_way_of_coping(phrase: str) -> None:
+    """A plural noun ("walks"), a participle ("let down"), or a clause that is the -ing verb's
+    object ("checking things were done right", "doing what mum wanted") is no sentence."""
     assert analyse(phrase).kind == "ing", analyse(phrase)
     result = frame("strategy", phrase, Person(None))
     assert result.before == "You have coped by "
