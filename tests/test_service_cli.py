@@ -180,6 +180,13 @@ def test_db_import_gives_the_letters_to_an_account(team: Team, tmp_path: Any) ->
     shutil.copy(SAMPLES / "aliya-formulation.yaml", folder / "aliya.yaml")
     done = cli("db", "import", str(folder), "--owner", "ravi", "--database", team.url)
     assert done.exit_code == 0, done.stderr
+    last = json.loads(cli("audit", "--json", "--database", team.url).stdout.splitlines()[-1])
+    assert (last["action"], last["letter"], last["detail"]) == (
+        "letter imported",
+        "aliya.yaml",
+        f"0 drafts from {folder}, for ravi",
+    )
+    assert last["who"].startswith("command line (")
     with PostgresStore(team.url, scoped=True) as store:
         with acting_as("ravi"):
             assert store.names() == ["aliya.yaml", "ravi.yaml"]
