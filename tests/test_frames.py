@@ -135,6 +135,11 @@ def test_the_table_of_phrases_is_current() -> None:
         ("with Kofi, marking his homework", "he", "with Kofi, marking his homework"),
         ("‘she never listens’, she said", "she", "‘she never listens’, you said"),
         ("she feels a burden", None, "she feels a burden"),
+        ("worrying about money kept her awake", "she", "worrying about money kept you awake"),
+        ("work left her exhausted and alone", "she", "work left you exhausted and alone"),
+        ("her angry outbursts", "she", "your angry outbursts"),
+        ("she did her best", "she", "you did your best"),
+        ("she hid her upset", "she", "you hid your upset"),
     ],
 )
 def test_second_person_changes_only_the_patients_pronouns(text: str, pronouns: Any, said: str) -> None:

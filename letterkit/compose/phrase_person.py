@@ -199,6 +199,10 @@ def _someone_else_before(text: str, at: int, person: Person, gender: str) -> boo
     return False
 
 
+_HER_WHOSE = frozenset("own very best worst".split())
+"""Words after "her" that make it hers ("her own", "her best"), whatever else they can be."""
+
+
 def second_person(text: str, person: Person) -> str:
     """``text`` with the patient's pronouns in the second person, verbs agreeing."""
     if person.pronouns is None:
@@ -233,10 +237,22 @@ def second_person(text: str, person: Person) -> str:
             possessive = (
                 glued
                 and nxt is not None
-                and (_is_noun(nxt.text) or _is_adjective(nxt.text) or nxt.low in ("own", "very"))
+                and (_is_noun(nxt.text) or _is_adjective(nxt.text) or nxt.low in _HER_WHOSE)
                 and nxt.low not in PREPOSITIONS
                 and nxt.low not in CONJUNCTIONS
             )
+            if possessive and nxt is not None and not _is_noun(nxt.text) and nxt.low not in _HER_WHOSE:
+                # "her angry outbursts" (hers) but "kept her awake", "made her angry and sad": an
+                # adjective with no noun after it says what she is, so "her" is her (a word that
+                # may be a noun too, "her upset", stays hers)
+                after = toks[i + 2] if i + 2 < len(toks) else None
+                possessive = (
+                    after is not None
+                    and not text[nxt.end : after.start].strip()
+                    and (_is_noun(after.text) or _is_adjective(after.text))
+                    and after.low not in PREPOSITIONS
+                    and after.low not in CONJUNCTIONS
+                )
             new = "your" if possessive else "you"
         elif low == "his" and (nxt is None or text[tok.end : nxt.start].strip()):
             new = "yours"
