@@ -299,6 +299,8 @@ def test_a_way_of_coping_with_a_clause_of_its_own_is_framed_like_the_others(phra
         "Keeping lists helps me.",
         "Going out was hard.",
         "Thinking about it made things worse.",
+        "Being the one who copes is exhausting.",
+        "Doing things that mattered to others helped.",
     ],
 )
 def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: str) -> None:
@@ -319,6 +321,8 @@ def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: st
         "Pretending everything was fine.",
         "Doing what mum wanted.",
         "Telling himself he was fine.",
+        "Being the one who sorts everything out.",
+        "Spending time with friends who listen.",
     ],
 )
 def test_an_ing_phrase_with_a_plural_noun_or_a_participle_is_still_a_way_of_coping(phrase: str) -> None:

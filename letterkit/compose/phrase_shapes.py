@@ -239,26 +239,35 @@ def _gerund_subject(text: str, toks: Sequence[Token], at: int) -> bool:
     """Whether an -ing phrase at ``toks[at]`` is the subject of a verb of its own ("Keeping busy
     helps you cope", "Drinking made it worse", "Going out was hard"), so the whole is a
     sentence, not a way of doing something. Only the main clause counts: a subordinate word
-    ("before they could leave you out"), a relative or a wh-word ("doing what mum wanted"), a
-    conjunction, a pronoun or a comma ends the search, and after a verb that takes a clause
+    ("before they could leave you out"), a wh-word ("doing what mum wanted"), a conjunction, a
+    pronoun or a comma ends the search, a relative clause's verb is passed over ("being the one
+    who copes is exhausting"), and after a verb that takes a clause
     ("checking things were done right") only a verb past a preposition counts ("thinking about
     it made things worse"); a word that may be a plural noun ("lists", "walks") counts only before a
     pronoun ("helps you"), and a participle after "being", "getting"… ("Being let down") is
     not a verb of its own."""
     lemma = next(iter(_lemmas(toks[at].low).get("VERB", ())), "")
     clause_object = lemma in _TAKES_A_CLAUSE  # until a preposition: "thinking about it made…"
+    relative = False  # inside "who copes": its verb is passed over ("being the one who copes is…")
     for i in range(at + 1, len(toks)):
         word, before = toks[i], toks[i - 1]
-        if _between(text, before, word).strip() or word.low in SUBORDINATORS or word.low in RELATIVES:
+        if _between(text, before, word).strip() or word.low in SUBORDINATORS or word.low in _WH_WORDS:
             return False
-        if word.low in _WH_WORDS:
-            return False
+        if word.low in RELATIVES:
+            relative = True
+            continue
+        if relative:
+            verbish = word.low in MODALS or word.low in _FINITE_AFTER_SUBJECT or _verb_tags(word.low)
+            relative = not verbish
+            continue
         if word.low in PREPOSITIONS:
             clause_object = False
         if clause_object:
             continue
-        if word.low in CONJUNCTIONS or word.low in _NOMINATIVE or word.low in PEOPLE_WORDS:
+        if word.low in CONJUNCTIONS or word.low in _NOMINATIVE:
             return False  # another clause's subject ("telling herself she was fine")
+        if word.low in PEOPLE_WORDS and before.low not in PREPOSITIONS:
+            return False  # "…people shout", but not "…to others"
         if word.low in MODALS or word.low in _FINITE_AFTER_SUBJECT:
             return True
         tags = _verb_tags(word.low)
