@@ -29,8 +29,8 @@ def folder() -> Path | None:
     getuid = getattr(os, "getuid", None)
     if getuid is None:
         return None
-    path = Path(tempfile.gettempdir()) / f"letterkit-cache-{getuid()}"
     try:
+        path = Path(tempfile.gettempdir()) / f"letterkit-cache-{getuid()}"  # none usable: OSError
         path.mkdir(mode=DIR_MODE, exist_ok=True)
         info = path.lstat()
     except OSError:

@@ -69,10 +69,19 @@ def test_without_a_writable_temporary_folder_the_data_is_made_each_time(temp: Pa
     assert cache.remembered("entry", lambda: b"made", lambda data: True) == b"made"
 
 
+def test_without_any_usable_temporary_folder_nothing_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_folder() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", no_folder)
+    assert cache.folder() is None
+    assert cache.mapped("entry", lambda: b"made", lambda data: True) == b"made"
+
+
 def test_the_word_tables_read_a_damaged_cache_entry_as_missing(temp: Path) -> None:
     source = word_tables._resources() / "infl_lu.csv.gz"
     whole = word_tables._decompressed(source)
-    [entry] = (temp / f"letterkit-cache-{os.getuid()}").glob("words-*-infl_lu.csv")
+    [entry] = (temp / f"letterkit-cache-{os.getuid()}").glob("words-v1-*-infl_lu.csv")
     entry.write_bytes(whole[: len(whole) // 2])  # cut short, as by a full disk
     assert word_tables._decompressed(source) == whole
     assert entry.read_bytes() == whole

@@ -140,6 +140,8 @@ def test_the_table_of_phrases_is_current() -> None:
         ("her angry outbursts", "she", "your angry outbursts"),
         ("she did her best", "she", "you did your best"),
         ("she hid her upset", "she", "you hid your upset"),
+        ("her sad, lonely childhood", "she", "your sad, lonely childhood"),
+        ("her emotional and physical needs", "she", "your emotional and physical needs"),
     ],
 )
 def test_second_person_changes_only_the_patients_pronouns(text: str, pronouns: Any, said: str) -> None:
@@ -301,6 +303,7 @@ def test_a_way_of_coping_with_a_clause_of_its_own_is_framed_like_the_others(phra
         "Thinking about it made things worse.",
         "Being the one who copes is exhausting.",
         "Doing things that mattered to others helped.",
+        "Going to the gym helped.",
     ],
 )
 def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: str) -> None:
@@ -323,6 +326,12 @@ def test_a_sentence_whose_subject_is_an_ing_phrase_is_kept_as_written(phrase: st
         "Telling himself he was fine.",
         "Being the one who sorts everything out.",
         "Spending time with friends who listen.",
+        "Avoiding being noticed.",
+        "Trying to be liked.",
+        "Keeping busy to avoid being hurt.",
+        "Avoiding places where she was hurt.",
+        "Keeping away from anyone who had upset her.",
+        "Doing more than was asked of her.",
     ],
 )
 def test_an_ing_phrase_with_a_plural_noun_or_a_participle_is_still_a_way_of_coping(phrase: str) -> None:
@@ -331,3 +340,19 @@ def test_an_ing_phrase_with_a_plural_noun_or_a_participle_is_still_a_way_of_copi
     assert analyse(phrase).kind == "ing", analyse(phrase)
     result = frame("strategy", phrase, Person(None))
     assert result.before == "You have coped by "
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Rows with your husband get worse when you feel ashamed.",
+        "Criticism from others hurts because you already feel small.",
+        "Fear of rejection, since you were left as a child.",
+    ],
+)
+def test_a_sentence_with_a_noun_subject_and_a_clause_about_you_stays_a_sentence(phrase: str) -> None:
+    """Only an -ing phrase needs a main clause of its own to be a sentence: a noun subject with
+    its verb and a clause about the patient is one, and is never reframed as a noun phrase."""
+    assert analyse(phrase).kind == "sentence", analyse(phrase)
+    result = frame("cost", phrase, Person(None))
+    assert (result.before + result.words + result.after).rstrip(".") == phrase.rstrip(".")

@@ -203,6 +203,20 @@ _HER_WHOSE = frozenset("own very best worst".split())
 """Words after "her" that make it hers ("her own", "her best"), whatever else they can be."""
 
 
+def _adjectives_then_noun(text: str, toks: Sequence[Token], j: int) -> bool:
+    """Whether the adjectives from ``toks[j]`` on, joined by commas, slashes, brackets, "and" or
+    "or" ("sad, lonely", "emotional and physical"), end in a noun ("childhood")."""
+    while j + 1 < len(toks):
+        if text[toks[j].end : toks[j + 1].start].strip() not in ("", ",", "/", "(", ")", ")(", ") ("):
+            return False
+        following = toks[j + 1]
+        if following.low in ("and", "or") or (_is_adjective(following.text) and not _is_noun(following.text)):
+            j += 1
+            continue
+        return _is_noun(following.text)
+    return False
+
+
 def second_person(text: str, person: Person) -> str:
     """``text`` with the patient's pronouns in the second person, verbs agreeing."""
     if person.pronouns is None:
@@ -242,17 +256,10 @@ def second_person(text: str, person: Person) -> str:
                 and nxt.low not in CONJUNCTIONS
             )
             if possessive and nxt is not None and not _is_noun(nxt.text) and nxt.low not in _HER_WHOSE:
-                # "her angry outbursts" (hers) but "kept her awake", "made her angry and sad": an
-                # adjective with no noun after it says what she is, so "her" is her (a word that
-                # may be a noun too, "her upset", stays hers)
-                after = toks[i + 2] if i + 2 < len(toks) else None
-                possessive = (
-                    after is not None
-                    and not text[nxt.end : after.start].strip()
-                    and (_is_noun(after.text) or _is_adjective(after.text))
-                    and after.low not in PREPOSITIONS
-                    and after.low not in CONJUNCTIONS
-                )
+                # "her angry outbursts", "her sad, lonely childhood" (hers) but "kept her awake",
+                # "made her angry and sad": adjectives with no noun after them say what she is,
+                # so "her" is her (a word that may be a noun too, "her upset", stays hers)
+                possessive = _adjectives_then_noun(text, toks, i + 1)
             new = "your" if possessive else "you"
         elif low == "his" and (nxt is None or text[tok.end : nxt.start].strip()):
             new = "yours"

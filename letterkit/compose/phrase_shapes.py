@@ -224,6 +224,21 @@ _FINITE_AFTER_SUBJECT = frozenset(
 )
 _TAKES_PARTICIPLE = frozenset("be get feel become seem look go keep stay have".split())
 _OBJECT_PRONOUNS = frozenset("you your yourself it me them us him her everything things".split())
+_AUXILIARIES = frozenset(
+    "is was are were be been being am has have had do does did get gets got getting".split()
+)
+_BE_OR_GET = frozenset("be been being is was are were am get gets got getting gotten".split())
+_LIGHT_VERBS = frozenset("be get feel make keep stay look seem do have go take give".split())
+
+
+def _infinitive(word: Token) -> bool:
+    """Whether ``word`` after "to" is a verb ("to be liked", "to feel safe"), not a place or a
+    thing ("to the gym", "to work")."""
+    if word.low in DETERMINERS or "VB" not in _verb_tags(word.low):
+        return False
+    return word.low in _LIGHT_VERBS or "NOUN" not in _classes(word.low)
+
+
 _NOMINATIVE = frozenset("i he she we they".split())
 """Pronouns that can only be a subject ("it" and "you" can be objects: "thinking about it")."""
 _WH_WORDS = frozenset("what whatever how why whether whoever wherever".split())
@@ -249,17 +264,30 @@ def _gerund_subject(text: str, toks: Sequence[Token], at: int) -> bool:
     lemma = next(iter(_lemmas(toks[at].low).get("VERB", ())), "")
     clause_object = lemma in _TAKES_A_CLAUSE  # until a preposition: "thinking about it made…"
     relative = False  # inside "who copes": its verb is passed over ("being the one who copes is…")
+    group = False  # inside the relative clause's verb group ("who was hurt", "might be judged")
     for i in range(at + 1, len(toks)):
         word, before = toks[i], toks[i - 1]
         if _between(text, before, word).strip() or word.low in SUBORDINATORS or word.low in _WH_WORDS:
             return False
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if word.low == "than" or word.low == "to" and after is not None and _infinitive(after):
+            return False  # "trying to be liked", "doing more than was asked" (not "going to the gym")
         if word.low in RELATIVES:
-            relative = True
+            relative, group = True, False
             continue
         if relative:
-            verbish = word.low in MODALS or word.low in _FINITE_AFTER_SUBJECT or _verb_tags(word.low)
-            relative = not verbish
-            continue
+            if word.low in MODALS or word.low in _AUXILIARIES:
+                group = True  # an auxiliary: the verb group goes on ("was hurt", "might be judged")
+                continue
+            if group:
+                if word.low in ADVERBS or word.low == "not" or _verb_tags(word.low):
+                    continue  # the group's participle ("hurt", "judged", "upset")
+                relative = group = False  # the group has ended: this word is looked at below
+            elif _verb_tags(word.low):
+                relative = False  # the clause's own verb ("copes"), passed over
+                continue
+            else:
+                continue  # the clause's subject or an adverb ("who she trusted", "who always")
         if word.low in PREPOSITIONS:
             clause_object = False
         if clause_object:
@@ -271,9 +299,9 @@ def _gerund_subject(text: str, toks: Sequence[Token], at: int) -> bool:
         if word.low in MODALS or word.low in _FINITE_AFTER_SUBJECT:
             return True
         tags = _verb_tags(word.low)
-        if "VBD" in tags and not (i == at + 1 and lemma in _TAKES_PARTICIPLE):
+        participle = before.low in _BE_OR_GET or (i == at + 1 and lemma in _TAKES_PARTICIPLE)
+        if "VBD" in tags and not participle:  # "avoiding being noticed": a participle
             return True
-        after = toks[i + 1] if i + 1 < len(toks) else None
         if "VBZ" in tags and i > at + 1 and after is not None and after.low in _OBJECT_PRONOUNS:
             return True
     return False
@@ -324,7 +352,10 @@ def analyse(value: str) -> PhraseShape:
         return PhraseShape("clause", None, upper, ends)
     if len(re.findall(r"[.!?]\s+[A-Z‘“]", text)) > 0:
         return PhraseShape("sentence" if upper else "unknown", None, upper, ends)
-    main_finite = _has_finite(parts[0], main=True) or kinds[0][0] == "noun" and _has_finite(body, main=True)
+    # an -ing phrase is a sentence only by a main clause of its own ("pulling back before they
+    # could leave you out" is not one); a noun phrase, by any clause in it
+    ing = kinds[0][0] == "ing"
+    main_finite = _has_finite(parts[0], main=ing) or kinds[0][0] == "noun" and _has_finite(body)
     if upper and ends and _ADDRESS.search(body) and main_finite:
         # "Rows with your husband get worse, and afterwards you feel ashamed."
         return PhraseShape("sentence", None, upper, ends)

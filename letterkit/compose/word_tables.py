@@ -87,7 +87,7 @@ def _decompressed(source: Path) -> Buffer:
         length = int.from_bytes(raw.read(4), "little")  # gzip's ISIZE: the length mod 2**32
     tag = hashlib.sha256(f"{source}\0{info.st_size}\0{info.st_mtime_ns}".encode()).hexdigest()[:20]
     return cache.mapped(
-        f"words-{tag}-{source.name.removesuffix('.gz')}",
+        f"words-v1-{tag}-{source.name.removesuffix('.gz')}",  # v1: the whole table, as gunzipped
         lambda: zlib.decompress(source.read_bytes(), wbits=zlib.MAX_WBITS | 16),  # gzip's format
         lambda data: len(data) % 2**32 == length,
     )
