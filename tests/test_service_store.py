@@ -278,6 +278,49 @@ def test_too_many_wrong_tries_from_one_address_make_that_address_wait(
     assert ravi.name == "ravi"  # his account was never made to wait
 
 
+def test_wrong_sign_ins_sent_at_once_from_one_address_are_counted_one_after_another(
+    team: Team, login: PasswordLogin
+) -> None:
+    """Nineteen wrong tries, then ten more sent at once from the same address (each to its own
+    made-up name): one is checked and counted, the other nine are refused without a check."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    here = "198.51.100.8"
+    for n in range(MAX_ADDRESS_FAILURES - 1):
+        with pytest.raises(SignInError, match="not right"):
+            login.authenticate({"name": f"guess{n}", "password": "x", "code": "123456"}, ip=here)
+
+    def attempt(n: int) -> str:
+        try:
+            login.authenticate({"name": f"rush{n}", "password": "x", "code": "123456"}, ip=here)
+        except SignInError as refused:
+            return str(refused)
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(attempt, range(10)))
+    assert sum("not right" in a for a in answers) == 1, answers
+    assert sum("from this address" in a for a in answers) == 9, answers
+
+
+def test_the_addresses_of_one_ipv6_network_are_counted_together(team: Team, login: PasswordLogin) -> None:
+    for n in range(MAX_ADDRESS_FAILURES):
+        with pytest.raises(SignInError, match="not right"):
+            login.authenticate(
+                {"name": f"guess{n}", "password": "x", "code": "123456"}, ip=f"2001:db8:0:7::{n + 1:x}"
+            )
+    with pytest.raises(SignInError, match="from this address"):
+        login.authenticate(
+            {"name": "hana", "password": PASSWORD, "code": team.code("hana")}, ip="2001:db8:0:7::ffff"
+        )
+    assert (
+        login.authenticate(
+            {"name": "hana", "password": PASSWORD, "code": team.code("hana")}, ip="2001:db8:0:8::1"
+        ).name
+        == "hana"
+    )
+
+
 def test_a_disabled_account_cannot_sign_in_or_see_its_letters(team: Team, login: PasswordLogin) -> None:
     account = login.authenticate({"name": "hana", "password": PASSWORD, "code": team.code("hana", now=None)})
     token = login.accounts.start_session(account)

@@ -8,6 +8,7 @@ store, so each of its transactions acts as ``letterkit_app`` for the one signed 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import re
 import secrets
 from collections.abc import Iterator, Mapping
@@ -304,7 +305,8 @@ class PasswordLogin:
 
         name, password, code = (answers.get(k, "") for k in ("name", "password", "code"))
         with self.accounts._begin() as connection:
-            if ip and _address_failures(connection, ip) >= MAX_ADDRESS_FAILURES:
+            address = _address(ip)
+            if address and _address_failures(connection, address) >= MAX_ADDRESS_FAILURES:
                 raise SignInError(
                     f"too many wrong tries from this address: wait {PAUSE_MINUTES} minutes, then try again"
                 )
@@ -329,7 +331,7 @@ class PasswordLogin:
             if not right or row is None:  # counted, and refused once this is committed
                 if row is not None:
                     _failed(connection, name)
-                _failed_from(connection, ip)
+                _failed_from(connection, address)
             elif row.totp_last is not None and step is not None and step <= row.totp_last:
                 raise SignInError("that code has been used already: wait for the next one, then try again")
             elif row.disabled:
@@ -346,26 +348,46 @@ class PasswordLogin:
         return Account(str(row.name), str(row.role), str(row.full_name))
 
 
-def _address_failures(connection: Connection, ip: str) -> int:
-    """The wrong sign-ins from ``ip`` within the pause (older ones are removed first)."""
+def _address(ip: str) -> str:
+    """Where a sign-in comes from, as counted: the address, or for IPv6 its /64 network (one
+    household or device is given a whole /64 and could try from each of its addresses)."""
+    try:
+        parsed = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
+def _address_failures(connection: Connection, address: str) -> int:
+    """The wrong sign-ins from ``address`` within the pause. The address is locked for the rest
+    of the transaction (an advisory lock), so sign-ins sent at once from one address are counted
+    one after another, not all against the same count; its older rows are removed."""
     from sqlalchemy import text
 
-    pause = {"pause": PAUSE_MINUTES}
+    pause = {"ip": address, "pause": PAUSE_MINUTES}
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('letterkit sign-in ' || :ip))"), pause)
     connection.execute(
-        text("DELETE FROM sign_in_failures WHERE at < now() - make_interval(mins => :pause)"), pause
+        text("DELETE FROM sign_in_failures WHERE ip = :ip AND at < now() - make_interval(mins => :pause)"),
+        pause,
     )
-    return int(
-        connection.execute(
-            text("SELECT count(*) FROM sign_in_failures WHERE ip = :ip"), {"ip": ip}
-        ).scalar_one()
+    found = connection.execute(
+        text(
+            "SELECT count(*) FROM sign_in_failures WHERE ip = :ip AND at >= now() - make_interval(mins => :pause)"
+        ),
+        pause,
     )
+    return int(found.scalar_one())
 
 
-def _failed_from(connection: Connection, ip: str) -> None:
+def _failed_from(connection: Connection, address: str) -> None:
     from sqlalchemy import text
 
-    if ip:
-        connection.execute(text("INSERT INTO sign_in_failures (ip) VALUES (:ip)"), {"ip": ip})
+    if address:
+        connection.execute(text("INSERT INTO sign_in_failures (ip) VALUES (:ip)"), {"ip": address})
 
 
 def _failed(connection: Connection, name: str) -> None:
