@@ -124,13 +124,3 @@ def db_import(folder: str, owner: str | None, url: str) -> None:
         _say(f"{letter.name}: {letter.drafts} drafts, history intact.")
     drafts = sum(letter.drafts for letter in imported)
     _say(f"Imported {len(imported)} letters with {drafts} drafts.")
-    try:  # in the audit log, as an admin's other commands are
-        with letterkit.Accounts(url) as accounts:
-            for letter in imported:
-                saved = f"{letter.drafts} draft{'' if letter.drafts == 1 else 's'}"
-                whose = f", for {owner}" if owner else ""
-                accounts.record("letter imported", letter.name, f"{saved} from {folder}{whose}")
-    except LetterkitError as error:
-        raise LetterkitError(
-            f"the letters above are imported, but the audit log could not record the import: {error}"
-        ) from error

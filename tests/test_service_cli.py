@@ -184,7 +184,7 @@ def test_db_import_gives_the_letters_to_an_account(team: Team, tmp_path: Any) ->
     assert (last["action"], last["letter"], last["detail"]) == (
         "letter imported",
         "aliya.yaml",
-        f"0 drafts from {folder}, for ravi",
+        f"0 saved drafts from {folder}, for ravi",
     )
     assert last["who"].startswith("command line (")
     with PostgresStore(team.url, scoped=True) as store:

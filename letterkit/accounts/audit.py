@@ -5,21 +5,19 @@ reads it through the service."""
 
 from __future__ import annotations
 
-import getpass
-import socket
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from letterkit.store.scope import acting
+from letterkit.store import scope
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 ACTIONS = ("read", "write", "render", "download", "sign-off", "link", "sign-in", "sign-out", "admin")
 """What an entry says was done."""
-MAX_DETAIL = 500
+MAX_DETAIL = scope.MAX_DETAIL
 
 
 @dataclass(frozen=True)
@@ -65,22 +63,8 @@ class AuditLog:
     ) -> None:
         """Add an entry for whoever is acting (``acting_as``), or ``who`` (from ``ip``); with
         no one acting (an admin's command), the system user on this machine."""
-        from sqlalchemy import text
-
-        now = acting()
         with self._begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO audit (who, action, letter, ip, detail) VALUES (:who, :action, :letter, :ip, :detail)"
-                ),
-                {
-                    "who": who or (now.who if now else _command_line()),
-                    "action": action,
-                    "letter": letter,
-                    "ip": ip if ip is not None else (now.ip if now else "" if who else socket.gethostname()),
-                    "detail": detail[:MAX_DETAIL],
-                },
-            )
+            scope.audit(connection, action, letter, detail, who=who, ip=ip)
 
     def audit(self, letter: str | None = None, *, limit: int | None = None) -> list[AuditEntry]:
         """The entries, oldest first (``letter``: that letter's only; ``limit``: the latest so many)."""
@@ -96,12 +80,3 @@ class AuditLog:
             AuditEntry(int(r.id), r.at, str(r.who), str(r.action), r.letter, str(r.ip), str(r.detail))
             for r in reversed(rows)
         ]
-
-
-def _command_line() -> str:
-    """Who runs a command of the service's own (``letterkit account …``): the system user."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown user"
-    return f"command line ({user})"

@@ -52,7 +52,7 @@ from letterkit.store.postgres_records import (
     tables,
 )
 from letterkit.store.postgres_signed import SignedOff
-from letterkit.store.scope import APP_ROLE, act_in_transaction
+from letterkit.store.scope import APP_ROLE, act_in_transaction, audit
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -349,6 +349,9 @@ class PostgresStore(KeptAndDecided, SignedOff):
                     )
                 if owner is not None:
                     self._give(connection, name, owner)
+                whose = f", for {owner}" if owner is not None else ""
+                kept = f"{len(versions)} saved draft{'' if len(versions) == 1 else 's'}"
+                audit(connection, "letter imported", name, f"{kept} from {folder}{whose}")
                 if versions:
                     again = self._signed_off_check(connection, name, self._check(connection, name))
                     if again.problems:

@@ -10,6 +10,8 @@ so each request (and each thread a request hands work to) has its own.
 from __future__ import annotations
 
 import contextlib
+import getpass
+import socket
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,9 +20,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-__all__ = ["APP_ROLE", "Acting", "act_in_transaction", "acting", "acting_as"]
+__all__ = ["APP_ROLE", "MAX_DETAIL", "Acting", "act_in_transaction", "acting", "acting_as", "audit"]
 
 APP_ROLE = "letterkit_app"
+MAX_DETAIL = 500
+"""The longest detail an audit entry keeps."""
 """The role a service's login role is made a member of: it may add versions, never change one,
 and row-level security keeps it to the caseload of the account it acts for."""
 
@@ -74,3 +78,41 @@ def act_in_transaction(connection: Connection) -> None:
         "set_config('letterkit.link', %s, true)",
         (APP_ROLE, (who.account if who else None) or "", (who.link if who else None) or ""),
     )
+
+
+def audit(
+    connection: Connection,
+    action: str,
+    letter: str | None,
+    detail: str,
+    *,
+    who: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """Add an entry to the audit log (migration 0004), in ``connection``'s transaction: for
+    whoever is acting (``acting_as``), or ``who`` (from ``ip``); with no one acting (an admin's
+    command), the system user on this machine."""
+    from sqlalchemy import text
+
+    now = acting()
+    connection.execute(
+        text(
+            "INSERT INTO audit (who, action, letter, ip, detail) VALUES (:who, :action, :letter, :ip, :detail)"
+        ),
+        {
+            "who": who or (now.who if now else _command_line()),
+            "action": action,
+            "letter": letter,
+            "ip": ip if ip is not None else (now.ip if now else "" if who else socket.gethostname()),
+            "detail": detail[:MAX_DETAIL],
+        },
+    )
+
+
+def _command_line() -> str:
+    """Who runs a command of the service's own (``letterkit account …``): the system user."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown user"
+    return f"command line ({user})"
