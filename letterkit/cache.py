@@ -1,7 +1,7 @@
 """Data letterkit derives from installed files and keeps between runs, to start faster.
 
 Like Jinja's compiled templates (``compose.templating``) and Python's ``.pyc`` files: made on
-the first run, read on every later one. The cache holds nothing from a letter, only what is
+the first run, mapped into memory on every later one. The cache holds nothing from a letter, only what is
 worked out from installed packages (the word tables, decompressed), in an owner-only folder in
 the temporary folder (``letterkit-cache-UID``). A folder that is not the user's own, or that
 others can open, is not used; an entry that is missing, unreadable or fails its check is made
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from letterkit.errors import OutputError
-from letterkit.files import DIR_MODE, read_bytes, write_atomic
+from letterkit.files import DIR_MODE, write_atomic
 
 MAX_ENTRY = 8 * 1024 * 1024
 """The largest entry read back (the word tables are under 2 MiB)."""
@@ -40,29 +40,13 @@ def folder() -> Path | None:
     return path
 
 
-def remembered(name: str, make: Callable[[], bytes], valid: Callable[[bytes], bool]) -> bytes:
-    """The bytes kept as ``name``, if they pass ``valid``; else ``make()``'s, kept for next time.
-
-    ``name`` must change whenever what ``make`` reads changes (put the source's size and time
-    in it).
-    """
-    where = folder()
-    if where is not None:
-        try:
-            data = read_bytes(where / name, what="cache entry", max_bytes=MAX_ENTRY)
-        except OSError:
-            pass
-        else:
-            if valid(data):
-                return data
-    return _made(where, name, make)
-
-
 def mapped(
     name: str, make: Callable[[], bytes], valid: Callable[[mmap.mmap | bytes], bool]
 ) -> mmap.mmap | bytes:
-    """As ``remembered``, but the kept entry is mapped into memory rather than read: a large
-    table searched in a few places is not copied whole at every start."""
+    """The bytes kept as ``name``, mapped into memory (a large table searched in a few places
+    is not copied whole at every start), if they pass ``valid``; else ``make()``'s, kept for
+    next time. ``name`` must change whenever what ``make`` reads changes (put the source's size
+    and time in it)."""
     where = folder()
     if where is not None:
         try:

@@ -28,8 +28,8 @@ def test_an_entry_is_made_once_then_read_back(temp: Path) -> None:
         made.append(1)
         return b"derived"
 
-    assert cache.remembered("entry", make, lambda data: True) == b"derived"
-    assert cache.remembered("entry", make, lambda data: True) == b"derived"
+    assert cache.mapped("entry", make, lambda data: True)[:] == b"derived"
+    assert cache.mapped("entry", make, lambda data: True)[:] == b"derived"
     assert made == [1]
     folder = temp / f"letterkit-cache-{os.getuid()}"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -37,9 +37,9 @@ def test_an_entry_is_made_once_then_read_back(temp: Path) -> None:
 
 
 def test_an_entry_that_fails_its_check_is_made_again(temp: Path) -> None:
-    cache.remembered("entry", lambda: b"good", lambda data: True)
+    cache.mapped("entry", lambda: b"good", lambda data: True)
     (temp / f"letterkit-cache-{os.getuid()}" / "entry").write_bytes(b"truncat")
-    assert cache.remembered("entry", lambda: b"good", lambda data: data == b"good") == b"good"
+    assert cache.mapped("entry", lambda: b"good", lambda data: data[:] == b"good")[:] == b"good"
     assert (temp / f"letterkit-cache-{os.getuid()}" / "entry").read_bytes() == b"good"
 
 
@@ -49,7 +49,7 @@ def test_a_folder_others_can_change_is_not_used(temp: Path) -> None:
     folder.chmod(0o777)
     (folder / "entry").write_bytes(b"planted")
     assert cache.folder() is None
-    assert cache.remembered("entry", lambda: b"made", lambda data: True) == b"made"
+    assert cache.mapped("entry", lambda: b"made", lambda data: True)[:] == b"made"
     assert (folder / "entry").read_bytes() == b"planted"
 
 
@@ -58,7 +58,7 @@ def test_a_link_in_place_of_the_folder_is_not_followed(temp: Path) -> None:
     elsewhere.mkdir(mode=0o700)
     (temp / f"letterkit-cache-{os.getuid()}").symlink_to(elsewhere)
     assert cache.folder() is None
-    assert cache.remembered("entry", lambda: b"made", lambda data: True) == b"made"
+    assert cache.mapped("entry", lambda: b"made", lambda data: True)[:] == b"made"
     assert list(elsewhere.iterdir()) == []
 
 
@@ -66,7 +66,7 @@ def test_without_a_writable_temporary_folder_the_data_is_made_each_time(temp: Pa
     (temp / "missing").mkdir()
     tempfile.tempdir = str(temp / "missing" / "deeper")  # cannot be made: its parent is absent
     assert cache.folder() is None
-    assert cache.remembered("entry", lambda: b"made", lambda data: True) == b"made"
+    assert cache.mapped("entry", lambda: b"made", lambda data: True)[:] == b"made"
 
 
 def test_without_any_usable_temporary_folder_nothing_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
