@@ -142,6 +142,8 @@ def test_the_table_of_phrases_is_current() -> None:
         ("she hid her upset", "she", "you hid your upset"),
         ("her sad, lonely childhood", "she", "your sad, lonely childhood"),
         ("her emotional and physical needs", "she", "your emotional and physical needs"),
+        ("keeping busy helps her cope", "she", "keeping busy helps you cope"),
+        ("she lets her anger out", "she", "you let your anger out"),
     ],
 )
 def test_second_person_changes_only_the_patients_pronouns(text: str, pronouns: Any, said: str) -> None:
@@ -356,3 +358,12 @@ def test_a_sentence_with_a_noun_subject_and_a_clause_about_you_stays_a_sentence(
     assert analyse(phrase).kind == "sentence", analyse(phrase)
     result = frame("cost", phrase, Person(None))
     assert (result.before + result.words + result.after).rstrip(".") == phrase.rstrip(".")
+
+
+def test_a_sentence_kept_as_written_still_speaks_to_the_patient() -> None:
+    """A way of coping typed as a sentence is printed as typed, but about the patient it says
+    "you" (as the framed phrases do), unless the words are the patient's own."""
+    result = frame("strategy", "Keeping busy helps her cope.", Person("she"))
+    assert (result.before + result.words + result.after) == "Keeping busy helps you cope."
+    own = frame("strategy", "Keeping busy helps her cope.", Person("she"), frozen=True)
+    assert "her cope" in own.before + own.words + own.after

@@ -142,7 +142,12 @@ def frame(role: Role, value: str, person: Person = UNKNOWN, *, frozen: bool = Fa
             lead = ""
         if role == "cost" or role == "reason":
             lead = ""
-        return Framed(role, lead, original, "", False, False, not _ends(original), shape)
+        # a sentence is kept as written, but speaks to the patient ("Keeping busy helps her
+        # cope." → "…helps you cope."), as the framed phrases do; the patient's own words never change
+        said = second_person(original, person)
+        if said != original and frozen:
+            return fallback(role, original, shape)
+        return Framed(role, lead, said, "", said != original, False, not _ends(said), shape)
 
     text, had_stop = _strip_end(original)
     words = lower_first(text) if not (shape.kind == "clause" and role in ("strategy",)) else text

@@ -199,6 +199,9 @@ def _someone_else_before(text: str, at: int, person: Person, gender: str) -> boo
     return False
 
 
+_PARTICLES = frozenset("up out down off away back over in on".split())
+_LETS = frozenset("help make let watch see hear have".split())
+"""Verbs whose object comes before a bare verb: "helps her cope", "made her cry" (her, not hers)."""
 _HER_WHOSE = frozenset("own very best worst".split())
 """Words after "her" that make it hers ("her own", "her best"), whatever else they can be."""
 
@@ -255,6 +258,13 @@ def second_person(text: str, person: Person) -> str:
                 and nxt.low not in PREPOSITIONS
                 and nxt.low not in CONJUNCTIONS
             )
+            if possessive and nxt is not None and i > 0 and base_form(toks[i - 1].low) in _LETS:
+                # "helps her cope.", "made her cry with rage": a bare verb that ends the clause
+                # or takes a preposition (not "lets her anger out", "had her hair cut")
+                then = toks[i + 2] if i + 2 < len(toks) else None
+                ends = then is None or bool(text[nxt.end : then.start].strip())
+                ends = ends or (then is not None and then.low in PREPOSITIONS and then.low not in _PARTICLES)
+                possessive = not ("VB" in _verb_tags(nxt.low) and ends)
             if possessive and nxt is not None and not _is_noun(nxt.text) and nxt.low not in _HER_WHOSE:
                 # "her angry outbursts", "her sad, lonely childhood" (hers) but "kept her awake",
                 # "made her angry and sad": adjectives with no noun after them say what she is,
